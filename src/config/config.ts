@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Every setting, by its environment variable. `.env.example` lists the same names; a test keeps
+ * the two in step. Values may also come from a JSON file named by PAPERFEED_CONFIG (env wins).
+ */
+export const envSchema = z.object({
+  PAPERFEED_DATA_DIR: z.string().min(1).default('./.paperfeed'),
+  PAPERFEED_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Folders and files ingested by `paperfeed ingest` with no arguments and by the schedule. */
+  PAPERFEED_SAMPLE_DIR: z.string().min(1).default('./data'),
+
+  PAPERFEED_EMBEDDINGS: z.enum(['auto', 'builtin', 'transformers']).default('auto'),
+  PAPERFEED_MODEL: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
+  /** A local directory holding models as <dir>/<model id>/ (config, tokenizer, onnx/). */
+  PAPERFEED_MODEL_DIR: z.string().min(1).default('./models'),
+  PAPERFEED_MODEL_CACHE_DIR: z.string().min(1).default('./.paperfeed/model-cache'),
+  /** Never touch the network for model files. */
+  PAPERFEED_OFFLINE: bool.default(false),
+  PAPERFEED_EMBED_BATCH: int(1, 1024).default(32),
+
+  PAPERFEED_HNSW_M: int(4, 128).default(16),
+  PAPERFEED_HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
+  PAPERFEED_HNSW_EF_SEARCH: int(10, 2000).default(100),
+  PAPERFEED_SEARCH_MODE: z.enum(['hybrid', 'dense', 'lexical']).default('hybrid'),
+
+  PAPERFEED_HF_URL: z.url().default('https://huggingface.co'),
+  PAPERFEED_ARXIV_API_URL: z.url().default('https://export.arxiv.org'),
+  PAPERFEED_ARXIV_RSS_URL: z.url().default('https://rss.arxiv.org'),
+  PAPERFEED_ARXIV_CATEGORIES: z.string().default('cs.LG,cs.CL,cs.CV,cs.AI'),
+  PAPERFEED_HTTP_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  PAPERFEED_HTTP_RETRIES: int(0, 10).default(3),
+  /** arXiv asks for no more than one request every three seconds. */
+  PAPERFEED_ARXIV_MIN_INTERVAL_MS: int(0, 60_000).default(3_000),
+
+  /** keyv store for user and channel state: sqlite (default, in the data dir), redis://, postgres://. */
+  PAPERFEED_KV_URL: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates configuration; every problem is named with its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Env> = {}): Config {
+  let fileValues: Record<string, unknown> = {};
+  const file = env.PAPERFEED_CONFIG;
+  if (file) {
+    try {
+      fileValues = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError([`PAPERFEED_CONFIG: cannot read ${file}: ${(err as Error).message}`]);
+    }
+  }
+  const raw: Record<string, unknown> = { ...fileValues };
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  Object.assign(raw, overrides);
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.PAPERFEED_DATA_DIR) };
+}
