@@ -42,6 +42,17 @@ export const envSchema = z.object({
 
   /** keyv store for user and channel state: sqlite (default, in the data dir), redis://, postgres://. */
   PAPERFEED_KV_URL: z.string().optional(),
+
+  /** Picks per digest when the caller does not say. */
+  PAPERFEED_PICKS_N: int(1, 50).default(5),
+  /** Least personal relevance (topic similarity plus boosts) a pick needs: a quiet day yields fewer picks. */
+  PAPERFEED_PICKS_THRESHOLD: z.coerce.number().min(-1).max(3).default(0.3),
+  /** MMR trade-off: 1 ranks by relevance only, lower values favour picks unlike each other. */
+  PAPERFEED_PICKS_MMR_LAMBDA: z.coerce.number().min(0).max(1).default(0.7),
+  /** Weight of the popularity prior, per natural-log unit of (1 + Hugging Face upvotes). */
+  PAPERFEED_PICKS_POPULARITY_WEIGHT: z.coerce.number().min(0).max(1).default(0.02),
+  /** Half-life in days of the small recency prior (by publication date, else first seen). */
+  PAPERFEED_PICKS_RECENCY_HALF_LIFE_DAYS: z.coerce.number().gt(0).max(3650).default(7),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -58,7 +69,10 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates configuration; every problem is named with its variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Env> = {}): Config {
+/** Raw settings as the environment would give them (strings), e.g. from CLI options. */
+export type EnvOverrides = Partial<Record<keyof Env, string>>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: EnvOverrides = {}): Config {
   let fileValues: Record<string, unknown> = {};
   const file = env.PAPERFEED_CONFIG;
   if (file) {

@@ -27,7 +27,8 @@ export function toPaper(input: PaperInput, now: Date): Paper {
   const pdfUrl = arxivId ? pdfUrlFor(arxivId) : input.pdfUrl;
   if (absUrl) paper.absUrl = absUrl;
   if (pdfUrl) paper.pdfUrl = pdfUrl;
-  if (input.authorCount !== undefined) paper.authorCount = input.authorCount;
+  // The count only adds information when the list is incomplete (pages that say "4 authors").
+  if (input.authorCount !== undefined && input.authorCount > paper.authors.length) paper.authorCount = input.authorCount;
   if (input.published) paper.published = input.published;
   if (input.upvotes !== undefined) paper.upvotes = input.upvotes;
   if (input.organization) paper.organization = spaces(input.organization);

@@ -1,0 +1,531 @@
+// Index benchmarks: HNSW build/memory/file/load/latency/recall against an exact scan at 10k, 100k
+// and 1M vectors of dimension 384, and the BM25 index's build time and latency at 10k and 100k.
+//
+// Budget: this file must finish in about six minutes on two cores. The 1M graph is built once,
+// in a child process on the second core while this process runs the 10k/100k/lexical phases and
+// the 1M exact ground truth; the child saves it and this process loads it for every 1M figure.
+import { fork } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { exactTopK } from '../src/index/brute-force.ts';
+import { createHnswIndex, DEFAULT_HNSW_PARAMS, loadHnswIndex, type HnswParams } from '../src/index/hnsw-index.ts';
+import { LexicalIndex, type LexicalDoc } from '../src/index/lexical-index.ts';
+import { median, percentile, type Bench, type Figure } from './figures.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const BENCH = 'index';
+const DIM = 384;
+const CLUSTERS = 3_000;
+const MODEL_SEED = 7;
+const PROVIDER = `synthetic:clustered-${CLUSTERS}:${DIM}`;
+const CHILD_FLAG = '--paperfeed-index-bench-child';
+
+/**
+ * The 1M build is the critical path (hnswlib-node inserts on one thread). These parameters keep
+ * it within the budget; the 10k and 100k indexes use the shipped defaults.
+ */
+const MILLION_PARAMS: HnswParams = {
+  m: Number(process.env.PAPERFEED_BENCH_1M_M ?? 16),
+  efConstruction: Number(process.env.PAPERFEED_BENCH_1M_EF_CONSTRUCTION ?? 48),
+  efSearch: DEFAULT_HNSW_PARAMS.efSearch,
+};
+const MILLION_EF_SWEEP = [100, 200, 400, 800];
+
+const DATA_NOTE =
+  `synthetic sentence-embedding-like vectors: ${CLUSTERS} Gaussian clusters on the unit sphere (64 topics, ` +
+  'each cluster varying along 16 directions partly shared with its topic, plus isotropic noise; ' +
+  'random-pair cosine ~0.07, nearest neighbour ~0.8); queries are held-out draws from the same mixture';
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic embeddings
+
+interface Mixture {
+  dim: number;
+  clusters: number;
+  rank: number;
+  centers: Float32Array;
+  bases: Float32Array;
+  scales: Float32Array;
+  noise: Float32Array;
+}
+
+function xorshift(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 0.5) / 4294967296;
+  };
+}
+
+function gaussian(rand: () => number): () => number {
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const v = spare;
+      spare = undefined;
+      return v;
+    }
+    const m = Math.sqrt(-2 * Math.log(rand()));
+    const a = 2 * Math.PI * rand();
+    spare = m * Math.sin(a);
+    return m * Math.cos(a);
+  };
+}
+
+function normalizeRow(a: Float32Array, offset: number, dim: number): void {
+  let s = 0;
+  for (let j = 0; j < dim; j++) s += a[offset + j]! * a[offset + j]!;
+  const inv = 1 / Math.sqrt(s);
+  for (let j = 0; j < dim; j++) a[offset + j] = a[offset + j]! * inv;
+}
+
+/**
+ * A two-level mixture: a shared "anisotropy" direction (real embeddings are not centred), 64
+ * topics, and clusters around topics. A cluster varies along 16 directions with decaying scales,
+ * 70% shared with its topic, so neighbouring clusters blend like real topics do.
+ */
+function makeMixture(dim: number, clusters: number, seed: number): Mixture {
+  const rand = xorshift(seed);
+  const g = gaussian(rand);
+  const topics = 64;
+  const rank = 16;
+  const unit = (n: number) => {
+    const v = new Float32Array(n);
+    for (let j = 0; j < n; j++) v[j] = g();
+    normalizeRow(v, 0, n);
+    return v;
+  };
+  const common = unit(dim);
+  const topicCenters = Array.from({ length: topics }, () => unit(dim));
+  const topicBases = new Float32Array(topics * rank * dim);
+  for (let i = 0; i < topicBases.length; i++) topicBases[i] = g() / Math.sqrt(dim);
+  const centers = new Float32Array(clusters * dim);
+  const bases = new Float32Array(clusters * rank * dim);
+  const shared = 0.7;
+  const own = Math.sqrt(1 - shared * shared);
+  for (let c = 0; c < clusters; c++) {
+    const t = Math.floor(rand() * topics);
+    const tc = topicCenters[t]!;
+    const r = unit(dim);
+    for (let j = 0; j < dim; j++) centers[c * dim + j] = 0.35 * common[j]! + 0.6 * tc[j]! + 0.8 * r[j]!;
+    normalizeRow(centers, c * dim, dim);
+    for (let k = 0; k < rank; k++) {
+      const to = (t * rank + k) * dim;
+      const co = (c * rank + k) * dim;
+      for (let j = 0; j < dim; j++) bases[co + j] = shared * topicBases[to + j]! + (own * g()) / Math.sqrt(dim);
+    }
+  }
+  const scales = Float32Array.from({ length: rank }, (_, k) => 0.5 / Math.sqrt(1 + k));
+  const noise = new Float32Array(1 << 20);
+  for (let i = 0; i < noise.length; i++) noise[i] = (0.15 * g()) / Math.sqrt(dim);
+  return { dim, clusters, rank, centers, bases, scales, noise };
+}
+
+/** n unit vectors drawn from the mixture, generated cluster by cluster (cache-friendly), stored in random order. */
+function sampleMixture(mix: Mixture, n: number, seed: number, out = new Float32Array(n * mix.dim)): Float32Array {
+  const { dim, clusters, rank, centers, bases, scales, noise } = mix;
+  const rand = xorshift(seed);
+  const g = gaussian(rand);
+  const clusterOf = new Int32Array(n);
+  const starts = new Int32Array(clusters + 1);
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(rand() * clusters);
+    clusterOf[i] = c;
+    starts[c + 1]!++;
+  }
+  for (let c = 0; c < clusters; c++) starts[c + 1]! += starts[c]!;
+  const fill = starts.slice(0, clusters);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[fill[clusterOf[i]!]!++] = i;
+  const z = new Float64Array(rank);
+  const mask = noise.length - 1;
+  for (let c = 0; c < clusters; c++) {
+    for (let p = starts[c]!; p < starts[c + 1]!; p++) {
+      const o = order[p]! * dim;
+      let q = Math.floor(rand() * noise.length);
+      const step = 1 + 2 * Math.floor(rand() * 4096);
+      for (let j = 0; j < dim; j++) {
+        out[o + j] = centers[c * dim + j]! + noise[q]!;
+        q = (q + step) & mask;
+      }
+      for (let k = 0; k < rank; k++) z[k] = g() * scales[k]!;
+      for (let k = 0; k < rank; k++) {
+        const zk = z[k]!;
+        const bo = (c * rank + k) * dim;
+        for (let j = 0; j < dim; j++) out[o + j] = out[o + j]! + zk * bases[bo + j]!;
+      }
+      normalizeRow(out, o, dim);
+    }
+  }
+  return out;
+}
+
+const row = (m: Float32Array, i: number) => m.subarray(i * DIM, (i + 1) * DIM);
+const idOf = (i: number) => `p${i}`;
+
+// ---------------------------------------------------------------------------------------------
+// Measurement helpers
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const mb = (bytes: number) => bytes / (1024 * 1024);
+const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((s, f) => s + statSync(join(dir, f)).size, 0);
+}
+
+/** Exact top-10 rows per query; also each query's scan time. */
+function groundTruth(data: Float32Array, n: number, queries: Float32Array, count: number) {
+  const truth: Int32Array[] = [];
+  const times: number[] = [];
+  for (let q = 0; q < count; q++) {
+    const t = nowMs();
+    const hits = exactTopK(data, DIM, n, row(queries, q), 10);
+    times.push(nowMs() - t);
+    truth.push(Int32Array.from(hits, (h) => h.row));
+  }
+  return { truth, times };
+}
+
+function exactTimes(data: Float32Array, n: number, queries: Float32Array, count: number): number[] {
+  const times: number[] = [];
+  for (let q = 0; q < count; q++) {
+    const t = nowMs();
+    exactTopK(data, DIM, n, row(queries, q), 10);
+    times.push(nowMs() - t);
+  }
+  return times;
+}
+
+interface Searchable {
+  search(v: Float32Array, k: number, accept?: (id: string) => boolean): { id: string }[];
+}
+
+/** Latency of every query and recall@10 over those with ground truth. */
+function runQueries(index: Searchable, queries: Float32Array, count: number, truth: Int32Array[]) {
+  const times: number[] = [];
+  let found = 0;
+  for (let q = 0; q < count; q++) {
+    const v = row(queries, q);
+    const t = nowMs();
+    const hits = index.search(v, 10);
+    times.push(nowMs() - t);
+    const want = truth[q];
+    if (want) {
+      const set = new Set(Array.from(want, idOf));
+      for (const h of hits) if (set.has(h.id)) found++;
+    }
+  }
+  return { times, recall: found / (Math.min(count, truth.length) * 10) };
+}
+
+function insert(index: { upsert(items: { id: string; vector: Float32Array }[]): void }, data: Float32Array, n: number) {
+  const batch = 1_000;
+  for (let start = 0; start < n; start += batch) {
+    const items = [];
+    for (let i = start; i < Math.min(n, start + batch); i++) items.push({ id: idOf(i), vector: row(data, i) });
+    index.upsert(items);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10k / 100k in this process
+
+async function hnswScale(mix: Mixture, n: number, queryCount: number): Promise<Figure[]> {
+  const tag = `hnsw ${label(n)}`;
+  const params = DEFAULT_HNSW_PARAMS;
+  const paramNote = `M=${params.m} efConstruction=${params.efConstruction} efSearch=${params.efSearch}, dim ${DIM}`;
+  const data = sampleMixture(mix, n, 1000 + n);
+  const queries = sampleMixture(mix, queryCount, 2000 + n);
+  const { truth, times: exact } = groundTruth(data, n, queries, queryCount);
+
+  const dir = mkdtempSync(join(tmpdir(), `paperfeed-bench-hnsw-${label(n)}-`));
+  try {
+    const rss0 = process.memoryUsage().rss;
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = nowMs();
+    const index = createHnswIndex({ dir, providerKey: PROVIDER, dimension: DIM, ...params });
+    insert(index, data, n);
+    const buildMs = nowMs() - t0;
+    const rssDelta = process.memoryUsage().rss - rss0;
+    const heapDelta = process.memoryUsage().heapUsed - heap0;
+    const t1 = nowMs();
+    await index.save();
+    const saveMs = nowMs() - t1;
+    const fileBytes = dirBytes(dir);
+
+    const t2 = nowMs();
+    const loaded = await loadHnswIndex(dir, { providerKey: PROVIDER, dimension: DIM });
+    const loadMs = nowMs() - t2;
+    if (!loaded.ok) throw new Error(loaded.message);
+    const { times, recall } = runQueries(loaded.index, queries, queryCount, truth);
+
+    // Topic filters: only 10% of papers may be returned.
+    const accept = (id: string) => Number(id.slice(1)) % 10 === 0;
+    const filtered: number[] = [];
+    for (let q = 0; q < Math.min(200, queryCount); q++) {
+      const t = nowMs();
+      loaded.index.search(row(queries, q), 10, accept);
+      filtered.push(nowMs() - t);
+    }
+
+    const p50 = median(times);
+    const exactP50 = median(exact);
+    return [
+      { bench: BENCH, metric: `${tag} build time`, value: buildMs / 1000, unit: 's', note: paramNote },
+      { bench: BENCH, metric: `${tag} build memory (RSS delta)`, value: mb(rssDelta), unit: 'MB', note: `JS heap delta ${mb(heapDelta).toFixed(1)} MB` },
+      { bench: BENCH, metric: `${tag} files on disk`, value: mb(fileBytes), unit: 'MB', note: 'graph + sidecar JSON' },
+      { bench: BENCH, metric: `${tag} save time`, value: saveMs, unit: 'ms', note: 'write, fsync, SHA-256, rename' },
+      { bench: BENCH, metric: `${tag} load time`, value: loadMs, unit: 'ms', note: 'verify size + SHA-256 + structure, then read' },
+      { bench: BENCH, metric: `${tag} query p50`, value: p50, unit: 'ms', note: `${queryCount} queries, k=10` },
+      { bench: BENCH, metric: `${tag} query p99`, value: percentile(times, 99), unit: 'ms' },
+      { bench: BENCH, metric: `${tag} recall@10`, value: recall, unit: 'ratio', note: `vs exact scan, ${queryCount} queries` },
+      { bench: BENCH, metric: `${tag} exact scan p50`, value: exactP50, unit: 'ms', note: 'JS Float32Array loop, same queries' },
+      { bench: BENCH, metric: `${tag} speed vs exact scan`, value: exactP50 / p50, unit: 'x', note: 'median exact / median HNSW' },
+      { bench: BENCH, metric: `${tag} filtered query p50`, value: median(filtered), unit: 'ms', note: '10% of ids accepted, k=10' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lexical index
+
+/** Synthetic papers whose words follow the word frequencies of the sample corpus in data/. */
+function syntheticPapers(n: number, seed: number): LexicalDoc[] {
+  const counts = new Map<string, number>();
+  try {
+    for (const f of readdirSync(join(root, 'data'))) {
+      if (!f.endsWith('.txt')) continue;
+      for (const w of readFileSync(join(root, 'data', f), 'utf8').split(/[^A-Za-z-]+/)) {
+        if (w.length > 1) counts.set(w, (counts.get(w) ?? 0) + 1);
+      }
+    }
+  } catch {
+    /* no sample corpus: the fallback vocabulary below is used */
+  }
+  if (counts.size < 100) {
+    for (const w of 'model learning data training language image neural network method results performance task'.split(' ')) {
+      counts.set(w, 10);
+    }
+  }
+  const words = [...counts.keys()];
+  const cumulative = new Float64Array(words.length);
+  let total = 0;
+  words.forEach((w, i) => (cumulative[i] = total += counts.get(w)!));
+  const rand = xorshift(seed);
+  const word = () => {
+    const x = rand() * total;
+    let lo = 0;
+    let hi = words.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo]!;
+  };
+  const names = ['GPT-4o', 'LLaMA-2', 'ResNet-50', 'Qwen2.5', 'ViT-B/16', 'T5-XXL', 'Mistral-7B', 'BERT'];
+  const text = (len: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < len; i++) out.push(rand() < 0.01 ? names[Math.floor(rand() * names.length)]! : word());
+    return out.join(' ');
+  };
+  return Array.from({ length: n }, (_, i) => ({
+    id: idOf(i),
+    title: text(6 + Math.floor(rand() * 8)),
+    abstract: text(120 + Math.floor(rand() * 120)),
+  }));
+}
+
+function lexicalScale(n: number): Figure[] {
+  const tag = `bm25 ${label(n)}`;
+  const papers = syntheticPapers(n, 31 + n);
+  const heap0 = process.memoryUsage().heapUsed;
+  const t0 = nowMs();
+  const index = LexicalIndex.build(papers);
+  const buildMs = nowMs() - t0;
+  const heapDelta = process.memoryUsage().heapUsed - heap0;
+  const rand = xorshift(77);
+  const times: number[] = [];
+  for (let q = 0; q < 300; q++) {
+    const title = papers[Math.floor(rand() * n)]!.title.split(' ');
+    const start = Math.floor(rand() * Math.max(1, title.length - 3));
+    const query = title.slice(start, start + 2 + Math.floor(rand() * 2)).join(' ');
+    const t = nowMs();
+    index.search(query, 10);
+    times.push(nowMs() - t);
+  }
+  return [
+    { bench: BENCH, metric: `${tag} build time`, value: buildMs / 1000, unit: 's', note: 'minisearch, title + abstract (~180 words)' },
+    { bench: BENCH, metric: `${tag} JS heap delta`, value: mb(heapDelta), unit: 'MB', note: 'after build, no forced GC' },
+    { bench: BENCH, metric: `${tag} query p50`, value: median(times), unit: 'ms', note: '300 queries of 2-3 title words, k=10' },
+    { bench: BENCH, metric: `${tag} query p99`, value: percentile(times, 99), unit: 'ms' },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1M: built in a child process
+
+interface ChildTask {
+  n: number;
+  dir: string;
+  dataFile: string;
+  params: HnswParams;
+}
+type ChildMessage =
+  | { type: 'data'; genMs: number }
+  | { type: 'built'; buildMs: number; saveMs: number; rssDelta: number }
+  | { type: 'error'; message: string };
+
+async function childMain(task: ChildTask): Promise<void> {
+  const send = (m: ChildMessage) => new Promise<void>((ok) => process.send!(m, () => ok()));
+  try {
+    const t0 = nowMs();
+    const data = sampleMixture(makeMixture(DIM, CLUSTERS, MODEL_SEED), task.n, 1000 + task.n);
+    writeFileSync(task.dataFile, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    await send({ type: 'data', genMs: nowMs() - t0 });
+    const rss0 = process.memoryUsage().rss;
+    const t1 = nowMs();
+    const index = createHnswIndex({ dir: task.dir, providerKey: PROVIDER, dimension: DIM, ...task.params });
+    insert(index, data, task.n);
+    const buildMs = nowMs() - t1;
+    const rssDelta = process.memoryUsage().rss - rss0;
+    const t2 = nowMs();
+    await index.save();
+    await send({ type: 'built', buildMs, saveMs: nowMs() - t2, rssDelta });
+  } catch (err) {
+    await send({ type: 'error', message: (err as Error).stack ?? String(err) });
+  }
+  process.exit(0);
+}
+
+function startMillionBuild(task: ChildTask) {
+  const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(task)], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const inbox = new Map<ChildMessage['type'], ChildMessage>();
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  child.on('message', (m: ChildMessage) => {
+    if (m.type === 'error') failure = new Error(`1M build failed: ${m.message}`);
+    else inbox.set(m.type, m);
+    wake?.();
+  });
+  child.on('exit', (code, signal) => {
+    if (!inbox.has('built')) failure ??= new Error(`1M build process ended early (code ${code}, signal ${signal})`);
+    wake?.();
+  });
+  async function next<T extends 'data' | 'built'>(type: T): Promise<Extract<ChildMessage, { type: T }>> {
+    for (;;) {
+      const m = inbox.get(type);
+      if (m) return m as Extract<ChildMessage, { type: T }>;
+      if (failure) throw failure;
+      await new Promise<void>((ok) => (wake = ok));
+    }
+  }
+  return {
+    next,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
+  };
+}
+
+async function millionFigures(build: ReturnType<typeof startMillionBuild>, task: ChildTask, mix: Mixture): Promise<Figure[]> {
+  const n = task.n;
+  const tag = `hnsw ${label(n)}`;
+  const { genMs } = await build.next('data');
+  const buf = readFileSync(task.dataFile);
+  const data =
+    buf.byteOffset % 4 === 0
+      ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4)
+      : new Float32Array(new Uint8Array(buf).buffer);
+  const latencyQueries = 1_000;
+  const truthQueries = 200;
+  const queries = sampleMixture(mix, latencyQueries, 2000 + n);
+  // Recall only: these scans share the machine with the build in the child.
+  const { truth } = groundTruth(data, n, queries, truthQueries);
+
+  const { buildMs, saveMs, rssDelta } = await build.next('built');
+  const fileBytes = dirBytes(task.dir);
+  const rss0 = process.memoryUsage().rss;
+  const t0 = nowMs();
+  const loaded = await loadHnswIndex(task.dir, { providerKey: PROVIDER, dimension: DIM });
+  const loadMs = nowMs() - t0;
+  const loadRss = process.memoryUsage().rss - rss0;
+  if (!loaded.ok) throw new Error(loaded.message);
+  const p = task.params;
+  const figures: Figure[] = [
+    {
+      bench: BENCH,
+      metric: `${tag} build time`,
+      value: buildMs / 1000,
+      unit: 's',
+      note: `M=${p.m} efConstruction=${p.efConstruction} (budget-bound; vectors generated in ${(genMs / 1000).toFixed(0)} s)`,
+    },
+    { bench: BENCH, metric: `${tag} build memory (RSS delta)`, value: mb(rssDelta), unit: 'MB', note: 'in the building process' },
+    { bench: BENCH, metric: `${tag} files on disk`, value: mb(fileBytes), unit: 'MB', note: 'graph + sidecar JSON' },
+    { bench: BENCH, metric: `${tag} save time`, value: saveMs, unit: 'ms' },
+    { bench: BENCH, metric: `${tag} load time`, value: loadMs, unit: 'ms', note: `RSS +${mb(loadRss).toFixed(0)} MB after load` },
+  ];
+
+  const exact = exactTimes(data, n, queries, 15);
+  const exactP50 = median(exact);
+  for (const ef of MILLION_EF_SWEEP) {
+    loaded.index.setEfSearch(ef);
+    runQueries(loaded.index, queries, 50, []); // warm the caches for this ef
+    const { times, recall } = runQueries(loaded.index, queries, latencyQueries, truth);
+    const p50 = median(times);
+    figures.push(
+      { bench: BENCH, metric: `${tag} ef=${ef} query p50`, value: p50, unit: 'ms', note: `${latencyQueries} queries, k=10` },
+      { bench: BENCH, metric: `${tag} ef=${ef} query p99`, value: percentile(times, 99), unit: 'ms' },
+      { bench: BENCH, metric: `${tag} ef=${ef} recall@10`, value: recall, unit: 'ratio', note: `vs exact scan, ${truthQueries} queries` },
+      { bench: BENCH, metric: `${tag} ef=${ef} speed vs exact scan`, value: exactP50 / p50, unit: 'x' },
+    );
+  }
+  figures.push({
+    bench: BENCH,
+    metric: `${tag} exact scan p50`,
+    value: exactP50,
+    unit: 'ms',
+    note: 'JS Float32Array loop, 15 queries after the build finished',
+  });
+  return figures;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const bench: Bench = async ({ quick }) => {
+  const mix = makeMixture(DIM, CLUSTERS, MODEL_SEED);
+  const work = mkdtempSync(join(tmpdir(), 'paperfeed-bench-1m-'));
+  const task: ChildTask = { n: 1_000_000, dir: join(work, 'index'), dataFile: join(work, 'vectors.f32'), params: MILLION_PARAMS };
+  const million = quick ? undefined : startMillionBuild(task);
+  try {
+    const figures: Figure[] = [];
+    figures.push(...(await hnswScale(mix, 10_000, 1_000)));
+    if (!quick) figures.push(...(await hnswScale(mix, 100_000, 1_000)));
+    figures.push(...lexicalScale(10_000));
+    if (!quick) figures.push(...lexicalScale(100_000));
+    if (million) figures.push(...(await millionFigures(million, task, mix)));
+    figures.push({ bench: BENCH, metric: 'hnsw data', value: DIM, unit: 'dim', note: DATA_NOTE });
+    return figures;
+  } finally {
+    million?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+};
+
+export default bench;
+
+if (process.argv[2] === CHILD_FLAG) await childMain(JSON.parse(process.argv[3]!) as ChildTask);

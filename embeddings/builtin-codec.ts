@@ -1,0 +1,88 @@
+// Binary form of the built-in provider's fitted state, so that it survives restarts and its
+// fingerprint names exactly one fit.
+//
+// Layout: "PFBT" | u32 LE header length | JSON header | deflate(df u32[] | vocab u32[] | loadings f32[])
+//         | sha256 of everything before (32 bytes). Numbers are little-endian.
+import { createHash } from 'node:crypto';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { z } from 'zod';
+import type { BuiltinParams, BuiltinState } from './builtin.ts';
+
+const FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('PFBT', 'ascii');
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+type StateBody = Omit<BuiltinState, 'fingerprint'>;
+
+function bytes(a: Uint32Array | Float32Array): Buffer {
+  const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return LITTLE_ENDIAN ? b : Buffer.from(b).swap32();
+}
+
+export function encodeState(state: StateBody): Buffer {
+  const header = Buffer.from(
+    JSON.stringify({
+      version: FORMAT_VERSION,
+      params: state.params,
+      docCount: state.docCount,
+      vocabSize: state.vocab.length,
+    }),
+  );
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(header.length);
+  const payload = deflateSync(Buffer.concat([bytes(state.df), bytes(state.vocab), bytes(state.loadings)]));
+  const body = Buffer.concat([MAGIC, len, header, payload]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+/** Ten hex digits of the serialized state's hash. */
+export function stateFingerprint(state: StateBody): string {
+  return createHash('sha256').update(encodeState(state)).digest('hex').slice(0, 10);
+}
+
+export function decodeState(buf: Uint8Array, paramsSchema: z.ZodType<BuiltinParams>): StateBody {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const fail = (why: string): never => {
+    throw new Error(`corrupt built-in embedding state (${b.length} bytes): ${why}; delete it to refit`);
+  };
+  if (b.length < MAGIC.length + 4 + 32 || !b.subarray(0, 4).equals(MAGIC)) fail('not a paperfeed built-in state (bad magic)');
+  const body = b.subarray(0, b.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(b.subarray(b.length - 32))) fail('checksum mismatch');
+  const headerLen = body.readUInt32LE(4);
+  if (8 + headerLen > body.length) fail('header length past the end');
+  const headerSchema = z.object({
+    version: z.literal(FORMAT_VERSION),
+    params: paramsSchema,
+    docCount: z.number().int().min(0),
+    vocabSize: z.number().int().min(0),
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(body.subarray(8, 8 + headerLen).toString('utf8'));
+  } catch (err) {
+    return fail(`header is not JSON (${(err as Error).message})`);
+  }
+  const parsed = headerSchema.safeParse(json);
+  if (!parsed.success) fail(`bad header: ${parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const header = parsed.data!;
+  let raw: Buffer;
+  try {
+    raw = inflateSync(body.subarray(8 + headerLen));
+  } catch (err) {
+    return fail(`tables do not inflate (${(err as Error).message})`);
+  }
+  const buckets = 2 ** header.params.bucketBits;
+  const want = buckets + header.vocabSize + header.vocabSize * header.params.lsaDimension;
+  if (raw.length !== want * 4) fail(`tables hold ${raw.length} bytes, expected ${want * 4}`);
+  if (!LITTLE_ENDIAN) raw.swap32();
+  const aligned = new Uint8Array(raw.length);
+  aligned.set(raw);
+  const df = new Uint32Array(aligned.buffer, 0, buckets);
+  const vocab = new Uint32Array(aligned.buffer, buckets * 4, header.vocabSize);
+  const loadings = new Float32Array(aligned.buffer, (buckets + header.vocabSize) * 4, header.vocabSize * header.params.lsaDimension);
+  for (let i = 0; i < vocab.length; i++) {
+    if (vocab[i]! >= buckets || (i > 0 && vocab[i]! <= vocab[i - 1]!)) fail(`vocabulary entry ${i} out of order or range`);
+  }
+  if (!loadings.every(Number.isFinite)) fail('non-finite LSA loading');
+  return { params: header.params, docCount: header.docCount, df, vocab, loadings };
+}

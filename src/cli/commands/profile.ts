@@ -1,0 +1,63 @@
+import { Option } from 'commander';
+import {
+  explainPaper,
+  exportProfile,
+  forgetRecipient,
+  formatExplanation,
+  formatSummary,
+  profileSummary,
+  resetProfile,
+} from '../../recommend/index.ts';
+import { describeRecipient } from '../../recommend/recipient.ts';
+import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
+import type { RegisterCommand } from '../context.ts';
+
+interface ProfileOpts extends RecipientOpts {
+  export?: boolean;
+  forget?: boolean;
+  reset?: boolean;
+  json?: boolean;
+}
+
+/** What drives a feed (`profile`, `why`), and export, reset and forget-me. */
+export const register: RegisterCommand = (program, ctx) => {
+  addRecipientOptions(program.command('profile').description('what drives the feed, in words; or export, reset or delete it'))
+    .addOption(new Option('--export', 'print everything stored about the recipient as JSON').conflicts(['forget', 'reset']))
+    .addOption(new Option('--reset', 'start the profile over (delivered papers stay recorded, so none is re-sent)').conflicts('forget'))
+    .addOption(new Option('--forget', 'delete everything stored about the recipient: profile, reactions, sent-log'))
+    .option('--json', 'print the result as JSON')
+    .action(async (o: ProfileOpts) => {
+      await ctx.withApp(async (app) => {
+        const r = recipientFrom(o);
+        if (o.export) return ctx.printJson(await exportProfile(app, r));
+        if (o.forget) {
+          const out = await forgetRecipient(app, r);
+          if (o.json) return ctx.printJson(out);
+          return ctx.print(
+            out.deleted.length
+              ? `Deleted everything stored about ${describeRecipient(r)} (${out.deleted.length} records).`
+              : `Nothing was stored about ${describeRecipient(r)}.`,
+          );
+        }
+        if (o.reset) {
+          const out = await resetProfile(app, r);
+          if (o.json) return ctx.printJson(out);
+          return ctx.print(out.reset ? `The profile of ${describeRecipient(r)} starts over.` : `${describeRecipient(r)} had no profile.`);
+        }
+        const summary = await profileSummary(app, r);
+        if (o.json) ctx.printJson(summary);
+        else ctx.print(formatSummary(summary));
+      });
+    });
+
+  addRecipientOptions(program.command('why').description('why a paper would (or would not) be picked for the recipient'))
+    .argument('<paper>', 'arXiv id, URL, paper id or exact title')
+    .option('--json', 'print the result as JSON')
+    .action(async (paper: string, o: RecipientOpts & { json?: boolean }) => {
+      await ctx.withApp(async (app) => {
+        const e = await explainPaper(app, recipientFrom(o), paper);
+        if (o.json) ctx.printJson(e);
+        else ctx.print(formatExplanation(e));
+      });
+    });
+};

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import type { App } from '../service/app.ts';
+
+/** What every CLI command gets: a way to open the app for the duration of the command, and output. */
+export interface CliContext {
+  /** Opens the app (store, embedder, index) from the global options, runs fn, closes it. */
+  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean }): Promise<T>;
+  /** Writes a line to stdout (results); logs and progress go to stderr. */
+  print(text: string): void;
+  /** Writes a value as pretty JSON to stdout (for --json). */
+  printJson(value: unknown): void;
+}
+
+/** Each file in src/cli/commands exports one of these; src/cli/main.ts registers them all. */
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;

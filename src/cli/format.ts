@@ -1,0 +1,50 @@
+import { paperLink } from '../papers/links.ts';
+import type { Paper } from '../papers/paper.ts';
+import type { ScoredPaper } from '../search/search-types.ts';
+
+const dateOf = (p: Paper): string => p.published ?? p.firstSeen.slice(0, 10);
+
+export function authorsLine(p: Paper, max = 3): string {
+  if (p.authors.length === 0) return p.authorCount ? `${p.authorCount} authors` : '';
+  const shown = p.authors.slice(0, max).join(', ');
+  const total = Math.max(p.authors.length, p.authorCount ?? 0);
+  return total > max ? `${shown} +${total - max} more` : shown;
+}
+
+export function paperLine(p: Paper): string {
+  return `${p.id.padEnd(18)}  ${dateOf(p)}  ${p.title}`;
+}
+
+export function paperDetails(p: Paper): string {
+  const lines = [
+    p.title,
+    authorsLine(p, 10),
+    [p.id, dateOf(p), p.organization, p.upvotes !== undefined ? `${p.upvotes} upvotes` : undefined]
+      .filter(Boolean)
+      .join(' · '),
+    paperLink(p),
+    p.pdfUrl ? `PDF: ${p.pdfUrl}` : '',
+    `sources: ${p.sources.join(', ')}; first seen ${p.firstSeen}`,
+    p.categories?.length ? `categories: ${p.categories.join(', ')}` : '',
+    '',
+    p.abstract,
+  ];
+  return lines.filter((l, i) => l !== '' || i === 7).join('\n');
+}
+
+export function scoredLine(r: ScoredPaper, rank: number): string {
+  return `${String(rank).padStart(2)}. ${r.score.toFixed(3)}  ${r.paper.id.padEnd(18)}  ${r.paper.title}`;
+}
+
+/** The stable JSON shape of a search result: what scripts and the HTTP API rely on. */
+export function scoredJson(r: ScoredPaper) {
+  return {
+    id: r.paper.id,
+    title: r.paper.title,
+    score: Number(r.score.toFixed(6)),
+    ...(r.cosine !== undefined ? { cosine: Number(r.cosine.toFixed(6)) } : {}),
+    url: paperLink(r.paper),
+    authors: r.paper.authors,
+    published: r.paper.published ?? null,
+  };
+}

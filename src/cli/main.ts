@@ -1,0 +1,73 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, loadConfig } from '../config/config.ts';
+import { UserError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { ProviderMismatchError } from '../search/paper-indexes.ts';
+import { openApp } from '../service/open-app.ts';
+import type { CliContext, RegisterCommand } from './context.ts';
+import { register as papers } from './commands/papers.ts';
+import { register as search } from './commands/search.ts';
+
+const COMMANDS: RegisterCommand[] = [papers, search];
+
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Runs the CLI; returns the exit code (0 ok, 1 runtime failure, 2 usage error). */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('paperfeed')
+    .description('Daily research-paper picks, similarity search and topic filters, fully local by default.')
+    .addOption(new Option('--data-dir <dir>', 'where the store and index live').env('PAPERFEED_DATA_DIR'))
+    .addOption(
+      new Option('--log-level <level>', 'log level on stderr').choices([
+        'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent',
+      ]),
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  const ctx: CliContext = {
+    async withApp(fn, withOpts = {}) {
+      const opts = program.opts<{ dataDir?: string; logLevel?: string }>();
+      const config = loadConfig(process.env, {
+        ...(opts.dataDir ? { PAPERFEED_DATA_DIR: opts.dataDir } : {}),
+        ...(opts.logLevel ? { PAPERFEED_LOG_LEVEL: opts.logLevel } : {}),
+      });
+      const log = createLogger(config.PAPERFEED_LOG_LEVEL);
+      const app = await openApp(config, { log, forReindex: withOpts.forReindex });
+      try {
+        return await fn(app);
+      } finally {
+        await app.close();
+      }
+    },
+    print: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
+    printJson: (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+  };
+  for (const register of COMMANDS) register(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Help and version are "errors" to commander but successes to the user.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      return EXIT.ok;
+    }
+    return EXIT.usage;
+  }
+  if (err instanceof UserError || err instanceof ConfigError || err instanceof ProviderMismatchError) {
+    process.stderr.write(`paperfeed: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`paperfeed: ${message}\n`);
+  if (process.env.PAPERFEED_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+  return EXIT.failure;
+}

@@ -1,0 +1,165 @@
+// Exact nearest-neighbour search by a full scan: the reference that HNSW results are measured
+// against (benchmarks, tests), and a fine index in its own right for a few thousand papers.
+import {
+  assertCompatibleVector,
+  type Hit,
+  type IndexInfo,
+  type VectorIndex,
+  type VectorUseOptions,
+} from './vector-index.ts';
+
+/** A row of a packed matrix and its inner product with the query. */
+export interface RowHit {
+  row: number;
+  score: number;
+}
+
+/**
+ * The k rows of `matrix` (row-major, `dimension` floats per row, `rows` rows) with the largest
+ * inner product with `query`, best first; ties go to the lower row. For unit vectors the inner
+ * product is the cosine similarity. `accept` filters rows before they compete for the top k.
+ */
+export function exactTopK(
+  matrix: Float32Array,
+  dimension: number,
+  rows: number,
+  query: Float32Array,
+  k: number,
+  accept?: (row: number) => boolean,
+): RowHit[] {
+  if (k <= 0 || rows <= 0) return [];
+  const top = Math.min(k, rows);
+  const bestRows = new Int32Array(top).fill(-1);
+  const bestScores = new Float64Array(top).fill(-Infinity);
+  let filled = 0;
+  const tail = dimension & ~3;
+  for (let r = 0; r < rows; r++) {
+    if (accept && !accept(r)) continue;
+    // Four accumulators let the JIT overlap the multiply-adds; this loop is the whole cost.
+    const o = r * dimension;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j < tail; j += 4) {
+      s0 += matrix[o + j]! * query[j]!;
+      s1 += matrix[o + j + 1]! * query[j + 1]!;
+      s2 += matrix[o + j + 2]! * query[j + 2]!;
+      s3 += matrix[o + j + 3]! * query[j + 3]!;
+    }
+    for (; j < dimension; j++) s0 += matrix[o + j]! * query[j]!;
+    const s = s0 + s1 + s2 + s3;
+    if (filled === top && s <= bestScores[top - 1]!) continue;
+    let p = filled < top ? filled++ : top - 1;
+    while (p > 0 && bestScores[p - 1]! < s) {
+      bestScores[p] = bestScores[p - 1]!;
+      bestRows[p] = bestRows[p - 1]!;
+      p--;
+    }
+    bestScores[p] = s;
+    bestRows[p] = r;
+  }
+  const out: RowHit[] = [];
+  for (let i = 0; i < filled; i++) out.push({ row: bestRows[i]!, score: bestScores[i]! });
+  return out;
+}
+
+/** A unit-length copy of v. */
+export function normalized(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  const out = new Float32Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! * inv;
+  return out;
+}
+
+/**
+ * An in-memory VectorIndex with exact answers. Vectors live in one packed, growable
+ * Float32Array; a removed row is filled by the last row so the scan never sees holes.
+ * Nothing is persisted: `save()` does nothing.
+ */
+export class BruteForceIndex implements VectorIndex {
+  readonly providerKey: string;
+  readonly dimension: number;
+  private matrix: Float32Array;
+  private ids: string[] = [];
+  private rowOf = new Map<string, number>();
+  private corpusChecksum: string | undefined;
+
+  constructor(opts: { providerKey: string; dimension: number; initialCapacity?: number }) {
+    this.providerKey = opts.providerKey;
+    this.dimension = opts.dimension;
+    this.matrix = new Float32Array(Math.max(1, opts.initialCapacity ?? 256) * opts.dimension);
+  }
+
+  info(): IndexInfo {
+    return {
+      providerKey: this.providerKey,
+      dimension: this.dimension,
+      count: this.ids.length,
+      ...(this.corpusChecksum === undefined ? {} : { corpusChecksum: this.corpusChecksum }),
+    };
+  }
+
+  setCorpusChecksum(checksum: string): void {
+    this.corpusChecksum = checksum;
+  }
+
+  has(id: string): boolean {
+    return this.rowOf.has(id);
+  }
+
+  upsert(items: { id: string; vector: Float32Array }[], opts?: VectorUseOptions): void {
+    for (const item of items) assertCompatibleVector(this, item.vector, opts);
+    for (const { id, vector } of items) {
+      let row = this.rowOf.get(id);
+      if (row === undefined) {
+        row = this.ids.length;
+        this.ensureCapacity(row + 1);
+        this.ids.push(id);
+        this.rowOf.set(id, row);
+      }
+      this.matrix.set(normalized(vector), row * this.dimension);
+    }
+  }
+
+  remove(id: string): void {
+    const row = this.rowOf.get(id);
+    if (row === undefined) return;
+    const last = this.ids.length - 1;
+    if (row !== last) {
+      const d = this.dimension;
+      this.matrix.copyWithin(row * d, last * d, (last + 1) * d);
+      const moved = this.ids[last]!;
+      this.ids[row] = moved;
+      this.rowOf.set(moved, row);
+    }
+    this.ids.pop();
+    this.rowOf.delete(id);
+  }
+
+  search(vector: Float32Array, k: number, accept?: (id: string) => boolean, opts?: VectorUseOptions): Hit[] {
+    assertCompatibleVector(this, vector, opts);
+    const ids = this.ids;
+    const hits = exactTopK(
+      this.matrix,
+      this.dimension,
+      ids.length,
+      normalized(vector),
+      k,
+      accept && ((row) => accept(ids[row]!)),
+    );
+    return hits.map((h) => ({ id: ids[h.row]!, score: h.score }));
+  }
+
+  async save(): Promise<void> {}
+
+  private ensureCapacity(rows: number): void {
+    if (rows * this.dimension <= this.matrix.length) return;
+    const next = new Float32Array(Math.max(rows, (this.matrix.length / this.dimension) * 2) * this.dimension);
+    next.set(this.matrix);
+    this.matrix = next;
+  }
+}

@@ -1,0 +1,531 @@
+// The HNSW vector index (hnswlib-node) with string paper ids, persisted as a pair of files in
+// its own directory: the native graph `hnsw-<generation>.bin` and the sidecar `index.json`
+// (provider, parameters, label map, size and SHA-256 of the graph file).
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { z } from 'zod';
+import {
+  assertCompatibleVector,
+  type Hit,
+  type IndexInfo,
+  type VectorIndex,
+  type VectorUseOptions,
+} from './vector-index.ts';
+
+type NativeIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
+
+export interface HnswParams {
+  /** Graph degree: links per node (twice that on the bottom layer). */
+  m: number;
+  /** Candidate list size while inserting: build time against graph quality. */
+  efConstruction: number;
+  /** Candidate list size while searching: query time against recall. */
+  efSearch: number;
+}
+
+/** Matches PAPERFEED_HNSW_* defaults; see bench/index.bench.ts for the measured trade-offs. */
+export const DEFAULT_HNSW_PARAMS: HnswParams = { m: 16, efConstruction: 200, efSearch: 100 };
+
+export interface CreateHnswOptions extends Partial<HnswParams> {
+  /** A directory owned by this index: save() removes stale graph files in it. */
+  dir: string;
+  providerKey: string;
+  dimension: number;
+  /** Slots allocated up front; the index doubles them when full. */
+  initialCapacity?: number;
+  /** Seed of hnswlib's level generator, for reproducible graphs. */
+  seed?: number;
+}
+
+export type LoadHnswResult =
+  | { ok: true; index: HnswIndex }
+  | { ok: false; reason: 'missing'; message: string }
+  | { ok: false; reason: 'corrupt'; message: string }
+  | { ok: false; reason: 'provider-mismatch'; message: string; indexProvider: string; expectedProvider: string };
+
+export const SIDECAR_FILE = 'index.json';
+const GRAPH_FILE = /^hnsw-[a-z0-9-]+\.bin$/;
+const STALE_FILE = /^(hnsw-[a-z0-9-]+\.bin(\.tmp)?|index\.json\.[a-z0-9-]+\.tmp)$/;
+const DEFAULT_CAPACITY = 1024;
+
+const sidecarSchema = z.object({
+  format: z.literal('paperfeed-hnsw'),
+  version: z.literal(1),
+  providerKey: z.string().min(1),
+  dimension: z.number().int().positive(),
+  params: z.object({
+    m: z.number().int().min(2),
+    efConstruction: z.number().int().positive(),
+    efSearch: z.number().int().positive(),
+  }),
+  corpusChecksum: z.string().optional(),
+  graphFile: z.string().regex(GRAPH_FILE),
+  graphBytes: z.number().int().nonnegative(),
+  graphSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Paper id by integer label; a removed paper keeps its label so a re-add reuses it. */
+  labels: z.array(z.string()),
+  /** Labels marked deleted in the graph. */
+  deleted: z.array(z.number().int().nonnegative()),
+  savedAt: z.string(),
+});
+type Sidecar = z.infer<typeof sidecarSchema>;
+
+export class IndexBusyError extends Error {
+  constructor() {
+    super('the vector index is being saved; wait for save() to finish before changing it');
+    this.name = 'IndexBusyError';
+  }
+}
+
+export class HnswIndex implements VectorIndex {
+  readonly dir: string;
+  readonly providerKey: string;
+  readonly dimension: number;
+  readonly params: Readonly<HnswParams>;
+  private efSearch: number;
+  private labels: string[];
+  private labelOf: Map<string, number>;
+  private deleted: Set<number>;
+  private corpusChecksum: string | undefined;
+  private saving: Promise<void> | undefined;
+
+  /** Use createHnswIndex or loadHnswIndex. */
+  constructor(
+    private readonly native: NativeIndex,
+    init: {
+      dir: string;
+      providerKey: string;
+      dimension: number;
+      params: HnswParams;
+      labels?: string[];
+      deleted?: number[];
+      corpusChecksum?: string;
+    },
+  ) {
+    this.dir = init.dir;
+    this.providerKey = init.providerKey;
+    this.dimension = init.dimension;
+    this.params = { ...init.params };
+    this.efSearch = init.params.efSearch;
+    this.labels = init.labels ?? [];
+    this.labelOf = new Map(this.labels.map((id, label) => [id, label]));
+    this.deleted = new Set(init.deleted);
+    this.corpusChecksum = init.corpusChecksum;
+  }
+
+  info(): IndexInfo {
+    return {
+      providerKey: this.providerKey,
+      dimension: this.dimension,
+      count: this.labels.length - this.deleted.size,
+      ...(this.corpusChecksum === undefined ? {} : { corpusChecksum: this.corpusChecksum }),
+    };
+  }
+
+  /** Records the store's checksum at this sync; persisted by the next save(). */
+  setCorpusChecksum(checksum: string): void {
+    this.corpusChecksum = checksum;
+  }
+
+  /** Changes the search-time candidate list for this process (not persisted). */
+  setEfSearch(ef: number): void {
+    if (!Number.isInteger(ef) || ef < 1) throw new RangeError(`efSearch must be a positive integer, got ${ef}`);
+    this.efSearch = ef;
+  }
+
+  get capacity(): number {
+    return this.native.getMaxElements();
+  }
+
+  has(id: string): boolean {
+    const label = this.labelOf.get(id);
+    return label !== undefined && !this.deleted.has(label);
+  }
+
+  /** Live paper ids, in label order. */
+  ids(): string[] {
+    return this.labels.filter((_, label) => !this.deleted.has(label));
+  }
+
+  upsert(items: { id: string; vector: Float32Array }[], opts?: VectorUseOptions): void {
+    this.assertWritable();
+    for (const item of items) assertCompatibleVector(this, item.vector, opts);
+    const fresh = new Set(items.filter((i) => !this.labelOf.has(i.id)).map((i) => i.id)).size;
+    this.ensureCapacity(this.labels.length + fresh);
+    for (const { id, vector } of items) {
+      const known = this.labelOf.get(id);
+      const label = known ?? this.labels.length;
+      // hnswlib updates an existing label in place (and revives it if it was marked deleted).
+      this.native.addPoint(Array.from(vector), label);
+      if (known === undefined) {
+        this.labels.push(id);
+        this.labelOf.set(id, label);
+      }
+      this.deleted.delete(label);
+    }
+  }
+
+  remove(id: string): void {
+    this.assertWritable();
+    const label = this.labelOf.get(id);
+    if (label === undefined || this.deleted.has(label)) return;
+    this.native.markDelete(label);
+    this.deleted.add(label);
+  }
+
+  search(vector: Float32Array, k: number, accept?: (id: string) => boolean, opts?: VectorUseOptions): Hit[] {
+    assertCompatibleVector(this, vector, opts);
+    const live = this.labels.length - this.deleted.size;
+    const want = Math.min(Math.floor(k), live);
+    if (!(want > 0)) return [];
+    const query = Array.from(vector);
+
+    // A throwing filter would abort the process inside hnswlib-node, so errors are caught here
+    // and rethrown after the native call returns.
+    let failure: unknown;
+    const labels = this.labels;
+    const filter =
+      accept &&
+      ((label: number): boolean => {
+        if (failure !== undefined) return false;
+        try {
+          return accept(labels[label]!);
+        } catch (err) {
+          failure = err ?? new Error('accept() threw');
+          return false;
+        }
+      });
+
+    let hits = this.knn(query, want, Math.max(this.efSearch, want), filter);
+    if (failure !== undefined) throw failure;
+    if (hits.length < want) {
+      // The filtered search ran out of reachable candidates. Count what could match and, if more
+      // exists, search again with a candidate list as large as the index, then scan exactly.
+      const reachable = accept ? this.countAccepted(accept) : live;
+      if (reachable > hits.length) {
+        hits = this.knn(query, Math.min(want, reachable), this.labels.length, filter);
+        if (failure !== undefined) throw failure;
+        if (hits.length < Math.min(want, reachable)) hits = this.exactScan(vector, want, accept);
+      }
+    }
+    return hits;
+  }
+
+  save(): Promise<void> {
+    const run = (this.saving ?? Promise.resolve()).then(() => this.saveNow());
+    const tracked = run.finally(() => {
+      if (this.saving === tracked) this.saving = undefined;
+    });
+    this.saving = tracked;
+    return tracked;
+  }
+
+  private async saveNow(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const generation = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+    const graphFile = `hnsw-${generation}.bin`;
+    const graphTmp = join(this.dir, `${graphFile}.tmp`);
+    // hnswlib writes without checking stream errors, so the written file is verified before use.
+    await this.native.writeIndex(graphTmp);
+    await fsyncFile(graphTmp);
+    const structure = await checkGraphFile(graphTmp, this.dimension, this.labels.length);
+    if (!structure.ok) throw new Error(`writing the vector index failed: ${structure.problem} in ${graphTmp}`);
+    const { bytes, sha256 } = await hashFile(graphTmp);
+    await rename(graphTmp, join(this.dir, graphFile));
+
+    const sidecar: Sidecar = {
+      format: 'paperfeed-hnsw',
+      version: 1,
+      providerKey: this.providerKey,
+      dimension: this.dimension,
+      params: { ...this.params },
+      ...(this.corpusChecksum === undefined ? {} : { corpusChecksum: this.corpusChecksum }),
+      graphFile,
+      graphBytes: bytes,
+      graphSha256: sha256,
+      labels: this.labels,
+      deleted: [...this.deleted].sort((a, b) => a - b),
+      savedAt: new Date().toISOString(),
+    };
+    const sidecarTmp = join(this.dir, `${SIDECAR_FILE}.${generation}.tmp`);
+    await writeFile(sidecarTmp, JSON.stringify(sidecar));
+    await fsyncFile(sidecarTmp);
+    // The sidecar names its graph file, so until this rename the previous pair stays intact.
+    await rename(sidecarTmp, join(this.dir, SIDECAR_FILE));
+    await fsyncDir(this.dir);
+    for (const name of await readdir(this.dir)) {
+      if (STALE_FILE.test(name) && name !== graphFile) await rm(join(this.dir, name), { force: true });
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.saving) throw new IndexBusyError();
+  }
+
+  private ensureCapacity(needed: number): void {
+    const capacity = this.native.getMaxElements();
+    if (needed <= capacity) return;
+    this.native.resizeIndex(Math.max(needed, capacity * 2));
+  }
+
+  private knn(query: number[], k: number, ef: number, filter?: (label: number) => boolean): Hit[] {
+    this.native.setEf(ef);
+    const { neighbors, distances } = filter
+      ? this.native.searchKnn(query, k, filter)
+      : this.native.searchKnn(query, k);
+    const hits: Hit[] = [];
+    for (let i = 0; i < neighbors.length; i++) {
+      hits.push({ id: this.labels[neighbors[i]!]!, score: 1 - distances[i]! });
+    }
+    return hits.sort(byScoreThenId);
+  }
+
+  private countAccepted(accept: (id: string) => boolean): number {
+    let n = 0;
+    for (let label = 0; label < this.labels.length; label++) {
+      if (!this.deleted.has(label) && accept(this.labels[label]!)) n++;
+    }
+    return n;
+  }
+
+  /** Last resort for a graph that cannot reach every accepted node: exact cosine over all of them. */
+  private exactScan(vector: Float32Array, k: number, accept?: (id: string) => boolean): Hit[] {
+    let qn = 0;
+    for (let i = 0; i < vector.length; i++) qn += vector[i]! * vector[i]!;
+    const hits: Hit[] = [];
+    for (let label = 0; label < this.labels.length; label++) {
+      const id = this.labels[label]!;
+      if (this.deleted.has(label) || (accept && !accept(id))) continue;
+      const point = this.native.getPoint(label);
+      let dotp = 0;
+      let pn = 0;
+      for (let i = 0; i < point.length; i++) {
+        dotp += point[i]! * vector[i]!;
+        pn += point[i]! * point[i]!;
+      }
+      hits.push({ id, score: dotp / Math.sqrt(qn * pn) });
+    }
+    return hits.sort(byScoreThenId).slice(0, k);
+  }
+}
+
+function byScoreThenId(a: Hit, b: Hit): number {
+  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** A new, empty index; nothing is written until save(). */
+export function createHnswIndex(opts: CreateHnswOptions): HnswIndex {
+  const params: HnswParams = {
+    m: opts.m ?? DEFAULT_HNSW_PARAMS.m,
+    efConstruction: opts.efConstruction ?? DEFAULT_HNSW_PARAMS.efConstruction,
+    efSearch: opts.efSearch ?? DEFAULT_HNSW_PARAMS.efSearch,
+  };
+  if (!Number.isInteger(opts.dimension) || opts.dimension < 1) {
+    throw new RangeError(`dimension must be a positive integer, got ${opts.dimension}`);
+  }
+  for (const [name, value] of Object.entries(params)) {
+    if (!Number.isInteger(value) || value < (name === 'm' ? 2 : 1)) {
+      throw new RangeError(`HNSW parameter ${name} must be a positive integer, got ${value}`);
+    }
+  }
+  const native = new hnswlib.HierarchicalNSW('cosine', opts.dimension);
+  native.initIndex({
+    maxElements: Math.max(1, opts.initialCapacity ?? DEFAULT_CAPACITY),
+    m: params.m,
+    efConstruction: params.efConstruction,
+    randomSeed: opts.seed ?? 100,
+  });
+  return new HnswIndex(native, { dir: opts.dir, providerKey: opts.providerKey, dimension: opts.dimension, params });
+}
+
+/**
+ * Opens the index saved in `dir`, or says why it cannot be used. Every file is checked (schema,
+ * size, SHA-256, graph structure, label map against the graph) before hnswlib reads it, so a
+ * damaged file gives `corrupt` rather than a crash.
+ */
+export async function loadHnswIndex(
+  dir: string,
+  expected: { providerKey: string; dimension: number },
+  opts: { efSearch?: number } = {},
+): Promise<LoadHnswResult> {
+  const sidecarPath = join(dir, SIDECAR_FILE);
+  const corrupt = (problem: string): LoadHnswResult => ({
+    ok: false,
+    reason: 'corrupt',
+    message: `vector index in ${dir} is unusable: ${problem}; rebuild it with \`paperfeed reindex\``,
+  });
+
+  let text: string;
+  try {
+    text = await readFile(sidecarPath, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { ok: false, reason: 'missing', message: `no vector index in ${dir} (${SIDECAR_FILE} not found)` };
+    }
+    return corrupt(`cannot read ${sidecarPath}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return corrupt(`${sidecarPath} is not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = sidecarSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return corrupt(`${sidecarPath}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const meta = parsed.data;
+
+  if (meta.providerKey !== expected.providerKey || meta.dimension !== expected.dimension) {
+    return {
+      ok: false,
+      reason: 'provider-mismatch',
+      indexProvider: meta.providerKey,
+      expectedProvider: expected.providerKey,
+      message:
+        `vector index in ${dir} was built with provider "${meta.providerKey}" (${meta.dimension} dimensions) ` +
+        `but the configured provider is "${expected.providerKey}" (${expected.dimension} dimensions); ` +
+        'run `paperfeed reindex` to re-embed everything with the configured provider',
+    };
+  }
+
+  const labelProblem = checkLabels(meta);
+  if (labelProblem) return corrupt(`${sidecarPath}: ${labelProblem}`);
+
+  const graphPath = join(dir, meta.graphFile);
+  let size: number;
+  try {
+    size = (await stat(graphPath)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return corrupt(`graph file ${graphPath} is missing`);
+    return corrupt(`cannot read ${graphPath}: ${(err as Error).message}`);
+  }
+  if (size !== meta.graphBytes) {
+    return corrupt(`graph file ${graphPath} has ${size} bytes, ${meta.graphBytes} expected (truncated or replaced)`);
+  }
+  const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
+  if (!structure.ok) return corrupt(`graph file ${graphPath}: ${structure.problem}`);
+  const { sha256 } = await hashFile(graphPath);
+  if (sha256 !== meta.graphSha256) return corrupt(`graph file ${graphPath} does not match its checksum`);
+
+  const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
+  try {
+    await native.readIndex(graphPath);
+  } catch (err) {
+    return corrupt(`hnswlib cannot read ${graphPath}: ${(err as Error).message}`);
+  }
+  if (native.getCurrentCount() !== meta.labels.length) {
+    return corrupt(`graph holds ${native.getCurrentCount()} vectors but the label map has ${meta.labels.length}`);
+  }
+  const index = new HnswIndex(native, {
+    dir,
+    providerKey: meta.providerKey,
+    dimension: meta.dimension,
+    params: { ...meta.params, efSearch: opts.efSearch ?? meta.params.efSearch },
+    labels: meta.labels,
+    deleted: meta.deleted,
+    ...(meta.corpusChecksum === undefined ? {} : { corpusChecksum: meta.corpusChecksum }),
+  });
+  return { ok: true, index };
+}
+
+function checkLabels(meta: Sidecar): string | undefined {
+  if (new Set(meta.labels).size !== meta.labels.length) return 'label map has duplicate paper ids';
+  const deleted = new Set(meta.deleted);
+  if (deleted.size !== meta.deleted.length) return 'deleted labels repeat';
+  for (const label of deleted) {
+    if (label >= meta.labels.length) return `deleted label ${label} is outside the label map`;
+  }
+  return undefined;
+}
+
+// hnswlib's file layout (hnswalg.h saveIndex): a 96-byte header of size_t/int fields, then
+// `count` fixed-size bottom-layer records, then for each element a uint32 byte count and its
+// upper-layer link lists.
+const HEADER_BYTES = 96;
+
+/** Checks the graph file's header against what the sidecar says, and walks its structure to the last byte. */
+async function checkGraphFile(
+  path: string,
+  dimension: number,
+  count: number,
+): Promise<{ ok: true } | { ok: false; problem: string }> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    if (size < HEADER_BYTES) return { ok: false, problem: `file is ${size} bytes, shorter than its header` };
+    const header = Buffer.alloc(HEADER_BYTES);
+    await handle.read(header, 0, HEADER_BYTES, 0);
+    const u64 = (at: number) => Number(header.readBigUInt64LE(at));
+    const maxElements = u64(8);
+    const current = u64(16);
+    const perElement = u64(24);
+    const labelOffset = u64(32);
+    const dataOffset = u64(40);
+    const maxM = u64(56);
+    const maxM0 = u64(64);
+    if (current !== count) return { ok: false, problem: `holds ${current} vectors, the label map has ${count}` };
+    if (maxElements < current) return { ok: false, problem: 'header capacity is smaller than its count' };
+    if (labelOffset - dataOffset !== dimension * 4) {
+      return { ok: false, problem: `vectors are ${(labelOffset - dataOffset) / 4}-dimensional, ${dimension} expected` };
+    }
+    if (perElement !== maxM0 * 4 + 4 + dimension * 4 + 8 || maxM < 1 || maxM > 10_000) {
+      return { ok: false, problem: 'header fields are inconsistent' };
+    }
+    const linksStart = HEADER_BYTES + current * perElement;
+    if (linksStart + 4 * current > size) return { ok: false, problem: 'file is truncated' };
+    const links = Buffer.alloc(size - linksStart);
+    await handle.read(links, 0, links.length, linksStart);
+    const linkRecord = maxM * 4 + 4;
+    let at = 0;
+    for (let i = 0; i < current; i++) {
+      if (at + 4 > links.length) return { ok: false, problem: 'file is truncated' };
+      const bytes = links.readUInt32LE(at);
+      if (bytes % linkRecord !== 0) return { ok: false, problem: `element ${i} has a malformed link list` };
+      at += 4 + bytes;
+    }
+    if (at !== links.length) {
+      return { ok: false, problem: at > links.length ? 'file is truncated' : 'file has trailing bytes' };
+    }
+    return { ok: true };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Makes the renames durable; some platforms cannot open a directory, which is not an error.
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}

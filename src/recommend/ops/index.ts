@@ -1,0 +1,21 @@
+// One function per operation: the CLI and the bots call exactly these.
+export { getPicks, recordDelivered, explainPaper, exclusionText } from './picks.ts';
+export type { PicksOptions, PicksResult, PicksStatus, PickedPaper, PaperExplanation } from './picks.ts';
+export { addTopic, listTopics, removeTopic, weightTopic } from './topics.ts';
+export type { TopicView } from './topics.ts';
+export {
+  addKeyword,
+  removeKeyword,
+  followAuthor,
+  unfollowAuthor,
+  addCategory,
+  removeCategory,
+  addSeed,
+  removeSeed,
+} from './filters.ts';
+export type { KeywordView } from './filters.ts';
+export { recordFeedback, mute, unmute } from './feedback.ts';
+export type { FeedbackResult, MuteTarget, MuteView } from './feedback.ts';
+export { profileSummary, exportProfile, resetProfile, forgetRecipient, profileView } from './profile.ts';
+export type { ProfileSummary, ProfileExport, ProfileView } from './profile.ts';
+export type { OpOptions } from './shared.ts';

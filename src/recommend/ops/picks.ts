@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import { UserError } from '../../errors.ts';
+import type { Paper } from '../../papers/paper.ts';
+import type { RecommendApp } from '../app-parts.ts';
+import { candidateWindow, windowPapers, withVectors, type CandidateWindow } from '../candidates.ts';
+import { loadProfile } from '../profile-store.ts';
+import { exclusionOf, prepareProfile, priorOf, rankCandidates, scorePersonal } from '../rank.ts';
+import type { Exclusion, ExclusionKind } from '../rank-types.ts';
+import { buildRankProfile } from '../rank-input.ts';
+import type { Reason } from '../reasons.ts';
+import { checkRecipient, recipientKey, type Recipient } from '../recipient.ts';
+import { loadSentLog, recordSent } from '../sent-log.ts';
+import { rankParamsFrom } from '../settings.ts';
+import { clock, resolvePaper, type OpOptions } from './shared.ts';
+
+export interface PicksOptions extends OpOptions {
+  /** YYYY-MM-DD: papers published or first seen that day instead of "since the last digest". */
+  date?: string;
+  /** How many picks at most (default PAPERFEED_PICKS_N). */
+  n?: number;
+  /** Record the picks as delivered (and, without a date, move the last-digest mark to now). */
+  record?: boolean;
+}
+
+export interface PickedPaper {
+  rank: number;
+  paper: Paper;
+  score: number;
+  /** The personal part of the score (what the threshold applies to), or centrality in general mode. */
+  relevance: number;
+  reasons: Reason[];
+}
+
+/**
+ * - ok: picks are given;
+ * - no-candidates: no papers in the window (weekend, arXiv holiday);
+ * - all-seen: every candidate was already delivered or rated;
+ * - nothing-relevant: candidates exist but none was relevant enough (or all were excluded).
+ * Whenever there are no picks, `notice` says so in plain language: render it, never an empty message.
+ */
+export type PicksStatus = 'ok' | 'no-candidates' | 'all-seen' | 'nothing-relevant';
+
+export interface PicksResult {
+  recipient: Recipient & { key: string };
+  /** personal: ranked by the profile; general: no profile, the day's most central and popular papers. */
+  mode: 'personal' | 'general';
+  status: PicksStatus;
+  notice?: string;
+  /** Said alongside general-mode picks: why these and how to personalize. */
+  hint?: string;
+  window: CandidateWindow;
+  candidates: number;
+  excluded: Partial<Record<ExclusionKind, number>>;
+  belowThreshold: number;
+  threshold: number;
+  picks: PickedPaper[];
+  /** Whether the picks were recorded as delivered. */
+  recorded: boolean;
+  /** Problems reading stored state (a corrupt profile is treated as empty and reported here). */
+  warnings: string[];
+}
+
+const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+  }, 'not a real date');
+
+const picksOptionsSchema = z.object({
+  date: dateSchema.optional(),
+  n: z.number().int().min(1).max(50).optional(),
+  record: z.boolean().optional(),
+  now: z.date().optional(),
+});
+
+function checkOptions(opts: PicksOptions): PicksOptions {
+  const parsed = picksOptionsSchema.safeParse(opts);
+  if (!parsed.success) {
+    throw new UserError(`invalid picks options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data as PicksOptions;
+}
+
+const since = (r: Recipient): string => (r.kind === 'user' ? 'your last digest' : 'the last digest');
+
+function emptyNotice(status: Exclude<PicksStatus, 'ok'>, r: Recipient, w: CandidateWindow, candidates: number): string {
+  const holidays = '(weekends and arXiv holidays have none)';
+  const scope =
+    w.kind === 'date' ? `on ${w.date}` : w.kind === 'first-digest' ? 'in the last 24 hours' : `since ${since(r)}`;
+  switch (status) {
+    case 'no-candidates':
+      return w.kind === 'date'
+        ? `No papers were published or first seen on ${w.date} ${holidays}.`
+        : `No new papers ${scope} ${holidays}.`;
+    case 'all-seen':
+      return `Every paper ${scope} has already been delivered${r.kind === 'user' ? ' to you' : ' here'}.`;
+    case 'nothing-relevant': {
+      const whose = r.kind === 'user' ? 'your interests' : "this channel's interests";
+      const papers = `${candidates} ${candidates === 1 ? 'paper' : 'papers'}`;
+      return `None of the ${papers} ${scope} matched ${whose} closely enough; quiet days bring fewer picks.`;
+    }
+  }
+}
+
+function generalHint(r: Recipient): string {
+  return r.kind === 'user'
+    ? "You have no topics yet, so these are the day's most central and popular papers; add a topic to make the feed yours."
+    : "This channel has no profile, so these are the day's most central and popular papers.";
+}
+
+/**
+ * A recipient's picks: candidates of the window, ranked by their profile (or, with none, the
+ * day's most central and popular papers), never one already delivered to them.
+ */
+export async function getPicks(app: RecommendApp, recipient: Recipient, options: PicksOptions = {}): Promise<PicksResult> {
+  const r = checkRecipient(recipient);
+  const opts = checkOptions(options);
+  const now = clock(opts);
+  const [profile, sent] = await Promise.all([loadProfile(app, r, now), loadSentLog(app, r, now)]);
+  const warnings = [profile.problem && `profile: ${profile.problem}; using an empty profile`, sent.problem && `sent-log: ${sent.problem}; starting a new one`].filter(
+    (w): w is string => Boolean(w),
+  );
+  const window = candidateWindow(now, sent.value.lastDigest, opts.date);
+  const candidates = await withVectors(app, await windowPapers(app, window));
+  const params = rankParamsFrom(app.config, now, opts.n !== undefined ? { n: opts.n } : {});
+  const rankProfile = await buildRankProfile(app, r, profile.value, sent.value, now, { persist: profile.stored });
+  const ranking = rankCandidates(candidates, rankProfile, params);
+
+  const picks = ranking.picks.map((p, i) => ({ rank: i + 1, paper: p.paper, score: p.score, relevance: p.relevance, reasons: p.reasons }));
+  let status: PicksStatus = 'ok';
+  if (picks.length === 0) {
+    const eligible = candidates.length - Object.values(ranking.excluded).reduce((a, b) => a + b, 0);
+    status =
+      candidates.length === 0
+        ? 'no-candidates'
+        : eligible === 0 && (ranking.excluded.sent ?? 0) + (ranking.excluded.rated ?? 0) === candidates.length
+          ? 'all-seen'
+          : 'nothing-relevant';
+  }
+  if (opts.record) {
+    await recordSent(
+      app,
+      r,
+      picks.map((p) => p.paper.id),
+      // A dated digest is a look at one day: it does not move the "since the last digest" mark.
+      { at: now, ...(window.kind === 'date' ? {} : { digestAt: now }) },
+    );
+  }
+  return {
+    recipient: { ...r, key: recipientKey(r) },
+    mode: ranking.mode,
+    status,
+    ...(status !== 'ok' ? { notice: emptyNotice(status, r, window, candidates.length) } : {}),
+    ...(ranking.mode === 'general' && picks.length > 0 ? { hint: generalHint(r) } : {}),
+    window,
+    candidates: candidates.length,
+    excluded: ranking.excluded,
+    belowThreshold: ranking.belowThreshold,
+    threshold: params.threshold,
+    picks,
+    recorded: Boolean(opts.record),
+    warnings,
+  };
+}
+
+/**
+ * Records papers as delivered to a recipient, for a caller that ranks first and sends later (the
+ * outbox): call it once the digest is actually out. `digest: true` also moves the last-digest mark.
+ */
+export async function recordDelivered(
+  app: RecommendApp,
+  recipient: Recipient,
+  paperIds: readonly string[],
+  opts: OpOptions & { digest?: boolean } = {},
+): Promise<{ recorded: number }> {
+  const r = checkRecipient(recipient);
+  const at = clock(opts);
+  await recordSent(app, r, paperIds, { at, ...(opts.digest ? { digestAt: at } : {}) });
+  return { recorded: paperIds.length };
+}
+
+export interface PaperExplanation {
+  paper: Paper;
+  mode: 'personal' | 'general';
+  /** Set when a hard exclusion keeps the paper out. */
+  excluded?: Exclusion & { text: string };
+  relevance: number;
+  score: number;
+  threshold: number;
+  /** Would it be a pick on relevance (before MMR and the count limit)? */
+  passes: boolean;
+  reasons: Reason[];
+}
+
+export function exclusionText(e: Exclusion, r: Recipient): string {
+  const you = r.kind === 'user' ? 'you' : 'this channel';
+  switch (e.kind) {
+    case 'sent':
+      return `already delivered to ${you}`;
+    case 'rated':
+      return `${you} already rated it`;
+    case 'excluded-keyword':
+      return `mentions '${e.detail}', which ${you} excluded`;
+    case 'missing-required-keyword':
+      return `mentions none of the required keywords (${e.detail})`;
+    case 'muted-author':
+      return `by ${e.detail}, whom ${you} muted`;
+    case 'muted-keyword':
+      return `mentions '${e.detail}', which ${you} muted`;
+    case 'muted-topic':
+      return `close to the topic '${e.detail}', which ${you} muted`;
+  }
+}
+
+/** Why a stored paper would (or would not) be picked for a recipient: the `why` command. */
+export async function explainPaper(app: RecommendApp, recipient: Recipient, paperRef: string, opts: OpOptions = {}): Promise<PaperExplanation> {
+  const r = checkRecipient(recipient);
+  const now = clock(opts);
+  const paper = await resolvePaper(app, paperRef);
+  const [candidate] = await withVectors(app, [paper]);
+  if (!candidate) throw new Error(`paper ${paper.id} has no vector under ${app.embedder.key}`);
+  const [profile, sent] = await Promise.all([loadProfile(app, r, now), loadSentLog(app, r, now)]);
+  const params = rankParamsFrom(app.config, now);
+  const prepared = prepareProfile(await buildRankProfile(app, r, profile.value, sent.value, now, { persist: profile.stored }), params.tuning);
+  const ex = exclusionOf(candidate, prepared, params.threshold);
+  const base = { paper, threshold: params.threshold, ...(ex ? { excluded: { ...ex, text: exclusionText(ex, r) } } : {}) };
+  if (!prepared.personal) {
+    const prior = priorOf(candidate, params, prepared.tuning);
+    return { ...base, mode: 'general', relevance: 0, score: prior, passes: !ex, reasons: [] };
+  }
+  const s = scorePersonal(candidate, prepared, params);
+  return { ...base, mode: 'personal', relevance: s.relevance, score: s.score, passes: !ex && s.relevance >= params.threshold, reasons: s.reasons };
+}

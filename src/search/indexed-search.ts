@@ -1,0 +1,131 @@
+import { dot, type EmbeddingProvider } from '../../embeddings/provider.ts';
+import { rrf } from '../index/fusion.ts';
+import type { Hit } from '../index/vector-index.ts';
+import { UserError } from '../errors.ts';
+import { parseArxivId } from '../papers/ids.ts';
+import type { Paper } from '../papers/paper.ts';
+import { embedPapers } from '../pipeline/embed.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperIndexes } from './paper-indexes.ts';
+import type { QueryOptions, ResolvedQuery, SearchService } from './search-service.ts';
+import type { ScoredPaper, SearchFilter, SearchMode } from './search-types.ts';
+
+/** Longest query text taken as typed; more is cut (chat users paste whole abstracts). */
+export const MAX_QUERY_CHARS = 2_000;
+/** How deep each ranking goes before fusion: deep enough that fusion can lift a paper one list ranks low. */
+const FUSION_DEPTH = 100;
+
+export interface SearchDeps {
+  store: PaperStore;
+  embedder: () => EmbeddingProvider;
+  indexes: () => PaperIndexes;
+  defaultMode: SearchMode;
+  batchSize: number;
+}
+
+export function createSearchService(deps: SearchDeps): SearchService {
+  const { store } = deps;
+
+  const acceptFor = (filter: SearchFilter | undefined): ((id: string) => boolean) | undefined => {
+    if (!filter) return undefined;
+    const { since, source, accept } = filter;
+    const excluded = filter.excludeIds ? new Set(filter.excludeIds) : undefined;
+    if (!since && !source && !accept && !excluded?.size) return undefined;
+    const facts = deps.indexes().facts;
+    return (id) => {
+      if (excluded?.has(id)) return false;
+      const f = facts.get(id);
+      if (!f) return false;
+      if (since && f.date < since) return false;
+      if (source && !f.sources.includes(source)) return false;
+      return accept ? accept(id) : true;
+    };
+  };
+
+  const vectorsFor = async (papers: Paper[]) =>
+    (await embedPapers(store, deps.embedder(), papers, { batchSize: deps.batchSize })).vectors;
+
+  const embedText = async (text: string): Promise<Float32Array> => {
+    const [v] = await deps.embedder().embed([text.slice(0, MAX_QUERY_CHARS)]);
+    return v!;
+  };
+
+  /** Papers for hits, in hit order, each with its cosine to the query vector when there is one. */
+  const materialize = async (hits: Hit[], queryVector: Float32Array | undefined, scoreIsCosine: boolean) => {
+    const papers = await store.getPapers(hits.map((h) => h.id));
+    const byId = new Map(papers.map((p) => [p.id, p]));
+    const present = hits.filter((h) => byId.has(h.id));
+    const vectors = queryVector && !scoreIsCosine ? await vectorsFor(present.map((h) => byId.get(h.id)!)) : undefined;
+    return present.map((h): ScoredPaper => {
+      const paper = byId.get(h.id)!;
+      const v = vectors?.get(h.id);
+      const cosine = scoreIsCosine ? h.score : v && queryVector ? dot(v, queryVector) : undefined;
+      return { paper, score: cosine ?? h.score, ...(cosine !== undefined ? { cosine } : {}) };
+    });
+  };
+
+  const nearestHits = (vector: Float32Array, k: number, accept?: (id: string) => boolean): Hit[] =>
+    deps.indexes().vectors.search(vector, k, accept, { providerKey: deps.embedder().key });
+
+  /** Ranks by the chosen mode; a hybrid result's score is its cosine, its order the fused one. */
+  const rank = async (
+    vector: Float32Array | undefined,
+    lexicalText: string,
+    opts: QueryOptions,
+    extraExclude?: string,
+  ): Promise<ScoredPaper[]> => {
+    const k = opts.k ?? 10;
+    const mode = opts.mode ?? deps.defaultMode;
+    const filter: SearchFilter = {
+      ...opts.filter,
+      excludeIds: [...(opts.filter?.excludeIds ?? []), ...(extraExclude ? [extraExclude] : [])],
+    };
+    const accept = acceptFor(filter);
+    const lexical = () => deps.indexes().lexical.search(lexicalText.slice(0, MAX_QUERY_CHARS), mode === 'lexical' ? k : FUSION_DEPTH, accept);
+    if (mode === 'lexical' || !vector) return materialize(lexical(), undefined, false);
+    if (mode === 'dense') return materialize(nearestHits(vector, k, accept), vector, true);
+    const fused = rrf([nearestHits(vector, FUSION_DEPTH, accept), lexical()], { limit: k });
+    return materialize(fused, vector, false);
+  };
+
+  const resolve = async (raw: string): Promise<ResolvedQuery> => {
+    const query = raw.trim().slice(0, MAX_QUERY_CHARS);
+    if (!query) throw new UserError('say what to find papers like: an arXiv id, a URL, a title or some words');
+    const arxivId = parseArxivId(query);
+    const looksLikeId = arxivId !== undefined || /^t-[0-9a-f]{16}$/.test(query) || /^https?:\/\//i.test(query);
+    const byId = looksLikeId ? await store.getPaper(query) : undefined;
+    if (byId) return { kind: 'paper', paper: byId };
+    if (arxivId) {
+      throw new UserError(
+        `arXiv paper ${arxivId} is not in the store yet; ingest it first (e.g. \`paperfeed ingest --source arxiv\`), or describe it in words`,
+      );
+    }
+    if (looksLikeId) {
+      throw new UserError(`'${query}' names no stored paper and is not a link paperfeed understands (arXiv or Hugging Face papers)`);
+    }
+    const byTitle = await store.findByTitle(query);
+    if (byTitle) return { kind: 'paper', paper: byTitle };
+    return { kind: 'text', text: query };
+  };
+
+  return {
+    vectorsFor,
+    embedText,
+    async nearest(vector, k, filter) {
+      return materialize(nearestHits(vector, k, acceptFor(filter)), vector, true);
+    },
+    async similar(raw, opts = {}) {
+      const query = await resolve(raw);
+      if (query.kind === 'text') return { query, results: await rank(await embedText(query.text), query.text, opts) };
+      const paper = query.paper;
+      const vector = (await vectorsFor([paper])).get(paper.id);
+      return { query, results: await rank(vector, `${paper.title} ${paper.abstract}`, opts, paper.id) };
+    },
+    async searchText(text, opts = {}) {
+      const query = text.trim().slice(0, MAX_QUERY_CHARS);
+      if (!query) throw new UserError('say what to search for');
+      const mode = opts.mode ?? deps.defaultMode;
+      return rank(mode === 'lexical' ? undefined : await embedText(query), query, opts);
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from '../log.ts';
+
+/** Marks a file as a paperfeed store (PRAGMA application_id), so a foreign SQLite file is refused, not altered. */
+export const APPLICATION_ID = 0x70667364; // "pfsd"
+
+/**
+ * Forward migrations: entry N-1 takes the schema from version N-1 to N. Append only; never edit a
+ * released step, because `PRAGMA user_version` records which steps a file has already run.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // v1
+  `
+  CREATE TABLE papers (
+    id           TEXT PRIMARY KEY,
+    norm_title   TEXT NOT NULL,
+    arxiv_id     TEXT,
+    title        TEXT NOT NULL,
+    abstract     TEXT NOT NULL,
+    authors      TEXT NOT NULL,          -- JSON array of strings
+    author_count INTEGER,
+    abs_url      TEXT,
+    pdf_url      TEXT,
+    published    TEXT,                   -- YYYY-MM-DD
+    sources      TEXT NOT NULL,          -- JSON array of source names
+    upvotes      INTEGER,
+    organization TEXT,
+    categories   TEXT,                   -- JSON array, NULL when none
+    content_hash TEXT NOT NULL,
+    first_seen   TEXT NOT NULL,          -- ISO instant
+    updated_at   TEXT NOT NULL
+  );
+  CREATE INDEX papers_norm_title ON papers(norm_title);
+  CREATE INDEX papers_first_seen ON papers(first_seen DESC, id);
+  CREATE INDEX papers_published ON papers(published);
+  -- Covers the corpus checksum scan and the paper/vector join without touching the wide rows.
+  CREATE INDEX papers_id_hash ON papers(id, content_hash);
+
+  -- Old ids (a title id later matched to its arXiv id) and alternative title ids that still name a paper.
+  CREATE TABLE aliases (
+    alias    TEXT PRIMARY KEY,
+    paper_id TEXT NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE
+  );
+  CREATE INDEX aliases_paper ON aliases(paper_id);
+
+  -- The embedding cache: one vector per provider and text, shared by every paper with that text.
+  CREATE TABLE vectors (
+    provider_key TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    dim          INTEGER NOT NULL,
+    vector       BLOB NOT NULL,
+    PRIMARY KEY (provider_key, content_hash)
+  );
+
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opening failed for a reason the user can act on; the message names the file. */
+export class StoreOpenError extends Error {
+  constructor(
+    public readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreOpenError';
+  }
+}
+
+export interface OpenOptions {
+  log?: Logger;
+  /** Which kind of paperfeed file this is: its PRAGMA application_id and its name in messages. */
+  applicationId?: number;
+  kind?: string;
+  /** Migrations to run; tests pass a longer list to exercise an upgrade. */
+  migrations?: readonly string[];
+}
+
+/**
+ * Opens (creating if needed) a SQLite file for paperfeed: checks that an existing file really is a
+ * SQLite database of ours before anything writes to it, sets the pragmas and runs pending migrations.
+ */
+export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
+  const migrations = opts.migrations ?? MIGRATIONS;
+  const kind: FileKind = { applicationId: opts.applicationId ?? APPLICATION_ID, kind: opts.kind ?? 'paper store' };
+  const memory = file === ':memory:';
+  const path = memory ? file : resolve(file);
+  if (!memory) {
+    if (existsSync(path)) checkExisting(path, migrations.length, kind);
+    else mkdirSync(dirname(path), { recursive: true });
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new StoreOpenError(path, `cannot open ${path}: ${(err as Error).message}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // With WAL, NORMAL is durable across application crashes and only risks the last commits on power loss.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, path, migrations, kind, opts.log);
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreOpenError) throw err;
+    throw new StoreOpenError(path, `cannot open ${path}: ${(err as Error).message}`);
+  }
+  return db;
+}
+
+interface FileKind {
+  applicationId: number;
+  kind: string;
+}
+
+/** Read-only inspection, so that a file which is not ours is never touched. */
+function checkExisting(path: string, latest: number, file: FileKind): void {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const tables = (
+      db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`).get() as { n: number }
+    ).n;
+    if (appId !== file.applicationId && (appId !== 0 || tables > 0)) {
+      throw new StoreOpenError(
+        path,
+        `${path} is a SQLite database, but not a paperfeed ${file.kind}; refusing to modify it`,
+      );
+    }
+    if (version > latest) {
+      throw new StoreOpenError(
+        path,
+        `${path} has ${file.kind} schema v${version}, newer than this paperfeed understands (v${latest}); ` +
+          'upgrade paperfeed',
+      );
+    }
+  } catch (err) {
+    if (err instanceof StoreOpenError) throw err;
+    const code = (err as { code?: string }).code;
+    const why = code === 'SQLITE_NOTADB' ? 'is not a SQLite database' : `cannot be read (${(err as Error).message})`;
+    throw new StoreOpenError(path, `${path} ${why}; it was left untouched`);
+  } finally {
+    db?.close();
+  }
+}
+
+function migrate(
+  db: Database.Database,
+  path: string,
+  migrations: readonly string[],
+  file: FileKind,
+  log?: Logger,
+): void {
+  for (;;) {
+    // The version is read inside the write lock, so two processes opening a new file at once do not
+    // both run a step. Each step commits with its version bump: a crash mid-upgrade leaves the old version.
+    const reached = db
+      .transaction((): number | undefined => {
+        const v = db.pragma('user_version', { simple: true }) as number;
+        if (v > migrations.length) {
+          throw new StoreOpenError(
+            path,
+            `${path} has ${file.kind} schema v${v}, newer than this paperfeed (v${migrations.length})`,
+          );
+        }
+        if (v === migrations.length) return undefined;
+        db.exec(migrations[v]!);
+        db.pragma(`application_id = ${file.applicationId}`);
+        db.pragma(`user_version = ${v + 1}`);
+        return v + 1;
+      })
+      .immediate();
+    if (reached === undefined) return;
+    log?.info({ file: path, version: reached }, `${file.kind} schema migrated`);
+  }
+}

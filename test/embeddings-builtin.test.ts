@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  builtinDimension,
+  createBuiltinProvider,
+  DEFAULT_BUILTIN_PARAMS,
+  deserializeBuiltin,
+  embedBuiltin,
+  fitBuiltin,
+  fitBuiltinAsync,
+  serializeBuiltin,
+} from '../embeddings/builtin.ts';
+import { dot } from '../embeddings/provider.ts';
+import { halfSplitTask, loadSampleCorpus, scoreDense } from '../embeddings/retrieval-eval.ts';
+import { contentTerms, lightStem } from '../embeddings/text-features.ts';
+
+// ~30 real papers spread over the sample corpus (every 14th), so topics differ as in real use.
+const papers = loadSampleCorpus(join(import.meta.dirname, '..', 'data'))
+  .filter((_, i) => i % 14 === 0)
+  .slice(0, 30);
+const task = halfSplitTask(papers);
+const state = fitBuiltin(task.docs);
+const provider = createBuiltinProvider(state);
+const norm = (v: Float32Array) => Math.sqrt(dot(v, v));
+
+describe('built-in text features', () => {
+  it('stems common inflections together and drops stop words', () => {
+    expect(lightStem('networks')).toBe(lightStem('network'));
+    expect(lightStem('training')).toBe(lightStem('trained'));
+    expect(lightStem('studies')).toBe(lightStem('study'));
+    expect(lightStem('loss')).toBe('loss');
+    expect(contentTerms('The Transformers are trained on the data', false)).toEqual(['transformers', 'trained', 'data']);
+  });
+});
+
+describe('built-in provider', () => {
+  it('has the configured dimension and a model name carrying the fit fingerprint', () => {
+    expect(papers).toHaveLength(30);
+    expect(provider.id).toBe('builtin');
+    expect(provider.dimension).toBe(builtinDimension(DEFAULT_BUILTIN_PARAMS));
+    expect(provider.model).toContain(state.fingerprint);
+    expect(state.fingerprint).toMatch(/^[0-9a-f]{10}$/);
+    expect(provider.key).toBe(`builtin:${provider.model}:${provider.dimension}`);
+  });
+
+  it('gives deterministic unit vectors, also for empty text and words never seen when fitting', async () => {
+    const texts = [task.docs[0]!, '', 'the of and', 'zyxquorp flembic glarnification', 'Qwen3-Omni 235B'];
+    const a = await provider.embed(texts);
+    const b = await provider.embed(texts);
+    for (let i = 0; i < texts.length; i++) {
+      expect(a[i]!.length).toBe(provider.dimension);
+      expect(norm(a[i]!)).toBeCloseTo(1, 5);
+      expect(Array.from(a[i]!)).toEqual(Array.from(b[i]!));
+    }
+    // Unseen words still carry meaning: the same rare words find each other.
+    const [q, same, other] = await provider.embed([
+      'zyxquorp flembic glarnification',
+      'a glarnification of zyxquorp',
+      task.docs[3]!,
+    ]);
+    expect(dot(q!, same!)).toBeGreaterThan(dot(q!, other!) + 0.3);
+  });
+
+  it("ranks a paper's own first half first for its second half", async () => {
+    const docs = await provider.embed(task.docs);
+    const queries = await provider.embed(task.queries);
+    const scores = scoreDense(docs, queries);
+    expect(scores.recallAt1).toBeGreaterThanOrEqual(0.85);
+    expect(scores.recallAt10).toBe(1);
+  });
+
+  it('fits the same state from a stream as from an array', async () => {
+    async function* stream() {
+      yield* task.docs;
+    }
+    const streamed = await fitBuiltinAsync(stream());
+    expect(streamed.fingerprint).toBe(state.fingerprint);
+  });
+
+  it('round-trips through serialization with the same vectors and fingerprint', async () => {
+    const blob = serializeBuiltin(state);
+    const back = deserializeBuiltin(blob);
+    expect(back.fingerprint).toBe(state.fingerprint);
+    expect(back.docCount).toBe(30);
+    expect(Array.from(embedBuiltin(back, task.queries[5]!))).toEqual(Array.from(embedBuiltin(state, task.queries[5]!)));
+    // A copy at an odd byte offset (as read from a larger buffer) decodes too.
+    const shifted = new Uint8Array(blob.length + 1);
+    shifted.set(blob, 1);
+    expect(deserializeBuiltin(shifted.subarray(1)).fingerprint).toBe(state.fingerprint);
+  });
+
+  it('refuses a corrupt blob with a clear error', () => {
+    const blob = serializeBuiltin(state);
+    const flipped = Buffer.from(blob);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0xff;
+    expect(() => deserializeBuiltin(flipped)).toThrow(/corrupt built-in embedding state.*checksum mismatch/);
+    expect(() => deserializeBuiltin(blob.subarray(0, blob.length - 10))).toThrow(/corrupt built-in embedding state/);
+    expect(() => deserializeBuiltin(Buffer.from('hello world, not a state at all, really not'))).toThrow(/bad magic/);
+    expect(() => deserializeBuiltin(Buffer.alloc(0))).toThrow(/corrupt built-in embedding state/);
+  });
+
+  it('changes its fingerprint (and so its key) when fitted on another corpus or with other parameters', () => {
+    const other = fitBuiltin(task.docs.slice(0, 20));
+    expect(other.fingerprint).not.toBe(state.fingerprint);
+    expect(createBuiltinProvider(other).key).not.toBe(provider.key);
+    const refit = fitBuiltin(task.docs);
+    expect(refit.fingerprint).toBe(state.fingerprint);
+    const wider = fitBuiltin(task.docs, { ...DEFAULT_BUILTIN_PARAMS, hashDimension: 256 });
+    expect(wider.fingerprint).not.toBe(state.fingerprint);
+    expect(createBuiltinProvider(wider).dimension).toBe(256 + DEFAULT_BUILTIN_PARAMS.lsaDimension);
+  });
+
+  it('works unfitted (empty corpus): plain hashed term vectors', async () => {
+    const empty = createBuiltinProvider(fitBuiltin([]));
+    const [a, b, c] = await empty.embed([task.docs[0]!, task.queries[0]!, task.queries[1]!]);
+    expect(norm(a!)).toBeCloseTo(1, 5);
+    expect(dot(a!, b!)).toBeGreaterThan(dot(a!, c!));
+  });
+
+  it('rejects invalid parameters', () => {
+    expect(() => fitBuiltin([], { ...DEFAULT_BUILTIN_PARAMS, hashDimension: 0 })).toThrow(/hashDimension/);
+  });
+});

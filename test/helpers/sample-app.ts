@@ -1,0 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type EnvOverrides } from '../../src/config/config.ts';
+import { createLogger } from '../../src/log.ts';
+import { ingest } from '../../src/pipeline/ingest.ts';
+import type { App } from '../../src/service/app.ts';
+import { openApp } from '../../src/service/open-app.ts';
+import { readFileSource } from '../../src/sources/files.ts';
+
+const DATA = new URL('../../data/', import.meta.url).pathname;
+
+export interface SampleApp extends App {
+  dataDir: string;
+  /** Closes the app and deletes its data directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A real App on a fresh temp data dir, with the sample corpus (data/) ingested and embedded by
+ * the built-in provider. Offline, so no test ever reaches for the model hub.
+ */
+export async function openSampleApp(opts: { env?: EnvOverrides; ingestSample?: boolean } = {}): Promise<SampleApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'paperfeed-test-'));
+  const config = loadConfig({}, {
+    PAPERFEED_DATA_DIR: dataDir,
+    PAPERFEED_EMBEDDINGS: 'builtin',
+    PAPERFEED_OFFLINE: 'true',
+    PAPERFEED_MODEL_DIR: join(dataDir, 'models'),
+    PAPERFEED_MODEL_CACHE_DIR: join(dataDir, 'model-cache'),
+    PAPERFEED_LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const app = await openApp(config, { log: createLogger(config.PAPERFEED_LOG_LEVEL) });
+  if (opts.ingestSample !== false) await ingest(app, [readFileSource(DATA)]);
+  // Extend the app object itself: copying it would freeze getters such as `embedder`.
+  return Object.assign(app, {
+    dataDir,
+    async dispose() {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  });
+}

@@ -1,0 +1,322 @@
+import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BruteForceIndex } from '../src/index/brute-force.ts';
+import {
+  createHnswIndex,
+  DEFAULT_HNSW_PARAMS,
+  HnswIndex,
+  IndexBusyError,
+  loadHnswIndex,
+  SIDECAR_FILE,
+} from '../src/index/hnsw-index.ts';
+import { IndexMismatchError } from '../src/index/vector-index.ts';
+
+const KEY = 'transformers:Xenova/all-MiniLM-L6-v2:32';
+const OTHER_KEY = 'builtin:fp-1234:32';
+const DIM = 32;
+
+/** Deterministic unit vectors (xorshift32 + Box–Muller). */
+function vectors(n: number, dim: number, seed: number): Float32Array[] {
+  let s = seed >>> 0 || 1;
+  const rand = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 0.5) / 4294967296;
+  };
+  const out: Float32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = new Float32Array(dim);
+    let norm = 0;
+    for (let j = 0; j < dim; j++) {
+      v[j] = Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
+      norm += v[j]! * v[j]!;
+    }
+    for (let j = 0; j < dim; j++) v[j] = v[j]! / Math.sqrt(norm);
+    out.push(v);
+  }
+  return out;
+}
+
+const idOf = (i: number) => `2401.${String(i).padStart(5, '0')}`;
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'paperfeed-hnsw-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function filled(n: number, seed = 1, extra: Partial<Parameters<typeof createHnswIndex>[0]> = {}) {
+  const index = createHnswIndex({ dir, providerKey: KEY, dimension: DIM, ...extra });
+  const vs = vectors(n, DIM, seed);
+  index.upsert(vs.map((vector, i) => ({ id: idOf(i), vector })));
+  return { index, vs };
+}
+
+async function loadOk(): Promise<HnswIndex> {
+  const r = await loadHnswIndex(dir, { providerKey: KEY, dimension: DIM });
+  if (!r.ok) throw new Error(`expected a usable index, got ${r.reason}: ${r.message}`);
+  return r.index;
+}
+
+describe('HnswIndex persistence', () => {
+  it('loads what it saved and answers the same queries the same way', async () => {
+    const { index } = filled(600);
+    index.setCorpusChecksum('sha256:abc');
+    index.remove(idOf(3));
+    await index.save();
+    const loaded = await loadOk();
+
+    expect(loaded.info()).toEqual({ providerKey: KEY, dimension: DIM, count: 599, corpusChecksum: 'sha256:abc' });
+    expect(loaded.params).toEqual(DEFAULT_HNSW_PARAMS);
+    for (const q of vectors(25, DIM, 99)) {
+      expect(loaded.search(q, 10)).toEqual(index.search(q, 10));
+    }
+    // The loaded index keeps working: adds and saves again.
+    loaded.upsert([{ id: 'new', vector: vectors(1, DIM, 5)[0]! }]);
+    await loaded.save();
+    expect((await loadOk()).has('new')).toBe(true);
+  });
+
+  it('keeps exactly one graph file and no temp files after repeated saves', async () => {
+    const { index } = filled(50);
+    await index.save();
+    index.upsert([{ id: 'x', vector: vectors(1, DIM, 7)[0]! }]);
+    await index.save();
+    const files = (await readdir(dir)).sort();
+    expect(files).toHaveLength(2);
+    expect(files).toContain(SIDECAR_FILE);
+    const sidecar = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as { graphFile: string };
+    expect(files).toContain(sidecar.graphFile);
+  });
+
+  it('refuses changes while a save is in flight, and accepts them after', async () => {
+    const { index } = filled(200);
+    const saving = index.save();
+    expect(() => index.upsert([{ id: 'late', vector: vectors(1, DIM, 8)[0]! }])).toThrow(IndexBusyError);
+    expect(() => index.remove(idOf(1))).toThrow(IndexBusyError);
+    expect(index.search(vectors(1, DIM, 9)[0]!, 3)).toHaveLength(3);
+    await saving;
+    index.upsert([{ id: 'late', vector: vectors(1, DIM, 8)[0]! }]);
+    expect(index.has('late')).toBe(true);
+  });
+});
+
+describe('loadHnswIndex on bad or absent files', () => {
+  it('says missing for an empty or absent directory', async () => {
+    expect((await loadHnswIndex(dir, { providerKey: KEY, dimension: DIM })).ok).toBe(false);
+    const r = await loadHnswIndex(join(dir, 'nope'), { providerKey: KEY, dimension: DIM });
+    expect(r).toMatchObject({ ok: false, reason: 'missing' });
+  });
+
+  async function savedPair() {
+    const { index } = filled(300);
+    await index.save();
+    const sidecar = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as Record<string, unknown>;
+    return { sidecar, graph: join(dir, sidecar.graphFile as string) };
+  }
+
+  const expectCorrupt = async (pattern: RegExp) => {
+    const r = await loadHnswIndex(dir, { providerKey: KEY, dimension: DIM });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.reason).toBe('corrupt');
+    expect(r.message).toMatch(pattern);
+  };
+
+  it('says corrupt for a sidecar that is not JSON or not the expected shape', async () => {
+    await savedPair();
+    await writeFile(join(dir, SIDECAR_FILE), '{"format": "paperfeed-hnsw", "vers');
+    await expectCorrupt(/not valid JSON/);
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ format: 'paperfeed-hnsw', version: 1 }));
+    await expectCorrupt(/providerKey/);
+  });
+
+  it('says corrupt for a truncated graph file', async () => {
+    const { graph } = await savedPair();
+    const { size } = await stat(graph);
+    await truncate(graph, size - 100);
+    await expectCorrupt(/truncated/);
+  });
+
+  it('says corrupt for a graph file whose bytes changed but whose size did not', async () => {
+    const { graph } = await savedPair();
+    const handle = await open(graph, 'r+');
+    await handle.write(Buffer.from([0xff, 0xee, 0xdd, 0xcc]), 0, 4, 2000);
+    await handle.close();
+    await expectCorrupt(/checksum/);
+  });
+
+  it('says corrupt when the graph file named by the sidecar is gone', async () => {
+    const { graph } = await savedPair();
+    await rm(graph);
+    await expectCorrupt(/missing/);
+  });
+
+  it('says corrupt when the label map disagrees with the graph', async () => {
+    const { sidecar } = await savedPair();
+    const labels = sidecar.labels as string[];
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...sidecar, labels: labels.slice(0, -1) }));
+    await expectCorrupt(/label map has 299/);
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...sidecar, labels: [...labels.slice(0, -1), labels[0]] }));
+    await expectCorrupt(/duplicate/);
+  });
+
+  it('says provider-mismatch, naming both providers, for an index built by another provider', async () => {
+    await savedPair();
+    const r = await loadHnswIndex(dir, { providerKey: OTHER_KEY, dimension: DIM });
+    expect(r).toMatchObject({ ok: false, reason: 'provider-mismatch', indexProvider: KEY, expectedProvider: OTHER_KEY });
+    if (r.ok) return;
+    expect(r.message).toContain(KEY);
+    expect(r.message).toContain(OTHER_KEY);
+    expect(r.message).toContain('paperfeed reindex');
+  });
+});
+
+describe('HnswIndex refuses vectors from another provider', () => {
+  it('throws on a vector of the wrong dimension, for upsert and search', () => {
+    const { index } = filled(10);
+    const wrong = vectors(1, DIM * 2, 3)[0]!;
+    expect(() => index.upsert([{ id: 'w', vector: wrong }])).toThrow(IndexMismatchError);
+    expect(() => index.search(wrong, 3)).toThrow(/64-dimensional.*paperfeed reindex/);
+    expect(index.has('w')).toBe(false);
+  });
+
+  it('names both providers when the caller says which provider made the vector', () => {
+    const { index, vs } = filled(10);
+    const call = () => index.search(vs[0]!, 3, undefined, { providerKey: OTHER_KEY });
+    expect(call).toThrow(IndexMismatchError);
+    expect(call).toThrow(KEY);
+    expect(call).toThrow(OTHER_KEY);
+    expect(call).toThrow('run `paperfeed reindex` to re-embed everything with the configured provider');
+    expect(() => index.upsert([{ id: 'z', vector: vs[0]! }], { providerKey: OTHER_KEY })).toThrow(OTHER_KEY);
+    expect(index.search(vs[0]!, 1, undefined, { providerKey: KEY })[0]!.id).toBe(idOf(0));
+  });
+
+  it('rejects zero and non-finite vectors', () => {
+    const { index } = filled(5);
+    expect(() => index.search(new Float32Array(DIM), 3)).toThrow(TypeError);
+    const nan = new Float32Array(DIM).fill(Number.NaN);
+    expect(() => index.upsert([{ id: 'n', vector: nan }])).toThrow(TypeError);
+  });
+});
+
+describe('HnswIndex updates', () => {
+  it('replaces the vector of an id that is upserted again', () => {
+    const [v1, v2] = vectors(2, DIM, 42) as [Float32Array, Float32Array];
+    const { index } = filled(100);
+    index.upsert([{ id: 'p', vector: v1 }]);
+    expect(index.search(v1, 1)[0]).toMatchObject({ id: 'p' });
+    index.upsert([{ id: 'p', vector: v2 }]);
+    expect(index.info().count).toBe(101);
+    const top = index.search(v2, 1)[0]!;
+    expect(top.id).toBe('p');
+    expect(top.score).toBeCloseTo(1, 5);
+    const cos = v1.reduce((s, x, i) => s + x * v2[i]!, 0);
+    const asOld = index.search(v1, 101).find((h) => h.id === 'p')!;
+    expect(asOld.score).toBeCloseTo(cos, 5);
+  });
+
+  it('never returns a removed id, also after a reload, and can add it back', async () => {
+    const { index, vs } = filled(300);
+    const removed = [0, 5, 77, 150, 299].map(idOf);
+    for (const id of removed) index.remove(id);
+    index.remove(removed[0]!); // twice is harmless
+    index.remove('never-added');
+    expect(index.info().count).toBe(295);
+    const check = (ix: HnswIndex) => {
+      for (const v of [vs[0]!, vs[5]!, vs[77]!, ...vectors(10, DIM, 4)]) {
+        const hits = ix.search(v, 1000);
+        expect(hits).toHaveLength(295);
+        expect(hits.some((h) => removed.includes(h.id))).toBe(false);
+      }
+      for (const id of removed) expect(ix.has(id)).toBe(false);
+    };
+    check(index);
+    await index.save();
+    const loaded = await loadOk();
+    check(loaded);
+    loaded.upsert([{ id: removed[1]!, vector: vs[5]! }]);
+    expect(loaded.has(removed[1]!)).toBe(true);
+    expect(loaded.search(vs[5]!, 1)[0]!.id).toBe(removed[1]);
+    expect(loaded.info().count).toBe(296);
+  });
+
+  it('grows past its initial capacity', () => {
+    const { index, vs } = filled(1000, 6, { initialCapacity: 16 });
+    expect(index.capacity).toBeGreaterThanOrEqual(1000);
+    expect(index.info().count).toBe(1000);
+    for (const i of [0, 15, 16, 17, 500, 999]) expect(index.search(vs[i]!, 1)[0]!.id).toBe(idOf(i));
+  });
+
+  it('returns every live item, best first, when k exceeds the count', () => {
+    const { index } = filled(40);
+    index.remove(idOf(2));
+    const hits = index.search(vectors(1, DIM, 11)[0]!, 500);
+    expect(hits).toHaveLength(39);
+    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+    expect(index.search(vectors(1, DIM, 11)[0]!, 0)).toEqual([]);
+    expect(createHnswIndex({ dir, providerKey: KEY, dimension: DIM }).search(vectors(1, DIM, 1)[0]!, 5)).toEqual([]);
+  });
+});
+
+describe('HnswIndex filtered search', () => {
+  it('keeps k results when only 10% of ids pass, equal to the exact filtered top k', () => {
+    const n = 1500;
+    const { index, vs } = filled(n, 21);
+    const exact = new BruteForceIndex({ providerKey: KEY, dimension: DIM });
+    exact.upsert(vs.map((vector, i) => ({ id: idOf(i), vector })));
+    const accept = (id: string) => Number(id.slice(5)) % 10 === 3;
+    for (const q of vectors(20, DIM, 77)) {
+      const hits = index.search(q, 10, accept);
+      expect(hits).toHaveLength(10);
+      expect(hits.every((h) => accept(h.id))).toBe(true);
+      const expected = exact.search(q, 10, accept);
+      expect(hits.map((h) => h.id)).toEqual(expected.map((h) => h.id));
+      hits.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i]!.score, 4));
+    }
+  });
+
+  it('returns every accepted live id when fewer than k pass, and no deleted one', () => {
+    const { index, vs } = filled(800, 22);
+    const wanted = new Set([3, 400, 401, 799].map(idOf));
+    index.remove(idOf(401));
+    const hits = index.search(vs[0]!, 10, (id) => wanted.has(id));
+    expect(hits.map((h) => h.id).sort()).toEqual([3, 400, 799].map(idOf));
+  });
+
+  it('passes an error thrown by the filter to the caller instead of crashing', () => {
+    const { index, vs } = filled(100);
+    expect(() =>
+      index.search(vs[0]!, 5, () => {
+        throw new Error('filter broke');
+      }),
+    ).toThrow('filter broke');
+    expect(index.search(vs[0]!, 5)).toHaveLength(5);
+  });
+});
+
+describe('HnswIndex quality', () => {
+  it('finds at least 95% of the exact top 10 on random vectors with default parameters', () => {
+    const dim = 64;
+    const data = vectors(3000, dim, 1234);
+    const index = createHnswIndex({ dir, providerKey: 'test:random:64', dimension: dim });
+    const exact = new BruteForceIndex({ providerKey: 'test:random:64', dimension: dim });
+    const items = data.map((vector, i) => ({ id: idOf(i), vector }));
+    index.upsert(items);
+    exact.upsert(items);
+    let found = 0;
+    const queries = vectors(200, dim, 4321);
+    for (const q of queries) {
+      const truth = new Set(exact.search(q, 10).map((h) => h.id));
+      found += index.search(q, 10).filter((h) => truth.has(h.id)).length;
+    }
+    expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.95);
+  });
+});

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeUtf8, readFileSource, readPaperFiles } from '../src/sources/files.ts';
+
+const tree = fileURLToPath(new URL('./fixtures/tree', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'paperfeed-sources-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Bytes that are not UTF-8: a lone continuation byte and a truncated sequence. */
+const BAD = Buffer.from([0x80, 0xe2, 0x82]);
+const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+describe('file sources', () => {
+  it('reads a directory recursively by extension and reports other files as skipped', async () => {
+    const source = readFileSource(tree);
+    expect(source.name).toBe(`file:${tree}`);
+    const batch = await source.read();
+    expect(batch.papers.map((p) => [p.source, p.title])).toEqual([
+      ['jsonl', 'Self-Rewarding Language Models'],
+      ['jsonl', 'Mixtral of Experts'],
+      ['hf-page', 'Entropy-Regularized Process Reward Model'],
+      ['hf-page', 'Band-limited Soft Actor Critic Model'],
+      ['hf-page', 'Markov Categories and Entropy'],
+    ]);
+    expect(batch.issues).toEqual([
+      { where: join(tree, 'README.md'), problem: 'skipped: unsupported file type (.md); expected .txt, .jsonl, .ndjson, .json' },
+    ]);
+  });
+
+  it('throws, naming the path, when the path itself does not exist', async () => {
+    const missing = join(tmp, 'nope');
+    await expect(readPaperFiles(missing)).rejects.toThrow(`cannot read ${missing}: ENOENT`);
+  });
+
+  it('skips only the JSON line with invalid UTF-8 bytes', async () => {
+    const path = join(tmp, 'bad.jsonl');
+    writeFileSync(
+      path,
+      Buffer.concat([
+        utf8('{"id":"1","title":"Caf\u00e9 Models","abstract":"First."}\n'),
+        utf8('{"id":"2","title":"Broken '), BAD, utf8('","abstract":"Second."}\n'),
+        utf8('{"id":"3","title":"Third","abstract":"Third."}\n'),
+      ]),
+    );
+    const batch = await readPaperFiles(path);
+    expect(batch.papers.map((p) => p.title)).toEqual(['Caf\u00e9 Models', 'Third']);
+    expect(batch.issues).toEqual([{ where: `${path}:2`, problem: 'invalid UTF-8 bytes; line skipped' }]);
+  });
+
+  it('skips only the page entry with invalid bytes, without shifting the layout', async () => {
+    const path = join(tmp, 'page.txt');
+    writeFileSync(
+      path,
+      Buffer.concat([
+        utf8('SubscribeFirst Title\nFirst abstract.\nSecond Title\nSecond abstract with '),
+        BAD,
+        utf8(' bytes.\nThird Title\nThird abstract.\n'),
+      ]),
+    );
+    const batch = await readPaperFiles(path);
+    expect(batch.papers.map((p) => [p.title, p.abstract])).toEqual([
+      ['First Title', 'First abstract.'],
+      ['Third Title', 'Third abstract.'],
+    ]);
+    expect(batch.issues).toEqual([{ where: `${path}:4`, problem: 'invalid UTF-8 bytes on line 4; paper skipped' }]);
+  });
+
+  it('skips the array item holding invalid bytes in a pretty-printed JSON file', async () => {
+    const path = join(tmp, 'bad.json');
+    writeFileSync(
+      path,
+      Buffer.concat([
+        utf8('[\n  {\n    "id": "1",\n    "title": "Fine",\n    "abstract": "Fine."\n  },\n'),
+        utf8('  {\n    "id": "2",\n    "title": "Dam'), BAD, utf8('aged",\n    "abstract": "Damaged."\n  }\n]\n'),
+      ]),
+    );
+    const batch = await readPaperFiles(path);
+    expect(batch.papers.map((p) => p.title)).toEqual(['Fine']);
+    expect(batch.issues).toEqual([{ where: `${path}#item 2`, problem: 'invalid UTF-8 bytes (line 9); item skipped' }]);
+  });
+
+  it('decodes strictly and lists the lines that are not UTF-8', () => {
+    expect(decodeUtf8(utf8('a\nb\u00e9\n'))).toEqual({ text: 'a\nb\u00e9\n', badLines: new Set() });
+    const damaged = decodeUtf8(Buffer.concat([utf8('ok\n'), BAD, utf8('\nok\n'), BAD]));
+    expect([...damaged.badLines]).toEqual([2, 4]);
+    expect(damaged.text.split('\n')[0]).toBe('ok');
+    expect(damaged.text.split('\n')[2]).toBe('ok');
+  });
+
+  it('reports an oversized file instead of reading it', async () => {
+    const path = join(tmp, 'big.jsonl');
+    writeFileSync(path, '{"id":"1","title":"T","abstract":"A"}\n'.repeat(100));
+    const batch = await readPaperFiles(path, { maxBytes: 1_000 });
+    expect(batch.papers).toEqual([]);
+    expect(batch.issues).toEqual([{ where: path, problem: 'skipped: 3800 bytes is over the 1000-byte limit' }]);
+  });
+});

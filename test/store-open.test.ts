@@ -1,0 +1,130 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { contentHash } from '../src/papers/normalize.ts';
+import { titleId } from '../src/papers/ids.ts';
+import { MIGRATIONS, openDatabase, SCHEMA_VERSION, StoreOpenError } from '../src/store/sqlite-schema.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
+
+const NOW = new Date('2025-03-01T10:00:00.000Z');
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'paperfeed-open-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `open`, expecting a StoreOpenError, and returns it. */
+async function openError(open: () => unknown): Promise<StoreOpenError> {
+  try {
+    await open();
+  } catch (err) {
+    expect(err).toBeInstanceOf(StoreOpenError);
+    return err as StoreOpenError;
+  }
+  throw new Error('expected the open to fail');
+}
+
+describe('opening', () => {
+  it('creates the directory and sets WAL, foreign keys and the schema version', async () => {
+    const file = join(dir, 'nested', 'deeper', 'papers.sqlite');
+    const store = await openSqliteStore(file);
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    raw.close();
+  });
+
+  it('keeps papers, aliases, vectors and meta across a reopen', async () => {
+    const file = join(dir, 'papers.sqlite');
+    const title = 'Persistent Homology for Transformers';
+    let store = await openSqliteStore(file);
+    await store.upsertPapers([{ title, abstract: 'Short.', source: 'hf-page' }], NOW);
+    await store.upsertPapers(
+      [{ rawId: '2503.00042', title, abstract: 'The full abstract.', source: 'arxiv-atom' }],
+      NOW,
+    );
+    const paper = (await store.getPaper('2503.00042'))!;
+    await store.putCachedVectors('k', [{ contentHash: contentHash(paper), vector: Float32Array.from([0.5, -0.25]) }]);
+    await store.setMeta('index.checksum', 'abc');
+    const checksum = await store.corpusChecksum();
+    await store.close();
+
+    store = await openSqliteStore(file);
+    try {
+      expect(await store.getPaper(titleId(title))).toEqual(paper);
+      expect(await store.corpusChecksum()).toBe(checksum);
+      expect(await store.getMeta('index.checksum')).toBe('abc');
+      const vectors = [];
+      for await (const v of store.paperVectors('k')) vectors.push(v);
+      expect(vectors.map((v) => [v.paperId, Array.from(v.vector)])).toEqual([['2503.00042', [0.5, -0.25]]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a file that is not a SQLite database, naming it and leaving it untouched', async () => {
+    const file = join(dir, 'papers.sqlite');
+    const bytes = Buffer.from('{"this": "is a JSON file that someone named papers.sqlite"}\n'.repeat(200));
+    writeFileSync(file, bytes);
+    const err = await openError(() => openSqliteStore(file));
+    expect(err.message).toBe(`${file} is not a SQLite database; it was left untouched`);
+    expect(err.file).toBe(file);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('refuses a SQLite database that belongs to something else', async () => {
+    const file = join(dir, 'papers.sqlite');
+    const foreign = new Database(file);
+    foreign.exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);
+                  INSERT INTO customers (name) VALUES ('x')`);
+    foreign.close();
+    const bytes = readFileSync(file);
+    const err = await openError(() => openSqliteStore(file));
+    expect(err.message).toMatch(/is a SQLite database, but not a paperfeed paper store/);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a store written by a newer paperfeed', async () => {
+    const file = join(dir, 'papers.sqlite');
+    await (await openSqliteStore(file)).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    const err = await openError(() => openSqliteStore(file));
+    expect(err.message).toMatch(new RegExp(`schema v${SCHEMA_VERSION + 1}, newer than this paperfeed`));
+  });
+});
+
+describe('migrations', () => {
+  it('upgrades an existing file step by step and keeps its data', async () => {
+    const file = join(dir, 'papers.sqlite');
+    const store = await openSqliteStore(file);
+    await store.upsertPapers([{ rawId: '2503.00001', title: 'Kept', abstract: 'Kept.', source: 'jsonl' }], NOW);
+    await store.close();
+
+    const next = [...MIGRATIONS, `ALTER TABLE papers ADD COLUMN note TEXT`, `CREATE TABLE extra (x INTEGER)`];
+    const db = openDatabase(file, { migrations: next });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 2);
+    expect(db.prepare(`SELECT id, note FROM papers`).all()).toEqual([{ id: '2503.00001', note: null }]);
+    db.close();
+  });
+
+  it('leaves the previous version in place when a step fails', async () => {
+    const file = join(dir, 'papers.sqlite');
+    await (await openSqliteStore(file)).close();
+    const broken = [...MIGRATIONS, `CREATE TABLE fine (x INTEGER); THIS IS NOT SQL`];
+    const err = await openError(() => openDatabase(file, { migrations: broken }));
+    expect(err.message).toContain(file);
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(raw.prepare(`SELECT name FROM sqlite_master WHERE name = 'fine'`).all()).toEqual([]);
+    raw.close();
+    await (await openSqliteStore(file)).close();
+  });
+});
