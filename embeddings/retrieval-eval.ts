@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeTitle } from '../src/papers/ids.ts';
+import { parseHfPage } from '../src/sources/hf-page.ts';
 import { dot } from './provider.ts';
 
 export interface SamplePaper {
@@ -11,39 +12,17 @@ export interface SamplePaper {
   abstract: string;
 }
 
-// Lines of the saved Daily Papers pages that are page furniture, not titles.
-const FURNITURE = /^(new|subscribe|daily papers|byak and the research community|get trending papers in your email inbox.*|·|•.*|\d+ authors?|[a-z]{3} \d{1,2}(, \d{4})?)$/i;
-
-/**
- * A quick reader for the sample pages in data/*.txt: an abstract is a long prose line, its title
- * the nearest non-furniture line above it. (The real ingestion parser lives in src/sources/.)
- */
-export function parseSamplePage(text: string): SamplePaper[] {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/^Subscribe(?=\S)/, '').trim())
-    .filter((l) => l.length > 0);
-  const papers: SamplePaper[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.length < 200 || !/[.!?] \S/.test(line)) continue;
-    const title = lines[i - 1]!;
-    if (FURNITURE.test(title) || title.length >= 300) continue;
-    papers.push({ title, abstract: line });
-  }
-  return papers;
-}
-
-/** Every paper in `<dir>/*.txt`, deduplicated by normalized title (first copy wins). */
+/** Every paper in `<dir>/*.txt` (the ingestion parser), deduplicated by normalized title (first copy wins). */
 export function loadSampleCorpus(dir: string): SamplePaper[] {
   const seen = new Set<string>();
   const out: SamplePaper[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.txt')).sort()) {
-    for (const p of parseSamplePage(readFileSync(join(dir, file), 'utf8'))) {
+    const path = join(dir, file);
+    for (const p of parseHfPage(readFileSync(path, 'utf8'), path).papers) {
       const key = normalizeTitle(p.title);
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(p);
+      out.push({ title: p.title, abstract: p.abstract });
     }
   }
   return out;

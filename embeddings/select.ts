@@ -44,6 +44,12 @@ export interface SelectDeps {
   /** How long `auto` waits to learn whether the model can be downloaded. */
   probeTimeoutMs?: number;
   builtinParams?: BuiltinParams;
+  /**
+   * Whether `auto` may download the model. The caller allows it only when switching is harmless
+   * (an empty store, or a reindex): a download in the middle of normal use would change the
+   * provider under an index built with another one.
+   */
+  mayDownload?: boolean;
 }
 
 /** Fits the built-in provider on the corpus and persists the state (also for `paperfeed reindex`). */
@@ -139,6 +145,8 @@ export async function selectProvider(config: EmbeddingConfig, deps: SelectDeps):
     }
   } else if (offline) {
     why = `no local model ${model} in ${modelDir} or ${cacheDir} and PAPERFEED_OFFLINE is set`;
+  } else if (deps.mayDownload === false) {
+    why = `no local model ${model} in ${modelDir} or ${cacheDir} (the store is already indexed with the built-in provider; \`paperfeed reindex\` tries a download)`;
   } else {
     const probe = await probeModelDownload(model, deps.hub, deps.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS);
     if (probe.ok) {

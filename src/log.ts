@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -17,9 +18,19 @@ const REDACT = [
   'config.SLACK_SIGNING_SECRET',
   'config.DISCORD_TOKEN',
   'config.OPENAI_API_KEY',
+  '*.OPENAI_API_KEY',
 ];
 
-/** Structured logs go to stderr so that stdout stays clean for command output and --json. */
-export function createLogger(level: string = 'info'): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, pino.destination(2));
+/**
+ * Structured logs go to stderr so that stdout stays clean for command output and --json. On a
+ * terminal they are rendered for people (synchronously, so a short CLI run loses no line);
+ * anywhere else they stay one JSON object per line for log collectors.
+ */
+export function createLogger(level: string = 'info', opts: { pretty?: boolean } = {}): Logger {
+  const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
+  const human = opts.pretty ?? process.stderr.isTTY === true;
+  if (human) {
+    return pino(options, pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss', singleLine: true }));
+  }
+  return pino(options, pino.destination(2));
 }

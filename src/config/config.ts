@@ -17,7 +17,8 @@ export const envSchema = z.object({
   /** Folders and files ingested by `paperfeed ingest` with no arguments and by the schedule. */
   PAPERFEED_SAMPLE_DIR: z.string().min(1).default('./data'),
 
-  PAPERFEED_EMBEDDINGS: z.enum(['auto', 'builtin', 'transformers']).default('auto'),
+  /** auto never picks openai: a paid API is used only when named here. */
+  PAPERFEED_EMBEDDINGS: z.enum(['auto', 'builtin', 'transformers', 'openai']).default('auto'),
   PAPERFEED_MODEL: z.string().min(1).default('Xenova/all-MiniLM-L6-v2'),
   /** A local directory holding models as <dir>/<model id>/ (config, tokenizer, onnx/). */
   PAPERFEED_MODEL_DIR: z.string().min(1).default('./models'),
@@ -29,7 +30,10 @@ export const envSchema = z.object({
   PAPERFEED_HNSW_M: int(4, 128).default(16),
   PAPERFEED_HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   PAPERFEED_HNSW_EF_SEARCH: int(10, 2000).default(100),
+  /** hybrid fuses dense and BM25 rankings (reciprocal rank fusion); measured best by bench/quality.bench.ts. */
   PAPERFEED_SEARCH_MODE: z.enum(['hybrid', 'dense', 'lexical']).default('hybrid'),
+  /** Weight of the BM25 ranking in hybrid fusion (the dense ranking weighs 1). */
+  PAPERFEED_HYBRID_LEXICAL_WEIGHT: z.coerce.number().min(0).max(10).default(0.3),
 
   PAPERFEED_HF_URL: z.url().default('https://huggingface.co'),
   PAPERFEED_ARXIV_API_URL: z.url().default('https://export.arxiv.org'),
@@ -53,6 +57,26 @@ export const envSchema = z.object({
   PAPERFEED_PICKS_POPULARITY_WEIGHT: z.coerce.number().min(0).max(1).default(0.02),
   /** Half-life in days of the small recency prior (by publication date, else first seen). */
   PAPERFEED_PICKS_RECENCY_HALF_LIFE_DAYS: z.coerce.number().gt(0).max(3650).default(7),
+
+  /** Language-model features are on only when this or OPENAI_BASE_URL is set (secret: redacted in logs). */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Any OpenAI-compatible endpoint, with its /v1 (e.g. http://127.0.0.1:11434/v1 for a local Ollama). */
+  OPENAI_BASE_URL: z.url().optional(),
+  /** Chat model for TL;DRs, "why this matters to you" lines and `ask`. */
+  PAPERFEED_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Embedding model used when PAPERFEED_EMBEDDINGS=openai. */
+  PAPERFEED_OPENAI_EMBED_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  /** Vector size asked of that model (text-embedding-3 models can shorten); unset: the model's own size. */
+  PAPERFEED_OPENAI_EMBED_DIM: int(8, 8192).optional(),
+  /** Per API request; the SDK retries timeouts, 429 and 5xx answers PAPERFEED_LLM_RETRIES times. */
+  PAPERFEED_LLM_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  PAPERFEED_LLM_RETRIES: int(0, 10).default(2),
+  /** Chat tokens (prompt + completion) the whole service may spend per UTC day; 0 spends none. */
+  PAPERFEED_LLM_DAILY_TOKEN_BUDGET: int(0, 1_000_000_000).default(200_000),
+  /** `ask` questions one chat user may put to the model per rolling hour. */
+  PAPERFEED_LLM_USER_RATE_PER_HOUR: int(0, 10_000).default(20),
+  /** `ask` calls the model only when the best retrieved paper's cosine to the question reaches this. */
+  PAPERFEED_ASK_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
 });
 
 export type Env = z.infer<typeof envSchema>;

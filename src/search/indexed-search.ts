@@ -20,6 +20,8 @@ export interface SearchDeps {
   embedder: () => EmbeddingProvider;
   indexes: () => PaperIndexes;
   defaultMode: SearchMode;
+  /** Weight of the BM25 ranking against the dense one in hybrid fusion (bench/quality.bench.ts). */
+  lexicalWeight: number;
   batchSize: number;
 }
 
@@ -84,7 +86,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
     const lexical = () => deps.indexes().lexical.search(lexicalText.slice(0, MAX_QUERY_CHARS), mode === 'lexical' ? k : FUSION_DEPTH, accept);
     if (mode === 'lexical' || !vector) return materialize(lexical(), undefined, false);
     if (mode === 'dense') return materialize(nearestHits(vector, k, accept), vector, true);
-    const fused = rrf([nearestHits(vector, FUSION_DEPTH, accept), lexical()], { limit: k });
+    const fused = rrf([nearestHits(vector, FUSION_DEPTH, accept), lexical()], { limit: k, weights: [1, deps.lexicalWeight] });
     return materialize(fused, vector, false);
   };
 

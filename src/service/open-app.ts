@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Keyv from 'keyv';
-import { builtinNeedsRefit, deserializeBuiltin } from '../../embeddings/builtin.ts';
+import { builtinNeedsRefit, createBuiltinProvider, deserializeBuiltin } from '../../embeddings/builtin.ts';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { fitAndSaveBuiltin, selectProvider, type SelectDeps } from '../../embeddings/select.ts';
 import type { Config } from '../config/config.ts';
@@ -48,6 +48,7 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
     saveBuiltinState: (blob) => store.setMeta(BUILTIN_STATE_KEY, blob.toString('base64')),
     corpus: () => corpusTexts(store),
     corpusSize: () => store.count(),
+    mayDownload: opts.forReindex === true || (await store.count()) === 0,
   };
   let embedder = await selectProvider(config, selectDeps);
   const indexDeps = () => ({
@@ -89,6 +90,7 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
       embedder: () => embedder,
       indexes: () => indexes,
       defaultMode: config.PAPERFEED_SEARCH_MODE,
+      lexicalWeight: config.PAPERFEED_HYBRID_LEXICAL_WEIGHT,
       batchSize: config.PAPERFEED_EMBED_BATCH,
     }),
     kv(namespace) {
@@ -104,11 +106,10 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
       return indexes.sync(o.onProgress);
     },
     async reindex() {
-      if (embedder.id === 'builtin') {
-        await fitAndSaveBuiltin(selectDeps);
-        embedder = await selectProvider(config, selectDeps);
-        indexes = await PaperIndexes.open(indexDeps(), 'rebuild');
-      }
+      // A reindex is the moment a provider may change: auto may now download the model.
+      if (!opts.forReindex) embedder = await selectProvider(config, { ...selectDeps, mayDownload: true });
+      if (embedder.id === 'builtin') embedder = createBuiltinProvider(await fitAndSaveBuiltin(selectDeps));
+      indexes = await PaperIndexes.open(indexDeps(), 'rebuild');
       const { embedded } = await indexes.rebuild();
       return { papers: await store.count(), embedded, provider: embedder.key };
     },

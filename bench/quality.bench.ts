@@ -1,0 +1,70 @@
+// Retrieval quality of the product's own search path, with no hand labels: every sample paper is
+// stored as title + first half of its abstract, then searched for with the second half. Reported
+// per search mode, so the default (PAPERFEED_SEARCH_MODE) is chosen by measurement.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { halfSplitTask, loadSampleCorpus } from '../embeddings/retrieval-eval.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { createLogger } from '../src/log.ts';
+import { ingest } from '../src/pipeline/ingest.ts';
+import type { SearchMode } from '../src/search/search-types.ts';
+import { openApp } from '../src/service/open-app.ts';
+import { readFileSource } from '../src/sources/files.ts';
+import type { Bench, Figure } from './figures.ts';
+
+const bench: Bench = async () => {
+  const papers = loadSampleCorpus(fileURLToPath(new URL('../data/', import.meta.url)));
+  const task = halfSplitTask(papers);
+  const dir = await mkdtemp(join(tmpdir(), 'paperfeed-quality-'));
+  const figures: Figure[] = [];
+  try {
+    const corpus = join(dir, 'halves.jsonl');
+    const lines = papers.map((p, i) => {
+      const [, firstHalf] = task.docs[i]!.split('\n\n');
+      return JSON.stringify({ id: `q${i}`, title: p.title, abstract: firstHalf });
+    });
+    await writeFile(corpus, lines.join('\n'));
+    const config = loadConfig({}, {
+      PAPERFEED_DATA_DIR: join(dir, 'data'),
+      PAPERFEED_EMBEDDINGS: 'builtin',
+      PAPERFEED_OFFLINE: 'true',
+      PAPERFEED_LOG_LEVEL: 'silent',
+    });
+    const app = await openApp(config, { log: createLogger('silent') });
+    try {
+      await ingest(app, [readFileSource(corpus)]);
+      // The store keys papers by its own canonical ids; find each one back by its title.
+      const wanted = await Promise.all(papers.map(async (p) => (await app.store.findByTitle(p.title))?.id));
+      for (const mode of ['dense', 'lexical', 'hybrid'] as SearchMode[]) {
+        let r1 = 0;
+        let r10 = 0;
+        let mrr = 0;
+        for (let i = 0; i < papers.length; i++) {
+          const hits = await app.search.searchText(task.queries[i]!, { k: 10, mode });
+          const rank = hits.findIndex((h) => h.paper.id === wanted[i]) + 1;
+          if (rank === 1) r1++;
+          if (rank >= 1) {
+            r10++;
+            mrr += 1 / rank;
+          }
+        }
+        const n = papers.length;
+        const note = `${n} papers, ${app.embedder.id} embedder`;
+        figures.push(
+          { bench: 'quality', metric: `${mode} recall@1`, value: r1 / n, unit: '', note },
+          { bench: 'quality', metric: `${mode} recall@10`, value: r10 / n, unit: '' },
+          { bench: 'quality', metric: `${mode} MRR@10`, value: mrr / n, unit: '' },
+        );
+      }
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return figures;
+};
+
+export default bench;
