@@ -1,5 +1,5 @@
 // Chooses the embedding provider from configuration (PAPERFEED_EMBEDDINGS = auto | builtin |
-// transformers) and says which and why in one log line. transformers.js and onnxruntime are only
+// transformers | openai; auto never picks openai) and says which and why in one log line. transformers.js and onnxruntime are only
 // loaded when the transformers provider is actually created.
 import { resolve } from 'node:path';
 import type { Config } from '../src/config/config.ts';
@@ -19,6 +19,7 @@ import {
 import { DEFAULT_PROBE_TIMEOUT_MS, probeModelDownload } from './hub-probe.ts';
 import { findLocalModel, howToGetModel } from './model-files.ts';
 import { createTransformersProvider, ModelUnavailableError } from './transformers.ts';
+import { type OpenAiEmbeddingConfig, openAiProviderFromConfig } from './openai.ts';
 
 export type EmbeddingConfig = Pick<
   Config,
@@ -28,7 +29,8 @@ export type EmbeddingConfig = Pick<
   | 'PAPERFEED_MODEL_CACHE_DIR'
   | 'PAPERFEED_OFFLINE'
   | 'PAPERFEED_EMBED_BATCH'
->;
+> &
+  Partial<OpenAiEmbeddingConfig>;
 
 export interface SelectDeps {
   log: Logger;
@@ -112,6 +114,11 @@ export async function selectProvider(config: EmbeddingConfig, deps: SelectDeps):
       ...(deps.hub ? { hub: deps.hub } : {}),
     });
   const mode = config.PAPERFEED_EMBEDDINGS;
+
+  if (mode === 'openai') {
+    const { provider, summary } = await openAiProviderFromConfig(config, deps.log);
+    return announce(deps, provider, `embeddings: ${summary}; PAPERFEED_EMBEDDINGS=openai`, 'configured');
+  }
 
   if (mode === 'builtin') {
     const { provider, summary } = await builtin(deps);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BruteForceIndex, exactTopK, normalized } from '../src/index/brute-force.ts';
+import { BruteForceIndex, exactTopK, exactTopKBatch, normalized } from '../src/index/brute-force.ts';
 import { IndexMismatchError } from '../src/index/vector-index.ts';
 
 function randomMatrix(rows: number, dim: number, seed: number): Float32Array {
@@ -34,6 +34,19 @@ describe('exactTopK', () => {
       expect(got.map((h) => h.row)).toEqual(want.map((h) => h.row));
       got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 6));
     }
+  });
+
+  it('gives the same answers one query at a time and in a batch', () => {
+    const dim = 13;
+    const rows = 3000; // several scan blocks
+    const m = randomMatrix(rows, dim, 5);
+    const qs = randomMatrix(7, dim, 6);
+    const batch = exactTopKBatch(m, dim, rows, qs, 7, 10);
+    expect(batch).toHaveLength(7);
+    for (let q = 0; q < 7; q++) {
+      expect(batch[q]).toEqual(exactTopK(m, dim, rows, qs.subarray(q * dim, (q + 1) * dim), 10));
+    }
+    expect(exactTopKBatch(m, dim, 3, qs, 2, 10).map((hits) => hits.length)).toEqual([3, 3]);
   });
 
   it('filters rows and returns fewer than k when fewer pass', () => {

@@ -25,6 +25,7 @@ import {
   mute,
   profileSummary,
   recordDelivered,
+  recordPicks,
   recordFeedback,
   removeKeyword,
   removeTopic,
@@ -317,6 +318,16 @@ describe('picks', () => {
     const r = await getPicks(f.app, alice, { now: T0, n: 10 });
     expect(pickIds(r)).not.toContain(day.rl1.id);
     expect(r.excluded.sent).toBe(1);
+  });
+
+  it('records a result delivered later without skipping papers that arrived meanwhile', async () => {
+    const result = await getPicks(f.app, alice, { now: T0, n: 2 });
+    const meanwhile = paper('Arrived while sending', 'Diffusion models again.', { firstSeen: hours(1).toISOString() });
+    f.store.add(meanwhile);
+    expect(await recordPicks(f.app, result, { now: hours(2) })).toEqual({ recorded: 2 });
+    const next = await getPicks(f.app, alice, { now: hours(24) });
+    expect(next.window).toMatchObject({ kind: 'since-last-digest', since: T0.toISOString() });
+    expect(pickIds(next)).toEqual([meanwhile.id]);
   });
 
   it("gives a channel with no profile the day's central and popular papers, with that reason", async () => {

@@ -1,15 +1,12 @@
 import { paperLink } from '../papers/links.ts';
 import type { Paper } from '../papers/paper.ts';
 import type { ScoredPaper } from '../search/search-types.ts';
+import { authorsLine } from '../papers/authors.ts';
+
+// Moved to src/papers/authors.ts (the chat cards use it too); re-exported for existing importers.
+export { authorsLine };
 
 const dateOf = (p: Paper): string => p.published ?? p.firstSeen.slice(0, 10);
-
-export function authorsLine(p: Paper, max = 3): string {
-  if (p.authors.length === 0) return p.authorCount ? `${p.authorCount} authors` : '';
-  const shown = p.authors.slice(0, max).join(', ');
-  const total = Math.max(p.authors.length, p.authorCount ?? 0);
-  return total > max ? `${shown} +${total - max} more` : shown;
-}
 
 export function paperLine(p: Paper): string {
   return `${p.id.padEnd(18)}  ${dateOf(p)}  ${p.title}`;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 const bool = z
@@ -58,6 +59,70 @@ export const envSchema = z.object({
   /** Half-life in days of the small recency prior (by publication date, else first seen). */
   PAPERFEED_PICKS_RECENCY_HALF_LIFE_DAYS: z.coerce.number().gt(0).max(3650).default(7),
 
+  // --- Chat commands, digests and the Slack bot ---
+  /** Default local time (HH:MM, 24-hour) of a new daily digest; each user and channel can change theirs. */
+  PAPERFEED_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour').default('08:00'),
+  /** Default time zone (IANA) of a new digest when the platform does not know the user's. */
+  PAPERFEED_DIGEST_TIMEZONE: z.string().refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin').default('UTC'),
+  /** Slack bot token, xoxb-… (secret: redacted in logs). Needed by `paperfeed slack start`. */
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-\S+$/, 'expected a bot token (xoxb-…)').optional(),
+  /** Slack signing secret, for HTTP mode: verifies that requests come from Slack (secret). */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** Slack app-level token, xapp-… with connections:write, for Socket Mode (secret). */
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-\S+$/, 'expected an app-level token (xapp-…)').optional(),
+  /** socket: no public URL needed (app token); http: Slack posts to PAPERFEED_SLACK_HOST:PAPERFEED_SLACK_PORT/slack/events. */
+  PAPERFEED_SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
+  /** Address the Slack HTTP receiver listens on (HTTP mode). */
+  PAPERFEED_SLACK_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Port of the Slack HTTP receiver (HTTP mode; 0: any free port). */
+  PAPERFEED_SLACK_PORT: int(0, 65_535).default(3000),
+  /** Slack Web API base URL, ending in /api/ (tests and proxies; default https://slack.com/api/). */
+  PAPERFEED_SLACK_API_URL: z.url().optional(),
+  /** Comma-separated Slack user ids who may change channel settings, besides workspace admins and owners. */
+  PAPERFEED_SLACK_ADMINS: z.string().regex(/^[\sA-Z0-9,]*$/, 'expected comma-separated Slack user ids (U…)').default(''),
+  /** Slack Web API retries after a rate limit (honouring Retry-After) or a network error. */
+  PAPERFEED_SLACK_RETRIES: int(0, 10).default(3),
+
+  // --- The service (`paperfeed serve`) ---
+  /** Paper store: unset → SQLite in the data dir; postgres://… → PostgreSQL, shared by every replica. */
+  PAPERFEED_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user@host:port/db (or leave unset for SQLite)')
+    .optional(),
+  /** Where scheduled-job locks live: redis://, postgres://; unset → the database URL, else a redis kv URL, else the data dir. */
+  PAPERFEED_LOCK_URL: z
+    .string()
+    .regex(/^(redis|rediss|postgres|postgresql):\/\/\S+$/, 'expected redis://… or postgres://…')
+    .optional(),
+  /** How long a scheduled-job lock outlives a replica that stopped renewing it (crash, hang). */
+  PAPERFEED_LOCK_TTL_MS: int(1_000, 3_600_000).default(30_000),
+  /** Time zone of the service's cron schedules and of the console digest's date (IANA name). */
+  PAPERFEED_SCHEDULE_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
+    .default('UTC'),
+  /** When to ingest (cron, in PAPERFEED_SCHEDULE_TIMEZONE). */
+  PAPERFEED_INGEST_CRON: z.string().refine(isCron, 'expected a cron expression such as "0 6 * * *"').default('0 6 * * *'),
+  /** When the console digest is printed, with no bot configured (cron, in PAPERFEED_SCHEDULE_TIMEZONE). */
+  PAPERFEED_CONSOLE_DIGEST_CRON: z.string().refine(isCron, 'expected a cron expression such as "0 8 * * *"').default('0 8 * * *'),
+  /** What the scheduled ingest reads, comma-separated: sample (PAPERFEED_SAMPLE_DIR), hf, arxiv. */
+  PAPERFEED_INGEST_SOURCES: z
+    .string()
+    .regex(/^\s*(sample|hf|arxiv)\s*(,\s*(sample|hf|arxiv)\s*)*$/, 'expected a comma-separated list of sample, hf, arxiv')
+    .default('sample'),
+  /** Delivery attempts per digest before the outbox marks it failed. */
+  PAPERFEED_OUTBOX_MAX_ATTEMPTS: int(1, 100).default(5),
+  /** Address of the local HTTP API; anything but loopback requires PAPERFEED_API_TOKEN. */
+  PAPERFEED_API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Port of the local HTTP API (0: any free port). */
+  PAPERFEED_API_PORT: int(0, 65_535).default(8787),
+  /** Bearer token for /api/* and /metrics (required when the API is bound beyond loopback). */
+  PAPERFEED_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** How often a replica checks the shared store's checksum and brings its index in step (0: only after its own ingest). */
+  PAPERFEED_INDEX_FOLLOW_SECONDS: int(0, 86_400).default(30),
+  /** How long shutdown waits for in-flight work before closing anyway. */
+  PAPERFEED_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(20_000),
+
   /** Language-model features are on only when this or OPENAI_BASE_URL is set (secret: redacted in logs). */
   OPENAI_API_KEY: z.string().min(1).optional(),
   /** Any OpenAI-compatible endpoint, with its /v1 (e.g. http://127.0.0.1:11434/v1 for a local Ollama). */
@@ -78,6 +143,24 @@ export const envSchema = z.object({
   /** `ask` calls the model only when the best retrieved paper's cosine to the question reaches this. */
   PAPERFEED_ASK_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
 });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isCron(expr: string): boolean {
+  try {
+    new Cron(expr, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -65,6 +65,67 @@ export function exactTopK(
   return out;
 }
 
+/**
+ * exactTopK for many queries at once (`queries` packed like `matrix`). Rows are scanned in
+ * cache-sized blocks against every query, so the matrix streams from memory once rather than
+ * once per query: the way to compute ground truth over a large matrix.
+ */
+export function exactTopKBatch(
+  matrix: Float32Array,
+  dimension: number,
+  rows: number,
+  queries: Float32Array,
+  queryCount: number,
+  k: number,
+): RowHit[][] {
+  const top = Math.max(0, Math.min(k, rows));
+  const bestRows = new Int32Array(queryCount * top).fill(-1);
+  const bestScores = new Float64Array(queryCount * top).fill(-Infinity);
+  const filled = new Int32Array(queryCount);
+  const tail = dimension & ~3;
+  const block = Math.max(1, Math.floor((256 * 1024) / (dimension * 4)));
+  for (let start = 0; start < rows && top > 0; start += block) {
+    const end = Math.min(rows, start + block);
+    for (let q = 0; q < queryCount; q++) {
+      const qo = q * dimension;
+      const base = q * top;
+      for (let r = start; r < end; r++) {
+        const o = r * dimension;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let j = 0;
+        for (; j < tail; j += 4) {
+          s0 += matrix[o + j]! * queries[qo + j]!;
+          s1 += matrix[o + j + 1]! * queries[qo + j + 1]!;
+          s2 += matrix[o + j + 2]! * queries[qo + j + 2]!;
+          s3 += matrix[o + j + 3]! * queries[qo + j + 3]!;
+        }
+        for (; j < dimension; j++) s0 += matrix[o + j]! * queries[qo + j]!;
+        const s = s0 + s1 + s2 + s3;
+        const n = filled[q]!;
+        if (n === top && s <= bestScores[base + top - 1]!) continue;
+        let p = n < top ? (filled[q] = n + 1) - 1 : top - 1;
+        while (p > 0 && bestScores[base + p - 1]! < s) {
+          bestScores[base + p] = bestScores[base + p - 1]!;
+          bestRows[base + p] = bestRows[base + p - 1]!;
+          p--;
+        }
+        bestScores[base + p] = s;
+        bestRows[base + p] = r;
+      }
+    }
+  }
+  const out: RowHit[][] = [];
+  for (let q = 0; q < queryCount; q++) {
+    const hits: RowHit[] = [];
+    for (let i = 0; i < filled[q]!; i++) hits.push({ row: bestRows[q * top + i]!, score: bestScores[q * top + i]! });
+    out.push(hits);
+  }
+  return out;
+}
+
 /** A unit-length copy of v. */
 export function normalized(v: Float32Array): Float32Array {
   let s = 0;

@@ -53,7 +53,8 @@ export function processTerm(token: string): string[] | null {
   if (cached !== undefined) return cached;
   const terms = termsOf(token);
   if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
-  termCache.set(token, terms && Object.freeze(terms));
+  if (terms) Object.freeze(terms);
+  termCache.set(token, terms);
   return terms;
 }
 

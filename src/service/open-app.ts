@@ -11,6 +11,7 @@ import { createSearchService } from '../search/indexed-search.ts';
 import { indexDir, PaperIndexes } from '../search/paper-indexes.ts';
 import { createKv } from '../store/kv.ts';
 import type { PaperStore } from '../store/paper-store.ts';
+import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { App } from './app.ts';
 
@@ -28,7 +29,10 @@ export interface OpenOptions {
 export async function openApp(config: Config, opts: OpenOptions): Promise<App> {
   const { log } = opts;
   await mkdir(config.dataDir, { recursive: true });
-  const store = await openSqliteStore(join(config.dataDir, STORE_FILE), { log });
+  // postgres:// → the shared store every replica uses; otherwise one SQLite file in the data dir.
+  const store = config.PAPERFEED_DATABASE_URL
+    ? await openPostgresStore(config.PAPERFEED_DATABASE_URL, { log })
+    : await openSqliteStore(join(config.dataDir, STORE_FILE), { log });
   try {
     return await assemble(config, store, opts);
   } catch (err) {

@@ -28,6 +28,16 @@ export interface StoredVector {
   vector: Float32Array;
 }
 
+/** A cached language-model summary of one paper's text (title and abstract) by one model. */
+export interface StoredSummary {
+  paperId: string;
+  contentHash: string;
+  model: string;
+  text: string;
+  /** ISO instant. */
+  createdAt: string;
+}
+
 export interface StoreStats {
   papers: number;
   bySource: Record<string, number>;
@@ -61,6 +71,11 @@ export interface PaperStore {
   papersMissingVectors(providerKey: string): Promise<Paper[]>;
   /** A checksum of (paper id, content hash) pairs: the index compares it to know it is in step. */
   corpusChecksum(): Promise<string>;
+
+  /** Cached summaries by this model for these content hashes (misses are absent). */
+  getSummaries(model: string, contentHashes: string[]): Promise<Map<string, StoredSummary>>;
+  /** Stores (or replaces) the summary of one text by one model. */
+  putSummary(summary: StoredSummary): Promise<void>;
 
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;

@@ -59,6 +59,20 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // v2
+  `
+  -- Language-model TL;DRs, one per text and model, so a summary is never paid for twice. Keyed by
+  -- content hash like the vector cache: it outlives paper renames and removals; paper_id records
+  -- which paper it was first written for.
+  CREATE TABLE summaries (
+    content_hash TEXT NOT NULL,
+    model        TEXT NOT NULL,
+    paper_id     TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,          -- ISO instant
+    PRIMARY KEY (content_hash, model)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

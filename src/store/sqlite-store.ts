@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { paperInputSchema, type Paper, type PaperInput } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
 import { normalizeTitle, toPaper } from '../papers/normalize.ts';
-import type { ListQuery, PaperStore, StoredVector, StoreStats, UpsertResult } from './paper-store.ts';
+import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, UpsertResult } from './paper-store.ts';
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { openDatabase } from './sqlite-schema.ts';
@@ -108,6 +108,13 @@ export class SqlitePaperStore implements PaperStore {
       ),
       putVector: db.prepare(
         `INSERT OR REPLACE INTO vectors (provider_key, content_hash, dim, vector) VALUES (?, ?, ?, ?)`,
+      ),
+      summaries: db.prepare<[string, string], { content_hash: string; model: string; paper_id: string; text: string; created_at: string }>(
+        `SELECT content_hash, model, paper_id, text, created_at FROM summaries
+         WHERE model = ? AND content_hash IN (SELECT value FROM json_each(?))`,
+      ),
+      putSummary: db.prepare(
+        `INSERT OR REPLACE INTO summaries (content_hash, model, paper_id, text, created_at) VALUES (?, ?, ?, ?, ?)`,
       ),
       getMeta: db.prepare<[string], string>(`SELECT value FROM meta WHERE key = ?`).pluck(),
       setMeta: db.prepare(
@@ -328,6 +335,35 @@ export class SqlitePaperStore implements PaperStore {
     const checksum = hash.digest('hex').slice(0, 32);
     this.checksumCache = { dataVersion, checksum };
     return checksum;
+  }
+
+  async getSummaries(model: string, contentHashes: string[]): Promise<Map<string, StoredSummary>> {
+    const out = new Map<string, StoredSummary>();
+    for (let i = 0; i < contentHashes.length; i += STREAM_BATCH) {
+      const chunk = JSON.stringify(contentHashes.slice(i, i + STREAM_BATCH));
+      for (const r of this.q.summaries.all(model, chunk)) {
+        out.set(r.content_hash, {
+          contentHash: r.content_hash,
+          model: r.model,
+          paperId: r.paper_id,
+          text: r.text,
+          createdAt: r.created_at,
+        });
+      }
+    }
+    return out;
+  }
+
+  async putSummary(summary: StoredSummary): Promise<void> {
+    const { contentHash, model, paperId, text, createdAt } = summary;
+    for (const [name, value] of Object.entries({ contentHash, model, paperId, text })) {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new StoreInputError(`putSummary: ${name} is empty; nothing was written`);
+      }
+    }
+    const at = Date.parse(createdAt);
+    if (Number.isNaN(at)) throw new StoreInputError(`putSummary: createdAt ${JSON.stringify(createdAt)} is not an ISO date-time`);
+    this.q.putSummary.run(contentHash, model, paperId, text, new Date(at).toISOString());
   }
 
   async getMeta(key: string): Promise<string | undefined> {

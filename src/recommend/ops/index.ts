@@ -1,5 +1,5 @@
 // One function per operation: the CLI and the bots call exactly these.
-export { getPicks, recordDelivered, explainPaper, exclusionText } from './picks.ts';
+export { getPicks, recordDelivered, recordPicks, explainPaper, exclusionText } from './picks.ts';
 export type { PicksOptions, PicksResult, PicksStatus, PickedPaper, PaperExplanation } from './picks.ts';
 export { addTopic, listTopics, removeTopic, weightTopic } from './topics.ts';
 export type { TopicView } from './topics.ts';

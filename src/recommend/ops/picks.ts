@@ -167,18 +167,31 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
 
 /**
  * Records papers as delivered to a recipient, for a caller that ranks first and sends later (the
- * outbox): call it once the digest is actually out. `digest: true` also moves the last-digest mark.
+ * outbox): call it once the digest is actually out. `digestAt` moves the last-digest mark: pass
+ * the time the candidates were taken (`new Date(result.window.until)`), not the time of sending,
+ * so papers that arrived meanwhile are not skipped. `recordPicks` does exactly that.
  */
 export async function recordDelivered(
   app: RecommendApp,
   recipient: Recipient,
   paperIds: readonly string[],
-  opts: OpOptions & { digest?: boolean } = {},
+  opts: OpOptions & { digestAt?: Date } = {},
 ): Promise<{ recorded: number }> {
   const r = checkRecipient(recipient);
-  const at = clock(opts);
-  await recordSent(app, r, paperIds, { at, ...(opts.digest ? { digestAt: at } : {}) });
-  return { recorded: paperIds.length };
+  const ids = z.array(z.string().trim().min(1).max(500)).max(1_000).safeParse(paperIds);
+  if (!ids.success) throw new UserError('paper ids to record must be 1 to 500 characters each, at most 1000 of them');
+  await recordSent(app, r, ids.data, { at: clock(opts), ...(opts.digestAt ? { digestAt: opts.digestAt } : {}) });
+  return { recorded: ids.data.length };
+}
+
+/** Records a getPicks result (computed with record: false) once it has been delivered. */
+export function recordPicks(app: RecommendApp, result: PicksResult, opts: OpOptions = {}): Promise<{ recorded: number }> {
+  return recordDelivered(
+    app,
+    result.recipient,
+    result.picks.map((p) => p.paper.id),
+    { ...opts, ...(result.window.kind === 'date' ? {} : { digestAt: new Date(result.window.until) }) },
+  );
 }
 
 export interface PaperExplanation {

@@ -1,0 +1,89 @@
+// Text in and out of Slack: our markdown-lite to Slack mrkdwn, and Slack's message markup to plain text.
+
+/** Slack's three control characters; escaping them also defuses <!channel> and <@U…> in echoed text. */
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A URL safe inside <url|label>: only http(s), with the link syntax characters encoded. */
+export function linkUrl(url: string): string | undefined {
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  return url.replace(/\|/g, '%7C').replace(/>/g, '%3E').replace(/</g, '%3C').replace(/ /g, '%20').replace(/&/g, '&amp;');
+}
+
+/** <url|label> (escaped label), or the escaped label alone when the URL is not http(s). */
+export function link(url: string, label: string): string {
+  const u = linkUrl(url);
+  return u ? `<${u}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label);
+}
+
+/** Markdown-lite (**bold**, _italic_, `code`, [label](url)) to Slack mrkdwn, with everything else escaped. */
+export function toMrkdwn(text: string): string {
+  const links: string[] = [];
+  // Links first, kept aside so escaping does not touch their syntax.
+  const withMarkers = text.replace(/\[([^\]\n]+)\]\((https?:[^)\s]+)\)/g, (_m, label: string, url: string) => {
+    links.push(link(url, label));
+    return `\u0000${links.length - 1}\u0000`;
+  });
+  return escapeMrkdwn(withMarkers)
+    .replace(/\*\*([^*\n]+)\*\*/g, '*$1*')
+    .replace(/\u0000(\d+)\u0000/g, (_m, i: string) => links[Number(i)]!);
+}
+
+/**
+ * Slack message text to what the user typed: <https://x|label> and <https://x> become the URL,
+ * <@U123> / <#C123|name> become readable, and the escapes are undone. Nothing is fetched.
+ */
+export function slackToPlain(text: string): string {
+  return text
+    .replace(/<(https?:[^>|]+)(?:\|[^>]*)?>/g, '$1')
+    .replace(/<mailto:([^>|]+)(?:\|[^>]*)?>/g, '$1')
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
+    .replace(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/<!([a-z]+)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Drops a leading "<@UBOT>" (an app mention) from message text. */
+export function stripMention(text: string, botUserId?: string): string {
+  const mention = botUserId ? new RegExp(`^\\s*<@${botUserId}(?:\\|[^>]*)?>[\\s:,]*`) : /^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*/;
+  return text.replace(mention, '');
+}
+
+/** Whether position i of mrkdwn falls inside a <link|label> or an &entity; (no cut there). */
+function insideMarkup(s: string, i: number): boolean {
+  const open = s.lastIndexOf('<', i - 1);
+  if (open >= 0 && s.indexOf('>', open) >= i) return true;
+  const amp = s.lastIndexOf('&', i - 1);
+  return amp >= 0 && /^&[a-z]*$/.test(s.slice(amp, i));
+}
+
+function cutPoint(s: string, max: number): number {
+  for (const sep of ['\n', ' ']) {
+    for (let cut = s.lastIndexOf(sep, max); cut > 0; cut = s.lastIndexOf(sep, cut - 1)) {
+      if (!insideMarkup(s, cut)) return cut;
+    }
+  }
+  // One unbroken run longer than max: cut inside it, but not inside an &entity;.
+  const amp = s.lastIndexOf('&', max - 1);
+  return amp > 0 && max - amp < 6 && !s.slice(amp, max).includes(';') ? amp : max;
+}
+
+/**
+ * Splits (mrkdwn) text into pieces of at most `max` characters, at line breaks where possible,
+ * then at spaces, never inside a link or an escape, and inside a word only when one word is longer
+ * than `max`. Nothing is dropped.
+ */
+export function splitText(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = cutPoint(rest, max);
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  if (rest.length || out.length === 0) out.push(rest);
+  return out;
+}

@@ -1,0 +1,49 @@
+// Card buttons: "more like this", thumbs up, thumbs down, "not for me".
+import { z } from 'zod';
+import { formatFeedback, recordFeedback } from '../recommend/index.ts';
+import type { App } from '../service/app.ts';
+import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { guard } from './execute.ts';
+import { similar } from './find.ts';
+import { errorReply, okReply } from './replies.ts';
+import { CARD_ACTIONS, type CardAction, type Reply } from './reply.ts';
+
+export interface ActionRequest {
+  action: CardAction;
+  paperId: string;
+}
+
+/** Button payloads come back from the platform: checked like any outside input. */
+export const actionRequestSchema = z.object({
+  action: z.enum(CARD_ACTIONS),
+  paperId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\p{Cc}\s]+$/u),
+});
+
+/**
+ * Runs a card button for the user who clicked it. Feedback always goes to the clicking user's own
+ * profile, even on a channel digest: one member's taste never changes the channel's feed.
+ * "More like this" replies privately (Slack: ephemeral) so a click never posts into a channel.
+ */
+export async function runAction(app: App, ctx: CommandContext, request: ActionRequest): Promise<Reply> {
+  const parsed = actionRequestSchema.safeParse(request);
+  if (!parsed.success) return errorReply('That button no longer works; run the command again.');
+  const { action, paperId } = parsed.data;
+  return guard(app, { action, paperId, platform: ctx.platform, user: ctx.userId }, async () => {
+    if (action === 'more-like-this') return similar(app, paperId, 'private');
+    const f = await recordFeedback(app, userRecipient(ctx), paperId, action, { now: clockOf(ctx) });
+    return okReply(formatFeedback(f), 'private');
+  });
+}
+
+/** The words a platform shows on each button. */
+export const ACTION_LABELS: Record<CardAction, { label: string; emoji: string }> = {
+  'more-like-this': { label: 'More like this', emoji: '🔎' },
+  up: { label: 'Thumbs up', emoji: '👍' },
+  down: { label: 'Thumbs down', emoji: '👎' },
+  'not-interested': { label: 'Not for me', emoji: '🙅' },
+};

@@ -1,0 +1,46 @@
+import { UserError } from '../errors.ts';
+import type { Recipient } from '../recommend/index.ts';
+
+export type Platform = Recipient['platform'];
+
+/** Who sent a command and from where: all an adapter tells the command core. */
+export interface CommandContext {
+  platform: Platform;
+  /** The user who typed the command or clicked the button. */
+  userId: string;
+  /**
+   * The channel the command came from. Absent in direct messages (and in the CLI without
+   * --channel): `channel ...` commands then explain that they need a channel.
+   */
+  channelId?: string;
+  /**
+   * Whether the user may change this channel's settings. Asked only by `channel ...` changes, so an
+   * adapter may make it a (cached) API call.
+   */
+  isChannelAdmin(): Promise<boolean>;
+  /** The user's time zone as the platform knows it (Slack profile), used when digests are turned on. */
+  userTimeZone?(): Promise<string | undefined>;
+  /** The clock (tests and replays pass their own). */
+  now?: Date;
+}
+
+export const clockOf = (ctx: CommandContext): Date => ctx.now ?? new Date();
+
+export function userRecipient(ctx: CommandContext): Recipient {
+  return { kind: 'user', platform: ctx.platform, id: ctx.userId };
+}
+
+/** The channel as a recipient; a UserError in a direct message. */
+export function channelRecipient(ctx: CommandContext): Recipient {
+  if (!ctx.channelId) throw new UserError('`channel ...` commands work in a channel, not in a direct message.');
+  return { kind: 'channel', platform: ctx.platform, id: ctx.channelId };
+}
+
+/** Only channel admins change a channel's topics, keywords and digest. */
+export async function requireChannelAdmin(ctx: CommandContext, what: string): Promise<Recipient> {
+  const channel = channelRecipient(ctx);
+  if (!(await ctx.isChannelAdmin())) {
+    throw new UserError(`Only channel admins can change ${what} of this channel.`);
+  }
+  return channel;
+}

@@ -1,0 +1,15 @@
+// The chat command core's public surface: Slack, Discord and the CLI use only this.
+export { CARD_ACTIONS } from './reply.ts';
+export type { CardAction, PaperCard, Reply } from './reply.ts';
+export { COMMAND_LIMITS, DEFAULT_MUTE_DAYS, commandSchema } from './command.ts';
+export type { Command, CommandInput, CommandName, Scope } from './command.ts';
+export type { CommandContext, Platform } from './context.ts';
+export { parseCommand, isReply } from './parse.ts';
+export { executeCommand } from './execute.ts';
+export { runAction, actionRequestSchema, ACTION_LABELS } from './actions.ts';
+export type { ActionRequest } from './actions.ts';
+export { USAGE, CHANNEL_USAGE, helpReply, usageFor } from './usage.ts';
+export type { Usage } from './usage.ts';
+export { picksReply } from './picks.ts';
+export { describeDigest } from './digest.ts';
+export { replyText, plainText } from './text.ts';

@@ -1,0 +1,44 @@
+// `today` and `why`: a recipient's picks and the reasons behind one paper.
+import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
+import type { App } from '../service/app.ts';
+import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { cardFromPaper, cardFromPick, noticeReply, okReply } from './replies.ts';
+import type { Reply } from './reply.ts';
+
+function windowWords(w: CandidateWindow, kind: 'user' | 'channel'): string {
+  switch (w.kind) {
+    case 'date':
+      return `from ${w.date}`;
+    case 'first-digest':
+      return 'from the last 24 hours';
+    case 'since-last-digest':
+      return w.capped ? 'from the last 7 days' : `since ${kind === 'user' ? 'your' : 'the'} last digest`;
+  }
+}
+
+/**
+ * Picks as a Reply: cards with their reasons, or the engine's notice when there are none. Used by
+ * `today` and by the scheduled digests, so both read the same.
+ */
+export function picksReply(res: PicksResult, heading: string, visibility: Reply['visibility'] = 'private'): Reply {
+  const notes = res.warnings.map((w) => `_Note: ${w}_`);
+  if (res.picks.length === 0) {
+    return noticeReply([...notes, res.notice ?? 'No picks right now.'].join('\n'), visibility);
+  }
+  const count = `${res.picks.length} ${res.picks.length === 1 ? 'paper' : 'papers'}`;
+  const lines = [...notes, `**${heading}**: ${count} ${windowWords(res.window, res.recipient.kind)}`];
+  if (res.hint) lines.push(`_${res.hint}_`);
+  return okReply(lines.join('\n'), visibility, res.picks.map(cardFromPick));
+}
+
+/** Your picks now; they count as delivered, so neither `today` nor the digest repeats them. */
+export async function today(app: App, ctx: CommandContext): Promise<Reply> {
+  const res = await getPicks(app, userRecipient(ctx), { record: true, now: clockOf(ctx) });
+  return picksReply(res, 'Your picks');
+}
+
+export async function why(app: App, ctx: CommandContext, paperRef: string): Promise<Reply> {
+  const e = await explainPaper(app, userRecipient(ctx), paperRef, { now: clockOf(ctx) });
+  const reasons = e.excluded ? [`not picked: ${e.excluded.text}`] : e.reasons.map((r) => r.text);
+  return okReply(formatExplanation(e), 'private', [cardFromPaper(e.paper, reasons, e.score)]);
+}

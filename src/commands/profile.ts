@@ -1,0 +1,34 @@
+// `profile` (what drives my feed) and `forget-me` (delete everything stored about me).
+import { digestStatus } from '../digests/settings.ts';
+import { deleteSubscriptions } from '../digests/subscriptions.ts';
+import { forgetRecipient, profileSummary } from '../recommend/index.ts';
+import type { App } from '../service/app.ts';
+import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { describeDigest } from './digest.ts';
+import { okReply } from './replies.ts';
+import type { Reply } from './reply.ts';
+
+export async function profile(app: App, ctx: CommandContext): Promise<Reply> {
+  const now = clockOf(ctx);
+  const r = userRecipient(ctx);
+  const [s, d] = await Promise.all([profileSummary(app, r, { now }), digestStatus(app, r, now)]);
+  const lines = [
+    ...s.warnings.map((w) => `_Note: ${w}_`),
+    '**What drives your feed**',
+    ...s.drivers.map((x) => `• ${x}`),
+    `${s.delivered} ${s.delivered === 1 ? 'paper' : 'papers'} delivered to you so far.`,
+    describeDigest(d, now),
+  ];
+  return okReply(lines.join('\n'), 'private');
+}
+
+export async function forgetMe(app: App, ctx: CommandContext): Promise<Reply> {
+  const r = userRecipient(ctx);
+  const { deleted } = await forgetRecipient(app, r);
+  const subs = await deleteSubscriptions(app, r);
+  const n = deleted.length + subs.length;
+  return okReply(
+    n ? `Done: everything paperfeed stored about you is deleted (${n} ${n === 1 ? 'record' : 'records'}), digests included.` : 'paperfeed had nothing stored about you.',
+    'private',
+  );
+}

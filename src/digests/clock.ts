@@ -1,0 +1,56 @@
+/**
+ * Local wall-clock time in an IANA time zone, by Intl (no time zone tables of our own): what
+ * decides whether a recipient's digest is due.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/**
+ * The canonical name of a time zone Intl knows ("america/new_york" → "America/New_York"), or
+ * undefined. Offsets such as "+02:00" are refused: they ignore daylight saving time.
+ */
+export function canonicalTimeZone(name: string): string | undefined {
+  const s = name.trim();
+  if (!s || s.length > 64 || /^[+-]\d/.test(s)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LocalClock {
+  /** Local date, YYYY-MM-DD. */
+  date: string;
+  /** Minutes since local midnight. */
+  minutes: number;
+}
+
+export function localClock(now: Date, timeZone: string): LocalClock {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(now)) parts[p.type] = p.value;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** "08:30" → 510. */
+export function minutesOf(time: string): number {
+  const [h, m] = time.split(':');
+  return Number(h) * 60 + Number(m);
+}

@@ -1,0 +1,29 @@
+// One recipient's digest: ranked now, recorded as delivered only once it is out.
+import { picksReply } from '../commands/picks.ts';
+import type { Reply } from '../commands/reply.ts';
+import type { RecommendApp } from '../recommend/app-parts.ts';
+import { getPicks, recordPicks, type PicksResult, type Recipient } from '../recommend/index.ts';
+
+export interface Digest {
+  recipient: Recipient;
+  reply: Reply;
+  paperIds: string[];
+  /** The ranking behind it, recorded by confirmDigest once the digest is out. */
+  picks: PicksResult;
+}
+
+/**
+ * The digest a recipient would get now. A user's digest is private (a DM); a channel's is ranked
+ * by the channel's own profile, so nobody's personal picks ever reach a channel.
+ */
+export async function composeDigest(app: RecommendApp, recipient: Recipient, now: Date): Promise<Digest> {
+  const res = await getPicks(app, recipient, { now, record: false });
+  const heading = recipient.kind === 'user' ? 'Your daily papers' : "Today's papers for this channel";
+  const reply = picksReply(res, heading, recipient.kind === 'user' ? 'private' : 'channel');
+  return { recipient, reply, paperIds: res.picks.map((p) => p.paper.id), picks: res };
+}
+
+/** Marks a sent digest's papers delivered and moves the "since the last digest" mark. */
+export async function confirmDigest(app: RecommendApp, digest: Digest, now: Date): Promise<void> {
+  await recordPicks(app, digest.picks, { now });
+}

@@ -1,0 +1,18 @@
+// Platform-neutral daily digests: subscriptions, schedule and composition.
+export { canonicalTimeZone, localClock, minutesOf } from './clock.ts';
+export type { LocalClock } from './clock.ts';
+export { changeDigest, digestStatus, digestDefaults, checkTimeZone, nextDigest } from './settings.ts';
+export type { DigestChange, DigestStatus } from './settings.ts';
+export {
+  DIGESTS_NAMESPACE,
+  listSubscriptions,
+  loadSubscription,
+  deleteSubscriptions,
+  subscriptionKey,
+  recipientOf,
+} from './subscriptions.ts';
+export type { DigestSubscription } from './subscriptions.ts';
+export { composeDigest, confirmDigest } from './compose.ts';
+export type { Digest } from './compose.ts';
+export { startDigestScheduler, runDueDigests, dueDigests, dueAt, MAX_ATTEMPTS } from './scheduler.ts';
+export type { DigestSender, DigestScheduler, DigestOutcome, DueDigest } from './scheduler.ts';

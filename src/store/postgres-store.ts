@@ -1,0 +1,523 @@
+/**
+ * PaperStore on PostgreSQL, so several replicas share one corpus. Same semantics as the SQLite
+ * store: the same rows (paper-rows.ts), the same dedupe rules (paper-dedupe.ts), the same checksum.
+ */
+import { z } from 'zod';
+import type { Logger } from '../log.ts';
+import { paperInputSchema, type Paper, type PaperInput } from '../papers/paper.ts';
+import { parseArxivId, titleId } from '../papers/ids.ts';
+import { normalizeTitle, toPaper } from '../papers/normalize.ts';
+import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, UpsertResult } from './paper-store.ts';
+import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
+import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
+import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
+import { StoreInputError } from './sqlite-store.ts';
+
+/**
+ * Ids are ordered bytewise (COLLATE "C") as in SQLite, so listings and the corpus checksum do
+ * not depend on the server's locale, and both stores give the same checksum for the same corpus.
+ */
+export const PG_MIGRATIONS: readonly string[] = [
+  // v1
+  `
+  CREATE TABLE papers (
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    norm_title   TEXT NOT NULL,
+    arxiv_id     TEXT,
+    title        TEXT NOT NULL,
+    abstract     TEXT NOT NULL,
+    authors      TEXT NOT NULL,
+    author_count INTEGER,
+    abs_url      TEXT,
+    pdf_url      TEXT,
+    published    TEXT COLLATE "C",
+    sources      TEXT NOT NULL,
+    upvotes      INTEGER,
+    organization TEXT,
+    categories   TEXT,
+    content_hash TEXT COLLATE "C" NOT NULL,
+    first_seen   TEXT COLLATE "C" NOT NULL,
+    updated_at   TEXT NOT NULL
+  );
+  CREATE INDEX papers_norm_title ON papers(norm_title);
+  CREATE INDEX papers_first_seen ON papers(first_seen DESC, id);
+  CREATE INDEX papers_published ON papers(published);
+  CREATE INDEX papers_id_hash ON papers(id, content_hash);
+
+  CREATE TABLE aliases (
+    alias    TEXT COLLATE "C" PRIMARY KEY,
+    paper_id TEXT COLLATE "C" NOT NULL REFERENCES papers(id) ON UPDATE CASCADE ON DELETE CASCADE
+  );
+  CREATE INDEX aliases_paper ON aliases(paper_id);
+
+  CREATE TABLE vectors (
+    provider_key TEXT NOT NULL,
+    content_hash TEXT COLLATE "C" NOT NULL,
+    dim          INTEGER NOT NULL,
+    vector       BYTEA NOT NULL,
+    PRIMARY KEY (provider_key, content_hash)
+  );
+
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  -- Bumped by every transaction that changes (id, content hash) pairs: replicas compare one
+  -- number instead of re-hashing the corpus to know whether their index is behind.
+  CREATE TABLE corpus_version (
+    one     BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+    version BIGINT NOT NULL
+  );
+  INSERT INTO corpus_version (one, version) VALUES (TRUE, 0);
+  `,
+  // v2
+  `
+  CREATE TABLE summaries (
+    content_hash TEXT NOT NULL,
+    model        TEXT NOT NULL,
+    paper_id     TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (content_hash, model)
+  );
+  `,
+];
+
+const STREAM_BATCH = 1_000;
+const COLUMNS = PAPER_COLUMNS.split(', ') as (keyof PaperRow)[];
+const P_COLUMNS = COLUMNS.map((c) => `p.${c}`).join(', ');
+/** All writers of papers take this transaction lock: the dedupe rules need a stable view, as in SQLite. */
+const WRITE_LOCK = `SELECT pg_advisory_xact_lock(hashtext('paperfeed.papers.write'))`;
+const BUMP_VERSION = `UPDATE corpus_version SET version = version + 1`;
+
+const isoInstant = z.string().transform((s, ctx) => {
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) {
+    ctx.addIssue({ code: 'custom', message: `not an ISO date-time: ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return new Date(t).toISOString();
+});
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const listQuerySchema = z.object({
+  seenSince: isoInstant.optional(),
+  seenBefore: isoInstant.optional(),
+  published: isoDate.optional(),
+  publishedSince: isoDate.optional(),
+  source: z.string().min(1).optional(),
+  limit: z.number().int().nonnegative().optional(),
+  offset: z.number().int().nonnegative().optional(),
+});
+
+export interface PostgresStoreOptions {
+  log?: Logger;
+  /** Pool size per process. */
+  maxConnections?: number;
+}
+
+/** Connects, migrates (once across replicas) and returns the store; fails clearly when the server is unreachable. */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<PostgresPaperStore> {
+  const pool = await openPgPool(url, { max: opts.maxConnections ?? 10, applicationName: 'paperfeed-store' });
+  try {
+    await migratePg(pool, 'papers', PG_MIGRATIONS);
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw err;
+  }
+  return new PostgresPaperStore(pool, opts.log);
+}
+
+type Op =
+  | { kind: 'insert'; paper: Paper }
+  | { kind: 'update'; fromId: string; paper: Paper }
+  | { kind: 'alias'; alias: string; paperId: string };
+
+export class PostgresPaperStore implements PaperStore {
+  private checksumCache: { version: string; checksum: string } | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly pool: PgPool,
+    private readonly log?: Logger,
+  ) {}
+
+  async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
+    if (Number.isNaN(now.getTime())) throw new StoreInputError('upsertPapers: `now` is an invalid date');
+    const papers = inputs.map((input, i) => {
+      const parsed = paperInputSchema.safeParse(input);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((x) => `${x.path.join('.') || '(item)'}: ${x.message}`).join('; ');
+        throw new StoreInputError(`upsertPapers: item ${i} ${describe(input)} is invalid (${problems}); nothing was written`);
+      }
+      return toPaper(parsed.data, now);
+    });
+    const result = await withTransaction(this.pool, async (tx) => {
+      await tx.query(WRITE_LOCK);
+      const { repo, ops } = await this.batchRepo(tx, papers);
+      const outcome = storeBatch(papers, repo);
+      for (const op of ops) await applyOp(tx, op);
+      if (ops.length > 0) await tx.query(BUMP_VERSION);
+      return outcome;
+    });
+    this.log?.debug(
+      { added: result.added.length, merged: result.merged.length, unchanged: result.unchanged.length, renamed: result.renamed.length },
+      'papers upserted',
+    );
+    return result;
+  }
+
+  /**
+   * storeBatch runs synchronously against its repo, so everything it can look up is read first
+   * (under the write lock): papers and aliases under the batch's ids, papers under its titles.
+   * Its writes go to an in-memory mirror (so later items see earlier ones, as in one SQLite
+   * transaction) and are replayed in order afterwards, in the same transaction.
+   */
+  private async batchRepo(tx: PgQueryable, papers: Paper[]): Promise<{ repo: DedupeRepo; ops: Op[] }> {
+    const ids = [...new Set(papers.map((p) => p.id))];
+    const norms = [...new Set(papers.map((p) => normalizeTitle(p.title)))];
+    const byId = new Map<string, Paper>();
+    const aliasTo = new Map<string, string>();
+    const direct = await tx.query<PaperRow>(
+      `SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ANY($1::text[]) OR norm_title = ANY($2::text[])`,
+      [ids, norms],
+    );
+    for (const r of direct.rows) byId.set(r.id, rowToPaper(r));
+    const viaAlias = await tx.query<PaperRow & { alias: string }>(
+      `SELECT a.alias, ${P_COLUMNS} FROM aliases a JOIN papers p ON p.id = a.paper_id WHERE a.alias = ANY($1::text[])`,
+      [ids],
+    );
+    for (const r of viaAlias.rows) {
+      byId.set(r.id, rowToPaper(r));
+      aliasTo.set(r.alias, r.id);
+    }
+    const ops: Op[] = [];
+    const repo: DedupeRepo = {
+      byId: (id) => {
+        const own = byId.get(id);
+        if (own) return own;
+        const target = aliasTo.get(id);
+        return target === undefined ? undefined : byId.get(target);
+      },
+      byNormTitle: (norm) =>
+        [...byId.values()]
+          .filter((p) => normalizeTitle(p.title) === norm)
+          .sort((a, b) => (a.firstSeen > b.firstSeen ? -1 : a.firstSeen < b.firstSeen ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      insert: (p) => {
+        byId.set(p.id, p);
+        ops.push({ kind: 'insert', paper: p });
+      },
+      update: (fromId, p) => {
+        byId.delete(fromId);
+        byId.set(p.id, p);
+        // ON UPDATE CASCADE moves the aliases of a renamed paper; the mirror follows.
+        if (fromId !== p.id) for (const [a, target] of aliasTo) if (target === fromId) aliasTo.set(a, p.id);
+        ops.push({ kind: 'update', fromId, paper: p });
+      },
+      addAlias: (alias, paperId) => {
+        if (!byId.has(alias) && !aliasTo.has(alias)) aliasTo.set(alias, paperId);
+        ops.push({ kind: 'alias', alias, paperId });
+      },
+    };
+    return { repo, ops };
+  }
+
+  async getPaper(id: string): Promise<Paper | undefined> {
+    const found = await this.resolve(id);
+    return found === undefined ? undefined : this.read(found);
+  }
+
+  async getPapers(ids: string[]): Promise<Paper[]> {
+    const seen = new Set<string>();
+    const resolved: string[] = [];
+    for (const id of ids) {
+      const found = await this.resolve(id);
+      if (found === undefined || seen.has(found)) continue;
+      seen.add(found);
+      resolved.push(found);
+    }
+    if (resolved.length === 0) return [];
+    const { rows } = await this.pool.query<PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ANY($1::text[])`, [resolved]);
+    const byId = new Map(rows.map((r) => [r.id, rowToPaper(r)]));
+    return resolved.map((id) => byId.get(id)).filter((p): p is Paper => p !== undefined);
+  }
+
+  async findByTitle(title: string): Promise<Paper | undefined> {
+    const { rows } = await this.pool.query<PaperRow>(
+      `SELECT ${PAPER_COLUMNS} FROM papers WHERE norm_title = $1 ORDER BY first_seen DESC, id LIMIT 1`,
+      [normalizeTitle(title)],
+    );
+    if (rows[0]) return rowToPaper(rows[0]);
+    const alias = await this.pool.query<PaperRow>(
+      `SELECT ${P_COLUMNS} FROM aliases a JOIN papers p ON p.id = a.paper_id WHERE a.alias = $1`,
+      [titleId(title)],
+    );
+    return alias.rows[0] && rowToPaper(alias.rows[0]);
+  }
+
+  async listPapers(query: ListQuery = {}): Promise<Paper[]> {
+    const parsed = listQuerySchema.safeParse(query);
+    if (!parsed.success) {
+      throw new StoreInputError(`listPapers: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    }
+    const q = parsed.data;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (q.seenSince !== undefined) add((n) => `first_seen >= ${n}`, q.seenSince);
+    if (q.seenBefore !== undefined) add((n) => `first_seen < ${n}`, q.seenBefore);
+    if (q.published !== undefined) add((n) => `published = ${n}`, q.published);
+    if (q.publishedSince !== undefined) add((n) => `published >= ${n}`, q.publishedSince);
+    if (q.source !== undefined) add((n) => `jsonb_exists(sources::jsonb, ${n})`, q.source);
+    params.push(q.limit ?? null, q.offset ?? 0);
+    const { rows } = await this.pool.query<PaperRow>(
+      `SELECT ${PAPER_COLUMNS} FROM papers ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY first_seen DESC, id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+      params,
+    );
+    return rows.map(rowToPaper);
+  }
+
+  async count(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM papers`);
+    return Number(rows[0]!.n);
+  }
+
+  async removePaper(id: string): Promise<boolean> {
+    return withTransaction(this.pool, async (tx) => {
+      await tx.query(WRITE_LOCK);
+      const found = await resolveIn(tx, id);
+      if (found === undefined) return false;
+      const { rowCount } = await tx.query(`DELETE FROM papers WHERE id = $1`, [found]);
+      if ((rowCount ?? 0) > 0) await tx.query(BUMP_VERSION);
+      return (rowCount ?? 0) > 0;
+    });
+  }
+
+  async stats(): Promise<StoreStats> {
+    const bySource: Record<string, number> = {};
+    const sources = await this.pool.query<{ source: string; n: string }>(
+      `SELECT j.value AS source, count(*) AS n FROM papers, jsonb_array_elements_text(papers.sources::jsonb) j(value)
+       GROUP BY j.value ORDER BY j.value COLLATE "C"`,
+    );
+    for (const { source, n } of sources.rows) bySource[source] = Number(n);
+    const vectors: Record<string, number> = {};
+    const covered = await this.pool.query<{ provider_key: string; n: string }>(
+      `SELECT k.provider_key, (SELECT count(*) FROM papers p WHERE EXISTS
+         (SELECT 1 FROM vectors v WHERE v.provider_key = k.provider_key AND v.content_hash = p.content_hash)) AS n
+       FROM (SELECT DISTINCT provider_key FROM vectors) k ORDER BY k.provider_key COLLATE "C"`,
+    );
+    for (const { provider_key, n } of covered.rows) vectors[provider_key] = Number(n);
+    const { rows } = await this.pool.query<{ n: string; newest: string | null }>(
+      `SELECT count(*) AS n, max(first_seen) AS newest FROM papers`,
+    );
+    const stats: StoreStats = { papers: Number(rows[0]!.n), bySource, vectors };
+    if (rows[0]!.newest !== null) stats.newestSeen = rows[0]!.newest;
+    return stats;
+  }
+
+  async getCachedVectors(providerKey: string, contentHashes: string[]): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (let i = 0; i < contentHashes.length; i += STREAM_BATCH) {
+      const { rows } = await this.pool.query<{ content_hash: string; dim: number; vector: Buffer }>(
+        `SELECT content_hash, dim, vector FROM vectors WHERE provider_key = $1 AND content_hash = ANY($2::text[])`,
+        [providerKey, contentHashes.slice(i, i + STREAM_BATCH)],
+      );
+      for (const r of rows) out.set(r.content_hash, blobToVector(r.vector, r.dim, `${providerKey}/${r.content_hash}`));
+    }
+    return out;
+  }
+
+  async putCachedVectors(providerKey: string, entries: { contentHash: string; vector: Float32Array }[]): Promise<void> {
+    if (!providerKey) throw new StoreInputError('putCachedVectors: empty provider key');
+    entries.forEach(({ contentHash, vector }, i) => {
+      if (typeof contentHash !== 'string' || contentHash === '') {
+        throw new StoreInputError(`putCachedVectors: entry ${i} has no content hash; nothing was written`);
+      }
+      if (!(vector instanceof Float32Array) || vector.length === 0) {
+        throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) is not a non-empty Float32Array`);
+      }
+      if (!vector.every(Number.isFinite)) {
+        throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) holds NaN or Infinity`);
+      }
+    });
+    if (entries.length === 0) return;
+    // Last entry wins for a repeated hash, as with SQLite's INSERT OR REPLACE (ON CONFLICT cannot touch a row twice).
+    const unique = [...new Map(entries.map((e) => [e.contentHash, e])).values()];
+    await withTransaction(this.pool, async (tx) => {
+      for (let i = 0; i < unique.length; i += STREAM_BATCH) {
+        const chunk = unique.slice(i, i + STREAM_BATCH);
+        await tx.query(
+          `INSERT INTO vectors (provider_key, content_hash, dim, vector)
+           SELECT $1, h, d, v FROM unnest($2::text[], $3::int[], $4::bytea[]) AS t(h, d, v)
+           ON CONFLICT (provider_key, content_hash) DO UPDATE SET dim = excluded.dim, vector = excluded.vector`,
+          [providerKey, chunk.map((e) => e.contentHash), chunk.map((e) => e.vector.length), chunk.map((e) => Buffer.from(vectorToBlob(e.vector)))],
+        );
+      }
+    });
+  }
+
+  async *paperVectors(providerKey: string): AsyncIterable<StoredVector> {
+    let after = '';
+    for (;;) {
+      const { rows } = await this.pool.query<{ id: string; dim: number; vector: Buffer }>(
+        `SELECT p.id, v.dim, v.vector FROM papers p
+         JOIN vectors v ON v.provider_key = $1 AND v.content_hash = p.content_hash
+         WHERE p.id > $2 ORDER BY p.id LIMIT $3`,
+        [providerKey, after, STREAM_BATCH],
+      );
+      for (const r of rows) yield { paperId: r.id, vector: blobToVector(r.vector, r.dim, `${providerKey}/${r.id}`) };
+      if (rows.length < STREAM_BATCH) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async papersMissingVectors(providerKey: string): Promise<Paper[]> {
+    const { rows } = await this.pool.query<PaperRow>(
+      `SELECT ${PAPER_COLUMNS} FROM papers p WHERE NOT EXISTS
+         (SELECT 1 FROM vectors v WHERE v.provider_key = $1 AND v.content_hash = p.content_hash)
+       ORDER BY first_seen DESC, id`,
+      [providerKey],
+    );
+    return rows.map(rowToPaper);
+  }
+
+  /**
+   * The same sha256 over id-ordered "id\tcontent_hash\n" lines as the SQLite store, hashed by the
+   * server. Cached until the corpus version moves: the cheap check replicas run before trusting
+   * their index is one tiny query.
+   */
+  async corpusChecksum(): Promise<string> {
+    const { rows } = await this.pool.query<{ version: string }>(`SELECT version FROM corpus_version`);
+    const version = rows[0]!.version;
+    if (this.checksumCache?.version === version) return this.checksumCache.checksum;
+    const computed = await withTransaction(
+      this.pool,
+      async (tx) => {
+        const v = await tx.query<{ version: string }>(`SELECT version FROM corpus_version`);
+        const h = await tx.query<{ checksum: string }>(
+          `SELECT encode(sha256(convert_to(coalesce(
+             string_agg(id || chr(9) || content_hash || chr(10), '' ORDER BY id), ''), 'UTF8')), 'hex') AS checksum
+           FROM papers`,
+        );
+        return { version: v.rows[0]!.version, checksum: h.rows[0]!.checksum.slice(0, 32) };
+      },
+      { isolation: 'REPEATABLE READ' },
+    );
+    this.checksumCache = computed;
+    return computed.checksum;
+  }
+
+  async getSummaries(model: string, contentHashes: string[]): Promise<Map<string, StoredSummary>> {
+    const out = new Map<string, StoredSummary>();
+    for (let i = 0; i < contentHashes.length; i += STREAM_BATCH) {
+      const { rows } = await this.pool.query<{ content_hash: string; model: string; paper_id: string; text: string; created_at: string }>(
+        `SELECT content_hash, model, paper_id, text, created_at FROM summaries
+         WHERE model = $1 AND content_hash = ANY($2::text[])`,
+        [model, contentHashes.slice(i, i + STREAM_BATCH)],
+      );
+      for (const r of rows) {
+        out.set(r.content_hash, { contentHash: r.content_hash, model: r.model, paperId: r.paper_id, text: r.text, createdAt: r.created_at });
+      }
+    }
+    return out;
+  }
+
+  async putSummary(summary: StoredSummary): Promise<void> {
+    const { contentHash, model, paperId, text, createdAt } = summary;
+    for (const [name, value] of Object.entries({ contentHash, model, paperId, text })) {
+      if (typeof value !== 'string' || value.trim() === '') {
+        throw new StoreInputError(`putSummary: ${name} is empty; nothing was written`);
+      }
+    }
+    const at = Date.parse(createdAt);
+    if (Number.isNaN(at)) throw new StoreInputError(`putSummary: createdAt ${JSON.stringify(createdAt)} is not an ISO date-time`);
+    await this.pool.query(
+      `INSERT INTO summaries (content_hash, model, paper_id, text, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (content_hash, model) DO UPDATE
+         SET paper_id = excluded.paper_id, text = excluded.text, created_at = excluded.created_at`,
+      [contentHash, model, paperId, text, new Date(at).toISOString()],
+    );
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ value: string }>(`SELECT value FROM meta WHERE key = $1`, [key]);
+    return rows[0]?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [key, value],
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private resolve(raw: string): Promise<string | undefined> {
+    return resolveIn(this.pool, raw);
+  }
+
+  private async read(id: string): Promise<Paper | undefined> {
+    const { rows } = await this.pool.query<PaperRow>(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = $1`, [id]);
+    return rows[0] && rowToPaper(rows[0]);
+  }
+}
+
+/** The stored id an outside id names: itself, its bare arXiv id (from a versioned id or URL), or an alias. */
+async function resolveIn(db: PgQueryable, raw: string): Promise<string | undefined> {
+  const id = raw.trim();
+  const arxiv = parseArxivId(id);
+  for (const candidate of arxiv && arxiv !== id ? [id, arxiv] : [id]) {
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM papers WHERE id = $1
+       UNION ALL SELECT paper_id FROM aliases WHERE alias = $1 LIMIT 1`,
+      [candidate],
+    );
+    if (rows[0]) return rows[0].id;
+  }
+  return undefined;
+}
+
+async function applyOp(tx: PgQueryable, op: Op): Promise<void> {
+  switch (op.kind) {
+    case 'insert': {
+      const row = paperToRow(op.paper);
+      await tx.query(
+        `INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+        COLUMNS.map((c) => row[c]),
+      );
+      return;
+    }
+    case 'update': {
+      const row = paperToRow(op.paper);
+      await tx.query(
+        `UPDATE papers SET ${COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE id = $${COLUMNS.length + 1}`,
+        [...COLUMNS.map((c) => row[c]), op.fromId],
+      );
+      return;
+    }
+    case 'alias':
+      // As in SQLite: ignored when a paper or an alias already owns that id.
+      await tx.query(
+        `INSERT INTO aliases (alias, paper_id) SELECT $1, $2
+         WHERE NOT EXISTS (SELECT 1 FROM papers WHERE id = $1) ON CONFLICT (alias) DO NOTHING`,
+        [op.alias, op.paperId],
+      );
+      return;
+  }
+}
+
+function describe(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return `(${typeof input})`;
+  const { rawId, title } = input as { rawId?: unknown; title?: unknown };
+  const label = typeof rawId === 'string' ? rawId : typeof title === 'string' ? `"${title.slice(0, 60)}"` : '';
+  return label ? `(${label})` : '';
+}

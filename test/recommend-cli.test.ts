@@ -1,0 +1,179 @@
+// The recommendation CLI commands, in process (their own commander program around the four
+// register functions, on a real App over the ingested sample corpus) and as spawned processes.
+import { spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { Command, CommanderError } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.ts';
+import { UserError } from '../src/errors.ts';
+import { createLogger } from '../src/log.ts';
+import type { CliContext } from '../src/cli/context.ts';
+import { register as feedback } from '../src/cli/commands/feedback.ts';
+import { register as picks } from '../src/cli/commands/picks.ts';
+import { register as profile } from '../src/cli/commands/profile.ts';
+import { register as topics } from '../src/cli/commands/topics.ts';
+import type { Paper } from '../src/papers/paper.ts';
+import { openApp } from '../src/service/open-app.ts';
+import { openSampleApp } from './helpers/sample-app.ts';
+
+let dataDir: string;
+let papers: Paper[];
+
+const env = () => ({
+  PAPERFEED_DATA_DIR: dataDir,
+  PAPERFEED_EMBEDDINGS: 'builtin',
+  PAPERFEED_OFFLINE: 'true',
+  PAPERFEED_LOG_LEVEL: 'silent',
+});
+
+beforeAll(async () => {
+  const app = await openSampleApp();
+  dataDir = app.dataDir;
+  papers = await app.store.listPapers();
+  await app.close(); // keep the data dir for the commands below
+}, 120_000);
+afterAll(async () => {
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Runs one command line through the four recommendation commands; returns stdout and any error. */
+async function cli(...args: string[]): Promise<{ out: string; error?: unknown }> {
+  const out: string[] = [];
+  const program = new Command('paperfeed').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  const ctx: CliContext = {
+    async withApp(fn) {
+      const config = loadConfig({}, env() as never);
+      const app = await openApp(config, { log: createLogger('silent') });
+      try {
+        return await fn(app);
+      } finally {
+        await app.close();
+      }
+    },
+    print: (t) => out.push(t),
+    printJson: (v) => out.push(JSON.stringify(v, null, 2)),
+  };
+  for (const register of [picks, topics, feedback, profile]) register(program, ctx);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { out: out.join('\n') };
+  } catch (error) {
+    return { out: out.join('\n'), error };
+  }
+}
+
+const json = async (...args: string[]) => {
+  const r = await cli(...args, '--json');
+  expect(r.error).toBeUndefined();
+  return JSON.parse(r.out);
+};
+
+describe('recommendation commands (in process)', () => {
+  it('topics add, list, weight and remove', async () => {
+    expect((await cli('topics', 'add', 'diffusion', 'models', 'for', 'inverse', 'problems', '--user', 'ann')).out).toBe(
+      'Added topic 1: diffusion models for inverse problems',
+    );
+    await cli('topics', 'add', 'language model reasoning', '--weight', '2', '--user', 'ann');
+    expect((await cli('topics', 'list', '--user', 'ann')).out).toBe(' 1. diffusion models for inverse problems\n 2. language model reasoning  (weight 2)');
+    expect((await json('topics', 'weight', '2', '1.5', '--user', 'ann')).weight).toBe(1.5);
+    expect((await cli('topics', 'remove', '2', '--user', 'ann')).out).toBe('Removed topic: language model reasoning');
+    const bad = await cli('topics', 'weight', '1', '99', '--user', 'ann');
+    expect(bad.error).toBeInstanceOf(CommanderError);
+    const missing = await cli('topics', 'remove', 'nothing like this', '--user', 'ann');
+    expect(missing.error).toBeInstanceOf(UserError);
+  });
+
+  it('picks: reasons, recorded by default, --dry-run, never twice', async () => {
+    await cli('topics', 'add', 'diffusion models', '--user', 'bea');
+    const date = papers[0]!.firstSeen.slice(0, 10);
+    const dry = await json('picks', '--user', 'bea', '--date', date, '-n', '3', '--dry-run');
+    expect(dry.recorded).toBe(false);
+    expect(dry.picks).toHaveLength(3);
+    expect(dry.picks[0].reasons[0].text).toMatch(/^matches your topic 'diffusion models' \(0\.\d\d\)$/);
+    const first = await json('picks', '--user', 'bea', '--date', date, '-n', '3');
+    expect(first.picks.map((p: { paper: Paper }) => p.paper.id)).toEqual(dry.picks.map((p: { paper: Paper }) => p.paper.id));
+    const second = await json('picks', '--user', 'bea', '--date', date, '-n', '3');
+    const firstIds = new Set(first.picks.map((p: { paper: Paper }) => p.paper.id));
+    for (const p of second.picks) expect(firstIds.has(p.paper.id)).toBe(false);
+
+    const text = (await cli('picks', '--user', 'bea', '--date', date, '-n', '2', '--dry-run')).out;
+    expect(text).toMatch(/^Picks for user bea: \d of \d+ papers published or first seen on \d{4}-\d\d-\d\d \(not recorded\)/);
+    expect(text).toMatch(/\n    why: matches your topic 'diffusion models' \(0\.\d\d\)/);
+  });
+
+  it('picks: a plain notice when there is nothing, and general picks for a channel', async () => {
+    expect((await cli('picks', '--user', 'cy', '--date', '2001-01-01')).out).toBe(
+      'No papers were published or first seen on 2001-01-01 (weekends and arXiv holidays have none).',
+    );
+    const channel = await json('picks', '--channel', 'C123', '-n', '2', '--dry-run');
+    expect(channel.mode).toBe('general');
+    expect(channel.recipient).toMatchObject({ kind: 'channel', id: 'C123', key: 'channel:C123' });
+    const both = await cli('picks', '--user', 'a', '--channel', 'b');
+    expect(both.error).toBeInstanceOf(CommanderError);
+    expect((await cli('picks', '--date', '2024-02-30', '--user', 'a')).error).toBeInstanceOf(CommanderError);
+  });
+
+  it('keywords with a leading - or +, and feedback', async () => {
+    expect((await cli('keywords', 'add', '-survey', '--user', 'dan')).out).toBe("Papers mentioning 'survey' are now excluded.");
+    expect((await cli('keywords', 'add', '--user', 'dan', '+', 'diffusion')).out).toBe("Papers mentioning 'diffusion' are now required.");
+    expect((await cli('keywords', 'list', '--user', 'dan')).out).toBe('-survey\n+diffusion');
+    expect((await cli('keywords', 'add', 'x', '--usr', 'dan')).error).toBeInstanceOf(UserError);
+
+    const paper = papers[5]!;
+    expect((await cli('feedback', paper.id, 'up', '--user', 'dan')).out).toBe(`Recorded thumbs up for '${paper.title}' (${paper.id}).`);
+    expect((await cli('feedback', paper.id, 'down', '--user', 'dan')).out).toBe(`Recorded thumbs down for '${paper.title}' (${paper.id}) (was up).`);
+    expect((await cli('feedback', paper.id, 'meh', '--user', 'dan')).error).toBeInstanceOf(CommanderError);
+    expect((await cli('feedback', '2401.99999', 'up', '--user', 'dan')).error).toBeInstanceOf(UserError);
+    expect((await cli('mute', '--author', 'Someone', '--days', '3', '--user', 'dan')).out).toMatch(/^Muted author 'Someone' until \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
+    expect((await cli('mute', '--author', 'A', '--keyword', 'b', '--days', '3', '--user', 'dan')).error).toBeInstanceOf(UserError);
+  });
+
+  it('profile: summary, why, export, reset, forget', async () => {
+    await cli('topics', 'add', 'graph neural networks', '--user', 'eve');
+    await cli('keywords', 'add', '-survey', '--user', 'eve');
+    await cli('picks', '--user', 'eve', '--date', papers[0]!.firstSeen.slice(0, 10));
+    const summary = (await cli('profile', '--user', 'eve')).out;
+    expect(summary).toContain('What drives the feed of user eve:');
+    expect(summary).toContain("  - Topics: 'graph neural networks'. Each paper is scored by its closest topic.");
+    expect(summary).toContain("  - Papers mentioning 'survey' are never picked.");
+
+    const why = (await cli('why', papers[0]!.id, '--user', 'eve')).out;
+    expect(why.split('\n')[0]).toBe(`${papers[0]!.title} (${papers[0]!.id})`);
+    expect(why).toMatch(/Relevance -?\d\.\d\d \(threshold 0\.30\)/);
+
+    const exported = await json('profile', '--user', 'eve', '--export');
+    expect(exported.format).toBe('paperfeed-profile');
+    expect(exported.profile.topics[0].text).toBe('graph neural networks');
+    expect((await cli('profile', '--user', 'eve', '--export', '--forget')).error).toBeInstanceOf(CommanderError);
+
+    expect((await cli('profile', '--user', 'eve', '--reset')).out).toBe('The profile of user eve starts over.');
+    expect((await json('profile', '--user', 'eve')).mode).toBe('general');
+    expect((await cli('profile', '--user', 'eve', '--forget')).out).toMatch(/^Deleted everything stored about user eve \(1 records?\)\.$/);
+    expect((await cli('profile', '--user', 'eve', '--forget')).out).toBe('Nothing was stored about user eve.');
+  });
+});
+
+describe('paperfeed binary', () => {
+  const bin = new URL('../bin/paperfeed.js', import.meta.url).pathname;
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [bin, ...args, '--data-dir', dataDir], {
+      encoding: 'utf8',
+      env: { ...process.env, PAPERFEED_EMBEDDINGS: 'builtin', PAPERFEED_OFFLINE: 'true', PAPERFEED_LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+
+  it('runs picks, topics, feedback and profile with the documented exit codes', () => {
+    expect(run('topics', 'add', 'model merging', '--user', 'zoe').status).toBe(0);
+    const picked = run('picks', '--user', 'zoe', '--date', papers[0]!.firstSeen.slice(0, 10), '-n', '2', '--json');
+    expect(picked.status).toBe(0);
+    const result = JSON.parse(picked.stdout);
+    expect(result.status).toBe('ok');
+    expect(result.picks[0].reasons[0].text).toMatch(/^matches your topic 'model merging'/);
+    expect(run('feedback', result.picks[0].paper.id, 'down', '--user', 'zoe').status).toBe(0);
+    const unknown = run('feedback', '2401.99999', 'up', '--user', 'zoe');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("no stored paper matches '2401.99999'");
+    expect(run('picks', '--user', 'a', '--channel', 'b').status).toBe(2);
+    expect(run('profile', '--user', 'zoe', '--forget').status).toBe(0);
+  });
+});
