@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Spawned CLI processes are slow on a loaded 2-core machine; a test that hangs still fails.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // Native addons (better-sqlite3, hnswlib-node, onnxruntime) are safest in forked processes.
     pool: 'forks',

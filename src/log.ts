@@ -17,6 +17,7 @@ const REDACT = [
   'config.SLACK_APP_TOKEN',
   'config.SLACK_SIGNING_SECRET',
   'config.DISCORD_TOKEN',
+  '*.DISCORD_TOKEN',
   'config.OPENAI_API_KEY',
   '*.OPENAI_API_KEY',
 ];

@@ -82,7 +82,7 @@ describe('ask: retrieval, numbered citations, and the limits', () => {
     expect(system!.content).not.toContain(expected[0]!.paper.title);
     expect(between(user!.content, 'question')).toBe(ON_TOPIC);
     expected.forEach((r, i) => {
-      expect(between(user!.content, `paper n="${i + 1}"`)).toContain(`<title>${r.paper.title}</title>`);
+      expect(user!.content).toContain(`<paper n="${i + 1}">\n<title>${r.paper.title}</title>`);
     });
     expect(user!.content).not.toContain(`<paper n="${expected.length + 1}"`);
   });

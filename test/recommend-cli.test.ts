@@ -175,5 +175,5 @@ describe('paperfeed binary', () => {
     expect(unknown.stderr).toContain("no stored paper matches '2401.99999'");
     expect(run('picks', '--user', 'a', '--channel', 'b').status).toBe(2);
     expect(run('profile', '--user', 'zoe', '--forget').status).toBe(0);
-  });
+  }, 180_000);
 });

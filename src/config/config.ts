@@ -83,6 +83,14 @@ export const envSchema = z.object({
   /** Slack Web API retries after a rate limit (honouring Retry-After) or a network error. */
   PAPERFEED_SLACK_RETRIES: int(0, 10).default(3),
 
+  // --- The Discord bot ---
+  /** Discord bot token (Developer Portal → Bot → Reset Token; secret: redacted in logs). Needed by `paperfeed discord ...`. */
+  DISCORD_TOKEN: z.string().regex(/^[\w.-]{20,200}$/, 'expected a bot token (three dot-separated parts)').optional(),
+  /** The Discord application's id (a snowflake), for command registration, interaction webhooks and the invite URL. */
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, 'expected an application id (digits)').optional(),
+  /** Discord REST base URL without the version, e.g. http://127.0.0.1:8080/api (tests and proxies; default https://discord.com/api). */
+  PAPERFEED_DISCORD_API_URL: z.url().optional(),
+
   // --- The service (`paperfeed serve`) ---
   /** Paper store: unset → SQLite in the data dir; postgres://… → PostgreSQL, shared by every replica. */
   PAPERFEED_DATABASE_URL: z

@@ -43,7 +43,7 @@ const completionSchema = z.object({
     .nullish(),
 });
 
-/** Rough tokens for text we send, for the budget's reservation (about 4 characters a token, rounded up). */
+/** Rough tokens for text we send, for the budget's reservation (English runs ~4 characters a token; this errs high). */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 3.5) + 8;
 
 export interface ChatDeps {
@@ -154,8 +154,14 @@ export class ChatRunner {
     }
     if (coolDown) this.coolUntil = now().getTime() + cooldownMs;
     const status = err instanceof OpenAI.APIError ? err.status : undefined;
+    const hint =
+      status === 404
+        ? 'check PAPERFEED_LLM_MODEL, and that OPENAI_BASE_URL ends in /v1'
+        : status === 401 || status === 403
+          ? 'check OPENAI_API_KEY'
+          : undefined;
     log.warn(
-      { purpose: req.purpose, reason, status, err: (err as Error).message, coolDownMs: coolDown ? cooldownMs : 0 },
+      { purpose: req.purpose, reason, status, err: (err as Error).message, coolDownMs: coolDown ? cooldownMs : 0, ...(hint ? { hint } : {}) },
       'llm: the model call failed; going on without it',
     );
     return { ok: false, reason, sent: true };

@@ -1,0 +1,82 @@
+/**
+ * The Slack bot: a Bolt app in Socket Mode or HTTP mode over the shared command core, plus the
+ * Slack side of the daily digests. `paperfeed slack start` and `paperfeed serve` call startSlackBot.
+ */
+import type { AddressInfo } from 'node:net';
+import { App as BoltApp, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { startDigestScheduler, type DigestScheduler, type DigestSender } from '../../src/digests/scheduler.ts';
+import type { App } from '../../src/service/app.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { registerListeners } from './listeners.ts';
+import type { SlackBotOptions } from './options.ts';
+import { slackDigestSender, type SlackOut } from './post.ts';
+import { SlackUsers } from './users.ts';
+
+export interface SlackBot {
+  readonly bolt: BoltApp;
+  /** HTTP mode: the port the receiver listens on (useful with port 0). */
+  readonly port?: number;
+  /** Sends one digest (what the scheduler calls; exposed for the service's own scheduling). */
+  readonly sendDigest: DigestSender;
+  readonly scheduler?: DigestScheduler;
+  stop(): Promise<void>;
+}
+
+function receiverFor(options: SlackBotOptions, logger: ReturnType<typeof boltLogger>): Receiver {
+  if (options.mode === 'http') {
+    if (!options.signingSecret) throw new Error('Slack HTTP mode needs a signing secret');
+    return new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger });
+  }
+  if (!options.appToken) throw new Error('Slack Socket Mode needs an app token');
+  return new SocketModeReceiver({
+    appToken: options.appToken,
+    logger,
+    ...(options.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } } } : {}),
+  });
+}
+
+/** Builds the Bolt app and its listeners without starting it. */
+export function createSlackBot(app: App, options: SlackBotOptions): { bolt: BoltApp; out: SlackOut } {
+  const baseLog = options.log ?? app.log;
+  const logger = boltLogger(baseLog);
+  const bolt = new BoltApp({
+    token: options.botToken,
+    receiver: receiverFor(options, logger),
+    logger,
+    clientOptions: {
+      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    },
+  });
+  const log = baseLog.child({ component: 'slack' });
+  const out: SlackOut = { app, client: bolt.client, log };
+  const users = new SlackUsers(bolt.client, log, new Set(options.admins ?? []));
+  registerListeners(bolt, { app, log, users }, out);
+  return { bolt, out };
+}
+
+/** Starts the bot (and, unless `digests: false`, its digest scheduler); stop() undoes both. */
+export async function startSlackBot(app: App, options: SlackBotOptions): Promise<SlackBot> {
+  const { bolt, out } = createSlackBot(app, options);
+  let port: number | undefined;
+  if (options.mode === 'http') {
+    const server = await bolt.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' });
+    port = (server.address() as AddressInfo | null)?.port;
+  } else {
+    await bolt.start();
+  }
+  const sendDigest = slackDigestSender(out);
+  const scheduler = options.digests === false ? undefined : startDigestScheduler(app, { platform: 'slack', send: sendDigest });
+  out.log.info({ mode: options.mode, ...(port !== undefined ? { port } : {}) }, 'Slack bot started');
+  return {
+    bolt,
+    ...(port !== undefined ? { port } : {}),
+    sendDigest,
+    ...(scheduler ? { scheduler } : {}),
+    async stop() {
+      scheduler?.stop();
+      await scheduler?.idle();
+      await bolt.stop();
+    },
+  };
+}

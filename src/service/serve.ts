@@ -1,0 +1,295 @@
+/**
+ * `paperfeed serve`: the whole product as one long-running process on an opened App. Schedules
+ * (ingest, digests through the outbox), the local HTTP API, bots when configured, an index that
+ * follows the shared store, and a graceful shutdown. The same code runs as several replicas.
+ */
+import type { Server } from 'node:http';
+import { formatPicks, getPicks } from '../recommend/index.ts';
+import type { App } from './app.ts';
+import { openServiceBackends, type ServiceBackends } from './backends.ts';
+import { checkApiBinding, closeServer, createHttpApi, listen, type Readiness } from './http-api.ts';
+import {
+  consoleDeliverer,
+  consolePlanner,
+  configuredSources,
+  CONSOLE_RECIPIENT,
+  runDigests,
+  runIngest,
+  type Deliverers,
+  type DigestPlanner,
+} from './jobs.ts';
+import { Scheduler, type JobOutcome } from './schedule.ts';
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
+import type { PaperSource } from '../sources/source.ts';
+
+/** A chat platform the service runs alongside the schedules (bots/slack, bots/discord). */
+export interface BotHandle {
+  name: string;
+  /** Delivers this platform's digests (wrapped in the outbox by the service). */
+  deliverer?: Deliverers[keyof Deliverers];
+  /** This platform's subscriptions: who is due now. */
+  planner?: DigestPlanner;
+  /** Which platform key the deliverer serves. */
+  platform?: keyof Deliverers;
+  stop(): Promise<void>;
+}
+
+export type BotStarter = (app: App) => Promise<BotHandle>;
+
+export interface ServeOptions {
+  /** Run the jobs once (ingest, due digests), print the day's picks, and stop. */
+  once?: boolean;
+  /** Overrides PAPERFEED_API_PORT / _HOST. */
+  port?: number;
+  host?: string;
+  /** Skip the HTTP API (tests of the schedule alone). */
+  http?: boolean;
+  /** Where console output (the console digest, --once picks) goes. */
+  print?: (text: string) => void;
+  /** Bots to start (the CLI passes those whose tokens are configured). */
+  bots?: BotStarter[];
+  /** Extra planners and deliverers (tests, other platforms). */
+  planners?: DigestPlanner[];
+  deliverers?: Deliverers;
+  /** Print a daily console digest: default when no bot is running. */
+  consoleDigest?: boolean;
+  /** Ingest sources (default: PAPERFEED_INGEST_SOURCES). */
+  sources?: PaperSource[];
+  /** Opened from the configuration when not given. */
+  backends?: ServiceBackends;
+  /** Cron of the subscription digest tick (default every minute). */
+  digestTickCron?: string;
+  now?: () => Date;
+}
+
+export interface RunningService {
+  /** The HTTP API's base URL, when it is listening. */
+  readonly url: string | undefined;
+  readonly scheduler: Scheduler;
+  readonly metrics: ServiceMetrics;
+  readonly backends: ServiceBackends;
+  /** Outcomes of the start-up catch-up (or of the --once run). */
+  readonly startup: Promise<Record<string, JobOutcome>>;
+  /** Stops taking work, finishes or hands back in-flight work, saves the index, closes the service's own connections (not the App). */
+  stop(reason?: string): Promise<void>;
+}
+
+export async function startService(app: App, opts: ServeOptions = {}): Promise<RunningService> {
+  const { config, log } = app;
+  const host = opts.host ?? config.PAPERFEED_API_HOST;
+  const port = opts.port ?? config.PAPERFEED_API_PORT;
+  const useHttp = opts.http ?? !opts.once;
+  if (useHttp) checkApiBinding(host, config.PAPERFEED_API_TOKEN);
+  const print = opts.print ?? ((text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`));
+  const now = opts.now ?? (() => new Date());
+
+  const backends = opts.backends ?? (await openServiceBackends(config));
+  const closers: (() => Promise<void>)[] = [];
+  if (!opts.backends) closers.push(() => backends.close());
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+
+  // One index sync at a time: the scheduled ingest, the follow timer and shutdown all sync.
+  const serviceApp = withSerialSync(app);
+  const metrics = createServiceMetrics(serviceApp, backends.outbox);
+
+  const bots: BotHandle[] = [];
+  try {
+    for (const start of opts.bots ?? []) bots.push(await start(serviceApp));
+  } catch (err) {
+    for (const b of bots) await b.stop().catch(() => {});
+    await backends.close().catch(() => {});
+    throw err;
+  }
+  const deliverers: Deliverers = { ...opts.deliverers };
+  const planners: DigestPlanner[] = [...(opts.planners ?? [])];
+  for (const b of bots) {
+    if (b.deliverer && b.platform) deliverers[b.platform] = b.deliverer;
+    if (b.planner) planners.push(b.planner);
+  }
+  // --once prints the day's picks itself (unrecorded); the daily console digest is the long-running form.
+  const consoleDigest = !opts.once && (opts.consoleDigest ?? bots.length === 0);
+  if (consoleDigest) deliverers.cli = consoleDeliverer(serviceApp, print);
+
+  const scheduler = new Scheduler({
+    store: app.store,
+    locks: backends.locks,
+    log,
+    timezone: config.PAPERFEED_SCHEDULE_TIMEZONE,
+    lockTtlMs: config.PAPERFEED_LOCK_TTL_MS,
+    now,
+    onOutcome: (job, outcome) => metrics.jobRuns.inc({ job, status: outcome.status }),
+  });
+  const sources = opts.sources ?? configuredSources(config);
+  scheduler.add({
+    name: 'ingest',
+    cron: config.PAPERFEED_INGEST_CRON,
+    run: async (ctx) => {
+      try {
+        const result = await runIngest(serviceApp, sources, ctx.signal, {
+          onReport: (r) => {
+            metrics.ingestedPapers.inc({ outcome: 'added' }, r.added);
+            metrics.ingestedPapers.inc({ outcome: 'merged' }, r.merged);
+            metrics.ingestedPapers.inc({ outcome: 'unchanged' }, r.unchanged);
+            metrics.ingestedPapers.inc({ outcome: 'skipped' }, r.skipped.length);
+          },
+        });
+        metrics.ingestRuns.inc({ result: 'ok' });
+        return result;
+      } catch (err) {
+        metrics.ingestRuns.inc({ result: 'error' });
+        throw err;
+      }
+    },
+  });
+  const digestDeps = (fence: number, owner: string, list: DigestPlanner[]) => ({
+    outbox: backends.outbox,
+    deliverers,
+    planners: list,
+    claimant: { owner, fence },
+    log,
+    maxAttempts: config.PAPERFEED_OUTBOX_MAX_ATTEMPTS,
+    // Well past any lock expiry: by then the claimant is certainly gone.
+    staleMs: Math.max(10 * 60_000, 4 * config.PAPERFEED_LOCK_TTL_MS),
+    now,
+    onSettled: (ref: { recipient: { platform: string } }, status: string) =>
+      metrics.posts.inc({ platform: ref.recipient.platform, result: status }),
+  });
+  if (consoleDigest) {
+    const planner = consolePlanner(config.PAPERFEED_SCHEDULE_TIMEZONE);
+    scheduler.add({
+      name: 'console-digest',
+      cron: config.PAPERFEED_CONSOLE_DIGEST_CRON,
+      after: 'ingest',
+      run: async (ctx) => runDigests(digestDeps(ctx.lease.fence, ctx.lease.owner, [planner]), ctx.signal),
+    });
+  }
+  if (planners.length > 0 || Object.keys(deliverers).some((p) => p !== 'cli')) {
+    scheduler.add({
+      name: 'digests',
+      cron: opts.digestTickCron ?? '* * * * *',
+      after: 'ingest',
+      run: async (ctx) => runDigests(digestDeps(ctx.lease.fence, ctx.lease.owner, planners), ctx.signal),
+    });
+  }
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {};
+    if (stopping) checks.service = 'shutting down';
+    try {
+      checks.store = `ok (${await withTimeout(app.store.count(), 2_000, 'store did not answer within 2 s')} papers)`;
+    } catch (err) {
+      checks.store = `error: ${(err as Error).message}`;
+    }
+    checks.index = `ok (${app.embedder.key})`;
+    return { ready: !stopping && checks.store.startsWith('ok'), checks };
+  };
+  if (useHttp) {
+    server = createHttpApi({
+      app: serviceApp,
+      log,
+      metrics: metrics.registry,
+      counters: metrics,
+      readiness,
+      token: config.PAPERFEED_API_TOKEN,
+    });
+    try {
+      url = await listen(server, host, port);
+    } catch (err) {
+      for (const b of bots) await b.stop().catch(() => {});
+      if (!opts.backends) await backends.close().catch(() => {});
+      throw err;
+    }
+    log.info({ url }, 'HTTP API listening');
+  }
+
+  // Each replica keeps its own index in step with the shared store (a cheap checksum check when nothing changed).
+  let follow: NodeJS.Timeout | undefined;
+  if (!opts.once && config.PAPERFEED_INDEX_FOLLOW_SECONDS > 0) {
+    follow = setInterval(() => {
+      if (stopping) return;
+      serviceApp.syncIndex().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'index follow failed'));
+    }, config.PAPERFEED_INDEX_FOLLOW_SECONDS * 1_000);
+    follow.unref();
+  }
+
+  const startup = (async (): Promise<Record<string, JobOutcome>> => {
+    if (opts.once) {
+      const out: Record<string, JobOutcome> = {};
+      for (const name of scheduler.names) {
+        // --once runs ingest whatever the schedule says; digests only when due (never twice a day).
+        out[name] = await scheduler.enqueue(name, name === 'ingest' ? 'manual' : 'catch-up');
+      }
+      const picks = await getPicks(serviceApp, CONSOLE_RECIPIENT, {});
+      print(formatPicks(picks));
+      return out;
+    }
+    const out = await scheduler.catchUp();
+    scheduler.start();
+    return out;
+  })();
+  // A failure is reported through `startup`; this only keeps it from being an unhandled rejection.
+  startup.catch(() => {});
+
+  const stop = (reason = 'stop requested'): Promise<void> => {
+    stopped ??= (async () => {
+      stopping = true;
+      log.info({ reason }, 'shutting down');
+      const timeout = config.PAPERFEED_SHUTDOWN_TIMEOUT_MS;
+      if (follow) clearInterval(follow);
+      const httpClosed = server ? closeServer(server, Math.min(timeout, 5_000)) : Promise.resolve();
+      const finished = await scheduler.stop(timeout);
+      if (!finished) log.warn({ timeoutMs: timeout }, 'in-flight job did not finish in time; its claims go back to the outbox when their lock expires');
+      await httpClosed;
+      for (const b of bots) await b.stop().catch((err: unknown) => log.warn({ bot: b.name, err: (err as Error).message }, 'bot did not stop cleanly'));
+      // Saves the index if the store moved since the last sync.
+      await serviceApp.syncIndex().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not bring the index in step at shutdown'));
+      for (const close of closers) await close().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'close failed'));
+      log.info('stopped');
+    })();
+    return stopped;
+  };
+
+  return {
+    get url() {
+      return url;
+    },
+    scheduler,
+    metrics,
+    backends,
+    startup,
+    stop,
+  };
+}
+
+/** The App with syncIndex serialized: a call made while one runs waits for it, then runs once for all waiters. */
+export function withSerialSync(app: App): App {
+  let running: Promise<unknown> = Promise.resolve();
+  let queued: Promise<{ embedded: number }> | undefined;
+  const syncIndex: App['syncIndex'] = (o) => {
+    if (queued) return queued;
+    const next = running
+      .catch(() => {})
+      .then(() => {
+        queued = undefined;
+        return app.syncIndex(o);
+      });
+    queued = next;
+    running = next;
+    return next;
+  };
+  // A prototype link (not a copy) keeps live getters such as `embedder` working.
+  return Object.create(app, { syncIndex: { value: syncIndex } }) as App;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(message)), ms);
+    }),
+  ]);
+}

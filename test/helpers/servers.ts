@@ -1,0 +1,63 @@
+/**
+ * The real PostgreSQL and Redis servers of the integration tests (started by .ci/run, or locally by
+ * scripts/test-services.sh). Each test file gets its own database (created and dropped here) and
+ * its own Redis logical database, so files running in parallel never see each other's data.
+ */
+import { randomBytes } from 'node:crypto';
+import { openPgPool } from '../../src/store/postgres-client.ts';
+
+export const PG_URL = process.env.PAPERFEED_TEST_PG_URL;
+export const REDIS_URL = process.env.PAPERFEED_TEST_REDIS_URL;
+
+/** Says loudly, once per file, that a server-backed suite is skipped (CI always sets both variables). */
+export function announceSkip(what: string, variable: string): void {
+  const line = '!'.repeat(100);
+  process.stderr.write(
+    `\n${line}\n!! SKIPPED: ${what}: ${variable} is not set.\n` +
+      `!! Start local servers with: eval "$(scripts/test-services.sh start)"   (CI runs these tests for real)\n${line}\n\n`,
+  );
+}
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database on the test server. */
+export async function freshPgDatabase(label: string): Promise<TestDatabase> {
+  if (!PG_URL) throw new Error('PAPERFEED_TEST_PG_URL is not set');
+  const name = `pf_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const admin = await openPgPool(PG_URL, { max: 1 });
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const pool = await openPgPool(PG_URL!, { max: 1 });
+      try {
+        await pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}
+
+/** The test Redis server's logical database `db` (1–15; each test file uses its own), emptied first. */
+export async function freshRedisDb(db: number): Promise<string> {
+  if (!REDIS_URL) throw new Error('PAPERFEED_TEST_REDIS_URL is not set');
+  const url = new URL(REDIS_URL);
+  url.pathname = `/${db}`;
+  const { createClient } = await import('@redis/client');
+  const client = createClient({ url: url.toString() });
+  client.on('error', () => {});
+  await client.connect();
+  await client.flushDb();
+  await client.close();
+  return url.toString();
+}

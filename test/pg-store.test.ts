@@ -1,0 +1,189 @@
+/**
+ * The PostgreSQL paper store against a real server, checked against the SQLite store: the same
+ * inputs must give the same papers, aliases, vectors and corpus checksum.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PaperInput } from '../src/papers/paper.ts';
+import type { PaperStore } from '../src/store/paper-store.ts';
+import { openPostgresStore } from '../src/store/postgres-store.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { readPaperFiles } from '../src/sources/files.ts';
+import { announceSkip, freshPgDatabase, PG_URL, type TestDatabase } from './helpers/servers.ts';
+
+const DATA = new URL('../data/', import.meta.url).pathname;
+if (!PG_URL) announceSkip('PostgreSQL paper store tests', 'PAPERFEED_TEST_PG_URL');
+
+const T0 = new Date('2025-03-01T08:00:00.000Z');
+const T1 = new Date('2025-03-02T08:00:00.000Z');
+
+/** A title-only paper, then the same paper with its arXiv id (a rename), an alternative title, and a second version. */
+const renameScenario: PaperInput[][] = [
+  [
+    { title: 'Sparse Mixtures of Experts at Scale', abstract: 'We study routing.', source: 'hf-page', authorCount: 3 },
+    { title: 'A Paper Nobody Renames', abstract: 'Stays under its title id.', source: 'hf-page' },
+  ],
+  [
+    {
+      rawId: 'https://arxiv.org/abs/2403.01234v2',
+      title: 'Sparse mixtures of experts at scale',
+      abstract: 'We study routing, at scale.',
+      authors: ['A. Author', 'B. Author', 'C. Author'],
+      source: 'arxiv-atom',
+      published: '2024-03-02',
+      categories: ['cs.LG'],
+    },
+  ],
+  [
+    // The same arXiv paper twice in one batch, once with an upvote count: merged into one.
+    { rawId: '2403.05555', title: 'Routing Is All You Need', abstract: 'Short.', source: 'arxiv-rss' },
+    { rawId: 'arXiv:2403.05555v3', title: 'Routing is all you need!', abstract: 'A longer abstract.', source: 'hf-api', upvotes: 12 },
+    // Another arXiv paper that shares a title: a different paper, not a merge.
+    { rawId: '2403.07777', title: 'Routing Is All You Need', abstract: 'Different work.', source: 'arxiv-atom' },
+  ],
+];
+
+describe.skipIf(!PG_URL)('PostgreSQL paper store (same behaviour as SQLite)', () => {
+  let db: TestDatabase;
+  let dir: string;
+  let pg: PaperStore;
+  let lite: PaperStore;
+  let sample: PaperInput[];
+
+  beforeAll(async () => {
+    db = await freshPgDatabase('store');
+    dir = await mkdtemp(join(tmpdir(), 'paperfeed-pg-store-'));
+    pg = await openPostgresStore(db.url);
+    lite = await openSqliteStore(join(dir, 'papers.sqlite'));
+    // Two sample files: enough duplicates across and within files to exercise every merge path.
+    sample = [
+      ...(await readPaperFiles(join(DATA, '003_e6b82b24773b7471.txt'))).papers,
+      ...(await readPaperFiles(join(DATA, '004_ff361a05fd18feef.txt'))).papers,
+    ];
+  });
+
+  afterAll(async () => {
+    await pg?.close();
+    await lite?.close();
+    await db?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stores the sample corpus exactly as SQLite does, batch results included', async () => {
+    for (const [i, batch] of [sample.slice(0, 40), sample.slice(40), sample.slice(10, 60)].entries()) {
+      const now = new Date(T0.getTime() + i * 60_000);
+      expect(await pg.upsertPapers(batch, now)).toEqual(await lite.upsertPapers(batch, now));
+    }
+    expect(await pg.count()).toBe(await lite.count());
+    expect(await pg.count()).toBeGreaterThan(40);
+    expect(await pg.listPapers()).toEqual(await lite.listPapers());
+    expect(await pg.stats()).toEqual(await lite.stats());
+    expect(await pg.corpusChecksum()).toBe(await lite.corpusChecksum());
+  });
+
+  it('follows renames, aliases and same-title arXiv papers the same way', async () => {
+    for (const [i, batch] of renameScenario.entries()) {
+      const now = new Date(T1.getTime() + i * 60_000);
+      expect(await pg.upsertPapers(batch, now)).toEqual(await lite.upsertPapers(batch, now));
+    }
+    const renamed = await pg.getPaper('2403.01234');
+    expect(renamed?.arxivId).toBe('2403.01234');
+    for (const ref of [
+      '2403.01234',
+      'arXiv:2403.01234v1',
+      'https://arxiv.org/abs/2403.01234',
+      (await lite.findByTitle('Sparse Mixtures of Experts at Scale'))!.id,
+      '2403.05555',
+      '2403.07777',
+      'no-such-paper',
+    ]) {
+      expect(await pg.getPaper(ref), ref).toEqual(await lite.getPaper(ref));
+    }
+    // The title id the paper was first stored under still resolves (an alias), to the renamed paper.
+    const before = await lite.listPapers({ seenSince: T1.toISOString() });
+    for (const p of before) expect(await pg.getPaper(p.id)).toEqual(p);
+    expect(await pg.findByTitle('routing is all you need')).toEqual(await lite.findByTitle('routing is all you need'));
+    expect(await pg.getPapers(['2403.05555', '2403.07777', '2403.05555v2', 'missing'])).toEqual(
+      await lite.getPapers(['2403.05555', '2403.07777', '2403.05555v2', 'missing']),
+    );
+    expect(await pg.listPapers({ source: 'arxiv-atom' })).toEqual(await lite.listPapers({ source: 'arxiv-atom' }));
+    expect(await pg.listPapers({ publishedSince: '2024-01-01', limit: 5, offset: 1 })).toEqual(
+      await lite.listPapers({ publishedSince: '2024-01-01', limit: 5, offset: 1 }),
+    );
+    expect(await pg.corpusChecksum()).toBe(await lite.corpusChecksum());
+  });
+
+  it('caches vectors by content hash and reports which papers still need one', async () => {
+    const key = 'test:provider:4';
+    const missing = await pg.papersMissingVectors(key);
+    expect(missing).toEqual(await lite.papersMissingVectors(key));
+    const { contentHash } = await import('../src/papers/normalize.ts');
+    const entries = missing.slice(0, 7).map((p, i) => ({ contentHash: contentHash(p), vector: new Float32Array([i, 0.5, -1, 2.25]) }));
+    await pg.putCachedVectors(key, entries);
+    await lite.putCachedVectors(key, entries);
+    const got = await pg.getCachedVectors(key, entries.map((e) => e.contentHash).concat('nope'));
+    expect([...got.keys()].sort()).toEqual(entries.map((e) => e.contentHash).sort());
+    expect(got.get(entries[3]!.contentHash)).toEqual(new Float32Array([3, 0.5, -1, 2.25]));
+    const vectorsOf = async (s: PaperStore) => {
+      const out: [string, number[]][] = [];
+      for await (const v of s.paperVectors(key)) out.push([v.paperId, [...v.vector]]);
+      return out;
+    };
+    expect(await vectorsOf(pg)).toEqual(await vectorsOf(lite));
+    expect((await pg.papersMissingVectors(key)).length).toBe(missing.length - 7);
+    await expect(pg.putCachedVectors(key, [{ contentHash: 'x', vector: new Float32Array([NaN]) }])).rejects.toThrow(/NaN/);
+  });
+
+  it('refuses a bad batch as a whole, keeping what is stored', async () => {
+    const before = await pg.count();
+    const bad = [{ title: 'Fine', abstract: 'ok', source: 'hf-page' }, { title: '', abstract: 'x', source: 'hf-page' }] as PaperInput[];
+    await expect(pg.upsertPapers(bad)).rejects.toThrow(/item 1 .*title is empty.*nothing was written/);
+    expect(await pg.count()).toBe(before);
+  });
+
+  it('removes papers with their aliases; the checksum moves and matches SQLite again', async () => {
+    const before = await pg.corpusChecksum();
+    expect(await pg.removePaper('arXiv:2403.01234')).toBe(true);
+    expect(await lite.removePaper('arXiv:2403.01234')).toBe(true);
+    expect(await pg.removePaper('2403.01234')).toBe(false);
+    expect(await pg.corpusChecksum()).not.toBe(before);
+    expect(await pg.corpusChecksum()).toBe(await lite.corpusChecksum());
+    expect(await pg.findByTitle('Sparse Mixtures of Experts at Scale')).toBeUndefined();
+  });
+
+  it('keeps meta values and language-model summaries', async () => {
+    await pg.setMeta('k', 'v1');
+    await pg.setMeta('k', 'v2');
+    expect(await pg.getMeta('k')).toBe('v2');
+    expect(await pg.getMeta('missing')).toBeUndefined();
+    const summary = { paperId: '2403.05555', contentHash: 'h1', model: 'm', text: 'TL;DR.', createdAt: T0.toISOString() };
+    await pg.putSummary(summary);
+    await pg.putSummary({ ...summary, text: 'Newer.' });
+    expect((await pg.getSummaries('m', ['h1', 'h2'])).get('h1')?.text).toBe('Newer.');
+    await expect(pg.putSummary({ ...summary, text: ' ' })).rejects.toThrow(/text is empty/);
+  });
+
+  it('two writers at once (two replicas) never store one paper twice', async () => {
+    const other = await openPostgresStore(db.url);
+    try {
+      const items = (n: number, tag: string): PaperInput[] =>
+        Array.from({ length: n }, (_, i) => ({ title: `Concurrent paper ${i}`, abstract: `seen by ${tag}`, source: 'jsonl' as const }));
+      const before = await pg.count();
+      await Promise.all([pg.upsertPapers(items(40, 'a')), other.upsertPapers(items(40, 'b')), pg.upsertPapers(items(40, 'c'))]);
+      expect(await pg.count()).toBe(before + 40);
+      // The other connection sees the same checksum (the corpus version moved for both).
+      expect(await other.corpusChecksum()).toBe(await pg.corpusChecksum());
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('an unreachable server is a clear error naming it, without the password', async () => {
+    const err = await openPostgresStore('postgres://paperfeed:s3cret@127.0.0.1:1/nowhere').catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/cannot connect to PostgreSQL at postgres:\/\/paperfeed:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
+    expect((err as Error).message).not.toContain('s3cret');
+  });
+});
