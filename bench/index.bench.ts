@@ -4,6 +4,10 @@
 // Budget: this file must finish in about six minutes on two cores. The 1M graph is built once,
 // in a child process on the second core while this process runs the 10k/100k/lexical phases and
 // the 1M exact ground truth; the child saves it and this process loads it for every 1M figure.
+//
+// Environment (bench only): PAPERFEED_BENCH_1M=0 skips the 1M phase; PAPERFEED_BENCH_1M_M and
+// PAPERFEED_BENCH_1M_EF_CONSTRUCTION override the 1M build parameters (e.g. 200 for a full-quality
+// build, which takes far longer than the bench budget on two cores).
 import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -526,7 +530,7 @@ const bench: Bench = async ({ quick }) => {
   const mix = makeMixture(DIM, CLUSTERS, MODEL_SEED);
   const work = mkdtempSync(join(tmpdir(), 'paperfeed-bench-1m-'));
   const task: ChildTask = { n: 1_000_000, dir: join(work, 'index'), dataFile: join(work, 'vectors.f32'), params: MILLION_PARAMS };
-  const million = quick ? undefined : startMillionBuild(task);
+  const million = quick || process.env.PAPERFEED_BENCH_1M === '0' ? undefined : startMillionBuild(task);
   try {
     const figures: Figure[] = [];
     figures.push(...(await hnswScale(mix, 10_000, 1_000)));

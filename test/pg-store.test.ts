@@ -72,12 +72,17 @@ describe.skipIf(!PG_URL)('PostgreSQL paper store (same behaviour as SQLite)', ()
   });
 
   it('stores the sample corpus exactly as SQLite does, batch results included', async () => {
-    for (const [i, batch] of [sample.slice(0, 40), sample.slice(40), sample.slice(10, 60)].entries()) {
+    // Fresh papers, a re-ingest (unchanged), and changed copies (merged).
+    const outcomes: number[][] = [];
+    const changed = sample.slice(0, 5).map((p) => ({ ...p, upvotes: (p.upvotes ?? 0) + 7 }));
+    for (const [i, batch] of [sample.slice(0, 40), sample.slice(40), sample.slice(10, 60), changed].entries()) {
       const now = new Date(T0.getTime() + i * 60_000);
-      expect(await pg.upsertPapers(batch, now)).toEqual(await lite.upsertPapers(batch, now));
+      const result = await pg.upsertPapers(batch, now);
+      expect(result).toEqual(await lite.upsertPapers(batch, now));
+      outcomes.push([result.added.length, result.merged.length, result.unchanged.length]);
     }
+    expect(outcomes).toEqual([[40, 0, 0], [26, 0, 0], [0, 0, 50], [0, 5, 0]]);
     expect(await pg.count()).toBe(await lite.count());
-    expect(await pg.count()).toBeGreaterThan(40);
     expect(await pg.listPapers()).toEqual(await lite.listPapers());
     expect(await pg.stats()).toEqual(await lite.stats());
     expect(await pg.corpusChecksum()).toBe(await lite.corpusChecksum());

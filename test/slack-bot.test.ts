@@ -31,6 +31,7 @@ beforeAll(async () => {
   fake.users.set('UADMIN', { id: 'UADMIN', is_admin: true, tz: 'Europe/Berlin' });
   fake.users.set('UOWNER', { id: 'UOWNER', is_owner: true });
   fake.users.set('UALICE', { id: 'UALICE', tz: 'America/New_York' });
+  fake.users.set('UCAROL', { id: 'UCAROL', tz: 'America/New_York' });
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   bot = await startSlackBot(app, {
     mode: 'http',
@@ -71,7 +72,11 @@ const textOf = (posts: Array<{ body?: Record<string, unknown>; args?: Record<str
   posts
     .flatMap((p) => ((p.body ?? p.args)!.blocks as Block[] | undefined) ?? [])
     .flatMap((b) => [b.text?.text ?? '', ...(b.elements ?? []).map((e) => String((e as { text?: unknown }).text ?? ''))])
-    .join('\n');
+    .join('\n')
+    // What the reader sees: Slack shows its escapes as the characters.
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 const blocksOf = (p: { body?: Record<string, unknown>; args?: Record<string, unknown> }): Block[] => ((p.body ?? p.args)!.blocks as Block[]) ?? [];
 

@@ -4,7 +4,7 @@
  * become a `Command` for the core. Discord allows two levels (group → subcommand), so the
  * three-word channel forms are flattened: `channel topics add` is `/papers channel topics-add`.
  */
-import { ApplicationCommandOptionType, type APIApplicationCommandBasicOption } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, type APIApplicationCommandBasicOption } from 'discord.js';
 import { COMMAND_LIMITS, type CommandInput, type CommandName } from '../../src/commands/index.ts';
 import { PROFILE_LIMITS } from '../../src/recommend/profile.ts';
 
@@ -117,8 +117,6 @@ function familySpecs(scope: 'user' | 'channel'): SubcommandSpec[] {
   const at = (family: string, op: string) => (channel ? { group: 'channel', name: `${family}-${op}` } : { group: family, name: op });
   const whose = channel ? "this channel's" : 'your';
   const usage = (name: CommandName): CommandName | 'channel' => (channel ? 'channel' : name);
-  const write = channel ? ('channel' as const) : ('private' as const);
-  void write;
   return [
     {
       ...at('topics', 'add'),
@@ -147,7 +145,8 @@ function familySpecs(scope: 'user' | 'channel'): SubcommandSpec[] {
     {
       ...at('keywords', 'add'),
       description: `Add a keyword to ${whose} feed`,
-      options: [text('word', 'A word or short phrase', COMMAND_LIMITS.keyword), modeOption],
+      // The mode becomes the core's '+'/'-' prefix, so the word itself gets one character less.
+      options: [text('word', 'A word or short phrase', COMMAND_LIMITS.keyword - 1), modeOption],
       usage: usage('keywords'),
       visibility: 'private',
       build: (o) => ({ name: 'keywords', scope, op: 'add', phrase: keywordPhrase(o) }),

@@ -10,6 +10,7 @@ import { boltLogger } from './bolt-logger.ts';
 import { registerListeners } from './listeners.ts';
 import type { SlackBotOptions } from './options.ts';
 import { slackDigestSender, type SlackOut } from './post.ts';
+import { classifySlackError } from './slack-errors.ts';
 import { SlackUsers } from './users.ts';
 
 export interface SlackBot {
@@ -35,7 +36,11 @@ function receiverFor(options: SlackBotOptions, logger: ReturnType<typeof boltLog
   });
 }
 
-/** Builds the Bolt app and its listeners without starting it. */
+/**
+ * Builds the Bolt app and its listeners without starting it. Initialization is deferred (call
+ * `bolt.init()` before `bolt.start()`), so a bad token fails there, as an error the caller handles,
+ * instead of as an unhandled rejection from Bolt's constructor.
+ */
 export function createSlackBot(app: App, options: SlackBotOptions): { bolt: BoltApp; out: SlackOut } {
   const baseLog = options.log ?? app.log;
   const logger = boltLogger(baseLog);
@@ -43,6 +48,7 @@ export function createSlackBot(app: App, options: SlackBotOptions): { bolt: Bolt
     token: options.botToken,
     receiver: receiverFor(options, logger),
     logger,
+    deferInitialization: true,
     clientOptions: {
       ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
       ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
@@ -58,6 +64,18 @@ export function createSlackBot(app: App, options: SlackBotOptions): { bolt: Bolt
 /** Starts the bot (and, unless `digests: false`, its digest scheduler); stop() undoes both. */
 export async function startSlackBot(app: App, options: SlackBotOptions): Promise<SlackBot> {
   const { bolt, out } = createSlackBot(app, options);
+  try {
+    // auth.test: checks the token and learns the bot's own user id (to ignore its own messages).
+    await bolt.init();
+  } catch (err) {
+    const failure = classifySlackError(err);
+    out.log.error({ code: failure.code }, 'Slack bot could not start: auth.test failed');
+    throw new Error(
+      failure.kind === 'auth'
+        ? `Slack rejected SLACK_BOT_TOKEN (${failure.code}); reinstall the app and update the token`
+        : `Slack bot could not start: auth.test failed (${failure.code})`,
+    );
+  }
   let port: number | undefined;
   if (options.mode === 'http') {
     const server = await bolt.start({ port: options.port ?? 3000, host: options.host ?? '0.0.0.0' });

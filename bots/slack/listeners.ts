@@ -71,7 +71,9 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps, out: SlackO
 
   // Direct messages to the bot: the whole message is the command; everything is private there.
   bolt.message(async ({ message }) => {
-    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user || 'bot_id' in message && message.bot_id) return;
+    // Only people's own messages in a DM: edits, joins and bot posts (ours included) are not commands.
+    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user) return;
+    if ('bot_id' in message && message.bot_id) return;
     const reply = await run(deps, message.user, message.channel, message.text ?? '');
     await quietly(() => postReply(out, message.channel, reply));
   });

@@ -22,18 +22,29 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+let knownZones: Map<string, string> | undefined;
+
+/** Intl's list of zone names, by lower case: to restore "america/new_york" to "America/New_York". */
+function spelling(name: string): string | undefined {
+  knownZones ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
+  return knownZones.get(name.toLowerCase());
+}
+
 /**
- * The canonical name of a time zone Intl knows ("america/new_york" → "America/New_York"), or
- * undefined. Offsets such as "+02:00" are refused: they ignore daylight saving time.
+ * The name of a time zone Intl knows, in its usual spelling ("america/new_york" →
+ * "America/New_York"; "Asia/Kolkata" stays as written even where ICU's canonical name is older),
+ * or undefined. Offsets such as "+02:00" are refused: they ignore daylight saving time.
  */
 export function canonicalTimeZone(name: string): string | undefined {
   const s = name.trim();
   if (!s || s.length > 64 || /^[+-]\d/.test(s)) return undefined;
+  let resolved: string;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
+  return spelling(s) ?? (resolved.toLowerCase() === s.toLowerCase() ? resolved : s);
 }
 
 export interface LocalClock {

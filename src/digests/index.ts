@@ -8,6 +8,8 @@ export {
   listSubscriptions,
   loadSubscription,
   deleteSubscriptions,
+  updateSubscription,
+  updateStoredSubscription,
   subscriptionKey,
   recipientOf,
 } from './subscriptions.ts';

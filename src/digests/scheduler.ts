@@ -9,7 +9,7 @@ import type { Recipient } from '../recommend/index.ts';
 import { localClock, minutesOf } from './clock.ts';
 import { composeDigest, confirmDigest } from './compose.ts';
 import { digestDefaults } from './settings.ts';
-import { listSubscriptions, recipientOf, updateSubscription, type DigestSubscription } from './subscriptions.ts';
+import { listSubscriptions, recipientOf, updateStoredSubscription, type DigestSubscription } from './subscriptions.ts';
 
 /**
  * Delivers a digest: a user's by direct message, a channel's into the channel.
@@ -47,7 +47,7 @@ export async function dueDigests(app: RecommendApp, platform: Recipient['platfor
 async function deliverOne(app: RecommendApp, due: DueDigest, send: DigestSender, now: Date): Promise<DigestOutcome> {
   const r = recipientOf(due.subscription);
   const log = app.log.child({ digest: `${r.platform}:${r.kind}:${r.id}`, localDate: due.localDate });
-  const mark = (change: (s: DigestSubscription) => void) => updateSubscription(app, r, digestDefaults(app), now, change);
+  const mark = (change: (s: DigestSubscription) => void) => updateStoredSubscription(app, r, digestDefaults(app), now, change);
   let outcome: DigestOutcome;
   try {
     const digest = await composeDigest(app, r, now);
@@ -109,7 +109,8 @@ export function startDigestScheduler(
   opts: { platform: Recipient['platform']; send: DigestSender },
 ): DigestScheduler {
   let running: Promise<void> = Promise.resolve();
-  const job = new Cron('* * * * *', { protect: true, name: `digests-${opts.platform}` }, async () => {
+  // Unnamed: croner refuses a second job of the same name, and a process may run a scheduler twice.
+  const job = new Cron('* * * * *', { protect: true }, async () => {
     const tick = runDueDigests(app, opts.platform, opts.send, new Date()).then(
       () => undefined,
       (err: unknown) => app.log.error({ err, platform: opts.platform }, 'digest tick failed'),

@@ -111,6 +111,22 @@ export async function updateSubscription<R>(
   return { result, value };
 }
 
+/**
+ * Like updateSubscription, but only for a subscription that still exists: delivery bookkeeping must
+ * not bring back a recipient who ran forget-me meanwhile. Returns whether it existed.
+ */
+export async function updateStoredSubscription(
+  app: RecommendApp,
+  r: Recipient,
+  defaults: SubscriptionDefaults,
+  now: Date,
+  change: (s: DigestSubscription) => void,
+): Promise<boolean> {
+  if (!(await app.kv(DIGESTS_NAMESPACE).has(subscriptionKey(r)))) return false;
+  await updateSubscription(app, r, defaults, now, change);
+  return true;
+}
+
 /** Every stored subscription (of one platform, when given); unreadable ones are logged and skipped. */
 export async function listSubscriptions(app: RecommendApp, platform?: Recipient['platform']): Promise<DigestSubscription[]> {
   const { value: keys } = await loadRecord(app, indexKind, INDEX_KEY, new Date());

@@ -28,12 +28,13 @@ export interface SearchDeps {
 export function createSearchService(deps: SearchDeps): SearchService {
   const { store } = deps;
 
-  const acceptFor = (filter: SearchFilter | undefined): ((id: string) => boolean) | undefined => {
+  const acceptFor = async (filter: SearchFilter | undefined): Promise<((id: string) => boolean) | undefined> => {
     if (!filter) return undefined;
     const { since, source, accept } = filter;
     const excluded = filter.excludeIds ? new Set(filter.excludeIds) : undefined;
     if (!since && !source && !accept && !excluded?.size) return undefined;
-    const facts = deps.indexes().facts;
+    if (!since && !source) return (id) => !excluded?.has(id) && (accept ? accept(id) : true);
+    const { facts } = await deps.indexes().loadCatalog();
     return (id) => {
       if (excluded?.has(id)) return false;
       const f = facts.get(id);
@@ -82,11 +83,12 @@ export function createSearchService(deps: SearchDeps): SearchService {
       ...opts.filter,
       excludeIds: [...(opts.filter?.excludeIds ?? []), ...(extraExclude ? [extraExclude] : [])],
     };
-    const accept = acceptFor(filter);
-    const lexical = () => deps.indexes().lexical.search(lexicalText.slice(0, MAX_QUERY_CHARS), mode === 'lexical' ? k : FUSION_DEPTH, accept);
-    if (mode === 'lexical' || !vector) return materialize(lexical(), undefined, false);
+    const accept = await acceptFor(filter);
+    const lexical = async () =>
+      (await deps.indexes().loadCatalog()).lexical.search(lexicalText.slice(0, MAX_QUERY_CHARS), mode === 'lexical' ? k : FUSION_DEPTH, accept);
+    if (mode === 'lexical' || !vector) return materialize(await lexical(), undefined, false);
     if (mode === 'dense') return materialize(nearestHits(vector, k, accept), vector, true);
-    const fused = rrf([nearestHits(vector, FUSION_DEPTH, accept), lexical()], { limit: k, weights: [1, deps.lexicalWeight] });
+    const fused = rrf([nearestHits(vector, FUSION_DEPTH, accept), await lexical()], { limit: k, weights: [1, deps.lexicalWeight] });
     return materialize(fused, vector, false);
   };
 
@@ -114,7 +116,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
     vectorsFor,
     embedText,
     async nearest(vector, k, filter) {
-      return materialize(nearestHits(vector, k, acceptFor(filter)), vector, true);
+      return materialize(nearestHits(vector, k, await acceptFor(filter)), vector, true);
     },
     async similar(raw, opts = {}) {
       const query = await resolve(raw);

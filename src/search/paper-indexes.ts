@@ -16,6 +16,20 @@ export interface PaperFacts {
 
 const factsOf = (p: Paper): PaperFacts => ({ date: p.published ?? p.firstSeen.slice(0, 10), sources: p.sources });
 
+export interface Catalog {
+  lexical: LexicalIndex;
+  facts: Map<string, PaperFacts>;
+}
+
+async function forEachPaper(store: PaperStore, fn: (page: Paper[]) => void): Promise<void> {
+  const pageSize = 2_000;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await store.listPapers({ limit: pageSize, offset });
+    fn(page);
+    if (page.length < pageSize) return;
+  }
+}
+
 export interface IndexDeps {
   dir: string;
   store: PaperStore;
@@ -31,11 +45,11 @@ export interface IndexDeps {
  * the stored vectors, never the other way round.
  */
 export class PaperIndexes {
+  private catalog: Promise<Catalog> | undefined;
+
   private constructor(
     private readonly deps: IndexDeps,
     public vectors: HnswIndex,
-    public readonly lexical: LexicalIndex,
-    public readonly facts: Map<string, PaperFacts>,
   ) {}
 
   /**
@@ -44,18 +58,8 @@ export class PaperIndexes {
    */
   static async open(deps: IndexDeps, onMismatch: 'rebuild' | 'refuse'): Promise<PaperIndexes> {
     const { store, embedder, log } = deps;
-    const lexical = new LexicalIndex();
-    const facts = new Map<string, PaperFacts>();
-    const pageSize = 2_000;
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await store.listPapers({ limit: pageSize, offset });
-      lexical.upsertMany(page);
-      for (const p of page) facts.set(p.id, factsOf(p));
-      if (page.length < pageSize) break;
-    }
-
     const loaded = await loadHnswIndex(deps.dir, { providerKey: embedder.key, dimension: embedder.dimension }, { efSearch: deps.params.efSearch });
-    const indexes = new PaperIndexes(deps, loaded.ok ? loaded.index : emptyIndex(deps), lexical, facts);
+    const indexes = new PaperIndexes(deps, loaded.ok ? loaded.index : emptyIndex(deps));
     if (loaded.ok) {
       const checksum = await store.corpusChecksum();
       if (loaded.index.info().corpusChecksum === checksum) return indexes;
@@ -64,12 +68,29 @@ export class PaperIndexes {
       if (onMismatch === 'refuse') throw new ProviderMismatchError(loaded.message);
       log.info({ from: loaded.indexProvider, to: loaded.expectedProvider }, 'rebuilding the vector index for the current embedder');
     } else if (loaded.reason === 'missing') {
-      if (facts.size > 0) log.info({ dir: deps.dir }, 'no vector index yet; building it from the store');
+      if ((await store.count()) > 0) log.info({ dir: deps.dir }, 'no vector index yet; building it from the store');
     } else {
       log.warn({ reason: loaded.reason }, `${loaded.message}; rebuilding it from the store`);
     }
     await indexes.rebuild();
     return indexes;
+  }
+
+  /**
+   * The lexical index and the per-paper facts that query filters need. Built from the store on
+   * first use, so commands that never search (ingest, picks, stats) do not pay for them.
+   */
+  loadCatalog(): Promise<Catalog> {
+    this.catalog ??= (async () => {
+      const lexical = new LexicalIndex();
+      const facts = new Map<string, PaperFacts>();
+      await forEachPaper(this.deps.store, (page) => {
+        lexical.upsertMany(page);
+        for (const p of page) facts.set(p.id, factsOf(p));
+      });
+      return { lexical, facts };
+    })();
+    return this.catalog;
   }
 
   /** Re-creates the vector index from scratch from the stored vectors (embedding what is missing). */
@@ -115,28 +136,28 @@ export class PaperIndexes {
     if (batch.length) this.vectors.upsert(batch, { providerKey: embedder.key });
     for (const id of this.vectors.ids()) if (!live.has(id)) this.vectors.remove(id);
 
-    // The lexical index and the facts follow the same live set.
-    const changedIds = new Set(changed.map((c) => c.id));
-    const pageSize = 2_000;
-    const seen = new Set<string>();
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await store.listPapers({ limit: pageSize, offset });
-      for (const p of page) {
-        seen.add(p.id);
-        if (changedIds.has(p.id) || !this.lexical.has(p.id)) this.lexical.upsert(p);
-        this.facts.set(p.id, factsOf(p));
-      }
-      if (page.length < pageSize) break;
-    }
-    for (const id of [...this.facts.keys()]) {
-      if (!seen.has(id)) {
-        this.facts.delete(id);
-        this.lexical.remove(id);
-      }
-    }
+    if (this.catalog) await this.syncCatalog(await this.catalog, new Set(changed.map((c) => c.id)));
     this.vectors.setCorpusChecksum(checksum);
     await this.vectors.save();
     return { embedded };
+  }
+
+  /** The lexical index and the facts follow the store's live set. */
+  private async syncCatalog({ lexical, facts }: Catalog, changedIds: Set<string>): Promise<void> {
+    const seen = new Set<string>();
+    await forEachPaper(this.deps.store, (page) => {
+      for (const p of page) {
+        seen.add(p.id);
+        if (changedIds.has(p.id) || !lexical.has(p.id)) lexical.upsert(p);
+        facts.set(p.id, factsOf(p));
+      }
+    });
+    for (const id of [...facts.keys()]) {
+      if (!seen.has(id)) {
+        facts.delete(id);
+        lexical.remove(id);
+      }
+    }
   }
 
   private async embedMissing(onProgress?: Progress): Promise<number> {

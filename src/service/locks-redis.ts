@@ -30,10 +30,17 @@ export class RedisLocks implements JobLocks {
 
   static async open(url: string, owner: string, prefix = 'paperfeed:lock:'): Promise<RedisLocks> {
     const { createClient } = await import('@redis/client');
+    let connected = false;
     const client = createClient({
       url,
-      // Fail fast and clearly when the server is down, instead of reconnecting forever in the background.
-      socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: (retries: number) => (retries > 3 ? false : 200 * retries) },
+      // While disconnected, lock calls fail at once (the job is skipped) instead of queueing.
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        // At start, a server that is down is a clear error at once; later, a dropped connection is
+        // retried with backoff (lock calls fail meanwhile, and a job without its lock does not run).
+        reconnectStrategy: (retries: number) => (connected ? Math.min(100 * 2 ** retries, 5_000) : false),
+      },
     }) as unknown as RedisClient;
     let lastError: Error | undefined;
     client.on('error', (err) => {
@@ -41,6 +48,7 @@ export class RedisLocks implements JobLocks {
     });
     try {
       await client.connect();
+      connected = true;
     } catch (err) {
       throw new Error(`cannot connect to Redis at ${url.replace(/\/\/([^/@]*)@/, '//***@')}: ${(lastError ?? (err as Error)).message}`);
     }

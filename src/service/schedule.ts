@@ -76,10 +76,9 @@ export class Scheduler {
 
   add(spec: JobSpec): void {
     if (this.jobs.has(spec.name)) throw new Error(`job ${spec.name} added twice`);
-    // Paused until start(): the pattern is checked now, so a bad one fails at startup.
-    const cron = new Cron(spec.cron, { timezone: this.deps.timezone, paused: true }, () => {
-      void this.enqueue(spec.name, 'cron');
-    });
+    // No function yet, so no timer: the pattern is checked now (a bad one fails at startup), and
+    // nothing keeps the process alive before start().
+    const cron = new Cron(spec.cron, { timezone: this.deps.timezone, paused: true });
     this.jobs.set(spec.name, { spec, cron });
   }
 
@@ -89,8 +88,14 @@ export class Scheduler {
 
   /** Starts the crons. */
   start(): void {
+    if (this.started || this.stopping.signal.aborted) return;
     this.started = true;
-    for (const { cron } of this.jobs.values()) cron.resume();
+    for (const [name, { cron }] of this.jobs) {
+      cron.resume();
+      cron.schedule(() => {
+        void this.enqueue(name, 'cron');
+      });
+    }
   }
 
   /** Runs, once and in order, every job that missed its slot while no replica was running (or never ran). */

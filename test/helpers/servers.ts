@@ -9,11 +9,17 @@ import { openPgPool } from '../../src/store/postgres-client.ts';
 export const PG_URL = process.env.PAPERFEED_TEST_PG_URL;
 export const REDIS_URL = process.env.PAPERFEED_TEST_REDIS_URL;
 
-/** Says loudly, once per file, that a server-backed suite is skipped (CI always sets both variables). */
+/**
+ * Says loudly, once per file, that a server-backed suite is skipped. Where the servers must be
+ * there (.ci/run sets PAPERFEED_REQUIRE_SERVERS=1), a missing variable fails the file instead.
+ */
 export function announceSkip(what: string, variable: string): void {
+  if (process.env.PAPERFEED_REQUIRE_SERVERS === '1') {
+    throw new Error(`${what}: ${variable} not set, and PAPERFEED_REQUIRE_SERVERS=1 says the servers must be there`);
+  }
   const line = '!'.repeat(100);
   process.stderr.write(
-    `\n${line}\n!! SKIPPED: ${what}: ${variable} is not set.\n` +
+    `\n${line}\n!! SKIPPED: ${what}: ${variable} not set.\n` +
       `!! Start local servers with: eval "$(scripts/test-services.sh start)"   (CI runs these tests for real)\n${line}\n\n`,
   );
 }

@@ -76,7 +76,7 @@ function untilSignal(shutdown: (signal: string) => Promise<void>): Promise<void>
 }
 
 /** The bots whose tokens are configured; each delivers its platform's digests through the service's outbox. */
-function configuredBots(app: App): BotStarter[] {
+export function configuredBots(app: App): BotStarter[] {
   const bots: BotStarter[] = [];
   if (app.config.SLACK_BOT_TOKEN) {
     bots.push(async (a) => {
@@ -85,6 +85,14 @@ function configuredBots(app: App): BotStarter[] {
       const bot = await startSlackBot(a, { ...slackOptionsFromConfig(a.config), digests: false });
       const { planner, deliverer } = subscriptionDigests(a, 'slack', bot.sendDigest);
       return { name: 'slack', platform: 'slack', planner, deliverer, stop: () => bot.stop() };
+    });
+  }
+  if (app.config.DISCORD_TOKEN) {
+    bots.push(async (a) => {
+      const { startDiscordBot } = await import('../../../bots/discord/index.ts');
+      const bot = await startDiscordBot(a, { digests: false });
+      const { planner, deliverer } = subscriptionDigests(a, 'discord', bot.sender);
+      return { name: 'discord', platform: 'discord', planner, deliverer, stop: () => bot.stop() };
     });
   }
   return bots;
