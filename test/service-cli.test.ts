@@ -1,13 +1,13 @@
 /**
- * `paperfeed serve` as a real process: the quick start (`--once` on embedded defaults, no
- * accounts) and a graceful stop on SIGTERM.
+ * `paperfeed serve` as a real process stops gracefully on SIGTERM. (The quick start, `serve
+ * --once`, runs as a real process in test/faults-crash.test.ts and in .ci/run.)
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
-import { runChild, startChild } from './helpers/child.ts';
+import { startChild } from './helpers/child.ts';
 
 const SAMPLE_FILE = new URL('../data/003_e6b82b24773b7471.txt', import.meta.url).pathname;
 let root: string;
@@ -25,16 +25,7 @@ const env = (dataDir: string) => ({
   PAPERFEED_LOG_LEVEL: 'info',
 });
 
-describe.concurrent('paperfeed serve', () => {
-  it('--once ingests the sample data, prints the day\'s picks and exits 0', async () => {
-    const r = await runChild('test/helpers/serve-main.ts', ['serve', '--once'], env(join(root, 'once')));
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Picks for channel console: 5 of 26 papers first seen in the last 24 hours \(not recorded\)$/m);
-    expect(r.stdout).toMatch(/^ 1\. /m);
-    // Logs are structured JSON on stderr; stdout holds only the picks.
-    expect(r.stderr).toMatch(/"msg":"ingest finished"/);
-  });
-
+describe('paperfeed serve', () => {
   it('on SIGTERM stops taking work, saves, closes and exits 0', async () => {
     const dataDir = join(root, 'signal');
     const child = startChild('test/helpers/serve-main.ts', ['serve', '--port', '0'], env(dataDir));

@@ -79,7 +79,8 @@ const backends: Backend[] = [
   },
 ];
 
-describe.each(backends)('job locks: $name', (backend) => {
+// Backends and cases use separate lock names or stores: they run side by side.
+describe.concurrent.each(backends)('job locks: $name', (backend) => {
   it.skipIf(backend.skip)('one holder at a time; each acquisition gets a larger fencing token', async () => {
     const { a, b, close } = await backend.open();
     try {
@@ -107,12 +108,12 @@ describe.each(backends)('job locks: $name', (backend) => {
   it.skipIf(backend.skip)('expires when its holder stops renewing, and the stale holder learns it lost the lock', async () => {
     const { a, b, close } = await backend.open();
     try {
-      const stale = await a.tryAcquire('digests-expiry', 1_000);
+      const stale = await a.tryAcquire('digests-expiry', 400);
       expect(stale).toBeDefined();
-      expect(await b.tryAcquire('digests-expiry', 1_000)).toBeUndefined();
+      expect(await b.tryAcquire('digests-expiry', 400)).toBeUndefined();
       // The holder "hangs": no renewal. Wait out the TTL (bounded polling, not a timing assertion).
       let taken;
-      for (let i = 0; i < 40 && !taken; i++) {
+      for (let i = 0; i < 100 && !taken; i++) {
         await sleep(100);
         taken = await b.tryAcquire('digests-expiry', 10_000);
       }

@@ -7,9 +7,8 @@
  */
 import { MessageFlags, type InteractionEditReplyOptions, type InteractionReplyOptions, type RepliableInteraction } from 'discord.js';
 import type { Reply } from '../../src/commands/index.ts';
+import { NO_MENTIONS } from './deliver.ts';
 import { renderReply, type DiscordMessage } from './render.ts';
-
-const NO_MENTIONS = { parse: [] };
 
 export function editOptions(m: DiscordMessage): InteractionEditReplyOptions {
   // An edit without content would leave old content in place; '' clears it.

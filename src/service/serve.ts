@@ -90,7 +90,8 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   let stopped: Promise<void> | undefined;
 
   // One index sync at a time: the scheduled ingest, the follow timer and shutdown all sync.
-  const serviceApp = withSerialSync(app);
+  const keeper = withIndexKeeper(app);
+  const serviceApp = keeper.app;
   const metrics = createServiceMetrics(serviceApp, backends.outbox);
 
   const bots: BotHandle[] = [];
@@ -210,7 +211,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   if (!opts.once && config.PAPERFEED_INDEX_FOLLOW_SECONDS > 0) {
     follow = setInterval(() => {
       if (stopping) return;
-      serviceApp.syncIndex().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'index follow failed'));
+      keeper.follow().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'index follow failed'));
     }, config.PAPERFEED_INDEX_FOLLOW_SECONDS * 1_000);
     follow.unref();
   }
@@ -244,8 +245,8 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
       if (!finished) log.warn({ timeoutMs: timeout }, 'in-flight job did not finish in time; its claims go back to the outbox when their lock expires');
       await httpClosed;
       for (const b of bots) await b.stop().catch((err: unknown) => log.warn({ bot: b.name, err: (err as Error).message }, 'bot did not stop cleanly'));
-      // Saves the index if the store moved since the last sync.
-      await serviceApp.syncIndex().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not bring the index in step at shutdown'));
+      // Brings the index in step (and saves it) if the store moved since the last sync.
+      await keeper.follow().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not bring the index in step at shutdown'));
       for (const close of closers) await close().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'close failed'));
       log.info('stopped');
     })();
@@ -264,24 +265,38 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   };
 }
 
-/** The App with syncIndex serialized: a call made while one runs waits for it, then runs once for all waiters. */
-export function withSerialSync(app: App): App {
+/**
+ * The App with syncIndex serialized (a call made while one runs waits for it, then one run serves
+ * every waiter), plus `follow`: sync only when the store's checksum moved since the last sync. The
+ * checksum is the cheap check (cached in SQLite, one row in PostgreSQL); a sync, even a no-op one,
+ * is not (the built-in embedder's state is re-read each time).
+ */
+export function withIndexKeeper(app: App): { app: App; follow(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let queued: Promise<{ embedded: number }> | undefined;
+  let synced: string | undefined;
   const syncIndex: App['syncIndex'] = (o) => {
     if (queued) return queued;
     const next = running
       .catch(() => {})
-      .then(() => {
+      .then(async () => {
         queued = undefined;
-        return app.syncIndex(o);
+        const before = await app.store.corpusChecksum();
+        const result = await app.syncIndex(o);
+        synced = before;
+        return result;
       });
     queued = next;
     running = next;
     return next;
   };
-  // A prototype link (not a copy) keeps live getters such as `embedder` working.
-  return Object.create(app, { syncIndex: { value: syncIndex } }) as App;
+  return {
+    // A prototype link (not a copy) keeps live getters such as `embedder` working.
+    app: Object.create(app, { syncIndex: { value: syncIndex } }) as App,
+    async follow() {
+      if ((await app.store.corpusChecksum()) !== synced) await syncIndex();
+    },
+  };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
