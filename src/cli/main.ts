@@ -6,15 +6,17 @@ import { ProviderMismatchError } from '../search/paper-indexes.ts';
 import { openApp } from '../service/open-app.ts';
 import type { CliContext, RegisterCommand } from './context.ts';
 import { register as ask } from './commands/ask.ts';
+import { register as chat } from './commands/chat.ts';
 import { register as discord } from './commands/discord.ts';
 import { register as feedback } from './commands/feedback.ts';
 import { register as papers } from './commands/papers.ts';
 import { register as picks } from './commands/picks.ts';
 import { register as profile } from './commands/profile.ts';
 import { register as search } from './commands/search.ts';
+import { register as slack } from './commands/slack.ts';
 import { register as topics } from './commands/topics.ts';
 
-const COMMANDS: RegisterCommand[] = [papers, search, picks, topics, feedback, profile, ask, discord];
+const COMMANDS: RegisterCommand[] = [papers, search, picks, topics, feedback, profile, ask, chat, slack, discord];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
