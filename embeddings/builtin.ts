@@ -12,6 +12,7 @@ import { type EmbeddingProvider, l2normalize, providerKey } from './provider.ts'
 import { fitLsa, type SparseRows } from './lsa.ts';
 import { type FeatureOptions, termFrequencies } from './text-features.ts';
 import { decodeState, encodeState, stateFingerprint } from './builtin-codec.ts';
+import { rng } from './rng.ts';
 
 export interface BuiltinParams extends FeatureOptions {
   /** Dimensions of the hashed TF-IDF part. */
@@ -117,17 +118,6 @@ function idf(docCount: number, df: number): number {
   return Math.log((docCount + 1) / (df + 1)) + 1;
 }
 
-/** Deterministic uniform sampler (mulberry32) for the reservoir of fitted documents. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Accumulates the corpus text by text (it may be streamed from the store), then fits. */
 export class BuiltinFitter {

@@ -1,6 +1,7 @@
 // Truncated SVD of a sparse document-term matrix by randomized range finding (Halko, Martinsson &
 // Tropp 2011): a few passes over the nonzeros plus small dense algebra, so fitting stays linear in
 // the corpus size. Returns the top right singular vectors: term loadings of the latent dimensions.
+import { rng } from './rng.ts';
 
 /** Documents as sparse rows over columns 0..cols-1 (flat arrays, row r spans offsets[r]..offsets[r+1]). */
 export interface SparseRows {
@@ -19,17 +20,6 @@ export interface LsaFit {
   singularValues: Float64Array;
 }
 
-/** Seeded uniform PRNG (mulberry32) so that a fit is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** X·M for dense M (cols × l, row-major) → rows × l. */
 function mulRight(X: SparseRows, M: Float64Array, l: number): Float64Array {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import onnxProto from 'onnx-proto';
 import type { onnx as pb } from 'onnx-proto';
+import { rng } from './rng.ts';
 
 const { onnx } = onnxProto;
 
@@ -87,17 +88,6 @@ export function tinyVocabulary(): string[] {
   return vocab;
 }
 
-/** Seeded PRNG (mulberry32): the same weights on every machine and every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussianTable(rows: number, cols: number, scale: number, next: () => number): Float32Array {
   const out = new Float32Array(rows * cols);

@@ -247,7 +247,7 @@ describe('corrupt and foreign records', () => {
   it('rejects invalid recipients as user errors', async () => {
     await expect(getPicks(f.app, { kind: 'user', platform: 'cli', id: ' ' })).rejects.toThrow(UserError);
     await expect(getPicks(f.app, { kind: 'user', platform: 'cli', id: 'a\u0007b' })).rejects.toThrow(/control characters/);
-    await expect(getPicks(f.app, alice, { date: '2025-02-30' })).rejects.toThrow(/not a real date/);
+    await expect(getPicks(f.app, alice, { date: '2025-02-30' })).rejects.toThrow(/expected a real date as YYYY-MM-DD/);
   });
 });
 

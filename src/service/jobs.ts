@@ -158,8 +158,13 @@ export async function runDigests(deps: DigestRunDeps, signal: AbortSignal): Prom
       deps.log.warn({ recipient: entry.key, date: entry.date }, 'digest sent after its claim was taken over (lost the lock?)');
     }
   }
+  // Finished entries are only needed while their day can still come up again.
+  await deps.outbox.prune(new Date(now().getTime() - OUTBOX_KEEP_DAYS * 86_400_000));
   return result;
 }
+
+/** How long sent and failed digests are kept in the outbox. */
+export const OUTBOX_KEEP_DAYS = 60;
 
 // ---- the console digest (no accounts needed) ----
 

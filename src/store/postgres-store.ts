@@ -228,10 +228,15 @@ export class PostgresPaperStore implements PaperStore {
   }
 
   async getPapers(ids: string[]): Promise<Paper[]> {
+    // Stored ids (the common case: search results) in one round trip; only the rest are resolved one by one.
+    const { rows: direct } = await this.pool.query<{ id: string }>(`SELECT id FROM papers WHERE id = ANY($1::text[])`, [
+      [...new Set(ids.map((id) => id.trim()))],
+    ]);
+    const stored = new Set(direct.map((r) => r.id));
     const seen = new Set<string>();
     const resolved: string[] = [];
     for (const id of ids) {
-      const found = await this.resolve(id);
+      const found = stored.has(id.trim()) ? id.trim() : await this.resolve(id);
       if (found === undefined || seen.has(found)) continue;
       seen.add(found);
       resolved.push(found);

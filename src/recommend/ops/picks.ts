@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../../errors.ts';
+import { isoDateSchema } from '../../papers/dates.ts';
 import type { Paper } from '../../papers/paper.ts';
 import type { RecommendApp } from '../app-parts.ts';
 import { candidateWindow, windowPapers, withVectors, type CandidateWindow } from '../candidates.ts';
@@ -60,13 +61,7 @@ export interface PicksResult {
   warnings: string[];
 }
 
-const dateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((d) => {
-    const t = new Date(`${d}T00:00:00Z`);
-    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
-  }, 'not a real date');
+const dateSchema = isoDateSchema;
 
 const picksOptionsSchema = z.object({
   date: dateSchema.optional(),
