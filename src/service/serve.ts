@@ -83,6 +83,9 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   const print = opts.print ?? ((text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`));
   const now = opts.now ?? (() => new Date());
 
+  // Everything that can fail on bad input is resolved before anything is opened.
+  const sources = opts.sources ?? configuredSources(config);
+  const tickCron = opts.digestTickCron ?? '* * * * *';
   const backends = opts.backends ?? (await openServiceBackends(config));
   const closers: (() => Promise<void>)[] = [];
   if (!opts.backends) closers.push(() => backends.close());
@@ -95,11 +98,15 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   const metrics = createServiceMetrics(serviceApp, backends.outbox);
 
   const bots: BotHandle[] = [];
+  /** Undoes a start that failed half way. */
+  const release = async () => {
+    for (const b of bots) await b.stop().catch(() => {});
+    if (!opts.backends) await backends.close().catch(() => {});
+  };
   try {
     for (const start of opts.bots ?? []) bots.push(await start(serviceApp));
   } catch (err) {
-    for (const b of bots) await b.stop().catch(() => {});
-    await backends.close().catch(() => {});
+    await release();
     throw err;
   }
   const deliverers: Deliverers = { ...opts.deliverers };
@@ -121,7 +128,6 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     now,
     onOutcome: (job, outcome) => metrics.jobRuns.inc({ job, status: outcome.status }),
   });
-  const sources = opts.sources ?? configuredSources(config);
   scheduler.add({
     name: 'ingest',
     cron: config.PAPERFEED_INGEST_CRON,
@@ -168,7 +174,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   if (planners.length > 0 || Object.keys(deliverers).some((p) => p !== 'cli')) {
     scheduler.add({
       name: 'digests',
-      cron: opts.digestTickCron ?? '* * * * *',
+      cron: tickCron,
       after: 'ingest',
       run: async (ctx) => runDigests(digestDeps(ctx.lease.fence, ctx.lease.owner, planners), ctx.signal),
     });
@@ -199,8 +205,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     try {
       url = await listen(server, host, port);
     } catch (err) {
-      for (const b of bots) await b.stop().catch(() => {});
-      if (!opts.backends) await backends.close().catch(() => {});
+      await release();
       throw err;
     }
     log.info({ url }, 'HTTP API listening');

@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { SearchMode } from '../../search/search-types.ts';
 import type { RegisterCommand } from '../context.ts';
 import { scoredJson, scoredLine } from '../format.ts';
@@ -11,6 +11,14 @@ const modeOption = () =>
     'lexical',
   ]);
 
+/** The options `similar` and `search` share. */
+const withQueryOptions = (cmd: Command): Command =>
+  cmd
+    .option('-k, --k <n>', 'how many', parseCount(1, 1_000), 10)
+    .option('--since <date>', 'only papers from this date on (YYYY-MM-DD)', parseDate)
+    .addOption(modeOption())
+    .option('--json', 'print JSON: an array of {id, title, score, url, ...}');
+
 interface QueryOpts {
   k: number;
   since?: string;
@@ -20,15 +28,12 @@ interface QueryOpts {
 
 /** Query commands: similar, search, reindex. */
 export const register: RegisterCommand = (program, ctx) => {
-  program
-    .command('similar')
-    .description('papers like this one: an arXiv id, URL, paper id, title, or free text')
-    .argument('<query...>', 'what to find papers like')
-    .option('-k, --k <n>', 'how many', parseCount(1, 1_000), 10)
-    .option('--since <date>', 'only papers from this date on (YYYY-MM-DD)', parseDate)
-    .addOption(modeOption())
-    .option('--json', 'print JSON: an array of {id, title, score, url, ...}')
-    .action(async (words: string[], o: QueryOpts) => {
+  withQueryOptions(
+    program
+      .command('similar')
+      .description('papers like this one: an arXiv id, URL, paper id, title, or free text')
+      .argument('<query...>', 'what to find papers like'),
+  ).action(async (words: string[], o: QueryOpts) => {
       await ctx.withApp(async (app) => {
         const { query, results } = await app.search.similar(words.join(' '), {
           k: o.k,
@@ -41,15 +46,12 @@ export const register: RegisterCommand = (program, ctx) => {
       });
     });
 
-  program
-    .command('search')
-    .description('free-text search over titles and abstracts')
-    .argument('<text...>', 'words to search for')
-    .option('-k, --k <n>', 'how many', parseCount(1, 1_000), 10)
-    .option('--since <date>', 'only papers from this date on (YYYY-MM-DD)', parseDate)
-    .addOption(modeOption())
-    .option('--json', 'print JSON: an array of {id, title, score, url, ...}')
-    .action(async (words: string[], o: QueryOpts) => {
+  withQueryOptions(
+    program
+      .command('search')
+      .description('free-text search over titles and abstracts')
+      .argument('<text...>', 'words to search for'),
+  ).action(async (words: string[], o: QueryOpts) => {
       await ctx.withApp(async (app) => {
         const results = await app.search.searchText(words.join(' '), { k: o.k, mode: o.mode, filter: { since: o.since } });
         if (o.json) return ctx.printJson(results.map(scoredJson));
