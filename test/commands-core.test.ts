@@ -1,14 +1,16 @@
 // The command core on a real App (sample corpus, built-in embedder): commands as any adapter builds
 // them, card actions, the channel-admin rule, error handling, and the CLI adapter (`paperfeed chat`).
 import { Command as Commander } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register as registerChat } from '../src/cli/commands/chat.ts';
 import type { CliContext } from '../src/cli/context.ts';
 import { executeCommand, isReply, parseCommand, replyText, runAction, type CommandContext, type CommandInput, type Reply } from '../src/commands/index.ts';
+import type { Config } from '../src/config/config.ts';
 import { listSubscriptions } from '../src/digests/index.ts';
 import { UserError } from '../src/errors.ts';
 import { profileSummary } from '../src/recommend/index.ts';
 import type { App } from '../src/service/app.ts';
+import { between, startFakeOpenAi, type ChatBehaviour, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 
 let app: SampleApp;
@@ -186,5 +188,119 @@ describe('replyText and paperfeed chat', () => {
     expect(replyText({ kind: 'ok', text: '**Bold** and _it_ and [arXiv](https://arxiv.org/abs/1)', cards: [], visibility: 'private' })).toBe(
       'Bold and it and arXiv <https://arxiv.org/abs/1>',
     );
+  });
+});
+
+describe('ask and the language-model notes', () => {
+  const ON_TOPIC = 'How does optimal transport handle sparsity constraints?';
+  const OFF_TOPIC = 'What is the capital of France?';
+  let fake: FakeOpenAi;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+  beforeEach(() => {
+    fake.chat.length = 0;
+  });
+
+  /** The sample App with a model at the fake server; each call is a new App, so a new cool-down. */
+  const withModel = (over: Partial<Config> = {}): App =>
+    Object.create(app, {
+      config: { value: { ...app.config, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-core', PAPERFEED_LLM_RETRIES: 0, ...over } },
+    }) as App;
+  const on = async (a: App, c: CommandContext, text: string): Promise<Reply> => {
+    const parsed = parseCommand(text);
+    return isReply(parsed) ? parsed : executeCommand(a, c, parsed);
+  };
+  const purpose = (body: { messages: { role: string; content: string }[] }): 'tldr' | 'why' | 'ask' => {
+    const system = body.messages[0]!.content;
+    return system.includes('TL;DR') ? 'tldr' : system.includes('why a research paper matters') ? 'why' : 'ask';
+  };
+  /** Answers each kind of prompt recognisably; the answer cites [1], [2] and a made-up [9]. */
+  const model: ChatBehaviour = (body) => {
+    const user = body.messages[1]!.content;
+    const title = between(user, 'title') ?? '';
+    switch (purpose(body)) {
+      case 'tldr':
+        return { content: `One sentence on ${title}.` };
+      case 'why':
+        return { content: `${title.slice(0, 40)} ties to your topic ${between(user, 'topics')!.replace(/^- /, '')}.` };
+      case 'ask':
+        return { content: 'Cardinality constraints keep plans sparse [1]; see [this](https://evil.example/x) and compare [2][9].' };
+    }
+  };
+  const relevantTo = async (q: string) =>
+    (await app.search.searchText(q, { k: 5, mode: 'hybrid' })).filter((r) => (r.cosine ?? -1) >= app.config.PAPERFEED_ASK_MIN_SIMILARITY);
+
+  it('without a model, says plainly that ask needs one and points to search; nothing is sent', async () => {
+    // Even with the variables in the environment: only the App's config switches the model on.
+    vi.stubEnv('OPENAI_BASE_URL', fake.baseURL);
+    vi.stubEnv('OPENAI_API_KEY', 'sk-from-the-environment');
+    try {
+      const before = fake.server.requests.length;
+      const r = await say(ctx('A1'), `ask ${ON_TOPIC}`);
+      expect(r).toMatchObject({ kind: 'notice', visibility: 'private', cards: [] });
+      expect(r.text).toMatch(/^`ask` needs a language model, and none is configured here/);
+      expect(r.text).toMatch(/`search <words>` finds papers without one/);
+      expect(fake.server.requests.length).toBe(before);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('answers from the retrieved papers: the cards are exactly the cited ones, a made-up citation dropped', async () => {
+    fake.onChat(model);
+    const r = await on(withModel(), ctx('A2'), `ask ${ON_TOPIC}`);
+    const relevant = await relevantTo(ON_TOPIC);
+    expect(relevant.length).toBeGreaterThanOrEqual(2);
+    expect(r).toMatchObject({ kind: 'ok', visibility: 'private' });
+    expect(r.cards.map((c) => c.paperId)).toEqual([relevant[0]!.paper.id, relevant[1]!.paper.id]);
+    expect(r.cards[0]!.why).toEqual([`cited as [1] (similarity ${relevant[0]!.cosine!.toFixed(2)})`]);
+    expect(r.cards[1]!.why[0]).toMatch(/^cited as \[2\] \(similarity \d\.\d\d\)$/);
+    expect(r.cards[0]!.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
+    const [head, answer, note] = r.text.split('\n');
+    expect(head).toBe(`**Answer** to '${ON_TOPIC}':`);
+    // The [9] is gone, and a link the model wrote is shown as text, not as a masked link.
+    expect(answer).toBe('Cardinality constraints keep plans sparse [1]; see this (https://evil.example/x) and compare [2].');
+    expect(note).toBe('_Removed citation to papers that were not found: [9]_');
+    expect(fake.chat.map(purpose)).toEqual(['ask']);
+    expect(between(fake.chat[0]!.messages[1]!.content, 'question')).toBe(ON_TOPIC);
+  });
+
+  it('nothing relevant: a plain notice, no cards and no request to the model', async () => {
+    fake.onChat(model);
+    const r = await on(withModel(), ctx('A3'), `ask ${OFF_TOPIC}`);
+    expect(r).toMatchObject({ kind: 'notice', visibility: 'private', cards: [] });
+    expect(r.text).toMatch(/^Nothing in the index is relevant enough to answer that/);
+    expect(fake.chat).toHaveLength(0);
+  });
+
+  it('the model failing: the relevant papers as cards, with the reason', async () => {
+    fake.onChat(() => ({ status: 500 }));
+    const r = await on(withModel(), ctx('A4'), `ask ${ON_TOPIC}`);
+    expect(r.kind).toBe('ok');
+    expect(r.text).toMatch(/unavailable right now.*These papers look relevant:$/);
+    expect(r.cards.map((c) => c.paperId)).toEqual((await relevantTo(ON_TOPIC)).map((x) => x.paper.id));
+    expect(r.cards[0]!.why[0]).toMatch(/^relevant to your question \(similarity \d\.\d\d\)$/);
+  });
+
+  it('today: a TL;DR on every card and the why-line first, the embedding reasons kept after it', async () => {
+    fake.onChat(model);
+    const a = withModel();
+    const who = ctx('A5');
+    await on(a, who, 'topics add optimal transport');
+    const r = await on(a, who, 'today');
+    expect(r.cards.length).toBeGreaterThan(0);
+    for (const card of r.cards) {
+      expect(card.tldr).toBe(`One sentence on ${card.title}.`);
+      expect(card.why[0]).toBe(`${card.title.slice(0, 40)} ties to your topic optimal transport.`);
+      expect(card.why.length).toBeGreaterThan(1);
+    }
+    const kinds = fake.chat.map(purpose);
+    expect(kinds.filter((k) => k === 'tldr')).toHaveLength(r.cards.length);
+    expect(kinds.filter((k) => k === 'why')).toHaveLength(r.cards.length);
   });
 });

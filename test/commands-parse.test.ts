@@ -1,6 +1,7 @@
 // Command text → structured Command, and the usage replies for everything malformed.
 import { describe, expect, it } from 'vitest';
 import { COMMAND_LIMITS, isReply, parseCommand, type Command, type Reply } from '../src/commands/index.ts';
+import { PROMPT_LIMITS } from '../src/llm/prompts.ts';
 
 function command(text: string): Command {
   const r = parseCommand(text);
@@ -24,6 +25,7 @@ describe('parseCommand', () => {
     expect(command('similar   diffusion   models\tfor images')).toEqual({ name: 'similar', query: 'diffusion models for images' });
     expect(command('search sparse attention')).toEqual({ name: 'search', query: 'sparse attention' });
     expect(command('why 2401.01234')).toEqual({ name: 'why', paper: '2401.01234' });
+    expect(command('ask  how can diffusion models\tsample faster?')).toEqual({ name: 'ask', question: 'how can diffusion models sample faster?' });
     expect(command('topics add diffusion models')).toEqual({ name: 'topics', scope: 'user', op: 'add', text: 'diffusion models' });
     expect(command('topics')).toEqual({ name: 'topics', scope: 'user', op: 'list' });
     expect(command('topic rm 2')).toEqual({ name: 'topics', scope: 'user', op: 'remove', ref: '2' });
@@ -67,6 +69,7 @@ describe('parseCommand', () => {
     expect(usage('topics frob').text).toMatch(/`topics frob` is not a topics command\. Usage: `topics add <text>`/);
     expect(usage('topics add').text).toMatch(/Say which topic to add\. Usage:/);
     expect(usage('similar').text).toMatch(/Usage: `similar <arXiv id \| URL \| title \| text>`/);
+    expect(usage('ask').text).toMatch(/^Say what you want to know\. Usage: `ask <question>`/);
     expect(usage('today please').text).toMatch(/`today` takes no arguments/);
     expect(usage('digest time 24:00').text).toMatch(/A time is HH:MM, 24-hour/);
     expect(usage('digest at').text).toMatch(/Say the time/);
@@ -83,6 +86,10 @@ describe('parseCommand', () => {
     expect(usage(long).text).toMatch(new RegExp(`${long.length} characters long; commands are at most ${COMMAND_LIMITS.input}`));
     expect(usage(`search ${'word '.repeat(120)}`).text).toMatch(/longer than 500 characters/);
     expect(usage(`topics add ${'x'.repeat(301)}`).text).toMatch(/A topic is longer than 300 characters/);
+    // A question the prompt would cut is refused here instead.
+    expect(COMMAND_LIMITS.question).toBeLessThanOrEqual(PROMPT_LIMITS.question);
+    expect(usage(`ask ${'why '.repeat(130)}`).text).toMatch(/A question is longer than 500 characters\. Usage: `ask <question>`/);
+    expect(command(`ask ${'w'.repeat(COMMAND_LIMITS.question)}`)).toEqual({ name: 'ask', question: 'w'.repeat(COMMAND_LIMITS.question) });
   });
 
   it('keeps URLs as text (nothing is fetched or run)', () => {

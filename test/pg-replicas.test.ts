@@ -129,11 +129,7 @@ describe.skipIf(!servers).each([
 });
 
 describe.skipIf(!servers)('kv on PostgreSQL (PAPERFEED_KV_URL=postgres://)', () => {
-  // KNOWN BUG, for the lead: @keyv/postgres keeps one module-wide pool, and App.close() disconnects
-  // every namespace, so the second disconnect throws "Called end on pool more than once" (and one
-  // App's close ends the pool of any other App in the process). Fix in src/store/kv.ts (share one
-  // adapter per URL, or make disconnect reference-counted); then drop `.fails` here.
-  it.fails('an App using two kv namespaces shares state across replicas and closes cleanly', async () => {
+  it('an App using two kv namespaces shares state across replicas and closes cleanly', async () => {
     const db = await freshPgDatabase('kv');
     const env = { PAPERFEED_DATABASE_URL: db.url, PAPERFEED_KV_URL: db.url, PAPERFEED_SAMPLE_DIR: SAMPLE_FILE };
     const one = await openSampleApp({ ingestSample: false, env });

@@ -109,7 +109,7 @@ function muteKind(o: OptionReader): (typeof MUTE_KINDS)[number] {
   return k as (typeof MUTE_KINDS)[number];
 }
 
-const HELP_TOPICS = ['today', 'similar', 'search', 'why', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'channel'];
+const HELP_TOPICS = ['today', 'similar', 'search', 'ask', 'why', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'channel'];
 
 /** Topics, keywords and digest commands for the user's own feed or the channel's. */
 function familySpecs(scope: 'user' | 'channel'): SubcommandSpec[] {
@@ -234,6 +234,15 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     usage: 'search',
     visibility: 'channel',
     build: (o) => ({ name: 'search', query: need(o, 'query') }),
+  },
+  {
+    name: 'ask',
+    description: 'An answer from the stored papers, citing them (needs a language model)',
+    options: [text('question', 'Your question, e.g. "how can diffusion models sample faster?"', COMMAND_LIMITS.question)],
+    usage: 'ask',
+    // The question and the hourly limit it counts against are the asker's.
+    visibility: 'private',
+    build: (o) => ({ name: 'ask', question: need(o, 'question') }),
   },
   {
     name: 'why',

@@ -11,6 +11,8 @@ export const COMMAND_LIMITS = {
   input: 1_000,
   /** similar/search query text. */
   query: 500,
+  /** An `ask` question: the longest the language-model prompt takes (src/llm PROMPT_LIMITS.question). */
+  question: 500,
   topic: PROFILE_LIMITS.topicLength,
   /** A keyword with its optional '-' / '+' prefix. */
   keyword: PROFILE_LIMITS.keywordLength + 1,
@@ -91,6 +93,7 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: op('today') }),
   z.object({ name: op('similar'), query: textArg('what to find papers like', COMMAND_LIMITS.query) }),
   z.object({ name: op('search'), query: textArg('what to search for', COMMAND_LIMITS.query) }),
+  z.object({ name: op('ask'), question: textArg('a question', COMMAND_LIMITS.question) }),
   z.object({ name: op('why'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
   topicsSchema,
   keywordsSchema,

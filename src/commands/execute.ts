@@ -4,6 +4,7 @@
  */
 import { UserError } from '../errors.ts';
 import type { App } from '../service/app.ts';
+import { ask } from './ask.ts';
 import { follow, unfollow } from './authors.ts';
 import { commandSchema, type Command, type CommandInput, type CommandName } from './command.ts';
 import type { CommandContext } from './context.ts';
@@ -29,6 +30,8 @@ function dispatch(app: App, ctx: CommandContext, cmd: Command): Promise<Reply> |
       return similar(app, cmd.query);
     case 'search':
       return search(app, cmd.query);
+    case 'ask':
+      return ask(app, ctx, cmd.question);
     case 'why':
       return why(app, ctx, cmd.paper);
     case 'topics':

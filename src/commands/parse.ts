@@ -65,7 +65,7 @@ export function parseCommand(text: string): Command | Reply {
 }
 
 const NAMES = new Set<string>([
-  'help', 'today', 'similar', 'search', 'why', 'topics', 'keywords', 'follow', 'unfollow',
+  'help', 'today', 'similar', 'search', 'ask', 'why', 'topics', 'keywords', 'follow', 'unfollow',
   'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me',
 ] satisfies CommandName[]);
 const isCommandName = (s: string): s is CommandName => NAMES.has(s);
@@ -113,6 +113,8 @@ function parseFamily(name: CommandName, w: Words, scope: Scope): Parsed {
       return needRest(name, w, (query) => ({ name: 'similar', query }), 'which paper (arXiv id, link or title) or what text');
     case 'search':
       return needRest(name, w, (query) => ({ name: 'search', query }), 'what to search for');
+    case 'ask':
+      return needRest(name, w, (question) => ({ name: 'ask', question }), 'what you want to know');
     case 'why':
       return needRest(name, w, (paper) => ({ name: 'why', paper }), 'which paper');
     case 'follow':

@@ -2,6 +2,7 @@
 import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { enrichPicks } from './enrich.ts';
 import { cardFromPaper, cardFromPick, noticeReply, okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -34,7 +35,7 @@ export function picksReply(res: PicksResult, heading: string, visibility: Reply[
 /** Your picks now; they count as delivered, so neither `today` nor the digest repeats them. */
 export async function today(app: App, ctx: CommandContext): Promise<Reply> {
   const res = await getPicks(app, userRecipient(ctx), { record: true, now: clockOf(ctx) });
-  return picksReply(res, 'Your picks');
+  return enrichPicks(app, res, picksReply(res, 'Your picks'));
 }
 
 export async function why(app: App, ctx: CommandContext, paperRef: string): Promise<Reply> {

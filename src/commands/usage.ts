@@ -13,6 +13,7 @@ export const USAGE: Record<CommandName, Usage> = {
   today: { forms: ['today'], summary: 'your picks now (papers since your last digest)' },
   similar: { forms: ['similar <arXiv id | URL | title | text>'], summary: 'papers like a paper or a description' },
   search: { forms: ['search <text>'], summary: 'search titles and abstracts' },
+  ask: { forms: ['ask <question>'], summary: 'an answer from the stored papers, citing them (needs a language model)' },
   why: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
   topics: {
     forms: ['topics add <text>', 'topics list', 'topics remove <number | text>'],

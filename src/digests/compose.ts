@@ -1,4 +1,5 @@
 // One recipient's digest: ranked now, recorded as delivered only once it is out.
+import { enrichPicks } from '../commands/enrich.ts';
 import { picksReply } from '../commands/picks.ts';
 import type { Reply } from '../commands/reply.ts';
 import type { RecommendApp } from '../recommend/app-parts.ts';
@@ -19,7 +20,8 @@ export interface Digest {
 export async function composeDigest(app: RecommendApp, recipient: Recipient, now: Date): Promise<Digest> {
   const res = await getPicks(app, recipient, { now, record: false });
   const heading = recipient.kind === 'user' ? 'Your daily papers' : "Today's papers for this channel";
-  const reply = picksReply(res, heading, recipient.kind === 'user' ? 'private' : 'channel');
+  // TL;DRs and why-lines when a language model is configured; never a reason for the digest to fail.
+  const reply = await enrichPicks(app, res, picksReply(res, heading, recipient.kind === 'user' ? 'private' : 'channel'));
   return { recipient, reply, paperIds: res.picks.map((p) => p.paper.id), picks: res };
 }
 

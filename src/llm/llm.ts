@@ -87,13 +87,16 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm | undefined {
   };
 }
 
-const perApp = new WeakMap<App, Llm | null>();
+/** The parts of the App the features are built from (the digests hold only these, not a whole App). */
+export type LlmApp = Pick<App, 'config' | 'log' | 'store' | 'kv'>;
+
+const perApp = new WeakMap<LlmApp, Llm | null>();
 
 /**
  * The App's language-model features (one instance per App, so the cool-down and counters are
  * shared by every caller), or undefined when they are off.
  */
-export function llmFromApp(app: App): Llm | undefined {
+export function llmFromApp(app: LlmApp): Llm | undefined {
   if (!perApp.has(app)) {
     perApp.set(app, createLlm(app.config, { log: app.log, store: app.store, kv: (ns) => app.kv(ns) }) ?? null);
   }

@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import { createSearchService } from '../search/indexed-search.ts';
 import { indexDir, PaperIndexes } from '../search/paper-indexes.ts';
-import { createKv } from '../store/kv.ts';
+import { createKv, disconnectKvs } from '../store/kv.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
@@ -118,7 +118,7 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
       return { papers: await store.count(), embedded, provider: embedder.key };
     },
     async close() {
-      await Promise.all([...kvs.values()].map((kv) => kv.disconnect()));
+      await disconnectKvs(config.PAPERFEED_KV_URL, [...kvs.values()]);
       await embedder.close?.();
       await store.close();
     },

@@ -45,6 +45,7 @@ export function createKv(url: string | undefined, dataDir: string, namespace: st
       });
     case 'postgres':
     case 'postgresql':
+      pgUsers.set(spec, (pgUsers.get(spec) ?? 0) + 1);
       return new Keyv({ store: new (loadPostgres().KeyvPostgres)({ uri: spec }), namespace, throwOnErrors: true });
     default:
       throw new KvConfigError(
@@ -52,6 +53,26 @@ export function createKv(url: string | undefined, dataDir: string, namespace: st
           'use sqlite://<path> (or leave it unset), redis://, rediss://, postgres:// or postgresql://',
       );
   }
+}
+
+// @keyv/postgres keeps one pool per process, shared by every namespace and every App using the
+// same URL: it may be ended only when the last of its users closes.
+const pgUsers = new Map<string, number>();
+
+/** Closes the keyv instances an App created from one URL. */
+export async function disconnectKvs(url: string | undefined, kvs: Keyv[]): Promise<void> {
+  const spec = url?.trim() ?? '';
+  if (!/^postgres(ql)?:/i.test(spec)) {
+    await Promise.all(kvs.map((kv) => kv.disconnect()));
+    return;
+  }
+  const left = (pgUsers.get(spec) ?? 0) - kvs.length;
+  if (left > 0) {
+    pgUsers.set(spec, left);
+    return;
+  }
+  pgUsers.delete(spec);
+  await kvs[0]?.disconnect();
 }
 
 /** Error messages may be logged: never echo a password from the URL. */

@@ -1,0 +1,60 @@
+// `ask <question>`: an answer from the stored papers with numbered citations, the cited papers as cards.
+import { ask as askModel, ASK_DEFAULT_K, llmFromApp, type AskResult, type Citation } from '../llm/index.ts';
+import type { Paper } from '../papers/paper.ts';
+import { recipientKey } from '../recommend/index.ts';
+import type { App } from '../service/app.ts';
+import { userRecipient, type CommandContext } from './context.ts';
+import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
+import type { PaperCard, Reply } from './reply.ts';
+
+/** Said when no model is configured; `search` needs none. */
+export const ASK_NEEDS_MODEL =
+  '`ask` needs a language model, and none is configured here (whoever runs paperfeed can set OPENAI_API_KEY, ' +
+  'or OPENAI_BASE_URL for a compatible server). Meanwhile `search <words>` finds papers without one.';
+
+/**
+ * The model's text as plain words: a markdown link it wrote (perhaps copied from an abstract) is
+ * shown as its label and URL, never as a masked link on Slack or Discord.
+ */
+export function modelText(s: string): string {
+  return s.replace(/\[([^\]\n]*)\]\(([^)\s]*)\)/g, (_m, label: string, url: string) => (label ? `${label} (${url})` : url));
+}
+
+async function cards(app: App, shown: readonly Citation[], why: (c: Citation) => string, score: (c: Citation) => number | undefined): Promise<PaperCard[]> {
+  const papers = new Map<string, Paper>((await app.store.getPapers(shown.map((c) => c.paperId))).map((p) => [p.id, p]));
+  // A paper removed since it was retrieved simply has no card.
+  return shown.flatMap((c) => {
+    const paper = papers.get(c.paperId);
+    return paper ? [cardFromPaper(paper, [why(c)], score(c))] : [];
+  });
+}
+
+/** The result as a Reply: the answer, then the cited papers (or, when there is no answer, the relevant ones). */
+export async function askReply(app: App, question: string, r: AskResult): Promise<Reply> {
+  if (r.status === 'nothing-relevant') return noticeReply(r.answer, 'private');
+  const similarity = new Map(r.sources.map((s) => [s.n, s.similarity]));
+  const sim = (c: Citation) => similarity.get(c.n);
+  const simText = (c: Citation) => (sim(c) !== undefined ? ` (similarity ${sim(c)!.toFixed(2)})` : '');
+  if (r.status === 'answered') {
+    const lines = [`**Answer** to ${quote(question, 200)}:`, modelText(r.answer)];
+    if (r.dropped.length) {
+      const which = r.dropped.map((n) => `[${n}]`).join(' ');
+      lines.push(`_Removed citation${r.dropped.length === 1 ? '' : 's'} to papers that were not found: ${which}_`);
+    }
+    // The cards carry the answer's numbers: Slack does not number cards, and Discord numbers them by position.
+    return okReply(lines.join('\n'), 'private', await cards(app, r.citations, (c) => `cited as [${c.n}]${simText(c)}`, sim));
+  }
+  // unavailable or rate-limited: the answer text already ends with "These papers look relevant:".
+  return okReply(r.answer, 'private', await cards(app, r.sources, (c) => `relevant to your question${simText(c)}`, sim));
+}
+
+/**
+ * Private: the question is the asker's, and so is the per-user hourly limit it counts against.
+ * Without a model the reply says so at once; nothing is searched or sent.
+ */
+export async function ask(app: App, ctx: CommandContext, question: string): Promise<Reply> {
+  const llm = llmFromApp(app);
+  if (!llm) return noticeReply(ASK_NEEDS_MODEL, 'private');
+  const result = await askModel(app, llm, question, { user: recipientKey(userRecipient(ctx)), k: ASK_DEFAULT_K });
+  return askReply(app, question, result);
+}
