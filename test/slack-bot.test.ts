@@ -56,9 +56,9 @@ afterAll(async () => {
 });
 
 /** Sends /papers <text>; checks the immediate empty ack; returns the response_url posts once there. */
-async function slash(text: string, userId = 'UALICE', channelId = 'CPAPERS'): Promise<ResponseUrlPost[]> {
+async function slash(text: string, userId = 'UALICE', channelId = 'CPAPERS', endpoint = url): Promise<ResponseUrlPost[]> {
   const id = `cmd-${++seq}`;
-  const res = await sendForm(url, slashCommand({ text, userId, channelId, responseUrl: fake.responseUrl(id) }), { secret: SECRET });
+  const res = await sendForm(endpoint, slashCommand({ text, userId, channelId, responseUrl: fake.responseUrl(id) }), { secret: SECRET });
   expect(res.status).toBe(200);
   expect(res.body).toBe('');
   return wait(() => {
@@ -214,6 +214,8 @@ describe('/papers slash command', () => {
       ['digest', /Your daily digest is on/],
       ['digest off', /Your daily digest is off/],
       ['profile', /What drives your feed/],
+      // This App has no language model configured.
+      ['ask how can diffusion models sample faster?', /`ask` needs a language model.*`search <words>`/s],
       ['forget-me', /everything paperfeed stored about you is deleted/],
       ['profile', /Nothing says what you like yet/],
     ];

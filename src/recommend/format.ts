@@ -1,5 +1,7 @@
 // Plain-text rendering of recommendation results for the CLI. Bots render the same structured
 // results their own way.
+import { authorsLine } from '../papers/authors.ts';
+import { paperLink } from '../papers/links.ts';
 import type { CandidateWindow } from './candidates.ts';
 import type { FeedbackResult, MuteView } from './ops/feedback.ts';
 import type { PaperExplanation, PicksResult } from './ops/picks.ts';
@@ -33,8 +35,10 @@ export function formatPicks(r: PicksResult): string {
     const meta = [p.paper.id, p.paper.published, p.paper.upvotes !== undefined ? `${p.paper.upvotes} upvotes` : undefined]
       .filter(Boolean)
       .join(' · ');
-    lines.push('', `${String(p.rank).padStart(2)}. ${p.paper.title}`, `    ${meta}`);
-    if (p.paper.absUrl) lines.push(`    ${p.paper.absUrl}`);
+    lines.push('', `${String(p.rank).padStart(2)}. ${p.paper.title}`);
+    const authors = authorsLine(p.paper);
+    if (authors) lines.push(`    ${authors}`);
+    lines.push(`    ${meta}`, `    ${paperLink(p.paper)}`);
     lines.push(`    why: ${p.reasons.map((x) => x.text).join('; ')}`);
   }
   return lines.join('\n');
