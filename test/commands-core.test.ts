@@ -265,7 +265,7 @@ describe('ask and the language-model notes', () => {
     expect(head).toBe(`**Answer** to '${ON_TOPIC}':`);
     // The [9] is gone, and a link the model wrote is shown as text, not as a masked link.
     expect(answer).toBe('Cardinality constraints keep plans sparse [1]; see this (https://evil.example/x) and compare [2].');
-    expect(note).toBe('_Removed citation to papers that were not found: [9]_');
+    expect(note).toBe('_Removed a citation to a paper that was not found: [9]_');
     expect(fake.chat.map(purpose)).toEqual(['ask']);
     expect(between(fake.chat[0]!.messages[1]!.content, 'question')).toBe(ON_TOPIC);
   });

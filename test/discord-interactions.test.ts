@@ -79,6 +79,8 @@ describe('every /papers subcommand', () => {
     { path: ['similar'], options: () => [str('query', 'diffusion models')], expect: /Papers like 'diffusion models'/ },
     { path: ['search'], options: () => [str('query', 'diffusion')], expect: /Search: 'diffusion'/ },
     { path: ['why'], options: () => [str('paper', paperId)], expect: /./ },
+    // The sample App has no language model: the answer says so and points to search.
+    { path: ['ask'], options: () => [str('question', 'how can diffusion models sample faster?')], expect: /^`ask` needs a language model[\s\S]*`search <words>`/ },
     { path: ['follow'], options: () => [str('author', 'Ada Lovelace')], expect: /Following 'Ada Lovelace'/ },
     { path: ['unfollow'], options: () => [str('author', 'Ada Lovelace')], expect: /No longer following 'Ada Lovelace'/ },
     { path: ['mute'], options: () => [str('kind', 'author'), str('value', 'Ada Lovelace'), int('days', 7)], expect: /Muted author 'Ada Lovelace' for 7 days/ },

@@ -8,7 +8,7 @@ import { papersCommand } from '../bots/discord/definition.ts';
 import { markFeedback } from '../bots/discord/feedback-marks.ts';
 import { BOT_PERMISSION_BITS, canConfigureChannel, inviteUrl } from '../bots/discord/permissions.ts';
 import { cardRow, DISCORD_LIMITS, embedChars, renderReply, type DiscordMessage } from '../bots/discord/render.ts';
-import { CARD_ACTIONS, type PaperCard, type Reply } from '../src/commands/index.ts';
+import { CARD_ACTIONS, COMMAND_LIMITS, type PaperCard, type Reply } from '../src/commands/index.ts';
 
 const words = (n: number, seed = 'word'): string => Array.from({ length: n }, (_, i) => `${seed}${i}`).join(' ');
 
@@ -86,11 +86,12 @@ describe('the /papers command definition', () => {
 
   it('has every family the issue names, with typed and bounded options', () => {
     const top = new Map(cmd.options!.map((o) => [o.name, o]));
-    for (const n of ['today', 'similar', 'search', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'seed', 'digest', 'profile', 'forget-me', 'channel', 'help']) expect(top.has(n), n).toBe(true);
+    for (const n of ['today', 'similar', 'search', 'ask', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'seed', 'digest', 'profile', 'forget-me', 'channel', 'help']) expect(top.has(n), n).toBe(true);
     const sub = (group: string, name: string) => (top.get(group) as { options: APIApplicationCommandOption[] }).options.find((o) => o.name === name) as { options?: Record<string, unknown>[] };
     const opt = (path: [string, string] | [string], name: string) =>
       (path.length === 2 ? sub(path[0], path[1]).options : (top.get(path[0]) as { options?: Record<string, unknown>[] }).options)!.find((o) => o.name === name)!;
     expect(opt(['similar'], 'query')).toMatchObject({ type: 3, required: true, max_length: 500 });
+    expect(opt(['ask'], 'question')).toMatchObject({ type: 3, required: true, max_length: COMMAND_LIMITS.question });
     expect(opt(['mute'], 'days')).toMatchObject({ type: 4, min_value: 1, max_value: 3650, required: false });
     expect(opt(['mute'], 'kind')).toMatchObject({ type: 3, choices: [{ value: 'author' }, { value: 'keyword' }, { value: 'topic' }] });
     expect(opt(['topics', 'remove'], 'topic')).toMatchObject({ type: 3, autocomplete: true });

@@ -4,7 +4,10 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSlackBot, type SlackBot } from '../bots/slack/index.ts';
 import { deadMark } from '../bots/slack/slack-errors.ts';
+import type { Config } from '../src/config/config.ts';
 import { profileSummary, type Recipient } from '../src/recommend/index.ts';
+import type { App } from '../src/service/app.ts';
+import { between, startFakeOpenAi, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
 import { startFakeSlack, type ApiCall, type FakeSlack, type ResponseUrlPost } from './fixtures/slack/fake-web-api.ts';
 import { appMention, blockActions, directMessage, slashCommand, urlVerification } from './fixtures/slack/payloads.ts';
 import { sendEvent, sendForm, sendInteractive, slackSignature } from './fixtures/slack/signed-request.ts';
@@ -251,6 +254,68 @@ describe('/papers slash command', () => {
     expect(textOf(await slash('mute 7'))).toMatch(/Usage: `mute author <name> \[days\]`/);
     expect(textOf(await slash('launch the missiles'))).toMatch(/Unknown command `launch`.*Try `help`/s);
     expect(textOf(await slash(`search ${'word '.repeat(300)}`))).toMatch(/commands are at most 1000/);
+  });
+});
+
+describe('with a language model (OPENAI_BASE_URL at a fake OpenAI-compatible server)', () => {
+  const QUESTION = 'How does optimal transport handle sparsity constraints?';
+  let openai: FakeOpenAi;
+  let modelBot: SlackBot;
+  let modelUrl: string;
+
+  beforeAll(async () => {
+    openai = await startFakeOpenAi();
+    openai.onChat((body) => {
+      const system = body.messages[0]!.content;
+      const title = between(body.messages[1]!.content, 'title') ?? '';
+      if (system.includes('TL;DR')) return { content: `One sentence on ${title}.` };
+      if (system.includes('why a research paper matters')) return { content: 'It is about your topic.' };
+      return { content: 'Sparsity comes from cardinality constraints [1] and <!channel> regularizers [2][7].' };
+    });
+    // The same stores, another App object: its config switches the model on.
+    const config: Config = { ...app.config, OPENAI_BASE_URL: openai.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-slack', PAPERFEED_LLM_RETRIES: 0 };
+    const withModel = Object.create(app, { config: { value: config } }) as App;
+    modelBot = await startSlackBot(withModel, { mode: 'http', botToken: TOKEN, signingSecret: SECRET, host: '127.0.0.1', port: 0, apiUrl: fake.apiUrl, digests: false });
+    modelUrl = `http://127.0.0.1:${modelBot.port}/slack/events`;
+  });
+  afterAll(async () => {
+    await modelBot?.stop();
+    await openai?.close();
+  });
+
+  it('/papers ask answers privately with the answer and the cited papers as cards', async () => {
+    const posts = await slash(`ask ${QUESTION}`, 'UASK', 'CPAPERS', modelUrl);
+    expect(posts[0]!.body.response_type).toBe('ephemeral');
+    const blocks = posts.flatMap(blocksOf);
+    const shown = textOf(posts);
+    expect(shown).toContain(`*Answer* to '${QUESTION}':`);
+    // The made-up [7] is gone; the model's <!channel> is shown as text, never as a mention.
+    expect(shown).toContain('Sparsity comes from cardinality constraints [1] and <!channel> regularizers [2].');
+    expect(blocks[0]!.text!.text).toContain('&lt;!channel&gt;');
+
+    const retrieved = await app.search.searchText(QUESTION, { k: 5, mode: 'hybrid' });
+    const relevant = retrieved.filter((r) => (r.cosine ?? -1) >= app.config.PAPERFEED_ASK_MIN_SIMILARITY);
+    expect(cardButtons(blocks).map((c) => c.paperId)).toEqual(relevant.slice(0, 2).map((r) => r.paper.id));
+    expect(shown).toMatch(/\*Why:\* cited as \[1\] \(similarity \d\.\d\d\)/);
+    expect(shown).toMatch(/\*Why:\* cited as \[2\] /);
+    expect(openai.chat.filter((c) => c.messages[0]!.content.includes('You answer a question'))).toHaveLength(1);
+  });
+
+  it('/papers today shows the tl;dr of each card, then why', async () => {
+    await slash('topics add optimal transport', 'UTLDR', 'CPAPERS', modelUrl);
+    const posts = await slash('today', 'UTLDR', 'CPAPERS', modelUrl);
+    const blocks = posts.flatMap(blocksOf);
+    const cards = cardButtons(blocks);
+    expect(cards.length).toBeGreaterThan(0);
+    for (const c of cards) {
+      const paper = (await app.store.getPaper(c.paperId))!;
+      const i = blocks.findIndex((b) => b.block_id === c.blockId);
+      const context = blocks[i - 1]!;
+      expect(context.type).toBe('context');
+      const [tldr, why] = context.elements!.map((e) => String(e.text));
+      expect(tldr).toBe(`_tl;dr:_ One sentence on ${paper.title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}.`);
+      expect(why).toMatch(/^\*Why:\* It is about your topic\. · /);
+    }
   });
 });
 

@@ -39,7 +39,8 @@ export async function askReply(app: App, question: string, r: AskResult): Promis
     const lines = [`**Answer** to ${quote(question, 200)}:`, modelText(r.answer)];
     if (r.dropped.length) {
       const which = r.dropped.map((n) => `[${n}]`).join(' ');
-      lines.push(`_Removed citation${r.dropped.length === 1 ? '' : 's'} to papers that were not found: ${which}_`);
+      const what = r.dropped.length === 1 ? 'a citation to a paper that was' : 'citations to papers that were';
+      lines.push(`_Removed ${what} not found: ${which}_`);
     }
     // The cards carry the answer's numbers: Slack does not number cards, and Discord numbers them by position.
     return okReply(lines.join('\n'), 'private', await cards(app, r.citations, (c) => `cited as [${c.n}]${simText(c)}`, sim));

@@ -11,5 +11,7 @@ export type { ActionRequest } from './actions.ts';
 export { USAGE, CHANNEL_USAGE, helpReply, usageFor } from './usage.ts';
 export type { Usage } from './usage.ts';
 export { picksReply } from './picks.ts';
+export { enrichPicks } from './enrich.ts';
+export { askReply, ASK_NEEDS_MODEL } from './ask.ts';
 export { describeDigest } from './digest.ts';
 export { replyText, plainText } from './text.ts';
