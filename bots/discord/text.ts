@@ -4,6 +4,7 @@
  * Mentions in echoed text cannot ping anyone: every message says `allowed_mentions: { parse: [] }`.
  */
 import { escapeMarkdown } from 'discord.js';
+import { splitText as splitAt } from '../../src/commands/split-text.ts';
 
 /** Paper titles, authors and reasons as literal text (no accidental markdown). */
 export const literal = (s: string): string => escapeMarkdown(s);
@@ -46,13 +47,5 @@ function cutPoint(s: string, max: number): number {
  * but the one separator at each cut.
  */
 export function splitText(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const cut = cutPoint(rest, max);
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^[\n ]/, '');
-  }
-  if (rest.length || out.length === 0) out.push(rest);
-  return out;
+  return splitAt(text, max, cutPoint);
 }

@@ -1,3 +1,4 @@
+import { splitText as splitAt } from '../../src/commands/split-text.ts';
 // Text in and out of Slack: our markdown-lite to Slack mrkdwn, and Slack's message markup to plain text.
 
 /** Slack's three control characters; escaping them also defuses <!channel> and <@U…> in echoed text. */
@@ -77,13 +78,5 @@ function cutPoint(s: string, max: number): number {
  * than `max`. Nothing is dropped.
  */
 export function splitText(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const cut = cutPoint(rest, max);
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut).replace(/^[\n ]/, '');
-  }
-  if (rest.length || out.length === 0) out.push(rest);
-  return out;
+  return splitAt(text, max, cutPoint);
 }

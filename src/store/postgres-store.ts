@@ -2,7 +2,6 @@
  * PaperStore on PostgreSQL, so several replicas share one corpus. Same semantics as the SQLite
  * store: the same rows (paper-rows.ts), the same dedupe rules (paper-dedupe.ts), the same checksum.
  */
-import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { paperInputSchema, type Paper, type PaperInput } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
@@ -12,6 +11,7 @@ import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
 import { StoreInputError } from './sqlite-store.ts';
+import { listQuerySchema } from './list-query.ts';
 
 /**
  * Ids are ordered bytewise (COLLATE "C") as in SQLite, so listings and the corpus checksum do
@@ -91,24 +91,6 @@ const P_COLUMNS = COLUMNS.map((c) => `p.${c}`).join(', ');
 const WRITE_LOCK = `SELECT pg_advisory_xact_lock(hashtext('paperfeed.papers.write'))`;
 const BUMP_VERSION = `UPDATE corpus_version SET version = version + 1`;
 
-const isoInstant = z.string().transform((s, ctx) => {
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) {
-    ctx.addIssue({ code: 'custom', message: `not an ISO date-time: ${JSON.stringify(s)}` });
-    return z.NEVER;
-  }
-  return new Date(t).toISOString();
-});
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
-const listQuerySchema = z.object({
-  seenSince: isoInstant.optional(),
-  seenBefore: isoInstant.optional(),
-  published: isoDate.optional(),
-  publishedSince: isoDate.optional(),
-  source: z.string().min(1).optional(),
-  limit: z.number().int().nonnegative().optional(),
-  offset: z.number().int().nonnegative().optional(),
-});
 
 export interface PostgresStoreOptions {
   log?: Logger;

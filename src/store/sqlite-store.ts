@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { paperInputSchema, type Paper, type PaperInput } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
@@ -9,6 +8,7 @@ import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, Up
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { openDatabase } from './sqlite-schema.ts';
+import { listQuerySchema } from './list-query.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
 
@@ -22,25 +22,6 @@ const STREAM_BATCH = 1_000;
 /** Pairs hashed per checksum step: at 100k papers, 2k pages beat 10k pages and one unpaged sorted scan. */
 const CHECKSUM_PAGE = 2_000;
 
-const isoInstant = z.string().transform((s, ctx) => {
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) {
-    ctx.addIssue({ code: 'custom', message: `not an ISO date-time: ${JSON.stringify(s)}` });
-    return z.NEVER;
-  }
-  // Stored instants are toISOString() output, so comparing text compares time only in that form.
-  return new Date(t).toISOString();
-});
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
-const listQuerySchema = z.object({
-  seenSince: isoInstant.optional(),
-  seenBefore: isoInstant.optional(),
-  published: isoDate.optional(),
-  publishedSince: isoDate.optional(),
-  source: z.string().min(1).optional(),
-  limit: z.number().int().nonnegative().optional(),
-  offset: z.number().int().nonnegative().optional(),
-});
 
 export interface SqliteStoreOptions {
   log?: Logger;
