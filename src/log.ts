@@ -20,6 +20,10 @@ const REDACT = [
   '*.DISCORD_TOKEN',
   'config.OPENAI_API_KEY',
   '*.OPENAI_API_KEY',
+  '*.SLACK_BOT_TOKEN',
+  '*.SLACK_APP_TOKEN',
+  '*.SLACK_SIGNING_SECRET',
+  '*.PAPERFEED_API_TOKEN',
 ];
 
 /**
@@ -27,8 +31,12 @@ const REDACT = [
  * terminal they are rendered for people (synchronously, so a short CLI run loses no line);
  * anywhere else they stay one JSON object per line for log collectors.
  */
-export function createLogger(level: string = 'info', opts: { pretty?: boolean } = {}): Logger {
+export function createLogger(
+  level: string = 'info',
+  opts: { pretty?: boolean; destination?: NodeJS.WritableStream } = {},
+): Logger {
   const options = { level, redact: { paths: REDACT, censor: '[redacted]' } };
+  if (opts.destination) return pino(options, opts.destination);
   const human = opts.pretty ?? process.stderr.isTTY === true;
   if (human) {
     return pino(options, pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss', singleLine: true }));
