@@ -10,8 +10,7 @@ import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, Up
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
-import { StoreInputError } from './sqlite-store.ts';
-import { listQuerySchema } from './list-query.ts';
+import { checkSummary, listQuerySchema, StoreInputError } from './store-input.ts';
 
 /**
  * Ids are ordered bytewise (COLLATE "C") as in SQLite, so listings and the corpus checksum do
@@ -414,19 +413,13 @@ export class PostgresPaperStore implements PaperStore {
   }
 
   async putSummary(summary: StoredSummary): Promise<void> {
-    const { contentHash, model, paperId, text, createdAt } = summary;
-    for (const [name, value] of Object.entries({ contentHash, model, paperId, text })) {
-      if (typeof value !== 'string' || value.trim() === '') {
-        throw new StoreInputError(`putSummary: ${name} is empty; nothing was written`);
-      }
-    }
-    const at = Date.parse(createdAt);
-    if (Number.isNaN(at)) throw new StoreInputError(`putSummary: createdAt ${JSON.stringify(createdAt)} is not an ISO date-time`);
+    const { contentHash, model, paperId, text } = summary;
+    const createdAt = checkSummary(summary);
     await this.pool.query(
       `INSERT INTO summaries (content_hash, model, paper_id, text, created_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (content_hash, model) DO UPDATE
          SET paper_id = excluded.paper_id, text = excluded.text, created_at = excluded.created_at`,
-      [contentHash, model, paperId, text, new Date(at).toISOString()],
+      [contentHash, model, paperId, text, createdAt],
     );
   }
 

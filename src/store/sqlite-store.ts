@@ -8,14 +8,11 @@ import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, Up
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { openDatabase } from './sqlite-schema.ts';
-import { listQuerySchema } from './list-query.ts';
+import { checkSummary, listQuerySchema, StoreInputError } from './store-input.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
 
-/** A batch handed to the store that does not match the paper schema; nothing of the batch was written. */
-export class StoreInputError extends Error {
-  override name = 'StoreInputError';
-}
+export { StoreInputError } from './store-input.ts';
 
 /** Rows read per step by the streaming readers: bounded memory, and the connection is free between steps. */
 const STREAM_BATCH = 1_000;
@@ -336,15 +333,9 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async putSummary(summary: StoredSummary): Promise<void> {
-    const { contentHash, model, paperId, text, createdAt } = summary;
-    for (const [name, value] of Object.entries({ contentHash, model, paperId, text })) {
-      if (typeof value !== 'string' || value.trim() === '') {
-        throw new StoreInputError(`putSummary: ${name} is empty; nothing was written`);
-      }
-    }
-    const at = Date.parse(createdAt);
-    if (Number.isNaN(at)) throw new StoreInputError(`putSummary: createdAt ${JSON.stringify(createdAt)} is not an ISO date-time`);
-    this.q.putSummary.run(contentHash, model, paperId, text, new Date(at).toISOString());
+    const { contentHash, model, paperId, text } = summary;
+    const createdAt = checkSummary(summary);
+    this.q.putSummary.run(contentHash, model, paperId, text, createdAt);
   }
 
   async getMeta(key: string): Promise<string | undefined> {
