@@ -8,7 +8,8 @@
 //     similarity, including words never seen when fitting (model names, new jargon).
 // The cosine of two vectors is then lsaWeight·cos_LSA + (1 − lsaWeight)·cos_hashed.
 import { z } from 'zod';
-import { type EmbeddingProvider, l2normalize, providerKey } from './provider.ts';
+import { l2norm, l2normalize } from '../src/index/vector-math.ts';
+import { type EmbeddingProvider, providerKey } from './provider.ts';
 import { fitLsa, type SparseRows } from './lsa.ts';
 import { type FeatureOptions, termFrequencies } from './text-features.ts';
 import { decodeState, encodeState, stateFingerprint } from './builtin-codec.ts';
@@ -271,12 +272,6 @@ export function embedBuiltin(state: BuiltinState, text: string): Float32Array {
   if (hashedNorm > 0) scale(hashed, Math.sqrt(1 - a) / hashedNorm);
   if (lsaNorm > 0) scale(lsa, Math.sqrt(a) / lsaNorm);
   return l2normalize(out);
-}
-
-function l2norm(v: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return Math.sqrt(s);
 }
 
 function scale(v: Float32Array, f: number): void {

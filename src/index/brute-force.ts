@@ -7,6 +7,7 @@ import {
   type VectorIndex,
   type VectorUseOptions,
 } from './vector-index.ts';
+import { dotAt, normalized } from './vector-math.ts';
 
 /** A row of a packed matrix and its inner product with the query. */
 export interface RowHit {
@@ -32,24 +33,9 @@ export function exactTopK(
   const bestRows = new Int32Array(top).fill(-1);
   const bestScores = new Float64Array(top).fill(-Infinity);
   let filled = 0;
-  const tail = dimension & ~3;
   for (let r = 0; r < rows; r++) {
     if (accept && !accept(r)) continue;
-    // Four accumulators let the JIT overlap the multiply-adds; this loop is the whole cost.
-    const o = r * dimension;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let j = 0;
-    for (; j < tail; j += 4) {
-      s0 += matrix[o + j]! * query[j]!;
-      s1 += matrix[o + j + 1]! * query[j + 1]!;
-      s2 += matrix[o + j + 2]! * query[j + 2]!;
-      s3 += matrix[o + j + 3]! * query[j + 3]!;
-    }
-    for (; j < dimension; j++) s0 += matrix[o + j]! * query[j]!;
-    const s = s0 + s1 + s2 + s3;
+    const s = dotAt(matrix, r * dimension, query, 0, dimension);
     if (filled === top && s <= bestScores[top - 1]!) continue;
     let p = filled < top ? filled++ : top - 1;
     while (p > 0 && bestScores[p - 1]! < s) {
@@ -82,7 +68,6 @@ export function exactTopKBatch(
   const bestRows = new Int32Array(queryCount * top).fill(-1);
   const bestScores = new Float64Array(queryCount * top).fill(-Infinity);
   const filled = new Int32Array(queryCount);
-  const tail = dimension & ~3;
   const block = Math.max(1, Math.floor((256 * 1024) / (dimension * 4)));
   for (let start = 0; start < rows && top > 0; start += block) {
     const end = Math.min(rows, start + block);
@@ -90,20 +75,7 @@ export function exactTopKBatch(
       const qo = q * dimension;
       const base = q * top;
       for (let r = start; r < end; r++) {
-        const o = r * dimension;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let j = 0;
-        for (; j < tail; j += 4) {
-          s0 += matrix[o + j]! * queries[qo + j]!;
-          s1 += matrix[o + j + 1]! * queries[qo + j + 1]!;
-          s2 += matrix[o + j + 2]! * queries[qo + j + 2]!;
-          s3 += matrix[o + j + 3]! * queries[qo + j + 3]!;
-        }
-        for (; j < dimension; j++) s0 += matrix[o + j]! * queries[qo + j]!;
-        const s = s0 + s1 + s2 + s3;
+        const s = dotAt(matrix, r * dimension, queries, qo, dimension);
         const n = filled[q]!;
         if (n === top && s <= bestScores[base + top - 1]!) continue;
         let p = n < top ? (filled[q] = n + 1) - 1 : top - 1;
@@ -126,15 +98,7 @@ export function exactTopKBatch(
   return out;
 }
 
-/** A unit-length copy of v. */
-export function normalized(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-  const out = new Float32Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! * inv;
-  return out;
-}
+export { normalized } from './vector-math.ts';
 
 /**
  * An in-memory VectorIndex with exact answers. Vectors live in one packed, growable
