@@ -3,14 +3,14 @@
  * store: the same rows (paper-rows.ts), the same dedupe rules (paper-dedupe.ts), the same checksum.
  */
 import type { Logger } from '../log.ts';
-import { paperInputSchema, type Paper, type PaperInput } from '../papers/paper.ts';
+import type { Paper, PaperInput } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
-import { normalizeTitle, toPaper } from '../papers/normalize.ts';
+import { normalizeTitle } from '../papers/normalize.ts';
 import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, UpsertResult } from './paper-store.ts';
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
-import { checkSummary, listQuerySchema, StoreInputError } from './store-input.ts';
+import { checkSummary, checkVectorEntries, validListQuery, validPapers } from './store-input.ts';
 
 /**
  * Ids are ordered bytewise (COLLATE "C") as in SQLite, so listings and the corpus checksum do
@@ -124,15 +124,7 @@ export class PostgresPaperStore implements PaperStore {
   ) {}
 
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
-    if (Number.isNaN(now.getTime())) throw new StoreInputError('upsertPapers: `now` is an invalid date');
-    const papers = inputs.map((input, i) => {
-      const parsed = paperInputSchema.safeParse(input);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((x) => `${x.path.join('.') || '(item)'}: ${x.message}`).join('; ');
-        throw new StoreInputError(`upsertPapers: item ${i} ${describe(input)} is invalid (${problems}); nothing was written`);
-      }
-      return toPaper(parsed.data, now);
-    });
+    const papers = validPapers(inputs, now);
     const result = await withTransaction(this.pool, async (tx) => {
       await tx.query(WRITE_LOCK);
       const { repo, ops } = await this.batchRepo(tx, papers);
@@ -242,11 +234,7 @@ export class PostgresPaperStore implements PaperStore {
   }
 
   async listPapers(query: ListQuery = {}): Promise<Paper[]> {
-    const parsed = listQuerySchema.safeParse(query);
-    if (!parsed.success) {
-      throw new StoreInputError(`listPapers: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
-    }
-    const q = parsed.data;
+    const q = validListQuery(query);
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: (n: string) => string, value: unknown) => {
@@ -318,18 +306,7 @@ export class PostgresPaperStore implements PaperStore {
   }
 
   async putCachedVectors(providerKey: string, entries: { contentHash: string; vector: Float32Array }[]): Promise<void> {
-    if (!providerKey) throw new StoreInputError('putCachedVectors: empty provider key');
-    entries.forEach(({ contentHash, vector }, i) => {
-      if (typeof contentHash !== 'string' || contentHash === '') {
-        throw new StoreInputError(`putCachedVectors: entry ${i} has no content hash; nothing was written`);
-      }
-      if (!(vector instanceof Float32Array) || vector.length === 0) {
-        throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) is not a non-empty Float32Array`);
-      }
-      if (!vector.every(Number.isFinite)) {
-        throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) holds NaN or Infinity`);
-      }
-    });
+    checkVectorEntries(providerKey, entries);
     if (entries.length === 0) return;
     // Last entry wins for a repeated hash, as with SQLite's INSERT OR REPLACE (ON CONFLICT cannot touch a row twice).
     const unique = [...new Map(entries.map((e) => [e.contentHash, e])).values()];
@@ -493,11 +470,4 @@ async function applyOp(tx: PgQueryable, op: Op): Promise<void> {
       );
       return;
   }
-}
-
-function describe(input: unknown): string {
-  if (typeof input !== 'object' || input === null) return `(${typeof input})`;
-  const { rawId, title } = input as { rawId?: unknown; title?: unknown };
-  const label = typeof rawId === 'string' ? rawId : typeof title === 'string' ? `"${title.slice(0, 60)}"` : '';
-  return label ? `(${label})` : '';
 }

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../log.ts';
-import { paperInputSchema, type Paper, type PaperInput } from '../papers/paper.ts';
+import type { Paper, PaperInput } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
-import { normalizeTitle, toPaper } from '../papers/normalize.ts';
+import { normalizeTitle } from '../papers/normalize.ts';
 import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, UpsertResult } from './paper-store.ts';
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { openDatabase } from './sqlite-schema.ts';
-import { checkSummary, listQuerySchema, StoreInputError } from './store-input.ts';
+import { checkSummary, checkVectorEntries, validListQuery, validPapers } from './store-input.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
 
@@ -119,18 +119,8 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
-    if (Number.isNaN(now.getTime())) throw new StoreInputError('upsertPapers: `now` is an invalid date');
     // Everything is validated before the transaction starts, so a bad item cannot leave half a batch.
-    const papers = inputs.map((input, i) => {
-      const parsed = paperInputSchema.safeParse(input);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((x) => `${x.path.join('.') || '(item)'}: ${x.message}`).join('; ');
-        throw new StoreInputError(
-          `upsertPapers: item ${i} ${describe(input)} is invalid (${problems}); nothing was written`,
-        );
-      }
-      return toPaper(parsed.data, now);
-    });
+    const papers = validPapers(inputs, now);
     this.checksumCache = undefined;
     const result = this.upsertTx(papers);
     this.log?.debug(
@@ -171,13 +161,7 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async listPapers(query: ListQuery = {}): Promise<Paper[]> {
-    const parsed = listQuerySchema.safeParse(query);
-    if (!parsed.success) {
-      throw new StoreInputError(
-        `listPapers: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
-      );
-    }
-    const q = parsed.data;
+    const q = validListQuery(query);
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -253,18 +237,7 @@ export class SqlitePaperStore implements PaperStore {
     providerKey: string,
     entries: { contentHash: string; vector: Float32Array }[],
   ): Promise<void> {
-    if (!providerKey) throw new StoreInputError('putCachedVectors: empty provider key');
-    entries.forEach(({ contentHash, vector }, i) => {
-      if (typeof contentHash !== 'string' || contentHash === '') {
-        throw new StoreInputError(`putCachedVectors: entry ${i} has no content hash; nothing was written`);
-      }
-      if (!(vector instanceof Float32Array) || vector.length === 0) {
-        throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) is not a non-empty Float32Array`);
-      }
-      if (!vector.every(Number.isFinite)) {
-        throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) holds NaN or Infinity`);
-      }
-    });
+    checkVectorEntries(providerKey, entries);
     this.db
       .transaction(() => {
         for (const { contentHash, vector } of entries) {
@@ -366,11 +339,4 @@ export class SqlitePaperStore implements PaperStore {
     const r = this.q.byId.get(id);
     return r && rowToPaper(r);
   }
-}
-
-function describe(input: unknown): string {
-  if (typeof input !== 'object' || input === null) return `(${typeof input})`;
-  const { rawId, title } = input as { rawId?: unknown; title?: unknown };
-  const label = typeof rawId === 'string' ? rawId : typeof title === 'string' ? `"${title.slice(0, 60)}"` : '';
-  return label ? `(${label})` : '';
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isoDateSchema } from '../papers/dates.ts';
-import type { StoredSummary } from './paper-store.ts';
+import { toPaper } from '../papers/normalize.ts';
+import { type Paper, type PaperInput, paperInputSchema } from '../papers/paper.ts';
+import type { ListQuery, StoredSummary } from './paper-store.ts';
 
 const isoInstant = z.string().transform((s, ctx) => {
   const t = Date.parse(s);
@@ -12,8 +14,7 @@ const isoInstant = z.string().transform((s, ctx) => {
   return new Date(t).toISOString();
 });
 
-/** A ListQuery (paper-store.ts) checked before it reaches SQL, for every store implementation. */
-export const listQuerySchema = z.object({
+const listQuerySchema = z.object({
   seenSince: isoInstant.optional(),
   seenBefore: isoInstant.optional(),
   published: isoDateSchema.optional(),
@@ -39,4 +40,49 @@ export function checkSummary(summary: StoredSummary): string {
   const at = Date.parse(createdAt);
   if (Number.isNaN(at)) throw new StoreInputError(`putSummary: createdAt ${JSON.stringify(createdAt)} is not an ISO date-time`);
   return new Date(at).toISOString();
+}
+
+/** Checks vectors before any store caches them: a bad entry fails the whole call, nothing written. */
+export function checkVectorEntries(providerKey: string, entries: { contentHash: string; vector: Float32Array }[]): void {
+  if (!providerKey) throw new StoreInputError('putCachedVectors: empty provider key');
+  entries.forEach(({ contentHash, vector }, i) => {
+    if (typeof contentHash !== 'string' || contentHash === '') {
+      throw new StoreInputError(`putCachedVectors: entry ${i} has no content hash; nothing was written`);
+    }
+    if (!(vector instanceof Float32Array) || vector.length === 0) {
+      throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) is not a non-empty Float32Array`);
+    }
+    if (!vector.every(Number.isFinite)) {
+      throw new StoreInputError(`putCachedVectors: entry ${i} (${contentHash}) holds NaN or Infinity`);
+    }
+  });
+}
+
+/** Validates a whole upsert batch and converts it to papers; the first bad item fails it all. */
+export function validPapers(inputs: PaperInput[], now: Date): Paper[] {
+  if (Number.isNaN(now.getTime())) throw new StoreInputError('upsertPapers: `now` is an invalid date');
+  return inputs.map((input, i) => {
+    const parsed = paperInputSchema.safeParse(input);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((x) => `${x.path.join('.') || '(item)'}: ${x.message}`).join('; ');
+      throw new StoreInputError(`upsertPapers: item ${i} ${describe(input)} is invalid (${problems}); nothing was written`);
+    }
+    return toPaper(parsed.data, now);
+  });
+}
+
+function describe(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return `(${typeof input})`;
+  const { rawId, title } = input as { rawId?: unknown; title?: unknown };
+  const label = typeof rawId === 'string' ? rawId : typeof title === 'string' ? `"${title.slice(0, 60)}"` : '';
+  return label ? `(${label})` : '';
+}
+
+/** A ListQuery checked before it reaches SQL, with instants in the stored text form. */
+export function validListQuery(query: ListQuery): z.output<typeof listQuerySchema> {
+  const parsed = listQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new StoreInputError(`listPapers: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+  }
+  return parsed.data;
 }
