@@ -294,7 +294,7 @@ export function describeBuiltin(state: BuiltinState, note?: string): string {
  * (or none, on a fresh install) describe the stored papers poorly. Refitting changes the
  * fingerprint, so everything is re-embedded (cheap for this provider).
  */
-export function builtinNeedsRefit(state: BuiltinState, corpusSize: number): boolean {
+export function builtinNeedsRefit(state: Pick<BuiltinState, 'docCount'>, corpusSize: number): boolean {
   return corpusSize >= 2 * state.docCount + 50;
 }
 

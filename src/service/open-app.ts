@@ -72,11 +72,17 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
   let indexes = await PaperIndexes.open(indexDeps(), opts.forReindex || embedder.id === 'builtin' ? 'rebuild' : 'refuse');
   const kvs = new Map<string, Keyv>();
 
+  // The size of the corpus the current built-in fit saw, read once per fit: the stored state is
+  // megabytes, too much to decode on every sync.
+  let fitted: { key: string; docCount: number | undefined } | undefined;
   /** The built-in provider is fitted on the corpus: when the corpus has outgrown its fit, refit. */
   const refitBuiltinIfOutgrown = async (): Promise<boolean> => {
     if (embedder.id !== 'builtin') return false;
-    const blob = await selectDeps.loadBuiltinState();
-    if (blob && !builtinNeedsRefit(deserializeBuiltin(blob), await store.count())) return false;
+    if (fitted?.key !== embedder.key) {
+      const blob = await selectDeps.loadBuiltinState();
+      fitted = { key: embedder.key, docCount: blob ? deserializeBuiltin(blob).docCount : undefined };
+    }
+    if (fitted.docCount !== undefined && !builtinNeedsRefit({ docCount: fitted.docCount }, await store.count())) return false;
     embedder = await selectProvider(config, selectDeps);
     indexes = await PaperIndexes.open(indexDeps(), 'rebuild');
     return true;
