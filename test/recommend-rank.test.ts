@@ -4,6 +4,7 @@ import { meanPairwiseSimilarity, mmrSelect } from '../src/recommend/mmr.ts';
 import { centralities, rankCandidates } from '../src/recommend/rank.ts';
 import type { Candidate, RankParams, RankProfile } from '../src/recommend/rank-types.ts';
 import { dot } from '../src/recommend/vectors.ts';
+import { emptyProfile } from './helpers/rank-profile.ts';
 
 const DIM = 32;
 const NOW = new Date('2025-03-04T08:00:00Z');
@@ -59,21 +60,6 @@ function paper(id: string, extra: Partial<Paper> = {}): Paper {
     ...extra,
   };
 }
-
-const emptyProfile = (): RankProfile => ({
-  topics: [],
-  seeds: [],
-  liked: [],
-  disliked: [],
-  followedAuthors: [],
-  keywords: [],
-  categories: [],
-  mutedAuthors: [],
-  mutedKeywords: [],
-  mutedTopics: [],
-  sent: new Set(),
-  rated: new Set(),
-});
 
 const params = (over: Partial<RankParams> = {}): RankParams => ({
   n: 5,

@@ -25,6 +25,7 @@ import type { Candidate, RankProfile } from '../src/recommend/rank-types.ts';
 import { rankParamsFrom } from '../src/recommend/settings.ts';
 import { dot } from '../src/recommend/vectors.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { emptyProfile } from './helpers/rank-profile.ts';
 
 let app: SampleApp;
 let papers: Paper[];
@@ -164,20 +165,7 @@ describe('picks on the sample corpus', () => {
     let plainTotal = 0;
     let diverseTotal = 0;
     for (const t of topics) {
-      const profile: RankProfile = {
-        topics: [{ text: t, weight: 1, vector: await app.search.embedText(t) }],
-        seeds: [],
-        liked: [],
-        disliked: [],
-        followedAuthors: [],
-        keywords: [],
-        categories: [],
-        mutedAuthors: [],
-        mutedKeywords: [],
-        mutedTopics: [],
-        sent: new Set(),
-        rated: new Set(),
-      };
+      const profile: RankProfile = { ...emptyProfile(), topics: [{ text: t, weight: 1, vector: await app.search.embedText(t) }] };
       const redundancy = (lambda: number) => {
         const picks = rankCandidates(cands, profile, { ...params, threshold: 0, lambda }).picks;
         expect(picks).toHaveLength(5);
