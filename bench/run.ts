@@ -14,6 +14,16 @@ const files = readdirSync(here)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4));
+/** One table per bench file, printed as soon as it finishes, so a later failure loses nothing. */
+function printTable(figures: Figure[]): void {
+  const rows = figures.map((f) => [f.bench, f.metric, fmt(f.value), f.unit, f.note ?? '']);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
+  for (const r of rows) {
+    console.log(r.map((c, i) => (i < 4 ? (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)) : c)).join('  '));
+  }
+}
+
 const all: Figure[] = [];
 for (const file of files) {
   const started = Date.now();
@@ -21,15 +31,10 @@ for (const file of files) {
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: Bench };
   const figures = await mod.default({ quick });
   all.push(...figures);
+  printTable(figures);
   process.stderr.write(`bench ${basename(file)} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4));
-const rows = all.map((f) => [f.bench, f.metric, fmt(f.value), f.unit, f.note ?? '']);
-const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
-for (const r of rows) {
-  console.log(r.map((c, i) => (i < 4 ? (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)) : c)).join('  '));
-}
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', 'latest.json'),

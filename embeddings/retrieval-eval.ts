@@ -29,21 +29,26 @@ export function loadSampleCorpus(dir: string): SamplePaper[] {
 }
 
 export interface RetrievalTask {
-  /** What gets indexed: title + first half of the abstract. */
+  /** What gets indexed: title + first half of the abstract (second half when reversed). */
   docs: string[];
-  /** What is asked: the second half of the same abstract; queries[i] should find docs[i]. */
+  /** What is asked: the other half of the same abstract; queries[i] should find docs[i]. */
   queries: string[];
 }
 
-/** Splits each abstract at its middle word. */
-export function halfSplitTask(papers: SamplePaper[]): RetrievalTask {
+/**
+ * Splits each abstract at its middle word. `reversed` indexes the second half and asks with the
+ * first: a second view of the same corpus, so that a change tuned to one split shows up as such.
+ */
+export function halfSplitTask(papers: SamplePaper[], opts: { reversed?: boolean } = {}): RetrievalTask {
   const docs: string[] = [];
   const queries: string[] = [];
   for (const p of papers) {
     const words = p.abstract.split(/\s+/);
     const mid = Math.floor(words.length / 2);
-    docs.push(`${p.title}\n\n${words.slice(0, mid).join(' ')}`);
-    queries.push(words.slice(mid).join(' '));
+    const first = words.slice(0, mid).join(' ');
+    const second = words.slice(mid).join(' ');
+    docs.push(`${p.title}\n\n${opts.reversed ? second : first}`);
+    queries.push(opts.reversed ? first : second);
   }
   return { docs, queries };
 }

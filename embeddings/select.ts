@@ -2,6 +2,7 @@
 // transformers | openai; auto never picks openai) and says which and why in one log line. transformers.js and onnxruntime are only
 // loaded when the transformers provider is actually created.
 import { resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Config } from '../src/config/config.ts';
 import type { Logger } from '../src/log.ts';
 import type { EmbeddingProvider } from './provider.ts';
@@ -71,6 +72,12 @@ async function builtin(deps: SelectDeps): Promise<{ provider: EmbeddingProvider;
     } catch (err) {
       deps.log.warn({ err: (err as Error).message }, 'embeddings: stored built-in state is unreadable; refitting on the corpus');
     }
+  }
+  // A fit made with other parameters (an older release's defaults) embeds differently from what
+  // this release measured: refit, which also re-embeds the corpus (cheap for this provider).
+  if (state && !isDeepStrictEqual(state.params, deps.builtinParams ?? DEFAULT_BUILTIN_PARAMS)) {
+    origin = 'refitted now: the built-in parameters changed';
+    state = undefined;
   }
   if (state && deps.corpusSize) {
     const size = await deps.corpusSize();

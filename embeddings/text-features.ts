@@ -1,5 +1,6 @@
 // Text → weighted term features for the built-in provider: lowercase, accents stripped, stop
-// words dropped, light suffix stemming, unigrams plus adjacent-pair bigrams, sublinear tf.
+// words dropped, light suffix stemming, unigrams plus adjacent-pair bigrams, title words weighted
+// up, sublinear tf.
 
 // Function words and abstract boilerplate that say nothing about a paper's topic.
 const STOP_WORDS = new Set(
@@ -55,19 +56,34 @@ export interface FeatureOptions {
   stem: boolean;
   /** Weight of an adjacent-pair feature relative to a word (0 = no bigrams). */
   bigramWeight: number;
+  /**
+   * How many times a title word counts. A paper is embedded as its title, a blank line and its
+   * abstract (embeddingText); the title names what the paper is about in a few words.
+   */
+  titleWeight: number;
+}
+
+/** A text laid out as title, blank line, body: its title and body; any other text is all body. */
+function titleAndBody(text: string): [title: string, body: string] {
+  const cut = text.indexOf('\n\n');
+  return cut > 0 ? [text.slice(0, cut), text.slice(cut + 2)] : ['', text];
 }
 
 /**
- * Term → sublinear term frequency (1 + ln tf), bigrams scaled by bigramWeight. Bigrams are keyed
- * with a separator that cannot occur inside a word.
+ * Term → sublinear term frequency (1 + ln tf), where a title occurrence counts titleWeight times
+ * and bigrams (never across the title's end) are scaled by bigramWeight. Bigrams are keyed with
+ * a separator that cannot occur inside a word.
  */
 export function termFrequencies(text: string, opts: FeatureOptions): Map<string, number> {
-  const terms = contentTerms(text, opts.stem);
   const counts = new Map<string, number>();
-  const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
-  for (let i = 0; i < terms.length; i++) {
-    bump(terms[i]!);
-    if (opts.bigramWeight > 0 && i > 0) bump(terms[i - 1]! + '\u0001' + terms[i]!);
+  const [title, body] = titleAndBody(text);
+  for (const [part, weight] of [[title, opts.titleWeight], [body, 1]] as const) {
+    const terms = contentTerms(part, opts.stem);
+    const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + weight);
+    for (let i = 0; i < terms.length; i++) {
+      bump(terms[i]!);
+      if (opts.bigramWeight > 0 && i > 0) bump(terms[i - 1]! + '\u0001' + terms[i]!);
+    }
   }
   const tf = new Map<string, number>();
   for (const [k, c] of counts) tf.set(k, (1 + Math.log(c)) * (k.includes('\u0001') ? opts.bigramWeight : 1));

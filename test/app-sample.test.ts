@@ -1,4 +1,12 @@
+import { readFile, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.ts';
+import { MANIFEST_FILE } from '../src/index/sharded-index.ts';
+import { indexDir, shardCount } from '../src/search/paper-indexes.ts';
+import { openApp } from '../src/service/open-app.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 
 describe('the sample corpus through the whole pipeline', () => {
@@ -29,5 +37,52 @@ describe('the sample corpus through the whole pipeline', () => {
 
   it('refuses an arXiv id that is not stored, naming it', async () => {
     await expect(app.search.similar('arXiv:2401.99999')).rejects.toThrow(/2401\.99999 is not in the store/);
+  });
+});
+
+describe('the sample corpus in a vector index of several shards', () => {
+  let one: SampleApp;
+  let three: SampleApp;
+  beforeAll(async () => {
+    [one, three] = await Promise.all([openSampleApp(), openSampleApp({ env: { PAPERFEED_HNSW_SHARDS: '3' } })]);
+  });
+  afterAll(async () => {
+    await Promise.all([one?.dispose(), three?.dispose()]);
+  });
+
+  it('splits the papers over the configured shards and answers like one graph', async () => {
+    const manifest = JSON.parse(await readFile(join(indexDir(three.dataDir), MANIFEST_FILE), 'utf8')) as { shards: number };
+    expect(manifest.shards).toBe(3);
+    const papers = await three.store.listPapers({ limit: 12, offset: 40 });
+    for (const p of papers) {
+      const want = (await one.search.similar(p.id, { k: 8, mode: 'dense' })).results.map((r) => r.paper.id);
+      const got = (await three.search.similar(p.id, { k: 8, mode: 'dense' })).results.map((r) => r.paper.id);
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('keeps its shard count through a reindex, and rebuilds a set that lost a shard', async () => {
+    await three.reindex();
+    await rm(join(indexDir(three.dataDir), 'shard-2'), { recursive: true });
+    const lines: string[] = [];
+    const reopened = await openApp(loadConfig({}, { PAPERFEED_DATA_DIR: three.dataDir, PAPERFEED_EMBEDDINGS: 'builtin', PAPERFEED_OFFLINE: 'true', PAPERFEED_HNSW_SHARDS: '3' }), {
+      log: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    });
+    try {
+      expect(lines.join('\n')).toMatch(/shard 2 of 3 is missing.*rebuilding it from the store/);
+      const manifest = JSON.parse(await readFile(join(indexDir(three.dataDir), MANIFEST_FILE), 'utf8')) as { shards: number };
+      expect(manifest.shards).toBe(3);
+      expect((await reopened.search.similar((await reopened.store.listPapers({ limit: 1 }))[0]!.id, { k: 5 })).results).toHaveLength(5);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('auto keeps one graph for a small corpus, and for a large one a shard per core and per 250k papers', () => {
+    expect(shardCount('auto', 425)).toBe(1);
+    expect(shardCount('auto', 150_000)).toBe(availableParallelism());
+    expect(shardCount('auto', 2_000_000)).toBe(Math.min(16, Math.max(availableParallelism(), 8)));
+    expect(shardCount('auto', 100_000_000)).toBe(16);
+    expect(shardCount(4, 10)).toBe(4);
   });
 });

@@ -9,10 +9,12 @@ import {
   fitBuiltin,
   fitBuiltinAsync,
   serializeBuiltin,
+  sparseBuiltin,
 } from '../embeddings/builtin.ts';
-import { dot } from '../embeddings/provider.ts';
-import { halfSplitTask, loadSampleCorpus, scoreDense } from '../embeddings/retrieval-eval.ts';
-import { contentTerms, lightStem } from '../embeddings/text-features.ts';
+import { dot, sparseDot } from '../embeddings/provider.ts';
+import { halfSplitTask, loadSampleCorpus, scoreDense, scoreRetrieval } from '../embeddings/retrieval-eval.ts';
+import { encodeState } from '../embeddings/builtin-codec.ts';
+import { contentTerms, lightStem, termFrequencies } from '../embeddings/text-features.ts';
 
 // ~30 real papers spread over the sample corpus (every 14th), so topics differ as in real use.
 const papers = loadSampleCorpus(join(import.meta.dirname, '..', 'data'))
@@ -30,6 +32,19 @@ describe('built-in text features', () => {
     expect(lightStem('studies')).toBe(lightStem('study'));
     expect(lightStem('loss')).toBe('loss');
     expect(contentTerms('The Transformers are trained on the data', false)).toEqual(['transformers', 'trained', 'data']);
+  });
+
+  it('counts title words titleWeight times in a text laid out as title, blank line, abstract', () => {
+    const opts = { stem: true, bigramWeight: 0.5, titleWeight: 2 };
+    const tf = termFrequencies('Graph Networks\n\nWe study graph models.', opts);
+    expect(tf.get('graph')).toBeCloseTo(1 + Math.log(3), 12);
+    expect(tf.get('network')).toBeCloseTo(1 + Math.log(2), 12);
+    expect(tf.get('model')).toBe(1);
+    expect(tf.get('graph\u0001network')).toBeCloseTo((1 + Math.log(2)) * 0.5, 12);
+    // No pair spans the end of the title.
+    expect(tf.has('network\u0001study')).toBe(false);
+    // A text without a blank line (a query) is all body.
+    expect(termFrequencies('Graph Networks. We study graph models.', opts).get('network')).toBe(1);
   });
 });
 
@@ -69,6 +84,18 @@ describe('built-in provider', () => {
     expect(scores.recallAt10).toBe(1);
   });
 
+  it('gives unit sparse vectors of the same weights, at least as good as the dense ones they are compressed into', async () => {
+    const docs = provider.sparse!(task.docs);
+    const queries = task.queries.map((q) => sparseBuiltin(state, q));
+    for (const v of [...docs, ...provider.sparse!(['', 'the of and'])]) expect(sparseDot(v, v)).toBeCloseTo(1, 9);
+    const sparse = scoreRetrieval(docs.length, (q, d) => sparseDot(queries[q]!, docs[d]!));
+    const dense = scoreDense(await provider.embed(task.docs), await provider.embed(task.queries));
+    expect(sparse.recallAt1).toBeGreaterThanOrEqual(dense.recallAt1);
+    expect(sparse.recallAt10).toBe(1);
+    // Texts with no shared term are orthogonal, not merely far apart.
+    expect(sparseDot(sparseBuiltin(state, 'zyxquorp flembic'), docs[0]!)).toBe(0);
+  });
+
   it('fits the same state from a stream as from an array', async () => {
     async function* stream() {
       yield* task.docs;
@@ -87,6 +114,14 @@ describe('built-in provider', () => {
     const shifted = new Uint8Array(blob.length + 1);
     shifted.set(blob, 1);
     expect(deserializeBuiltin(shifted.subarray(1)).fingerprint).toBe(state.fingerprint);
+  });
+
+  it('reads a state saved before titles were weighted as one fitted with title weight 1', async () => {
+    const old = fitBuiltin(task.docs, { ...DEFAULT_BUILTIN_PARAMS, titleWeight: 1 });
+    const { titleWeight: _, ...savedParams } = old.params;
+    const back = deserializeBuiltin(encodeState({ ...old, params: savedParams as typeof old.params }));
+    expect(back.params.titleWeight).toBe(1);
+    expect(Array.from(embedBuiltin(back, task.docs[2]!))).toEqual(Array.from(embedBuiltin(old, task.docs[2]!)));
   });
 
   it('refuses a corrupt blob with a clear error', () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_BUILTIN_PARAMS } from '../embeddings/builtin.ts';
 import { makeTinyModel, TINY_MODEL_ID } from '../embeddings/make-tiny-model.ts';
 import { type EmbeddingConfig, type SelectDeps, selectProvider } from '../embeddings/select.ts';
 import { ModelUnavailableError } from '../embeddings/transformers.ts';
@@ -142,6 +143,20 @@ describe('selectProvider', () => {
     expect(provider.id).toBe('builtin');
     expect(lines).toHaveLength(1);
     expect(lines[0]!.msg).toMatch(/no local model Xenova\/all-MiniLM-L6-v2 in .*, and hub 127\.0\.0\.1:\d+ unreachable \(ECONNREFUSED\)$/);
+  });
+
+  it('refits a stored state fitted with other parameters, saying so', async () => {
+    const saved = { corpusReads: 0 } as { blob?: Buffer; corpusReads: number };
+    const cfg = config({ PAPERFEED_EMBEDDINGS: 'builtin' });
+    const older = await selectProvider(cfg, { ...deps(capture().log, saved), builtinParams: { ...DEFAULT_BUILTIN_PARAMS, titleWeight: 1 } });
+    const { log, lines } = capture();
+    const current = await selectProvider(cfg, deps(log, saved));
+    expect(saved.corpusReads).toBe(2);
+    expect(current.key).not.toBe(older.key);
+    expect(lines.filter((l) => l.level === 30)[0]!.msg).toContain('refitted now: the built-in parameters changed');
+    // The refit is saved: the next start loads it.
+    await selectProvider(cfg, deps(capture().log, saved));
+    expect(saved.corpusReads).toBe(2);
   });
 
   it('builtin mode refits over a corrupt stored state with a warning', async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIDECAR_FILE } from '../src/index/hnsw-index.ts';
+import { shardDir } from '../src/index/sharded-index.ts';
 import { indexDir } from '../src/search/paper-indexes.ts';
 import { readPaperFiles } from '../src/sources/files.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
@@ -78,7 +79,7 @@ describe.concurrent('kill -9', () => {
     expect(second.stdout()).toMatch(/^Picks for channel console: \d+ of \d+ papers/m);
     const final = await storeState(dataDir);
     expect(final.count).toBe(expected);
-    const sidecar = JSON.parse(await readFile(join(indexDir(dataDir), SIDECAR_FILE), 'utf8')) as {
+    const sidecar = JSON.parse(await readFile(join(shardDir(indexDir(dataDir), 0), SIDECAR_FILE), 'utf8')) as {
       labels: string[];
       deleted: number[];
       corpusChecksum: string;

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { UserError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import type { Paper } from '../src/papers/paper.ts';
-import { normalizeTitle, parseArxivId } from '../src/papers/ids.ts';
+import { normalizeTitle } from '../src/papers/ids.ts';
 import type { SearchService } from '../src/search/search-service.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
 import type { RecommendApp } from '../src/recommend/app-parts.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Paper } from '../src/papers/paper.ts';
 import { meanPairwiseSimilarity, mmrSelect } from '../src/recommend/mmr.ts';
 import { centralities, rankCandidates } from '../src/recommend/rank.ts';
-import type { Candidate, RankParams, RankProfile } from '../src/recommend/rank-types.ts';
+import type { Candidate, RankParams } from '../src/recommend/rank-types.ts';
 import { dot } from '../src/recommend/vectors.ts';
 import { emptyProfile } from './helpers/rank-profile.ts';
 

@@ -11,6 +11,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { SIDECAR_FILE } from '../src/index/hnsw-index.ts';
+import { shardDir } from '../src/index/sharded-index.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
 import { indexDir } from '../src/search/paper-indexes.ts';
 import { openServiceBackends } from '../src/service/backends.ts';
@@ -97,7 +98,8 @@ describe('the service refuses bad input clearly', () => {
   });
 
   it('a corrupt index file: rebuilt from the store with a warning; the service runs and nothing is lost', async () => {
-    const dir = indexDir(app.dataDir);
+    // A corpus this small is one shard.
+    const dir = shardDir(indexDir(app.dataDir), 0);
     const graph = (await readdir(dir)).find((f) => /^hnsw-.*\.bin$/.test(f))!;
     await writeFile(join(dir, graph), Buffer.from('not an hnsw graph at all'));
     const warnings: string[] = [];

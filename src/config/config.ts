@@ -31,10 +31,12 @@ export const envSchema = z.object({
   PAPERFEED_HNSW_M: int(4, 128).default(16),
   PAPERFEED_HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   PAPERFEED_HNSW_EF_SEARCH: int(10, 2000).default(100),
-  /** hybrid fuses dense and BM25 rankings (reciprocal rank fusion); measured best by bench/quality.bench.ts. */
+  /** Graphs the vector index is split into when rebuilt (built in parallel, searched together); auto: from 100k papers, one per core and per 250k papers. */
+  PAPERFEED_HNSW_SHARDS: z.union([z.literal('auto'), int(1, 64)]).default('auto'),
+  /** hybrid fuses dense and BM25 results (relative score fusion); measured best by bench/quality.bench.ts. */
   PAPERFEED_SEARCH_MODE: z.enum(['hybrid', 'dense', 'lexical']).default('hybrid'),
-  /** Weight of the BM25 ranking in hybrid fusion (the dense ranking weighs 1). */
-  PAPERFEED_HYBRID_LEXICAL_WEIGHT: z.coerce.number().min(0).max(10).default(0.3),
+  /** Weight of BM25 in hybrid fusion: the best BM25 hit adds this, the best dense hit adds 1. */
+  PAPERFEED_HYBRID_LEXICAL_WEIGHT: z.coerce.number().min(0).max(10).default(0.5),
 
   PAPERFEED_HF_URL: z.url().default('https://huggingface.co'),
   PAPERFEED_ARXIV_API_URL: z.url().default('https://export.arxiv.org'),

@@ -3,10 +3,11 @@
 // (provider, parameters, label map, size and SHA-256 of the graph file).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
+import { fsyncFile, replaceFileDurably } from './durable-files.ts';
 import {
   assertCompatibleVector,
   type Hit,
@@ -250,12 +251,8 @@ export class HnswIndex implements VectorIndex {
       deleted: [...this.deleted].sort((a, b) => a - b),
       savedAt: new Date().toISOString(),
     };
-    const sidecarTmp = join(this.dir, `${SIDECAR_FILE}.${generation}.tmp`);
-    await writeFile(sidecarTmp, JSON.stringify(sidecar));
-    await fsyncFile(sidecarTmp);
-    // The sidecar names its graph file, so until this rename the previous pair stays intact.
-    await rename(sidecarTmp, join(this.dir, SIDECAR_FILE));
-    await fsyncDir(this.dir);
+    // The sidecar names its graph file, so until it is replaced the previous pair stays intact.
+    await replaceFileDurably(join(this.dir, SIDECAR_FILE), JSON.stringify(sidecar), join(this.dir, `${SIDECAR_FILE}.${generation}.tmp`));
     for (const name of await readdir(this.dir)) {
       if (STALE_FILE.test(name) && name !== graphFile) await rm(join(this.dir, name), { force: true });
     }
@@ -505,27 +502,4 @@ async function hashFile(path: string): Promise<{ bytes: number; sha256: string }
     bytes += (chunk as Buffer).length;
   }
   return { bytes, sha256: hash.digest('hex') };
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // Makes the renames durable; some platforms cannot open a directory, which is not an error.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    /* best effort */
-  }
 }

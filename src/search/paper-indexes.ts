@@ -1,6 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
-import { createHnswIndex, type HnswIndex, type HnswParams, loadHnswIndex } from '../index/hnsw-index.ts';
+import { buildShardedIndex } from '../index/build-shards.ts';
+import type { HnswParams } from '../index/hnsw-index.ts';
+import { createShardedIndex, loadShardedIndex, type ShardedIndex } from '../index/sharded-index.ts';
 import { LexicalIndex } from '../index/lexical-index.ts';
 import type { Logger } from '../log.ts';
 import type { Paper } from '../papers/paper.ts';
@@ -35,6 +38,8 @@ export interface IndexDeps {
   store: PaperStore;
   embedder: EmbeddingProvider;
   params: HnswParams;
+  /** Graphs the vector index is split into at a rebuild; `auto` picks by corpus size and cores. */
+  shards: number | 'auto';
   log: Logger;
   batchSize: number;
 }
@@ -49,7 +54,7 @@ export class PaperIndexes {
 
   private constructor(
     private readonly deps: IndexDeps,
-    public vectors: HnswIndex,
+    public vectors: ShardedIndex,
   ) {}
 
   /**
@@ -58,7 +63,7 @@ export class PaperIndexes {
    */
   static async open(deps: IndexDeps, onMismatch: 'rebuild' | 'refuse'): Promise<PaperIndexes> {
     const { store, embedder, log } = deps;
-    const loaded = await loadHnswIndex(deps.dir, { providerKey: embedder.key, dimension: embedder.dimension }, { efSearch: deps.params.efSearch });
+    const loaded = await loadShardedIndex(deps.dir, { providerKey: embedder.key, dimension: embedder.dimension }, { efSearch: deps.params.efSearch });
     const indexes = new PaperIndexes(deps, loaded.ok ? loaded.index : emptyIndex(deps));
     if (loaded.ok) {
       const checksum = await store.corpusChecksum();
@@ -95,21 +100,20 @@ export class PaperIndexes {
 
   /** Re-creates the vector index from scratch from the stored vectors (embedding what is missing). */
   async rebuild(onProgress?: Progress): Promise<{ embedded: number }> {
-    const { store, embedder } = this.deps;
+    const { store, embedder, log } = this.deps;
     const embedded = await this.embedMissing(onProgress);
-    const index = emptyIndex(this.deps);
-    let batch: { id: string; vector: Float32Array }[] = [];
-    for await (const { paperId, vector } of store.paperVectors(embedder.key)) {
-      batch.push({ id: paperId, vector });
-      if (batch.length === 1_000) {
-        index.upsert(batch, { providerKey: embedder.key });
-        batch = [];
-      }
-    }
-    if (batch.length) index.upsert(batch, { providerKey: embedder.key });
-    index.setCorpusChecksum(await store.corpusChecksum());
-    await index.save();
-    this.vectors = index;
+    const corpusChecksum = await store.corpusChecksum();
+    const papers = await store.count();
+    const shards = shardCount(this.deps.shards, papers);
+    const started = Date.now();
+    const stored = store.paperVectors(embedder.key);
+    this.vectors = await buildShardedIndex(
+      (async function* () {
+        for await (const { paperId, vector } of stored) yield { id: paperId, vector };
+      })(),
+      { dir: this.deps.dir, providerKey: embedder.key, dimension: embedder.dimension, params: this.deps.params, shards, corpusChecksum },
+    );
+    if (papers > 0) log.info({ papers, shards, ms: Date.now() - started }, 'vector index built');
     return { embedded };
   }
 
@@ -177,15 +181,29 @@ export class ProviderMismatchError extends Error {
   }
 }
 
-function emptyIndex(deps: IndexDeps): HnswIndex {
-  return createHnswIndex({
+function emptyIndex(deps: IndexDeps): ShardedIndex {
+  return createShardedIndex({
     dir: deps.dir,
     providerKey: deps.embedder.key,
     dimension: deps.embedder.dimension,
-    m: deps.params.m,
-    efConstruction: deps.params.efConstruction,
-    efSearch: deps.params.efSearch,
+    shards: 1,
+    ...deps.params,
   });
 }
+
+/**
+ * Shards for a rebuild. More shards build in parallel (one worker per core) and smaller graphs
+ * reach a higher recall for the same build effort, but every query asks every shard. So `auto`
+ * keeps one graph until a rebuild would take minutes, then uses at least one shard per core and
+ * about SHARD_TARGET vectors per shard (bench/index.bench.ts measures 1M this way).
+ */
+export function shardCount(configured: number | 'auto', papers: number): number {
+  if (configured !== 'auto') return configured;
+  if (papers < AUTO_SHARDS_FROM) return 1;
+  return Math.min(AUTO_MAX_SHARDS, Math.max(availableParallelism(), Math.ceil(papers / SHARD_TARGET)));
+}
+const AUTO_SHARDS_FROM = 100_000;
+const SHARD_TARGET = 250_000;
+const AUTO_MAX_SHARDS = 16;
 
 export const indexDir = (dataDir: string): string => join(dataDir, 'index');

@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Keyv from 'keyv';
 import { builtinNeedsRefit, createBuiltinProvider, deserializeBuiltin } from '../../embeddings/builtin.ts';
-import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { fitAndSaveBuiltin, selectProvider, type SelectDeps } from '../../embeddings/select.ts';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log.ts';
@@ -64,6 +63,7 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
       efConstruction: config.PAPERFEED_HNSW_EF_CONSTRUCTION,
       efSearch: config.PAPERFEED_HNSW_EF_SEARCH,
     },
+    shards: config.PAPERFEED_HNSW_SHARDS,
     log,
     batchSize: config.PAPERFEED_EMBED_BATCH,
   });

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { USAGE_COUNTERS, USAGE_GAUGES, llmUsageSnapshot } from '../llm/usage.ts';
 import { SIDECAR_FILE } from '../index/hnsw-index.ts';
+import { MANIFEST_FILE, shardDir } from '../index/sharded-index.ts';
 import { indexDir } from '../search/paper-indexes.ts';
 import type { App } from './app.ts';
 import { Metrics, type Counter, type Histogram } from './metrics.ts';
@@ -26,13 +27,13 @@ export function createServiceMetrics(app: App, outbox: Outbox): ServiceMetrics {
   const startedAt = Date.now() / 1000;
   m.gauge('paperfeed_start_time_seconds', 'When this process started (Unix time).', () => [{ value: startedAt }]);
   m.gauge('paperfeed_papers', 'Papers in the store.', async () => [{ value: await app.store.count() }]);
-  const sidecar = sidecarReader(indexDir(app.config.dataDir));
+  const savedIndex = savedIndexReader(indexDir(app.config.dataDir));
   m.gauge('paperfeed_index_vectors', 'Vectors in this replica\'s saved HNSW index.', async () => {
-    const s = await sidecar();
+    const s = await savedIndex();
     return s ? [{ value: s.vectors }] : [];
   });
-  m.gauge('paperfeed_index_bytes', 'Size of the saved HNSW graph file.', async () => {
-    const s = await sidecar();
+  m.gauge('paperfeed_index_bytes', 'Size of the saved HNSW graph files (all shards).', async () => {
+    const s = await savedIndex();
     return s ? [{ value: s.bytes }] : [];
   });
   m.gauge('paperfeed_outbox_entries', 'Digests in the outbox by status.', async () => {
@@ -57,21 +58,34 @@ export function createServiceMetrics(app: App, outbox: Outbox): ServiceMetrics {
   };
 }
 
-/** The saved index's size from its sidecar, re-read only when the file changes. */
-function sidecarReader(dir: string): () => Promise<{ vectors: number; bytes: number } | undefined> {
-  const file = join(dir, SIDECAR_FILE);
-  let cached: { mtimeMs: number; value: { vectors: number; bytes: number } } | undefined;
-  return async () => {
-    let mtimeMs: number;
-    try {
-      mtimeMs = (await stat(file)).mtimeMs;
-    } catch {
-      return undefined;
-    }
+/**
+ * The saved index's size, summed over its shards' sidecars (each re-read only when it changes:
+ * a sidecar holds every paper id).
+ */
+function savedIndexReader(dir: string): () => Promise<{ vectors: number; bytes: number } | undefined> {
+  const cache = new Map<string, { mtimeMs: number; value: { vectors: number; bytes: number } }>();
+  const sidecar = async (file: string) => {
+    const { mtimeMs } = await stat(file);
+    const cached = cache.get(file);
     if (cached?.mtimeMs === mtimeMs) return cached.value;
     const s = JSON.parse(await readFile(file, 'utf8')) as { labels?: unknown[]; deleted?: unknown[]; graphBytes?: number };
     const value = { vectors: (s.labels?.length ?? 0) - (s.deleted?.length ?? 0), bytes: s.graphBytes ?? 0 };
-    cached = { mtimeMs, value };
+    cache.set(file, { mtimeMs, value });
     return value;
+  };
+  return async () => {
+    try {
+      const { shards } = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { shards: number };
+      let vectors = 0;
+      let bytes = 0;
+      for (let i = 0; i < shards; i++) {
+        const s = await sidecar(join(shardDir(dir, i), SIDECAR_FILE));
+        vectors += s.vectors;
+        bytes += s.bytes;
+      }
+      return { vectors, bytes };
+    } catch {
+      return undefined; // no index saved yet, or one being replaced: no sample this scrape
+    }
   };
 }

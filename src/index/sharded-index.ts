@@ -1,0 +1,228 @@
+// The vector index as a set of HNSW shards: every paper id belongs to one shard by a hash of the
+// id, searches ask every shard and merge. Shards exist so that a rebuild can use every core
+// (hnswlib-node inserts on one thread; see build-shards.ts); one shard behaves like a single graph.
+//
+// On disk: `<dir>/shards.json` (how many shards, what they hold) and one HnswIndex directory per
+// shard, `<dir>/shard-<i>/`. The manifest is written after every shard, so an interrupted save
+// leaves shards whose corpus checksums disagree: the set then reads as stale and is rebuilt.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { replaceFileDurably } from './durable-files.ts';
+import {
+  createHnswIndex,
+  DEFAULT_HNSW_PARAMS,
+  type HnswIndex,
+  type HnswParams,
+  loadHnswIndex,
+  type LoadHnswResult,
+} from './hnsw-index.ts';
+import type { Hit, IndexInfo, VectorIndex, VectorUseOptions } from './vector-index.ts';
+
+export const MANIFEST_FILE = 'shards.json';
+export const MAX_SHARDS = 64;
+const SHARD_DIR = /^shard-(\d+)$/;
+/** What an unsharded index of earlier versions left in the directory. */
+const LEGACY_FILE = /^(index\.json|hnsw-[a-z0-9-]+\.bin)$/;
+
+const manifestSchema = z.object({
+  format: z.literal('paperfeed-hnsw-shards'),
+  version: z.literal(1),
+  shards: z.number().int().min(1).max(MAX_SHARDS),
+  providerKey: z.string().min(1),
+  dimension: z.number().int().positive(),
+});
+type Manifest = z.infer<typeof manifestSchema>;
+
+export const shardDir = (dir: string, shard: number): string => join(dir, `shard-${shard}`);
+
+/** The shard a paper id lives in: FNV-1a of the id, so it never changes for a given count. */
+export function shardOf(id: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+export class ShardedIndex implements VectorIndex {
+  /** Use createShardedIndex, loadShardedIndex or buildShardedIndex. */
+  constructor(
+    readonly dir: string,
+    readonly shards: readonly HnswIndex[],
+  ) {
+    if (shards.length < 1) throw new RangeError('a sharded index needs at least one shard');
+  }
+
+  get providerKey(): string {
+    return this.shards[0]!.providerKey;
+  }
+
+  get dimension(): number {
+    return this.shards[0]!.dimension;
+  }
+
+  info(): IndexInfo {
+    const first = this.shards[0]!.info();
+    const checksum = first.corpusChecksum;
+    // Shards saved at different syncs (an interrupted save) do not describe one corpus.
+    const agreed = this.shards.every((s) => s.info().corpusChecksum === checksum) ? checksum : undefined;
+    return {
+      providerKey: first.providerKey,
+      dimension: first.dimension,
+      count: this.shards.reduce((n, s) => n + s.info().count, 0),
+      ...(agreed === undefined ? {} : { corpusChecksum: agreed }),
+    };
+  }
+
+  setCorpusChecksum(checksum: string): void {
+    for (const s of this.shards) s.setCorpusChecksum(checksum);
+  }
+
+  setEfSearch(ef: number): void {
+    for (const s of this.shards) s.setEfSearch(ef);
+  }
+
+  has(id: string): boolean {
+    return this.shardFor(id).has(id);
+  }
+
+  ids(): string[] {
+    return this.shards.flatMap((s) => s.ids());
+  }
+
+  upsert(items: { id: string; vector: Float32Array }[], opts?: VectorUseOptions): void {
+    const groups = this.shards.map((): { id: string; vector: Float32Array }[] => []);
+    for (const item of items) groups[shardOf(item.id, this.shards.length)]!.push(item);
+    groups.forEach((group, i) => {
+      if (group.length) this.shards[i]!.upsert(group, opts);
+    });
+  }
+
+  remove(id: string): void {
+    this.shardFor(id).remove(id);
+  }
+
+  search(vector: Float32Array, k: number, accept?: (id: string) => boolean, opts?: VectorUseOptions): Hit[] {
+    if (this.shards.length === 1) return this.shards[0]!.search(vector, k, accept, opts);
+    // Each shard's own top k holds every hit of the global top k that lives in that shard.
+    const hits = this.shards.flatMap((s) => s.search(vector, k, accept, opts));
+    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, Math.max(0, k));
+  }
+
+  async save(): Promise<void> {
+    await Promise.all(this.shards.map((s) => s.save()));
+    await commitShards(this.dir, [...this.shards]);
+  }
+
+  private shardFor(id: string): HnswIndex {
+    return this.shards[shardOf(id, this.shards.length)]!;
+  }
+}
+
+export interface CreateShardedOptions extends Partial<HnswParams> {
+  /** A directory owned by this index. */
+  dir: string;
+  providerKey: string;
+  dimension: number;
+  shards: number;
+  /** Slots per shard allocated up front; shards grow when full. */
+  initialCapacity?: number;
+  seed?: number;
+}
+
+export function checkShardCount(shards: number): void {
+  if (!Number.isInteger(shards) || shards < 1 || shards > MAX_SHARDS) {
+    throw new RangeError(`shard count must be an integer from 1 to ${MAX_SHARDS}, got ${shards}`);
+  }
+}
+
+/** A new, empty sharded index; nothing is written until save(). */
+export function createShardedIndex(opts: CreateShardedOptions): ShardedIndex {
+  checkShardCount(opts.shards);
+  const { shards, seed = 100, ...rest } = opts;
+  return new ShardedIndex(
+    opts.dir,
+    Array.from({ length: shards }, (_, i) =>
+      createHnswIndex({ ...DEFAULT_HNSW_PARAMS, ...rest, dir: shardDir(opts.dir, i), seed: seed + i }),
+    ),
+  );
+}
+
+export type LoadShardedResult =
+  | { ok: true; index: ShardedIndex }
+  | Exclude<LoadHnswResult, { ok: true }>;
+
+/**
+ * Opens the sharded index saved in `dir`, or says why it cannot be used (missing, corrupt, built
+ * with another provider). Every shard gets loadHnswIndex's full checks.
+ */
+export async function loadShardedIndex(
+  dir: string,
+  expected: { providerKey: string; dimension: number },
+  opts: { efSearch?: number } = {},
+): Promise<LoadShardedResult> {
+  const path = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { ok: false, reason: 'missing', message: `no vector index in ${dir} (${MANIFEST_FILE} not found)` };
+    }
+    return corrupt(dir, `cannot read ${path}: ${(err as Error).message}`);
+  }
+  let manifest: Manifest;
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return corrupt(dir, `${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    manifest = parsed.data;
+  } catch (err) {
+    return corrupt(dir, `${path} is not valid JSON (${(err as Error).message})`);
+  }
+  const loaded = await Promise.all(
+    Array.from({ length: manifest.shards }, (_, i) => loadHnswIndex(shardDir(dir, i), expected, opts)),
+  );
+  const shards: HnswIndex[] = [];
+  for (const [i, r] of loaded.entries()) {
+    if (r.ok) shards.push(r.index);
+    // A shard of the manifest's count that is absent means the set is damaged, not empty.
+    else return r.reason === 'missing' ? corrupt(dir, `shard ${i} of ${manifest.shards} is missing (${r.message})`) : r;
+  }
+  return { ok: true, index: new ShardedIndex(dir, shards) };
+}
+
+function corrupt(dir: string, problem: string): LoadShardedResult {
+  return {
+    ok: false,
+    reason: 'corrupt',
+    message: `vector index in ${dir} is unusable: ${problem}; rebuild it with \`paperfeed reindex\``,
+  };
+}
+
+/**
+ * Makes shards already saved in `dir` (by save() or by build workers) the index: writes the
+ * manifest atomically, then removes shards beyond its count and files of the unsharded layout.
+ */
+export async function commitShards(dir: string, shards: HnswIndex[]): Promise<ShardedIndex> {
+  const index = new ShardedIndex(dir, shards);
+  const manifest: Manifest = {
+    format: 'paperfeed-hnsw-shards',
+    version: 1,
+    shards: shards.length,
+    providerKey: index.providerKey,
+    dimension: index.dimension,
+  };
+  await replaceFileDurably(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+  for (const name of await readdir(dir)) {
+    const shard = SHARD_DIR.exec(name);
+    if ((shard && Number(shard[1]) >= shards.length) || LEGACY_FILE.test(name)) {
+      await rm(join(dir, name), { recursive: true, force: true });
+    }
+  }
+  return index;
+}
