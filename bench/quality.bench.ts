@@ -51,7 +51,7 @@ async function measure(papers: SamplePaper[], task: RetrievalTask, suffix: strin
           }
         }
         const n = papers.length;
-        const fusion = mode === 'hybrid' ? `, relative score fusion, BM25 weight ${config.PAPERFEED_HYBRID_LEXICAL_WEIGHT}` : '';
+        const fusion = mode === 'hybrid' ? `, dense + BM25 (weight ${config.PAPERFEED_HYBRID_LEXICAL_WEIGHT}) + sparse TF-IDF rescoring, relative score fusion` : '';
         const note = `${n} papers, ${app.embedder.id} embedder${fusion}`;
         figures.push(
           { bench: 'quality', metric: `${mode} recall@1${suffix}`, value: r1 / n, unit: '', note },
