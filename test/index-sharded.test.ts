@@ -170,10 +170,13 @@ describe('buildShardedIndex', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('reports a worker that fails, naming the shard', async () => {
+  it('reports a worker that fails, naming the shard, and leaves no index that looks usable', async () => {
+    await build(100, 2);
+    expect((await loadOk()).info().count).toBe(100);
     const zero = items(50).map((it, i) => (i === 7 ? { ...it, vector: new Float32Array(DIM) } : it));
     await expect(
       buildShardedIndex(zero, { dir, providerKey: KEY, dimension: DIM, params: DEFAULT_HNSW_PARAMS, shards: 2, threads: 2, workersFrom: 0 }),
     ).rejects.toThrow(/building index shard .*shard-\d failed: .*zero length/);
+    expect(await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM })).toMatchObject({ ok: false, reason: 'missing' });
   });
 });

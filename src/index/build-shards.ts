@@ -1,11 +1,13 @@
 // Builds a sharded HNSW index from scratch, one worker thread per shard at a time on every core:
 // hnswlib-node inserts on the calling thread only, so this is how a rebuild of a large corpus
 // uses more than one core. Small indexes are built in this thread (a worker costs a second to start).
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createHnswIndex, type HnswIndex, type HnswParams, loadHnswIndex } from './hnsw-index.ts';
-import { checkShardCount, commitShards, shardDir, shardOf, type ShardedIndex } from './sharded-index.ts';
+import { checkShardCount, commitShards, MANIFEST_FILE, shardDir, shardOf, type ShardedIndex } from './sharded-index.ts';
 
 /** One shard's input and where to save it: what a build worker receives. */
 export interface ShardJob {
@@ -37,7 +39,10 @@ export interface BuildShardsOptions {
 const CHUNK_ROWS = 4_096;
 export const WORKERS_FROM = 20_000;
 
-/** Builds every shard, saves it and commits the set; the index in `dir` is replaced only at the end. */
+/**
+ * Builds every shard, saves it and commits the set in `dir`. The old manifest goes first: shards
+ * of a rebuild cut short (possibly routed for another count) must read as no index, not as one.
+ */
 export async function buildShardedIndex(
   vectors: AsyncIterable<{ id: string; vector: Float32Array }> | Iterable<{ id: string; vector: Float32Array }>,
   opts: BuildShardsOptions,
@@ -66,6 +71,7 @@ export async function buildShardedIndex(
     total++;
   }
 
+  await rm(join(opts.dir, MANIFEST_FILE), { force: true });
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), opts.shards));
   const inWorkers = threads > 1 && total >= (opts.workersFrom ?? WORKERS_FROM);
   const shards = inWorkers
