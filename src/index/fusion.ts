@@ -2,7 +2,7 @@
 // by rescaling each to 0..1 first, then summing with weights. Unlike reciprocal rank fusion it
 // keeps how far ahead a hit is, not only its place: on the sample corpus (bench/quality.bench.ts)
 // it beat rank fusion, which came out no better than the dense ranking alone.
-import type { Hit } from './vector-index.ts';
+import { byScoreThenId, type Hit } from './vector-index.ts';
 
 export interface ScoredRanking {
   /** Best first. An id listed twice counts once, at its first (best) position. */
@@ -40,6 +40,6 @@ export function relativeScoreFusion(rankings: ScoredRanking[], opts: { limit?: n
     }
   }
   const out = [...fused].map(([id, score]) => ({ id, score }));
-  out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  out.sort(byScoreThenId);
   return opts.limit === undefined ? out : out.slice(0, Math.max(0, opts.limit));
 }

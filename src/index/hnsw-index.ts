@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { fsyncFile, replaceFileDurably } from './durable-files.ts';
 import {
   assertCompatibleVector,
+  byScoreThenId,
   type Hit,
   type IndexInfo,
   type VectorIndex,
@@ -307,10 +308,6 @@ export class HnswIndex implements VectorIndex {
     }
     return hits.sort(byScoreThenId).slice(0, k);
   }
-}
-
-function byScoreThenId(a: Hit, b: Hit): number {
-  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** A new, empty index; nothing is written until save(). */

@@ -2,7 +2,7 @@
 // Built in memory from the store at start; nothing is persisted.
 import MiniSearch from 'minisearch';
 import type { PaperStore } from '../store/paper-store.ts';
-import type { Hit } from './vector-index.ts';
+import { byScoreThenId, type Hit } from './vector-index.ts';
 
 export interface LexicalDoc {
   id: string;
@@ -156,7 +156,7 @@ export class LexicalIndex {
     });
     return results
       .map((r) => ({ id: r.id as string, score: r.score }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .sort(byScoreThenId)
       .slice(0, Math.floor(k));
   }
 }

@@ -17,7 +17,7 @@ import {
   loadHnswIndex,
   type LoadHnswResult,
 } from './hnsw-index.ts';
-import type { Hit, IndexInfo, VectorIndex, VectorUseOptions } from './vector-index.ts';
+import { byScoreThenId, type Hit, type IndexInfo, type VectorIndex, type VectorUseOptions } from './vector-index.ts';
 
 export const MANIFEST_FILE = 'shards.json';
 export const MAX_SHARDS = 64;
@@ -108,7 +108,7 @@ export class ShardedIndex implements VectorIndex {
     if (this.shards.length === 1) return this.shards[0]!.search(vector, k, accept, opts);
     // Each shard's own top k holds every hit of the global top k that lives in that shard.
     const hits = this.shards.flatMap((s) => s.search(vector, k, accept, opts));
-    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, Math.max(0, k));
+    return hits.sort(byScoreThenId).slice(0, Math.max(0, k));
   }
 
   async save(): Promise<void> {

@@ -4,6 +4,11 @@ export interface Hit {
   score: number;
 }
 
+/** Best first; equal scores by id, so an order never depends on how the hits were gathered. */
+export function byScoreThenId(a: Hit, b: Hit): number {
+  return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** What an index was built with; a query or an add with another provider is refused. */
 export interface IndexInfo {
   providerKey: string;

@@ -1,6 +1,6 @@
 import { dot, type EmbeddingProvider, sparseDot } from '../../embeddings/provider.ts';
 import { relativeScoreFusion, type ScoredRanking } from '../index/fusion.ts';
-import type { Hit } from '../index/vector-index.ts';
+import { byScoreThenId, type Hit } from '../index/vector-index.ts';
 import { UserError } from '../errors.ts';
 import { parseArxivId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
@@ -124,7 +124,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
     const [query, ...docs] = embedder.sparse([queryText.slice(0, MAX_QUERY_CHARS), ...papers.map(embeddingText)]);
     return papers
       .map((p, i) => ({ id: p.id, score: sparseDot(query!, docs[i]!) }))
-      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort(byScoreThenId);
   };
 
   const resolve = async (raw: string): Promise<ResolvedQuery> => {
