@@ -4,20 +4,19 @@
  * store can list its keys.
  */
 import { z } from 'zod';
-import { deleteRecord, loadRecord, updateRecord, type RecordKind } from '../recommend/kv-record.ts';
+import { deleteRecord, loadRecord, updateRecord, updateStoredRecord, type RecordKind } from '../recommend/kv-record.ts';
 import type { RecommendApp } from '../recommend/app-parts.ts';
-import type { Recipient } from '../recommend/index.ts';
+import { RECIPIENT_PLATFORMS, type Recipient } from '../recommend/recipient.ts';
 
 export const DIGESTS_NAMESPACE = 'digests';
 const INDEX_KEY = 'index';
-const PLATFORMS = ['slack', 'discord', 'cli'] as const;
 
 const iso = z.iso.datetime({ offset: true });
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 const subscriptionSchema = z.object({
   v: z.literal(1),
-  platform: z.enum(PLATFORMS),
+  platform: z.enum(RECIPIENT_PLATFORMS),
   kind: z.enum(['user', 'channel']),
   id: z.string().min(1).max(200),
   enabled: z.boolean(),
@@ -112,8 +111,9 @@ export async function updateSubscription<R>(
 }
 
 /**
- * Like updateSubscription, but only for a subscription that still exists: delivery bookkeeping must
- * not bring back a recipient who ran forget-me meanwhile. Returns whether it existed.
+ * Like updateSubscription, but only for a subscription that still exists (checked in the same
+ * atomic step): delivery bookkeeping must not bring back a recipient who ran forget-me meanwhile.
+ * Returns whether it existed.
  */
 export async function updateStoredSubscription(
   app: RecommendApp,
@@ -122,9 +122,11 @@ export async function updateStoredSubscription(
   now: Date,
   change: (s: DigestSubscription) => void,
 ): Promise<boolean> {
-  if (!(await app.kv(DIGESTS_NAMESPACE).has(subscriptionKey(r)))) return false;
-  await updateSubscription(app, r, defaults, now, change);
-  return true;
+  const out = await updateStoredRecord(app, subscriptionKind(r, defaults), subscriptionKey(r), now, (s) => {
+    change(s);
+    s.updatedAt = now.toISOString();
+  });
+  return out !== undefined;
 }
 
 /** Every stored subscription (of one platform, when given); unreadable ones are logged and skipped. */
@@ -146,7 +148,7 @@ export async function listSubscriptions(app: RecommendApp, platform?: Recipient[
 
 /** Deletes a recipient's subscriptions on every platform (forget-me); returns what existed. */
 export async function deleteSubscriptions(app: RecommendApp, r: Pick<Recipient, 'kind' | 'id'>): Promise<string[]> {
-  const keys = PLATFORMS.map((platform) => subscriptionKey({ ...r, platform }));
+  const keys = RECIPIENT_PLATFORMS.map((platform) => subscriptionKey({ ...r, platform }));
   const deleted: string[] = [];
   for (const key of keys) deleted.push(...(await deleteRecord(app, DIGESTS_NAMESPACE, key)));
   await updateRecord(app, indexKind, INDEX_KEY, new Date(), (index) => {

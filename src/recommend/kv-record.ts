@@ -1,3 +1,4 @@
+import { updateEntry, type CasDecision } from '../store/kv-cas.ts';
 import type { RecommendApp } from './app-parts.ts';
 
 /** How one kind of record is read: a parse that describes, never throws, and an empty value. */
@@ -22,8 +23,7 @@ const locks = new Map<string, Promise<unknown>>();
 
 /**
  * Serializes read-modify-write of one key within this process, so two reactions arriving at once
- * do not lose one another's change. (Several processes sharing one keyv can still race; the last
- * write wins.)
+ * do not make each other retry; across processes, updateEntry's compare-and-set keeps both changes.
  */
 async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const previous = locks.get(key) ?? Promise.resolve();
@@ -50,8 +50,10 @@ export async function loadRecord<T>(app: RecommendApp, kind: RecordKind<T>, key:
 }
 
 /**
- * Reads, changes and writes one record under the key's lock. An unreadable stored record is
- * copied aside (CORRUPT_PREFIX + key) before the new one replaces it, so nothing is lost.
+ * Reads, changes and writes one record atomically, also against other processes sharing the kv
+ * store: when another writer got in first, the change runs again on its result (so `change` must
+ * only touch the value it is given). An unreadable stored record is copied aside
+ * (CORRUPT_PREFIX + key) before the new one replaces it, so nothing is lost.
  */
 export async function updateRecord<T, R>(
   app: RecommendApp,
@@ -60,26 +62,52 @@ export async function updateRecord<T, R>(
   now: Date,
   change: (value: T) => R | Promise<R>,
 ): Promise<{ result: R; value: T; problem?: string }> {
+  return (await readModifyWrite(app, kind, key, now, change, false))!;
+}
+
+/**
+ * Like updateRecord, but only for a record that is stored, in the same atomic step: bookkeeping
+ * must not bring back a record deleted meanwhile (forget-me). Undefined when there was none.
+ */
+export async function updateStoredRecord<T, R>(
+  app: RecommendApp,
+  kind: RecordKind<T>,
+  key: string,
+  now: Date,
+  change: (value: T) => R | Promise<R>,
+): Promise<{ result: R; value: T; problem?: string } | undefined> {
+  return readModifyWrite(app, kind, key, now, change, true);
+}
+
+async function readModifyWrite<T, R>(
+  app: RecommendApp,
+  kind: RecordKind<T>,
+  key: string,
+  now: Date,
+  change: (value: T) => R | Promise<R>,
+  onlyIfStored: boolean,
+): Promise<{ result: R; value: T; problem?: string } | undefined> {
   return withLock(`${kind.namespace}\u0000${key}`, async () => {
     const kv = app.kv(kind.namespace);
-    const raw: unknown = await kv.get(key);
-    let value = kind.empty(now);
-    let problem: string | undefined;
-    if (raw !== undefined) {
-      const parsed = kind.parse(raw);
-      if ('value' in parsed) value = parsed.value;
-      else {
-        problem = parsed.problem;
-        app.log.warn({ namespace: kind.namespace, key, problem }, 'unreadable record kept aside and replaced');
-        await kv.set(CORRUPT_PREFIX + key, raw);
+    return updateEntry(kv, key, async ({ value: raw }): Promise<CasDecision<{ result: R; value: T; problem?: string } | undefined>> => {
+      if (raw === undefined && onlyIfStored) return { write: false, result: undefined };
+      let value = kind.empty(now);
+      let problem: string | undefined;
+      if (raw !== undefined) {
+        const parsed = kind.parse(raw);
+        if ('value' in parsed) value = parsed.value;
+        else {
+          problem = parsed.problem;
+          app.log.warn({ namespace: kind.namespace, key, problem }, 'unreadable record kept aside and replaced');
+          await kv.set(CORRUPT_PREFIX + key, raw);
+        }
       }
-    }
-    const result = await change(value);
-    const checked = kind.parse(value);
-    // Our own change produced something unreadable: a bug; refuse to store it.
-    if (!('value' in checked)) throw new Error(`refusing to store an invalid ${kind.namespace} record: ${checked.problem}`);
-    await kv.set(key, checked.value);
-    return { result, value: checked.value, ...(problem ? { problem } : {}) };
+      const result = await change(value);
+      const checked = kind.parse(value);
+      // Our own change produced something unreadable: a bug; refuse to store it.
+      if (!('value' in checked)) throw new Error(`refusing to store an invalid ${kind.namespace} record: ${checked.problem}`);
+      return { write: true, value: checked.value, result: { result, value: checked.value, ...(problem ? { problem } : {}) } };
+    });
   });
 }
 

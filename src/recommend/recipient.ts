@@ -13,13 +13,15 @@ import { UserError } from '../errors.ts';
  */
 export interface Recipient {
   kind: 'user' | 'channel';
-  platform: 'slack' | 'discord' | 'cli';
+  platform: (typeof RECIPIENT_PLATFORMS)[number];
   id: string;
 }
 
+export const RECIPIENT_PLATFORMS = ['slack', 'discord', 'cli'] as const;
+
 export const recipientSchema = z.object({
   kind: z.enum(['user', 'channel']),
-  platform: z.enum(['slack', 'discord', 'cli']),
+  platform: z.enum(RECIPIENT_PLATFORMS),
   id: z
     .string()
     .trim()

@@ -4,7 +4,7 @@
  * platform's sender posts it.
  */
 import { composeDigest, confirmDigest, digestDefaults, dueDigests, recipientOf, type DigestSender } from '../digests/index.ts';
-import { updateSubscription } from '../digests/subscriptions.ts';
+import { updateStoredSubscription } from '../digests/subscriptions.ts';
 import type { Recipient } from '../recommend/index.ts';
 import type { App } from './app.ts';
 import type { DigestDeliverer, DigestPlanner } from './jobs.ts';
@@ -21,7 +21,7 @@ export function subscriptionDigests(
     // The subscription's done day stops it being listed again today; the outbox already keeps it from going out twice.
     async settled(ref, _status, now) {
       if (ref.recipient.platform !== platform) return;
-      await updateSubscription(app, ref.recipient, digestDefaults(app), now, (s) => {
+      await updateStoredSubscription(app, ref.recipient, digestDefaults(app), now, (s) => {
         if (s.doneDate === undefined || s.doneDate < ref.date) s.doneDate = ref.date;
         delete s.failures;
       });
@@ -38,7 +38,7 @@ export function subscriptionDigests(
         await confirmDigest(app, digest, now);
         return;
       }
-      await updateSubscription(app, ref.recipient, digestDefaults(app), now, (s) => {
+      await updateStoredSubscription(app, ref.recipient, digestDefaults(app), now, (s) => {
         s.enabled = false;
         s.disabledReason = `the bot could not post there any more (${now.toISOString().slice(0, 10)})`;
       });

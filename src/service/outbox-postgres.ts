@@ -1,8 +1,10 @@
+import type { Recipient } from '../recommend/recipient.ts';
 import type { PgPool } from '../store/postgres-client.ts';
 import {
   clipError,
   emptyCounts,
   outboxKey,
+  outboxKeysOf,
   rowToEntry,
   type Claimant,
   type ClaimOptions,
@@ -119,6 +121,11 @@ export class PostgresOutbox implements Outbox {
 
   async prune(before: Date): Promise<number> {
     const { rowCount } = await this.pool.query(`DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < $1`, [before.getTime()]);
+    return rowCount ?? 0;
+  }
+
+  async forget(r: Pick<Recipient, 'kind' | 'id'>): Promise<number> {
+    const { rowCount } = await this.pool.query(`DELETE FROM outbox WHERE key = ANY($1::text[])`, [outboxKeysOf(r)]);
     return rowCount ?? 0;
   }
 

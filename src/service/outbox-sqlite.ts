@@ -1,8 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Recipient } from '../recommend/recipient.ts';
 import {
   clipError,
   emptyCounts,
   outboxKey,
+  outboxKeysOf,
   rowToEntry,
   type Claimant,
   type ClaimOptions,
@@ -52,6 +54,7 @@ export class SqliteOutbox implements Outbox {
       get: db.prepare<[string, string], OutboxRow>(`SELECT ${ROW} FROM outbox WHERE key = ? AND digest_date = ?`),
       counts: db.prepare<[], { status: OutboxStatus; n: number }>(`SELECT status, count(*) AS n FROM outbox GROUP BY status`),
       prune: db.prepare(`DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < ?`),
+      forget: db.prepare<[string]>(`DELETE FROM outbox WHERE key IN (SELECT value FROM json_each(?))`),
     };
   }
 
@@ -120,6 +123,10 @@ export class SqliteOutbox implements Outbox {
 
   async prune(before: Date): Promise<number> {
     return this.q.prune.run(before.getTime()).changes;
+  }
+
+  async forget(r: Pick<Recipient, 'kind' | 'id'>): Promise<number> {
+    return this.q.forget.run(JSON.stringify(outboxKeysOf(r))).changes;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * sent right after, a crash or restart never skips a digest and never sends one twice, except
  * the single message that was in flight at the instant of the crash.
  */
-import type { Recipient } from '../recommend/index.ts';
+import { RECIPIENT_PLATFORMS, type Recipient } from '../recommend/recipient.ts';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'sent', 'failed'];
@@ -67,11 +67,18 @@ export interface Outbox {
   counts(): Promise<Record<OutboxStatus, number>>;
   /** Forgets finished entries created before this instant. */
   prune(before: Date): Promise<number>;
+  /** Deletes every entry of a recipient, on every platform and in any status (forget-me); returns how many. */
+  forget(r: Pick<Recipient, 'kind' | 'id'>): Promise<number>;
   close(): Promise<void>;
 }
 
 export function outboxKey(r: Recipient): string {
   return `${r.platform}:${r.kind}:${r.id.trim()}`;
+}
+
+/** The outbox keys a recipient can have: one per platform. */
+export function outboxKeysOf(r: Pick<Recipient, 'kind' | 'id'>): string[] {
+  return RECIPIENT_PLATFORMS.map((platform) => outboxKey({ ...r, platform }));
 }
 
 /** A row as both backends store it. */

@@ -70,6 +70,8 @@ export class KeyvBetterSqlite extends EventEmitter implements KeyvStoreAdapter {
          ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires = excluded.expires`,
       ),
       delete: db.prepare<[string]>(`DELETE FROM keyv WHERE key = ?`),
+      swap: db.prepare<[string, number | null, string, string]>(`UPDATE keyv SET value = ?, expires = ? WHERE key = ? AND value = ?`),
+      insertNew: db.prepare<[string, string, number | null]>(`INSERT INTO keyv (key, value, expires) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING`),
       // Keys of a namespace are the range ['ns:', 'ns;'): exact, index-friendly, and immune to LIKE wildcards.
       clearRange: db.prepare<[string, string]>(`DELETE FROM keyv WHERE key >= ? AND key < ?`),
       clearAll: db.prepare(`DELETE FROM keyv`),
@@ -108,6 +110,18 @@ export class KeyvBetterSqlite extends EventEmitter implements KeyvStoreAdapter {
     this.db.transaction(() => {
       for (const { key, value, ttl } of entries) this.q.set.run(key, toText(value), expiresAt(now, ttl));
     })();
+  }
+
+  /**
+   * Writes `next` only if the stored text is still `expected` (undefined: no live row), in one
+   * statement, so it is atomic against other processes on the file (see kv-cas.ts).
+   */
+  compareAndSet(key: string, expected: string | undefined, next: string, ttlMs: number | undefined): boolean {
+    const now = this.now();
+    if (expected !== undefined) return this.q.swap.run(next, expiresAt(now, ttlMs), key, expected).changes > 0;
+    // An expired row counts as absent: purge it first (the insert then still loses to a live writer).
+    this.live(this.q.get.get(key), now);
+    return this.q.insertNew.run(key, next, expiresAt(now, ttlMs)).changes > 0;
   }
 
   async delete(key: string): Promise<boolean> {
