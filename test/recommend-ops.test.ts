@@ -1,5 +1,8 @@
 // The recommendation operations end to end over a real keyv (in-memory Map store) and a small
 // in-memory stand-in for the store, embedder and search service (our own interfaces).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Keyv from 'keyv';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { l2normalize, type EmbeddingProvider } from '../embeddings/provider.ts';
@@ -11,6 +14,9 @@ import { normalizeTitle } from '../src/papers/ids.ts';
 import type { SearchService } from '../src/search/search-service.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
 import type { RecommendApp } from '../src/recommend/app-parts.ts';
+import { forgetRecipient } from '../src/service/forget.ts';
+import { SqliteOutbox } from '../src/service/outbox-sqlite.ts';
+import { openServiceDb } from '../src/service/service-db.ts';
 import {
   addKeyword,
   addSeed,
@@ -18,7 +24,6 @@ import {
   explainPaper,
   exportProfile,
   followAuthor,
-  forgetRecipient,
   formatPicks,
   getPicks,
   listTopics,
@@ -478,10 +483,17 @@ describe('profile: summary, export, reset, forget', () => {
     const keysAbout = (who: string) => [...f.kvData.keys()].filter((k) => k.includes(`user:${who}`));
     expect(keysAbout('alice').length).toBeGreaterThanOrEqual(3);
 
-    const out = await forgetRecipient(f.app, alice);
-    expect(out.deleted.sort()).toEqual(['profiles/corrupt:user:alice', 'profiles/user:alice', 'sentlog/user:alice']);
-    expect(keysAbout('alice')).toEqual([]);
-    expect(keysAbout('bob').length).toBe(2);
-    expect(await forgetRecipient(f.app, alice)).toEqual({ deleted: [] });
+    const dir = mkdtempSync(join(tmpdir(), 'paperfeed-forget-'));
+    const outbox = new SqliteOutbox(openServiceDb(dir));
+    try {
+      const out = await forgetRecipient(f.app, alice, outbox);
+      expect(out.deleted.sort()).toEqual(['profiles/corrupt:user:alice', 'profiles/user:alice', 'sentlog/user:alice']);
+      expect(keysAbout('alice')).toEqual([]);
+      expect(keysAbout('bob').length).toBe(2);
+      expect(await forgetRecipient(f.app, alice, outbox)).toEqual({ deleted: [], outboxEntries: 0 });
+    } finally {
+      await outbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

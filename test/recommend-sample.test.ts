@@ -9,7 +9,6 @@ import {
   addTopic,
   exportProfile,
   explainPaper,
-  forgetRecipient,
   getPicks,
   mute,
   profileSummary,
@@ -24,6 +23,7 @@ import { rankCandidates } from '../src/recommend/rank.ts';
 import type { Candidate, RankProfile } from '../src/recommend/rank-types.ts';
 import { rankParamsFrom } from '../src/recommend/settings.ts';
 import { dot } from '../src/recommend/vectors.ts';
+import { forgetRecipient } from '../src/service/forget.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 import { emptyProfile } from './helpers/rank-profile.ts';
 

@@ -5,6 +5,7 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/log.ts';
 import type { App } from '../../src/service/app.ts';
+import { deadKey, SLACK_NAMESPACE } from '../../src/service/dead-marks.ts';
 
 export type SlackFailureKind =
   /** The bot cannot post there any more: not a member, channel deleted or archived, user gone. */
@@ -58,9 +59,6 @@ export class SlackDeliveryError extends Error {
 }
 
 // ---- dead channels -------------------------------------------------------------------------
-
-export const SLACK_NAMESPACE = 'slack';
-const deadKey = (channel: string): string => `dead:${channel}`;
 
 export interface DeadMark {
   code: string;

@@ -1,8 +1,8 @@
 // `profile` (what drives my feed) and `forget-me` (delete everything stored about me).
 import { digestStatus } from '../digests/settings.ts';
-import { deleteSubscriptions } from '../digests/subscriptions.ts';
-import { forgetRecipient, profileSummary } from '../recommend/index.ts';
+import { profileSummary } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { forgetRecipient } from '../service/forget.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { describeDigest } from './digest.ts';
 import { okReply } from './replies.ts';
@@ -23,10 +23,8 @@ export async function profile(app: App, ctx: CommandContext): Promise<Reply> {
 }
 
 export async function forgetMe(app: App, ctx: CommandContext): Promise<Reply> {
-  const r = userRecipient(ctx);
-  const { deleted } = await forgetRecipient(app, r);
-  const subs = await deleteSubscriptions(app, r);
-  const n = deleted.length + subs.length;
+  const { deleted, outboxEntries } = await forgetRecipient(app, userRecipient(ctx));
+  const n = deleted.length + outboxEntries;
   return okReply(
     n ? `Done: everything paperfeed stored about you is deleted (${n} ${n === 1 ? 'record' : 'records'}), digests included.` : 'paperfeed had nothing stored about you.',
     'private',

@@ -30,6 +30,15 @@ function topicList(topics: readonly string[]): string[] {
 }
 
 /**
+ * The part of a why-line's cache key that stands for the reader's topics (the key is
+ * `<model>:<content hash>:<topics key>`): forget-me finds a reader's cached lines by it.
+ */
+export function whyTopicsKey(topics: readonly string[]): string | undefined {
+  const list = topicList(topics);
+  return list.length ? createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 16) : undefined;
+}
+
+/**
  * A short line tying the paper to the reader's topics, or undefined: when the model is
  * unavailable, the budget is spent, the topics are empty or the paper relates to none of them.
  * The caller then shows the embedding-based reason. Cached per text, model and topic set (the
@@ -39,9 +48,9 @@ export function createWhyForYou(deps: WhyDeps): (paper: Paper, topics: readonly 
   const { chat, kv, usage, log } = deps;
   return async (paper, topics) => {
     const list = topicList(topics);
-    if (list.length === 0) return undefined;
+    const topicsHash = whyTopicsKey(topics);
+    if (topicsHash === undefined) return undefined;
     try {
-      const topicsHash = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 16);
       const key = `${chat.model}:${contentHash(paper)}:${topicsHash}`;
       const cached: unknown = await kv.get(key);
       if (typeof cached === 'string') {

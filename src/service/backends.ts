@@ -25,6 +25,31 @@ export interface ServiceBackends {
 
 type BackendConfig = Pick<Config, 'dataDir' | 'PAPERFEED_DATABASE_URL' | 'PAPERFEED_LOCK_URL' | 'PAPERFEED_KV_URL'>;
 
+/**
+ * The digest outbox alone, for the length of `fn`: forget-me from a CLI run or a chat command
+ * reaches the same outbox as `serve`, on whichever engine the configuration chose.
+ */
+export async function withOutbox<T>(config: Pick<BackendConfig, 'dataDir' | 'PAPERFEED_DATABASE_URL'>, fn: (outbox: Outbox) => Promise<T>): Promise<T> {
+  let outbox: Outbox;
+  if (config.PAPERFEED_DATABASE_URL) {
+    const pool = await openPgPool(config.PAPERFEED_DATABASE_URL, { max: 1, applicationName: 'paperfeed-service' });
+    try {
+      await migrateServicePg(pool);
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    outbox = new PostgresOutbox(pool);
+  } else {
+    outbox = new SqliteOutbox(openServiceDb(config.dataDir));
+  }
+  try {
+    return await fn(outbox);
+  } finally {
+    await outbox.close();
+  }
+}
+
 export async function openServiceBackends(config: BackendConfig, owner: string = replicaId()): Promise<ServiceBackends> {
   const closers: (() => Promise<void> | void)[] = [];
   const close = async () => {

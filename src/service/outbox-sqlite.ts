@@ -126,7 +126,10 @@ export class SqliteOutbox implements Outbox {
   }
 
   async forget(r: Pick<Recipient, 'kind' | 'id'>): Promise<number> {
-    return this.q.forget.run(JSON.stringify(outboxKeysOf(r))).changes;
+    const n = this.q.forget.run(JSON.stringify(outboxKeysOf(r))).changes;
+    // secure_delete zeroed the rows in the file; this drops their older page images from the WAL.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return n;
   }
 
   async close(): Promise<void> {

@@ -76,6 +76,8 @@ export function openServiceDb(dataDir: string): BetterSqlite3.Database {
     migrations: SQLITE_SERVICE_MIGRATIONS,
     applicationId: SERVICE_APPLICATION_ID,
     kind: 'service file',
+    // The outbox names recipients: forget-me must leave nothing readable behind.
+    secureDelete: true,
   });
 }
 

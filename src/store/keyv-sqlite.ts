@@ -49,6 +49,7 @@ export class KeyvBetterSqlite extends EventEmitter implements KeyvStoreAdapter {
       migrations: KV_MIGRATIONS,
       applicationId: KV_APPLICATION_ID,
       kind: 'kv store',
+      secureDelete: true,
     });
     // Looked up on each call, so fake timers installed later (tests) reach the adapter as they reach keyv.
     this.now = options.now ?? (() => Date.now());
@@ -170,6 +171,16 @@ export class KeyvBetterSqlite extends EventEmitter implements KeyvStoreAdapter {
       if (rows.length < limit) return;
       after = rows[rows.length - 1]!.key;
     }
+  }
+
+  /**
+   * Copies the WAL into the file and truncates it: with secure_delete the file then holds zeros
+   * where deleted rows were, and the WAL no longer holds their older page images. A no-op (false)
+   * while another connection still reads an older snapshot.
+   */
+  checkpoint(): boolean {
+    const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return r?.busy === 0;
   }
 
   async disconnect(): Promise<void> {

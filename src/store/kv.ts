@@ -75,6 +75,15 @@ export async function disconnectKvs(url: string | undefined, kvs: Keyv[]): Promi
   await kvs[0]?.disconnect();
 }
 
+/**
+ * After deletions that must not be readable afterwards (forget-me): on SQLite, moves the zeroed
+ * pages into the file and empties the WAL; server stores need nothing here. False when a reader
+ * in another process kept the WAL from being emptied (its next checkpoint does it).
+ */
+export function checkpointKv(kv: Keyv): boolean {
+  return kv.store instanceof KeyvBetterSqlite ? kv.store.checkpoint() : true;
+}
+
 /** Error messages may be logged: never echo a password from the URL. */
 function redact(url: string): string {
   return url.replace(/\/\/([^/@]*)@/, '//***@');

@@ -95,6 +95,11 @@ export interface OpenOptions {
   kind?: string;
   /** Migrations to run; tests pass a longer list to exercise an upgrade. */
   migrations?: readonly string[];
+  /**
+   * Overwrite deleted content with zeros (PRAGMA secure_delete, a per-connection setting): for
+   * files holding people's data, so that what forget-me deletes cannot be read back from the file.
+   */
+  secureDelete?: boolean;
 }
 
 /**
@@ -122,6 +127,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    if (opts.secureDelete) db.pragma('secure_delete = ON');
     migrate(db, path, migrations, kind, opts.log);
   } catch (err) {
     db.close();

@@ -2,7 +2,6 @@ import { Option } from 'commander';
 import {
   explainPaper,
   exportProfile,
-  forgetRecipient,
   formatExplanation,
   formatSummary,
   profileSummary,
@@ -10,6 +9,7 @@ import {
 } from '../../recommend/index.ts';
 import { describeRecipient } from '../../recommend/recipient.ts';
 import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
+import { forgetRecipient } from '../../service/forget.ts';
 import type { RegisterCommand } from '../context.ts';
 
 interface ProfileOpts extends RecipientOpts {
@@ -24,7 +24,7 @@ export const register: RegisterCommand = (program, ctx) => {
   addRecipientOptions(program.command('profile').description('what drives the feed, in words; or export, reset or delete it'))
     .addOption(new Option('--export', 'print everything stored about the recipient as JSON').conflicts(['forget', 'reset']))
     .addOption(new Option('--reset', 'start the profile over (delivered papers stay recorded, so none is re-sent)').conflicts('forget'))
-    .addOption(new Option('--forget', 'delete everything stored about the recipient: profile, reactions, sent-log'))
+    .addOption(new Option('--forget', 'delete everything stored about the recipient: profile, reactions, sent-log, digests'))
     .option('--json', 'print the result as JSON')
     .action(async (o: ProfileOpts) => {
       await ctx.withApp(async (app) => {
@@ -33,9 +33,10 @@ export const register: RegisterCommand = (program, ctx) => {
         if (o.forget) {
           const out = await forgetRecipient(app, r);
           if (o.json) return ctx.printJson(out);
+          const n = out.deleted.length + out.outboxEntries;
           return ctx.print(
-            out.deleted.length
-              ? `Deleted everything stored about ${describeRecipient(r)} (${out.deleted.length} records).`
+            n
+              ? `Deleted everything stored about ${describeRecipient(r)} (${n} ${n === 1 ? 'record' : 'records'}).`
               : `Nothing was stored about ${describeRecipient(r)}.`,
           );
         }

@@ -16,6 +16,6 @@ export {
 export type { KeywordView } from './filters.ts';
 export { recordFeedback, mute, unmute } from './feedback.ts';
 export type { FeedbackResult, MuteTarget, MuteView } from './feedback.ts';
-export { profileSummary, exportProfile, resetProfile, forgetRecipient, profileView } from './profile.ts';
+export { profileSummary, exportProfile, resetProfile, profileView } from './profile.ts';
 export type { ProfileSummary, ProfileExport, ProfileView } from './profile.ts';
 export type { OpOptions } from './shared.ts';

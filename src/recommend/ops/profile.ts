@@ -2,7 +2,7 @@ import type { RecommendApp } from '../app-parts.ts';
 import { activeMutes, hasPositiveSignals, latestFeedback, type Feedback, type Profile, type Seed } from '../profile.ts';
 import { deleteProfile, loadProfile } from '../profile-store.ts';
 import { checkRecipient, recipientKey, type Recipient } from '../recipient.ts';
-import { deleteSentLog, loadSentLog } from '../sent-log.ts';
+import { loadSentLog } from '../sent-log.ts';
 import { rankParamsFrom } from '../settings.ts';
 import { keywordLabel, normalizePhrase } from '../text-match.ts';
 import type { KeywordView } from './filters.ts';
@@ -165,18 +165,10 @@ export async function exportProfile(app: RecommendApp, recipient: Recipient, opt
 
 /**
  * Starts the profile over: topics, keywords, authors, categories, seeds, reactions and mutes go.
- * The sent-log stays, so a reset never re-delivers old papers (forgetRecipient removes it too).
+ * The sent-log stays, so a reset never re-delivers old papers (forget-me, src/service/forget.ts, removes it too).
  */
 export async function resetProfile(app: RecommendApp, recipient: Recipient): Promise<{ reset: boolean }> {
   const r = checkRecipient(recipient);
   const deleted = await deleteProfile(app, r);
   return { reset: deleted.length > 0 };
-}
-
-/** Deletes everything stored about a recipient: profile (with reactions and mutes) and sent-log. */
-export async function forgetRecipient(app: RecommendApp, recipient: Recipient): Promise<{ deleted: string[] }> {
-  const r = checkRecipient(recipient);
-  const deleted = [...(await deleteProfile(app, r)), ...(await deleteSentLog(app, r))];
-  app.log.info({ recipient: recipientKey(r), records: deleted.length }, 'recipient forgotten');
-  return { deleted };
 }
