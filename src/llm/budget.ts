@@ -1,4 +1,5 @@
 import type Keyv from 'keyv';
+import { updateEntry, type CasDecision } from '../store/kv-cas.ts';
 import type { UsageCounters } from './usage.ts';
 
 /** kv namespace of the daily spend (one record per UTC day). */
@@ -19,12 +20,12 @@ export interface Reservation {
  * The whole service's daily token budget. Spend is persisted per UTC day in kv, so restarts do
  * not reset it. A call first reserves its worst case (prompt estimate + completion cap) so that
  * concurrent calls cannot together overshoot; it then settles with the actual usage.
- * Within one process updates are serialized; two processes sharing a kv store may each finish a
- * call that the other has not counted yet, overshooting by at most one call each.
+ * Each recorded spend is an atomic update of the day's record; two processes sharing a kv store
+ * may still each start a call that the other has not counted yet, overshooting by at most one
+ * call each.
  */
 export class TokenBudget {
   private reserved = 0;
-  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly kv: Keyv,
@@ -66,15 +67,12 @@ export class TokenBudget {
     };
   }
 
-  /** Adds tokens to today's spend (serialized: keyv has no atomic increment). */
-  record(tokens: number): Promise<void> {
-    const step = this.chain.then(async () => {
-      const key = this.key();
-      const spent = (await this.spentToday()) + tokens;
-      await this.kv.set(key, spent, DAY_RECORD_TTL_MS);
-      this.usage?.set('budget_spent_today', spent);
+  /** Adds tokens to today's spend: one atomic read-modify-write, so no replica's spend is lost. */
+  async record(tokens: number): Promise<void> {
+    const spent = await updateEntry(this.kv, this.key(), ({ value }): CasDecision<number> => {
+      const total = (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0) + tokens;
+      return { write: true, value: total, ttlMs: DAY_RECORD_TTL_MS, result: total };
     });
-    this.chain = step.catch(() => undefined);
-    return step;
+    this.usage?.set('budget_spent_today', spent);
   }
 }
