@@ -6,15 +6,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.ts';
-import type { RecommendApp } from '../src/recommend/app-parts.ts';
 import { profileSummary } from '../src/recommend/index.ts';
-import { createKv, disconnectKvs } from '../src/store/kv.ts';
 import { startChild } from './helpers/child.ts';
-import { announceSkip, freshPgDatabase, freshRedisDb, PG_URL, REDIS_URL, type TestDatabase } from './helpers/servers.ts';
-import { silentLog } from './helpers/silent-log.ts';
+import { kvOnlyApp } from './helpers/kv-app.ts';
+import { announceSkip, kvBackends } from './helpers/servers.ts';
 
 const CHILDREN = 3;
 // 3 × 30 stays under the profile's limit of 100 keywords.
@@ -22,48 +18,11 @@ const KEYWORDS = 30;
 const REDIS_DB = 14;
 
 const dirs: string[] = [];
-const databases: TestDatabase[] = [];
+const { backends, dropDatabases } = kvBackends('profile_cas', REDIS_DB);
 afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  for (const db of databases) await db.drop();
+  await dropDatabases();
 });
-
-interface Backend {
-  name: string;
-  available: boolean;
-  variable?: string;
-  /** The PAPERFEED_KV_URL to use ('' for the default SQLite file in the data dir). */
-  url(): Promise<string>;
-}
-
-const backends: Backend[] = [
-  { name: 'sqlite', available: true, url: async () => '' },
-  {
-    name: 'postgres',
-    available: Boolean(PG_URL),
-    variable: 'PAPERFEED_TEST_PG_URL',
-    async url() {
-      const db = await freshPgDatabase('profile_cas');
-      databases.push(db);
-      return db.url;
-    },
-  },
-  { name: 'redis', available: Boolean(REDIS_URL), variable: 'PAPERFEED_TEST_REDIS_URL', url: () => freshRedisDb(REDIS_DB) },
-];
-
-function appOn(url: string, dataDir: string): { app: RecommendApp; close(): Promise<void> } {
-  const kvs = new Map<string, Keyv>();
-  const app = {
-    config: loadConfig({ PAPERFEED_DATA_DIR: dataDir }),
-    log: silentLog,
-    kv(namespace: string) {
-      let kv = kvs.get(namespace);
-      if (!kv) kvs.set(namespace, (kv = createKv(url || undefined, dataDir, namespace)));
-      return kv;
-    },
-  } as unknown as RecommendApp;
-  return { app, close: () => disconnectKvs(url || undefined, [...kvs.values()]) };
-}
 
 for (const b of backends) {
   describe.skipIf(!b.available)(`profile edits across processes on ${b.name}`, () => {
@@ -74,7 +33,7 @@ for (const b of backends) {
       const go = join(dir, 'go');
       const children = Array.from({ length: CHILDREN }, (_, i) =>
         startChild('test/helpers/profile-child.ts', [], {
-          KV_URL: url,
+          KV_URL: url ?? '',
           DATA_DIR: dir,
           GO_FILE: go,
           USER_ID: 'U-shared',
@@ -92,7 +51,7 @@ for (const b of backends) {
         await Promise.all(children.map((c) => c.kill9()));
       }
 
-      const { app, close } = appOn(url, dir);
+      const { app, close } = kvOnlyApp(url, dir);
       try {
         const summary = await profileSummary(app, { kind: 'user', platform: 'cli', id: 'U-shared' });
         const phrases = summary.profile.keywords.map((k) => k.phrase).sort();
@@ -103,5 +62,5 @@ for (const b of backends) {
       }
     });
   });
-  if (!b.available) announceSkip(`profile edits across processes on ${b.name}`, b.variable!);
+  if (!b.available) announceSkip(`profile edits across processes on ${b.name}`, b.variable);
 }

@@ -11,31 +11,16 @@ import type Keyv from 'keyv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readEntry, updateEntry } from '../src/store/kv-cas.ts';
 import { createKv, disconnectKvs } from '../src/store/kv.ts';
-import { announceSkip, freshPgDatabase, freshRedisDb, PG_URL, REDIS_URL, type TestDatabase } from './helpers/servers.ts';
+import { announceSkip, kvBackends } from './helpers/servers.ts';
 
 // Each test file its own Redis database: 11-13 are taken (service-locks, pg-replicas), 14 and 15 by profile-concurrency and forget.
 const REDIS_DB = 10;
 const dirs: string[] = [];
-const databases: TestDatabase[] = [];
+const { backends, dropDatabases } = kvBackends('kv_cas', REDIS_DB);
 afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  for (const db of databases) await db.drop();
+  await dropDatabases();
 });
-
-const backends = [
-  { name: 'sqlite', available: true, variable: '', url: async () => undefined },
-  {
-    name: 'postgres',
-    available: Boolean(PG_URL),
-    variable: 'PAPERFEED_TEST_PG_URL',
-    async url() {
-      const db = await freshPgDatabase('kv_cas');
-      databases.push(db);
-      return db.url;
-    },
-  },
-  { name: 'redis', available: Boolean(REDIS_URL), variable: 'PAPERFEED_TEST_REDIS_URL', url: () => freshRedisDb(REDIS_DB) },
-];
 
 for (const b of backends) {
   describe.skipIf(!b.available)(`atomic kv updates on ${b.name}`, () => {

@@ -67,3 +67,40 @@ export async function freshRedisDb(db: number): Promise<string> {
   await client.close();
   return url.toString();
 }
+
+/** One kv backend for a contract suite: skipped (with the banner) where its server is not configured. */
+export interface KvBackend {
+  name: 'sqlite' | 'postgres' | 'redis';
+  available: boolean;
+  /** The variable that enables it (for announceSkip). */
+  variable: string;
+  /** A PAPERFEED_KV_URL on a fresh database (undefined: the default SQLite file in the data dir). */
+  url(): Promise<string | undefined>;
+}
+
+/**
+ * The three kv backends: SQLite, a fresh PostgreSQL database (dropped by `dropDatabases`) and the
+ * test file's own Redis logical database `redisDb`.
+ */
+export function kvBackends(label: string, redisDb: number): { backends: KvBackend[]; dropDatabases(): Promise<void> } {
+  const databases: TestDatabase[] = [];
+  return {
+    backends: [
+      { name: 'sqlite', available: true, variable: '', url: async () => undefined },
+      {
+        name: 'postgres',
+        available: Boolean(PG_URL),
+        variable: 'PAPERFEED_TEST_PG_URL',
+        async url() {
+          const db = await freshPgDatabase(label);
+          databases.push(db);
+          return db.url;
+        },
+      },
+      { name: 'redis', available: Boolean(REDIS_URL), variable: 'PAPERFEED_TEST_REDIS_URL', url: () => freshRedisDb(redisDb) },
+    ],
+    async dropDatabases() {
+      for (const db of databases.splice(0)) await db.drop();
+    },
+  };
+}
