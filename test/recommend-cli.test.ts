@@ -13,6 +13,9 @@ import { register as picks } from '../src/cli/commands/picks.ts';
 import { register as profile } from '../src/cli/commands/profile.ts';
 import { register as topics } from '../src/cli/commands/topics.ts';
 import type { Paper } from '../src/papers/paper.ts';
+import { changeDigest } from '../src/digests/settings.ts';
+import { listSubscriptions } from '../src/digests/subscriptions.ts';
+import type { App } from '../src/service/app.ts';
 import { openApp } from '../src/service/open-app.ts';
 import { openSampleApp } from './helpers/sample-app.ts';
 
@@ -36,20 +39,22 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Opens the App on the test's data dir for fn, as the CLI does. */
+async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
+  const app = await openApp(loadConfig({}, env() as never), { log: createLogger('silent') });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
 /** Runs one command line through the four recommendation commands; returns stdout and any error. */
 async function cli(...args: string[]): Promise<{ out: string; error?: unknown }> {
   const out: string[] = [];
   const program = new Command('paperfeed').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
   const ctx: CliContext = {
-    async withApp(fn) {
-      const config = loadConfig({}, env() as never);
-      const app = await openApp(config, { log: createLogger('silent') });
-      try {
-        return await fn(app);
-      } finally {
-        await app.close();
-      }
-    },
+    withApp,
     print: (t) => out.push(t),
     printJson: (v) => out.push(JSON.stringify(v, null, 2)),
   };
@@ -148,7 +153,11 @@ describe('recommendation commands (in process)', () => {
 
     expect((await cli('profile', '--user', 'eve', '--reset')).out).toBe('The profile of user eve starts over.');
     expect((await json('profile', '--user', 'eve')).mode).toBe('general');
-    expect((await cli('profile', '--user', 'eve', '--forget')).out).toMatch(/^Deleted everything stored about user eve \(1 records?\)\.$/);
+    // Issue 14: --forget used to leave the digest subscription enabled (and the user kept getting digests).
+    await withApp((app) => changeDigest(app, { kind: 'user', platform: 'slack', id: 'eve' }, { op: 'on' }, { now: new Date() }));
+    // The sent-log and the Slack subscription.
+    expect((await cli('profile', '--user', 'eve', '--forget')).out).toBe('Deleted everything stored about user eve (2 records).');
+    expect(await withApp((app) => listSubscriptions(app))).toEqual([]);
     expect((await cli('profile', '--user', 'eve', '--forget')).out).toBe('Nothing was stored about user eve.');
   });
 });
