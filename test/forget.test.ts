@@ -5,7 +5,8 @@
  * src/service/forget.ts, and after forget no row, key, value or (SQLite) file byte anywhere may
  * still name the user or hold their text, while a bystander's records stay.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,9 @@ import { toPaper } from '../src/papers/normalize.ts';
 import { addKeyword, addTopic, profileSummary, recipientKey, recordDelivered, type Recipient } from '../src/recommend/index.ts';
 import { withOutbox } from '../src/service/backends.ts';
 import { FORGOTTEN_NAMESPACES, FORGOTTEN_TABLES, forgetRecipient, KEPT_NAMESPACES, KEPT_TABLES } from '../src/service/forget.ts';
+import { KeyvBetterSqlite, KV_APPLICATION_ID, KV_MIGRATIONS } from '../src/store/keyv-sqlite.ts';
 import { openPgPool } from '../src/store/postgres-client.ts';
+import { openDatabase } from '../src/store/sqlite-schema.ts';
 import { startFakeOpenAi, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 import { announceSkip, freshPgDatabase, freshRedisDb, PG_URL, REDIS_URL, type TestDatabase } from './helpers/servers.ts';
@@ -241,6 +244,27 @@ for (const s of setUps) {
   });
   if (!s.available) announceSkip(`forget-me on ${s.name}`, s.variable!);
 }
+
+describe('a kv file written before secure_delete', () => {
+  it('is vacuumed once on upgrade, so text deleted by an older paperfeed leaves its free pages', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperfeed-kv-upgrade-'));
+    const file = join(dir, 'kv.sqlite');
+    try {
+      // The v1 kv file as the previous release wrote it: no secure_delete.
+      const old = openDatabase(file, { migrations: KV_MIGRATIONS.slice(0, 1), applicationId: KV_APPLICATION_ID, kind: 'kv store' });
+      old.prepare('INSERT INTO keyv (key, value) VALUES (?, ?)').run('profiles:user:old', JSON.stringify({ value: { topic: TEXT_MARK.repeat(50) } }));
+      old.prepare('DELETE FROM keyv').run();
+      old.pragma('wal_checkpoint(TRUNCATE)');
+      old.close();
+      expect(readFileSync(file).includes(TEXT_MARK)).toBe(true);
+
+      new KeyvBetterSqlite({ file }).disconnect();
+      expect(readFileSync(file).includes(TEXT_MARK)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('forget declarations', () => {
   it('every kv namespace named in the source is declared as forgotten or kept', () => {

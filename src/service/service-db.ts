@@ -40,6 +40,9 @@ export const SQLITE_SERVICE_MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL              -- epoch ms; 0 when released
   );
   `,
+  // v2: no schema change. Deleted rows are overwritten from now on (secure_delete); reaching this
+  // step vacuums the file once, so outbox rows deleted before leave its free pages too.
+  `SELECT 1;`,
 ];
 
 export const PG_SERVICE_MIGRATIONS: readonly string[] = [

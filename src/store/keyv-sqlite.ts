@@ -14,6 +14,9 @@ export const KV_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX keyv_expires ON keyv(expires) WHERE expires IS NOT NULL;
   `,
+  // v2: no schema change. Deleted rows are overwritten from now on (secure_delete); reaching this
+  // step vacuums the file once, so rows deleted before leave its free pages too.
+  `SELECT 1;`,
 ];
 
 /** PRAGMA application_id of kv files ("pfkv"), distinct from the paper store's. */

@@ -98,6 +98,8 @@ export interface OpenOptions {
   /**
    * Overwrite deleted content with zeros (PRAGMA secure_delete, a per-connection setting): for
    * files holding people's data, so that what forget-me deletes cannot be read back from the file.
+   * An existing file is also vacuumed when a migration upgrades it, so that content deleted by an
+   * older paperfeed (without secure_delete) leaves its free pages.
    */
   secureDelete?: boolean;
 }
@@ -128,7 +130,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     if (opts.secureDelete) db.pragma('secure_delete = ON');
-    migrate(db, path, migrations, kind, opts.log);
+    const upgraded = migrate(db, path, migrations, kind, opts.log);
+    if (opts.secureDelete && upgraded) vacuumOnce(db, path, opts.log);
   } catch (err) {
     db.close();
     if (err instanceof StoreOpenError) throw err;
@@ -175,13 +178,16 @@ function checkExisting(path: string, latest: number, file: FileKind): void {
   }
 }
 
+/** Runs pending migrations; true when an existing file (not a new one) was upgraded. */
 function migrate(
   db: Database.Database,
   path: string,
   migrations: readonly string[],
   file: FileKind,
   log?: Logger,
-): void {
+): boolean {
+  const existing = (db.pragma('user_version', { simple: true }) as number) > 0;
+  let ran = false;
   for (;;) {
     // The version is read inside the write lock, so two processes opening a new file at once do not
     // both run a step. Each step commits with its version bump: a crash mid-upgrade leaves the old version.
@@ -201,7 +207,17 @@ function migrate(
         return v + 1;
       })
       .immediate();
-    if (reached === undefined) return;
+    if (reached === undefined) return existing && ran;
+    ran = true;
     log?.info({ file: path, version: reached }, `${file.kind} schema migrated`);
+  }
+}
+
+/** Rewrites the file without its free pages; another process holding it open only postpones this. */
+function vacuumOnce(db: Database.Database, path: string, log?: Logger): void {
+  try {
+    db.exec('VACUUM');
+  } catch (err) {
+    log?.warn({ file: path, err: (err as Error).message }, 'could not vacuum the file after its upgrade; deleted content may stay in free pages');
   }
 }
