@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasVisibleText } from './clean-text.ts';
 
 /** Where a paper came from; a merged paper keeps every source it arrived through. */
 export const SOURCE_NAMES = ['hf-page', 'hf-api', 'arxiv-atom', 'arxiv-rss', 'jsonl'] as const;
@@ -60,12 +61,18 @@ export const LIMITS = {
 
 export const paperInputSchema = z.object({
   rawId: z.string().trim().min(1).max(500).optional(),
-  title: z.string().trim().min(1, 'title is empty').max(LIMITS.title, `title is longer than ${LIMITS.title} characters`),
+  title: z
+    .string()
+    .trim()
+    .min(1, 'title is empty')
+    .max(LIMITS.title, `title is longer than ${LIMITS.title} characters`)
+    .refine(hasVisibleText, 'title has only control or invisible characters'),
   abstract: z
     .string()
     .trim()
     .min(1, 'abstract is empty')
-    .max(LIMITS.abstract, `abstract is longer than ${LIMITS.abstract} characters`),
+    .max(LIMITS.abstract, `abstract is longer than ${LIMITS.abstract} characters`)
+    .refine(hasVisibleText, 'abstract has only control or invisible characters'),
   authors: z.array(z.string().trim().min(1).max(LIMITS.author)).max(LIMITS.authors).optional(),
   authorCount: z.number().int().nonnegative().optional(),
   absUrl: z.url().optional(),
