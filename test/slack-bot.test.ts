@@ -216,7 +216,7 @@ describe('/papers slash command', () => {
       ['keywords add -survey', /'survey' are now never picked/],
       ['keywords add +diffusion', /'diffusion' are now required/],
       ['keywords list', /-survey/],
-      ['keywords remove survey', /Removed keyword `-survey`/],
+      ['keywords remove survey', /Removed keyword '-survey'/],
       ['follow Geoffrey Hinton', /Following 'Geoffrey Hinton'/],
       ['unfollow Geoffrey Hinton', /No longer following 'Geoffrey Hinton'/],
       ['mute author Jane Doe 7', /Muted author 'Jane Doe' for 7 days/],

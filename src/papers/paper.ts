@@ -59,6 +59,9 @@ export const LIMITS = {
   authors: 2_000,
 } as const;
 
+// An empty field already fails its own check: one message per problem.
+const notOnlyInvisible = (s: string): boolean => s === '' || hasVisibleText(s);
+
 export const paperInputSchema = z.object({
   rawId: z.string().trim().min(1).max(500).optional(),
   title: z
@@ -66,13 +69,13 @@ export const paperInputSchema = z.object({
     .trim()
     .min(1, 'title is empty')
     .max(LIMITS.title, `title is longer than ${LIMITS.title} characters`)
-    .refine(hasVisibleText, 'title has only control or invisible characters'),
+    .refine(notOnlyInvisible, 'title has only control or invisible characters'),
   abstract: z
     .string()
     .trim()
     .min(1, 'abstract is empty')
     .max(LIMITS.abstract, `abstract is longer than ${LIMITS.abstract} characters`)
-    .refine(hasVisibleText, 'abstract has only control or invisible characters'),
+    .refine(notOnlyInvisible, 'abstract has only control or invisible characters'),
   authors: z.array(z.string().trim().min(1).max(LIMITS.author)).max(LIMITS.authors).optional(),
   authorCount: z.number().int().nonnegative().optional(),
   absUrl: z.url().optional(),
