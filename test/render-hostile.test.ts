@@ -203,6 +203,14 @@ describe('command replies that echo user and paper text', () => {
     expect(search.cards.map((c) => c.paperId)).toContain('2409.00001');
     expectLiteral(search, ['Diffusion [x](https://evil.example) <!channel> *models* for `graphs`']);
     expectLiteral(await say(ctx('US'), 'similar 2409.00001'), []);
+    expectLiteral(await say(ctx('US'), 'why 2409.00001'), ['Diffusion [x](https://evil.example) <!channel> *models* for `graphs`']);
+  });
+
+  it('error replies quoting what the user typed', async () => {
+    const typed = 'https://evil.example/[x](https://evil.example/x)';
+    const reply = await say(ctx('UE'), `similar ${typed}`);
+    expect(reply.kind).toBe('error');
+    expectLiteral(reply, [typed]);
   });
 });
 
