@@ -59,23 +59,20 @@ export const LIMITS = {
   authors: 2_000,
 } as const;
 
-// An empty field already fails its own check: one message per problem.
-const notOnlyInvisible = (s: string): boolean => s === '' || hasVisibleText(s);
+/** A required text field: trimmed, not empty, bounded, and more than invisible characters. */
+const textField = (name: 'title' | 'abstract') =>
+  z
+    .string()
+    .trim()
+    .min(1, `${name} is empty`)
+    .max(LIMITS[name], `${name} is longer than ${LIMITS[name]} characters`)
+    // An empty field already failed above: one message per problem.
+    .refine((s) => s === '' || hasVisibleText(s), `${name} has only control or invisible characters`);
 
 export const paperInputSchema = z.object({
   rawId: z.string().trim().min(1).max(500).optional(),
-  title: z
-    .string()
-    .trim()
-    .min(1, 'title is empty')
-    .max(LIMITS.title, `title is longer than ${LIMITS.title} characters`)
-    .refine(notOnlyInvisible, 'title has only control or invisible characters'),
-  abstract: z
-    .string()
-    .trim()
-    .min(1, 'abstract is empty')
-    .max(LIMITS.abstract, `abstract is longer than ${LIMITS.abstract} characters`)
-    .refine(notOnlyInvisible, 'abstract has only control or invisible characters'),
+  title: textField('title'),
+  abstract: textField('abstract'),
   authors: z.array(z.string().trim().min(1).max(LIMITS.author)).max(LIMITS.authors).optional(),
   authorCount: z.number().int().nonnegative().optional(),
   absUrl: z.url().optional(),
