@@ -8,8 +8,9 @@
 /** Bidi embeddings, overrides and isolates, zero-width spaces and the BOM. */
 export const HIDDEN_FORMAT = /[\u200B\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 
-// ESC or C1 CSI sequences: CSI … final byte, OSC/DCS/PM/APC … terminator, or ESC plus one character.
-const ESCAPE_SEQUENCE = /(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]|(?:\u001B[\]P^_]|[\u0090\u009D-\u009F])[^\u0007\u001B\u009C]*(?:\u0007|\u001B\\|\u009C)?|\u001B[ -~]?/g;
+// ESC or C1 sequences: CSI … final byte, OSC/DCS/PM/APC … terminator, or ESC plus one character.
+// An unterminated string sequence loses only its introducer: the text after it is kept.
+const ESCAPE_SEQUENCE = /(?:\u001B\[|\u009B)[0-?]*[ -/]*[@-~]|(?:\u001B[\]P^_]|[\u0090\u009D-\u009F])[^\u0007\u001B\u009C]*(?:\u0007|\u001B\\|\u009C)|\u001B[ -~]?/g;
 // Every C0 and C1 control and DEL, except the whitespace ones (tab, line breaks), handled as spaces.
 const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
 
