@@ -33,6 +33,9 @@ const HOSTILE = [
   '\\*escaped\\* \\[x\\](https://evil.example)',
   'A&B <b>html</b> &amp; entity',
   `${'long '.repeat(900)}[x](https://evil.example)`,
+  // Unbroken runs of marks longer than any limit: split, never apart from their escapes.
+  `x${'*'.repeat(3000)}`,
+  `x${'['.repeat(1500)}_`,
 ];
 
 const OUR_URL = 'https://arxiv.org/abs/2401.00001';

@@ -40,8 +40,16 @@ function cutPoint(s: string, max: number): number {
       if (!inside(cut)) return cut;
     }
   }
-  // One unbroken run longer than max (a huge link or word): cut inside it rather than lose text.
-  return max;
+  // One unbroken run longer than max (a huge link or word): cut inside it rather than lose text,
+  // but not between a backslash and the character it escapes.
+  return splitsEscape(s, max) ? max - 1 : max;
+}
+
+/** Whether cutting before position i would separate an escaping backslash from its character. */
+function splitsEscape(s: string, i: number): boolean {
+  let slashes = 0;
+  while (i - 1 - slashes >= 0 && s[i - 1 - slashes] === '\\') slashes++;
+  return slashes % 2 === 1;
 }
 
 /**

@@ -83,10 +83,15 @@ function cutPoint(s: string, max: number): number {
       if (!insideMarkup(s, cut)) return cut;
     }
   }
-  // One unbroken run longer than max: cut inside it, but not inside an &entity;.
+  // One unbroken run longer than max: cut inside it, but not inside an &entity; or a literal mark.
   const amp = s.lastIndexOf('&', max - 1);
-  return amp > 0 && max - amp < 6 && !s.slice(amp, max).includes(';') ? amp : max;
+  if (amp > 0 && max - amp < 6 && !s.slice(amp, max).includes(';')) return amp;
+  for (const start of [max - 1, max - 2]) if (start > 0 && LITERAL_MARK.test(s.slice(start, start + 3))) return start;
+  return max;
 }
+
+/** A style mark made literal by literalMrkdwn: never cut apart. */
+const LITERAL_MARK = /^\u200B[*_~`]\u200B$/;
 
 /**
  * Splits (mrkdwn) text into pieces of at most `max` characters, at line breaks where possible,
