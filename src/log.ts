@@ -43,3 +43,23 @@ export function createLogger(
   }
   return pino(options, pino.destination(2));
 }
+
+/** How a process runs: a one-shot command answers a person; a service runs under a supervisor. */
+export type LogRole = 'command' | 'service';
+
+export interface LogSettings {
+  PAPERFEED_LOG_LEVEL?: string | undefined;
+  PAPERFEED_LOG_FORMAT: 'auto' | 'json' | 'pretty';
+}
+
+/**
+ * The logger for a CLI run. A one-shot command logs only warnings and errors unless asked, so a
+ * person sees nothing but the answer, and logs them readably on a terminal; `serve` and the bots
+ * log from info as JSON for collectors. PAPERFEED_LOG_LEVEL / PAPERFEED_LOG_FORMAT override both.
+ */
+export function loggerFor(settings: LogSettings, role: LogRole): Logger {
+  const level = settings.PAPERFEED_LOG_LEVEL ?? (role === 'service' ? 'info' : 'warn');
+  const format = settings.PAPERFEED_LOG_FORMAT;
+  const pretty = format === 'auto' ? role === 'command' && process.stderr.isTTY === true : format === 'pretty';
+  return createLogger(level, { pretty });
+}

@@ -171,7 +171,7 @@ describe('renderReply', () => {
     const [m] = renderReply(reply('x', [card(1, { authors: '*Bold* _Person_', why: ['`code` @everyone'] })]));
     const fields = m!.embeds[0]!.fields!;
     expect(fields.find((f) => f.name === 'Authors')!.value).toBe('\\*Bold\\* \\_Person\\_');
-    expect(fields.find((f) => f.name === 'Why')!.value).toBe('• \\`code\\` @everyone');
+    expect(fields.find((f) => f.name === 'Why')!.value).toBe('• \\`code\\` \\@everyone');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash, mergePapers, samePaper, toPaper } from '../src/papers/normalize.ts';
-import type { PaperInput } from '../src/papers/paper.ts';
+import { paperInputSchema, type PaperInput } from '../src/papers/paper.ts';
 
 const t0 = new Date('2024-01-15T08:00:00Z');
 const t1 = new Date('2024-01-16T08:00:00Z');
@@ -60,5 +60,41 @@ describe('mergePapers', () => {
     expect(samePaper(a, again)).toBe(true);
     expect(again.updatedAt).toBe(a.updatedAt);
     expect(contentHash(again)).toBe(contentHash(a));
+  });
+});
+
+describe('control and invisible characters at the input edge', () => {
+  const hostile: PaperInput = {
+    title: 'Clean\u0000 title\u0007 with \u001b[31mcolour\u001b[0m and a \u001b]8;;https://evil.example\u0007link\u001b]8;;\u0007',
+    abstract: 'Line one.\r\nLine two,\ttabbed.\u001b[2J\u001b[H Cleared? \u009b31m C1 too. \u202Eesrever\u202C and zero\u200Bwidth\uFEFF.',
+    authors: ['Ada\u0008 Lovelace', '\u0007', 'Alan \u001b[1mTuring'],
+    organization: 'Org\u0000',
+    categories: ['cs.LG\u0007', 'cs.LG'],
+    source: 'jsonl',
+  };
+
+  it('strips escape sequences, control characters, bidi overrides and zero-width spaces; whitespace becomes one space', () => {
+    const p = toPaper(hostile, t0);
+    expect(p.title).toBe('Clean title with colour and a link');
+    expect(p.abstract).toBe('Line one. Line two, tabbed. Cleared? C1 too. esrever and zerowidth.');
+    expect(p.authors).toEqual(['Ada Lovelace', 'Alan Turing']);
+    expect(p.organization).toBe('Org');
+    expect(p.categories).toEqual(['cs.LG']);
+    // The id of a title-only paper is that of the cleaned title.
+    expect(p.id).toBe(toPaper({ ...hostile, title: 'Clean title with colour and a link' }, t0).id);
+  });
+
+  it('keeps joiners and the characters of other scripts', () => {
+    const p = toPaper({ ...hostile, title: 'नमस्ते \u200D👩\u200D🔬 فارسی\u200Cها Ünïcödé' }, t0);
+    expect(p.title).toBe('नमस्ते \u200D👩\u200D🔬 فارسی\u200Cها Ünïcödé');
+  });
+
+  it('refuses a title or abstract made only of control characters, naming the field', () => {
+    const title = paperInputSchema.safeParse({ ...hostile, title: '\u0007\u001b[0m\u0000' });
+    expect(title.success).toBe(false);
+    expect(title.error!.issues[0]).toMatchObject({ path: ['title'], message: 'title has only control or invisible characters' });
+    const abstract = paperInputSchema.safeParse({ ...hostile, abstract: '\u200B\u202E' });
+    expect(abstract.error!.issues[0]).toMatchObject({ path: ['abstract'], message: 'abstract has only control or invisible characters' });
+    expect(paperInputSchema.safeParse(hostile).success).toBe(true);
   });
 });

@@ -145,6 +145,30 @@ describe('serve on embedded defaults', () => {
     expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 
+  it('accepts a whole pasted abstract as q (up to 10,000 characters, any script) and refuses a longer one', async () => {
+    await svc.startup;
+    const base = svc.url!;
+    const [paper] = await app.store.listPapers({ limit: 1, offset: 5 });
+    // The paper's own abstract, repeated past 1,000 characters: the nearest hit is the paper itself.
+    let abstract = paper!.abstract;
+    while (abstract.length < 4_000) abstract += ` ${paper!.abstract}`;
+    const similar = await get(base, `/api/similar?q=${encodeURIComponent(abstract)}&k=3`);
+    expect(similar.status, similar.text).toBe(200);
+    expect(similar.json!.query.kind).toBe('text');
+    expect(similar.json!.results[0].id).toBe(paper!.id);
+    const search = await get(base, `/api/search?q=${encodeURIComponent(abstract)}&k=3`);
+    expect(search.status, search.text).toBe(200);
+    expect(search.json!.results[0].id).toBe(paper!.id);
+
+    // 10,000 characters of three-byte UTF-8: 90,000 bytes of URL, still a request the server reads.
+    const cjk = await get(base, `/api/similar?q=${encodeURIComponent('漢'.repeat(10_000))}&k=1`);
+    expect(cjk.status, cjk.text).toBe(200);
+
+    const tooLong = await get(base, `/api/similar?q=${'a'.repeat(10_001)}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json!.error).toMatchObject({ parameter: 'q', message: 'q: must be at most 10000 characters' });
+  });
+
   it('a restart the same day runs nothing again; the next day each slot runs once', async () => {
     await svc.stop();
     const again: string[] = [];

@@ -27,9 +27,9 @@ const texts = (blocks: AnyBlock[]): string[] =>
 describe('replyMessages', () => {
   it('renders a card: linked title, authors and date, why, and four buttons with action and paper id', () => {
     const [blocks] = blocksOf(reply({ cards: [card(7)] }));
-    expect(blocks![0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Your picks*' } });
+    expect(blocks![0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Your picks*', verbatim: true } });
     expect(blocks![1]!.text!.text).toBe('*<https://arxiv.org/abs/2401.00007|Paper number 7>*\nAda Lovelace, Alan Turing +3 more · 2024-01-19');
-    expect(blocks![2]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: "*Why:* matches your topic 'topic 7' (0.71)" }] });
+    expect(blocks![2]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: "*Why:* matches your topic 'topic 7' (0.71)", verbatim: true }] });
     expect(blocks![3]!.type).toBe('actions');
     expect(blocks![3]!.elements!.map((e) => [e.action_id, e.value])).toEqual([
       ['pf:more-like-this', '2401.00007'],

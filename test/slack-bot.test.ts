@@ -122,6 +122,20 @@ describe('Slack request verification', () => {
     expect(fake.responses.length).toBe(before + 1);
   });
 
+  it('rejects a correctly signed request timestamped more than 5 minutes ahead, and runs nothing', async () => {
+    const before = fake.responses.length;
+    const fields = slashCommand({ text: 'help', userId: 'UALICE', channelId: 'CPAPERS', responseUrl: fake.responseUrl('future') });
+    const now = Math.floor(Date.now() / 1000);
+    const ahead = await sendForm(url, fields, { secret: SECRET, timestamp: now + 10 * 60 });
+    const justOver = await sendForm(url, fields, { secret: SECRET, timestamp: now + 6 * 60 });
+    expect([ahead.status, justOver.status]).toEqual([401, 401]);
+    // Within the window on either side, the same signed request goes through.
+    const slightlyAhead = await sendForm(url, fields, { secret: SECRET, timestamp: now + 60 });
+    expect(slightlyAhead.status).toBe(200);
+    await wait(() => expect(fake.responses.filter((r) => r.path === '/respond/future')).toHaveLength(1));
+    expect(fake.responses.length).toBe(before + 1);
+  });
+
   it('signs exactly like Slack documents (v0:timestamp:body, HMAC-SHA256, hex)', () => {
     // Slack's documented example request.
     const body =
@@ -202,7 +216,7 @@ describe('/papers slash command', () => {
       ['keywords add -survey', /'survey' are now never picked/],
       ['keywords add +diffusion', /'diffusion' are now required/],
       ['keywords list', /-survey/],
-      ['keywords remove survey', /Removed keyword `-survey`/],
+      ['keywords remove survey', /Removed keyword '-survey'/],
       ['follow Geoffrey Hinton', /Following 'Geoffrey Hinton'/],
       ['unfollow Geoffrey Hinton', /No longer following 'Geoffrey Hinton'/],
       ['mute author Jane Doe 7', /Muted author 'Jane Doe' for 7 days/],

@@ -96,7 +96,8 @@ interface LogicalEmbed {
 /** The whole card as one logical embed, before limits. */
 function logicalCard(card: PaperCard, n: number): LogicalEmbed {
   const url = safeUrl(card.url);
-  const shortTitle = card.title.length <= DISCORD_LIMITS.title;
+  const title = literal(card.title);
+  const shortTitle = title.length <= DISCORD_LIMITS.title;
   const description: string[] = [];
   // A title too long for the title slot goes, whole and linked, into the description.
   if (!shortTitle) description.push(`**${maskedLink(card.title, card.url)}**`);
@@ -106,7 +107,7 @@ function logicalCard(card: PaperCard, n: number): LogicalEmbed {
   if (card.date) fields.push({ name: 'Published', value: card.date, inline: true });
   if (card.why.length) fields.push({ name: 'Why', value: card.why.map((w) => `• ${literal(w)}`).join('\n') });
   return {
-    ...(shortTitle ? { title: card.title } : {}),
+    ...(shortTitle ? { title } : {}),
     ...(shortTitle && url ? { url } : {}),
     description: description.join('\n\n'),
     fields,

@@ -3,11 +3,14 @@
  * markdown already, so it passes as is; paper data is escaped; long text is split, never cut.
  * Mentions in echoed text cannot ping anyone: every message says `allowed_mentions: { parse: [] }`.
  */
-import { escapeMarkdown } from 'discord.js';
+import { literal as markupLiteral } from '../../src/commands/markup.ts';
 import { splitText as splitAt } from '../../src/commands/split-text.ts';
 
-/** Paper titles, authors and reasons as literal text (no accidental markdown). */
-export const literal = (s: string): string => escapeMarkdown(s);
+/**
+ * Paper and user text as literal Discord markdown: the core's escaping, which Discord reads as
+ * CommonMark escapes (so no style, masked link, spoiler, <…> or @everyone takes effect).
+ */
+export const literal = markupLiteral;
 
 /** Only http(s) links are linked; `)` and spaces would end a masked link early. */
 export function safeUrl(url: string): string | undefined {
@@ -18,7 +21,7 @@ export function safeUrl(url: string): string | undefined {
 /** A masked link with an escaped label, or the escaped label alone. */
 export function maskedLink(label: string, url: string): string {
   const u = safeUrl(url);
-  const text = literal(label).replace(/[[\]]/g, (c) => `\\${c}`);
+  const text = literal(label);
   return u ? `[${text}](${u})` : text;
 }
 
@@ -37,8 +40,16 @@ function cutPoint(s: string, max: number): number {
       if (!inside(cut)) return cut;
     }
   }
-  // One unbroken run longer than max (a huge link or word): cut inside it rather than lose text.
-  return max;
+  // One unbroken run longer than max (a huge link or word): cut inside it rather than lose text,
+  // but not between a backslash and the character it escapes.
+  return splitsEscape(s, max) ? max - 1 : max;
+}
+
+/** Whether cutting before position i would separate an escaping backslash from its character. */
+function splitsEscape(s: string, i: number): boolean {
+  let slashes = 0;
+  while (i - 1 - slashes >= 0 && s[i - 1 - slashes] === '\\') slashes++;
+  return slashes % 2 === 1;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { types } from '@slack/bolt';
 import { ACTION_LABELS } from '../../src/commands/actions.ts';
 import type { CardAction, PaperCard, Reply } from '../../src/commands/reply.ts';
 import { plainText } from '../../src/commands/text.ts';
-import { escapeMrkdwn, link, splitText, toMrkdwn } from './mrkdwn.ts';
+import { link, literalMrkdwn, splitText, toMrkdwn } from './mrkdwn.ts';
 
 export type Block = types.KnownBlock;
 
@@ -38,12 +38,13 @@ export function parseActionId(id: string): CardAction | undefined {
   return a in ACTION_LABELS ? (a as CardAction) : undefined;
 }
 
+// verbatim: Slack links and mentions only what the mrkdwn spells out (<url|label>), nothing it guesses.
 const mrkdwnSections = (mrkdwn: string): Block[] =>
-  splitText(mrkdwn, SLACK_LIMITS.textField).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  splitText(mrkdwn, SLACK_LIMITS.textField).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }));
 
 /** Context blocks holding all of `pieces` (each split to the field limit, 10 elements a block). */
 function contextBlocks(pieces: string[]): Block[] {
-  const elements = pieces.flatMap((p) => splitText(p, SLACK_LIMITS.textField)).map((text) => ({ type: 'mrkdwn' as const, text }));
+  const elements = pieces.flatMap((p) => splitText(p, SLACK_LIMITS.textField)).map((text) => ({ type: 'mrkdwn' as const, text, verbatim: true }));
   const out: Block[] = [];
   for (let i = 0; i < elements.length; i += SLACK_LIMITS.contextElements) {
     out.push({ type: 'context', elements: elements.slice(i, i + SLACK_LIMITS.contextElements) });
@@ -67,19 +68,20 @@ export function buttonsBlock(card: Pick<PaperCard, 'paperId' | 'actions'>, chose
 
 /** The blocks of one paper card, kept together in one message. */
 export function cardBlocks(card: PaperCard): Block[] {
-  const meta = [card.authors, card.date].filter(Boolean).map((s) => escapeMrkdwn(s!)).join(' · ');
+  const meta = [card.authors, card.date].filter(Boolean).map((s) => literalMrkdwn(s!)).join(' · ');
   const head = `*${link(card.url, card.title)}*${meta ? `\n${meta}` : ''}`;
   const why = [
-    ...(card.tldr ? [`_tl;dr:_ ${escapeMrkdwn(card.tldr)}`] : []),
-    ...(card.why.length ? [`*Why:* ${escapeMrkdwn(card.why.join(' · '))}`] : []),
+    ...(card.tldr ? [`_tl;dr:_ ${literalMrkdwn(card.tldr)}`] : []),
+    ...(card.why.length ? [`*Why:* ${literalMrkdwn(card.why.join(' · '))}`] : []),
   ];
   return [...mrkdwnSections(head), ...contextBlocks(why), ...(card.actions.length ? [buttonsBlock(card)] : [])];
 }
 
+/** The notification text: Slack reads it as mrkdwn (mentions included), so it is literal too. */
 function fallbackOf(reply: Reply): string {
   const first = plainText(reply.text).split('\n').find((l) => l.trim()) ?? '';
   const base = first || (reply.cards[0]?.title ?? 'paperfeed');
-  return base.length > SLACK_LIMITS.fallbackText ? `${base.slice(0, SLACK_LIMITS.fallbackText - 1)}…` : base;
+  return literalMrkdwn(base.length > SLACK_LIMITS.fallbackText ? `${base.slice(0, SLACK_LIMITS.fallbackText - 1)}…` : base);
 }
 
 /**

@@ -5,9 +5,11 @@
 import type { AddressInfo } from 'node:net';
 import { App as BoltApp, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { startDigestScheduler, type DigestScheduler, type DigestSender } from '../../src/digests/scheduler.ts';
+import type { Logger } from '../../src/log.ts';
 import type { App } from '../../src/service/app.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerListeners } from './listeners.ts';
+import { boundRequestClock } from './request-clock.ts';
 import type { SlackBotOptions } from './options.ts';
 import { slackDigestSender, type SlackOut } from './post.ts';
 import { classifySlackError } from './slack-errors.ts';
@@ -23,10 +25,12 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-function receiverFor(options: SlackBotOptions, logger: ReturnType<typeof boltLogger>): Receiver {
+function receiverFor(options: SlackBotOptions, logger: ReturnType<typeof boltLogger>, log: Logger): Receiver {
   if (options.mode === 'http') {
     if (!options.signingSecret) throw new Error('Slack HTTP mode needs a signing secret');
-    return new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger });
+    const receiver = new HTTPReceiver({ signingSecret: options.signingSecret, endpoints: '/slack/events', logger });
+    boundRequestClock(receiver, log);
+    return receiver;
   }
   if (!options.appToken) throw new Error('Slack Socket Mode needs an app token');
   return new SocketModeReceiver({
@@ -46,7 +50,7 @@ export function createSlackBot(app: App, options: SlackBotOptions): { bolt: Bolt
   const logger = boltLogger(baseLog);
   const bolt = new BoltApp({
     token: options.botToken,
-    receiver: receiverFor(options, logger),
+    receiver: receiverFor(options, logger, baseLog.child({ component: 'slack' })),
     logger,
     deferInitialization: true,
     clientOptions: {

@@ -1,3 +1,4 @@
+import { convertMarkup } from '../../src/commands/markup.ts';
 import { splitText as splitAt } from '../../src/commands/split-text.ts';
 // Text in and out of Slack: our markdown-lite to Slack mrkdwn, and Slack's message markup to plain text.
 
@@ -6,20 +7,35 @@ export function escapeMrkdwn(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Text from papers, users or feeds as literal mrkdwn. Slack has no escape for its style marks
+ * (* _ ~ `): a mark opens or closes a style only beside a space, punctuation or the text's end,
+ * so a zero-width space on each side leaves it a plain character that still reads the same.
+ * Text objects are also sent with verbatim: true, so no @channel, #channel or bare URL in the
+ * text is turned into a mention or a link.
+ */
+export function literalMrkdwn(s: string): string {
+  return escapeMrkdwn(s).replace(/[*_~`]/g, '\u200B$&\u200B');
+}
+
 /** A URL safe inside <url|label>: only http(s), with the link syntax characters encoded. */
 export function linkUrl(url: string): string | undefined {
   if (!/^https?:\/\//i.test(url)) return undefined;
   return url.replace(/\|/g, '%7C').replace(/>/g, '%3E').replace(/</g, '%3C').replace(/ /g, '%20').replace(/&/g, '&amp;');
 }
 
-/** <url|label> (escaped label), or the escaped label alone when the URL is not http(s). */
+/** <url|label> (literal label), or the literal label alone when the URL is not http(s). */
 export function link(url: string, label: string): string {
   const u = linkUrl(url);
-  return u ? `<${u}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label);
+  return u ? `<${u}|${literalMrkdwn(label)}>` : literalMrkdwn(label);
 }
 
-/** Markdown-lite (**bold**, _italic_, `code`, [label](url)) to Slack mrkdwn, with everything else escaped. */
+/** Markdown-lite (**bold**, _italic_, `code`, [label](url)) to Slack mrkdwn, escaped characters literal. */
 export function toMrkdwn(text: string): string {
+  return convertMarkup(text, markupToMrkdwn, literalMrkdwn);
+}
+
+function markupToMrkdwn(text: string): string {
   const links: string[] = [];
   // Links first, kept aside so escaping does not touch their syntax.
   const withMarkers = text.replace(/\[([^\]\n]+)\]\((https?:[^)\s]+)\)/g, (_m, label: string, url: string) => {
@@ -67,10 +83,15 @@ function cutPoint(s: string, max: number): number {
       if (!insideMarkup(s, cut)) return cut;
     }
   }
-  // One unbroken run longer than max: cut inside it, but not inside an &entity;.
+  // One unbroken run longer than max: cut inside it, but not inside an &entity; or a literal mark.
   const amp = s.lastIndexOf('&', max - 1);
-  return amp > 0 && max - amp < 6 && !s.slice(amp, max).includes(';') ? amp : max;
+  if (amp > 0 && max - amp < 6 && !s.slice(amp, max).includes(';')) return amp;
+  for (const start of [max - 1, max - 2]) if (start > 0 && LITERAL_MARK.test(s.slice(start, start + 3))) return start;
+  return max;
 }
+
+/** A style mark made literal by literalMrkdwn: never cut apart. */
+const LITERAL_MARK = /^\u200B[*_~`]\u200B$/;
 
 /**
  * Splits (mrkdwn) text into pieces of at most `max` characters, at line breaks where possible,

@@ -3,8 +3,11 @@ import type { App } from '../service/app.ts';
 
 /** What every CLI command gets: a way to open the app for the duration of the command, and output. */
 export interface CliContext {
-  /** Opens the app (store, embedder, index) from the global options, runs fn, closes it. */
-  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean }): Promise<T>;
+  /**
+   * Opens the app (store, embedder, index) from the global options, runs fn, closes it.
+   * `service`: a long-running command (serve, the bots), which logs as a service does.
+   */
+  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean }): Promise<T>;
   /** Writes a line to stdout (results); logs and progress go to stderr. */
   print(text: string): void;
   /** Writes a value as pretty JSON to stdout (for --json). */

@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { UserError } from '../errors.ts';
-import { createLogger } from '../log.ts';
+import { loggerFor } from '../log.ts';
 import { ProviderMismatchError } from '../search/paper-indexes.ts';
 import { openApp } from '../service/open-app.ts';
+import { terminalJson, writeLine } from '../terminal-text.ts';
 import type { CliContext, RegisterCommand } from './context.ts';
 import { register as ask } from './commands/ask.ts';
 import { register as chat } from './commands/chat.ts';
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         ...(opts.dataDir ? { PAPERFEED_DATA_DIR: opts.dataDir } : {}),
         ...(opts.logLevel ? { PAPERFEED_LOG_LEVEL: opts.logLevel } : {}),
       });
-      const log = createLogger(config.PAPERFEED_LOG_LEVEL);
+      const log = loggerFor(config, withOpts.service ? 'service' : 'command');
       const app = await openApp(config, { log, forReindex: withOpts.forReindex });
       try {
         return await fn(app);
@@ -49,8 +50,8 @@ export async function main(argv: string[]): Promise<number> {
         await app.close();
       }
     },
-    print: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    printJson: (value) => process.stdout.write(JSON.stringify(value, null, 2) + '\n'),
+    print: (text) => writeLine(process.stdout, text),
+    printJson: (value) => process.stdout.write(`${terminalJson(value)}\n`),
   };
   for (const register of COMMANDS) register(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
@@ -72,11 +73,11 @@ function reportError(err: unknown): number {
     return EXIT.usage;
   }
   if (err instanceof UserError || err instanceof ConfigError || err instanceof ProviderMismatchError) {
-    process.stderr.write(`paperfeed: ${err.message}\n`);
+    writeLine(process.stderr, `paperfeed: ${err.message}`);
     return EXIT.usage;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`paperfeed: ${message}\n`);
+  writeLine(process.stderr, `paperfeed: ${message}`);
   if (process.env.PAPERFEED_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
   return EXIT.failure;
 }

@@ -5,6 +5,7 @@ import type { App } from '../service/app.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { guard } from './execute.ts';
 import { similar } from './find.ts';
+import { literal } from './markup.ts';
 import { errorReply, okReply } from './replies.ts';
 import { CARD_ACTIONS, type CardAction, type Reply } from './reply.ts';
 
@@ -36,7 +37,7 @@ export async function runAction(app: App, ctx: CommandContext, request: ActionRe
   return guard(app, { action, paperId, platform: ctx.platform, user: ctx.userId }, async () => {
     if (action === 'more-like-this') return similar(app, paperId, 'private');
     const f = await recordFeedback(app, userRecipient(ctx), paperId, action, { now: clockOf(ctx) });
-    return okReply(formatFeedback(f), 'private');
+    return okReply(literal(formatFeedback(f)), 'private');
   });
 }
 

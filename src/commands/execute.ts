@@ -14,6 +14,7 @@ import { keywords } from './keywords.ts';
 import { mute, unmute } from './mute.ts';
 import { today, why } from './picks.ts';
 import { forgetMe, profile } from './profile.ts';
+import { literal } from './markup.ts';
 import { errorReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 import { seed } from './seed.ts';
@@ -62,7 +63,8 @@ export async function guard(app: App, what: Record<string, unknown>, run: () => 
   try {
     return await run();
   } catch (err) {
-    if (err instanceof UserError) return errorReply(err.message);
+    // The message may quote what the user typed: shown literally, like all user text.
+    if (err instanceof UserError) return errorReply(literal(err.message));
     app.log.error({ err, ...what }, 'chat command failed');
     return errorReply('Something went wrong on our side; the error was logged. Please try again later.');
   }

@@ -15,7 +15,7 @@ export async function keywords(app: App, ctx: CommandContext, cmd: KeywordsComma
   if (cmd.op === 'list') {
     const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
     const list = (await profileSummary(app, r, { now })).profile.keywords;
-    return okReply(list.length ? `**Keywords**\n${list.map((k) => `\`${k.label}\``).join(', ')}` : 'No keywords yet.', 'private');
+    return okReply(list.length ? `**Keywords**\n${list.map((k) => quote(k.label)).join(', ')}` : 'No keywords yet.', 'private');
   }
   const r = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the keywords') : userRecipient(ctx);
   if (cmd.op === 'add') {
@@ -23,5 +23,5 @@ export async function keywords(app: App, ctx: CommandContext, cmd: KeywordsComma
     return okReply(`Papers mentioning ${quote(k.phrase)} ${EFFECT[k.mode]}.`, 'private');
   }
   const k = await removeKeyword(app, r, cmd.phrase, { now });
-  return okReply(`Removed keyword \`${k.label}\`.`, 'private');
+  return okReply(`Removed keyword ${quote(k.label)}.`, 'private');
 }

@@ -3,6 +3,7 @@ import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type P
 import type { App } from '../service/app.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { enrichPicks } from './enrich.ts';
+import { literal } from './markup.ts';
 import { cardFromPaper, cardFromPick, noticeReply, okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -22,13 +23,14 @@ function windowWords(w: CandidateWindow, kind: 'user' | 'channel'): string {
  * `today` and by the scheduled digests, so both read the same.
  */
 export function picksReply(res: PicksResult, heading: string, visibility: Reply['visibility'] = 'private'): Reply {
-  const notes = res.warnings.map((w) => `_Note: ${w}_`);
+  // The engine's words can quote a profile's topics and keywords: literal, like all user text.
+  const notes = res.warnings.map((w) => `_Note: ${literal(w)}_`);
   if (res.picks.length === 0) {
-    return noticeReply([...notes, res.notice ?? 'No picks right now.'].join('\n'), visibility);
+    return noticeReply([...notes, literal(res.notice ?? 'No picks right now.')].join('\n'), visibility);
   }
   const count = `${res.picks.length} ${res.picks.length === 1 ? 'paper' : 'papers'}`;
-  const lines = [...notes, `**${heading}**: ${count} ${windowWords(res.window, res.recipient.kind)}`];
-  if (res.hint) lines.push(`_${res.hint}_`);
+  const lines = [...notes, `**${literal(heading)}**: ${count} ${windowWords(res.window, res.recipient.kind)}`];
+  if (res.hint) lines.push(`_${literal(res.hint)}_`);
   return okReply(lines.join('\n'), visibility, res.picks.map(cardFromPick));
 }
 
@@ -41,5 +43,5 @@ export async function today(app: App, ctx: CommandContext): Promise<Reply> {
 export async function why(app: App, ctx: CommandContext, paperRef: string): Promise<Reply> {
   const e = await explainPaper(app, userRecipient(ctx), paperRef, { now: clockOf(ctx) });
   const reasons = e.excluded ? [`not picked: ${e.excluded.text}`] : e.reasons.map((r) => r.text);
-  return okReply(formatExplanation(e), 'private', [cardFromPaper(e.paper, reasons, e.score)]);
+  return okReply(literal(formatExplanation(e)), 'private', [cardFromPaper(e.paper, reasons, e.score)]);
 }

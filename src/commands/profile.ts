@@ -5,6 +5,7 @@ import type { App } from '../service/app.ts';
 import { forgetRecipient } from '../service/forget.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { describeDigest } from './digest.ts';
+import { literal } from './markup.ts';
 import { okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -13,9 +14,9 @@ export async function profile(app: App, ctx: CommandContext): Promise<Reply> {
   const r = userRecipient(ctx);
   const [s, d] = await Promise.all([profileSummary(app, r, { now }), digestStatus(app, r, now)]);
   const lines = [
-    ...s.warnings.map((w) => `_Note: ${w}_`),
+    ...s.warnings.map((w) => `_Note: ${literal(w)}_`),
     '**What drives your feed**',
-    ...s.drivers.map((x) => `• ${x}`),
+    ...s.drivers.map((x) => `• ${literal(x)}`),
     `${s.delivered} ${s.delivered === 1 ? 'paper' : 'papers'} delivered to you so far.`,
     describeDigest(d, now),
   ];

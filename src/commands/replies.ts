@@ -4,6 +4,7 @@ import { paperLink } from '../papers/links.ts';
 import type { Paper } from '../papers/paper.ts';
 import type { PickedPaper } from '../recommend/index.ts';
 import type { ScoredPaper } from '../search/search-types.ts';
+import { literal } from './markup.ts';
 import { CARD_ACTIONS, type PaperCard, type Reply } from './reply.ts';
 
 type Visibility = Reply['visibility'];
@@ -50,8 +51,8 @@ export function cardFromScored(r: ScoredPaper, why: string): PaperCard {
   return cardFromPaper(r.paper, [r.cosine !== undefined ? `${why} (${r.cosine.toFixed(2)})` : why], r.score);
 }
 
-/** Quotes user text inside a reply: no markup, no line breaks, short. */
+/** Quotes user or paper text inside a reply: literal (its markup shown, never applied), one line, short. */
 export function quote(s: string, max = 80): string {
-  const flat = s.replace(/\s+/g, ' ').replace(/[*_`[\]]/g, '');
-  return `'${flat.length > max ? `${flat.slice(0, max - 1)}…` : flat}'`;
+  const flat = s.replace(/\s+/g, ' ');
+  return `'${literal(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat)}'`;
 }

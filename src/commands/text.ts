@@ -1,13 +1,16 @@
 // A Reply as plain text: the CLI's rendering, and a fallback for any platform.
 import { ACTION_LABELS } from './actions.ts';
+import { convertMarkup } from './markup.ts';
 import type { PaperCard, Reply } from './reply.ts';
 
-/** Markdown-lite to plain text: **bold** and _italic_ marks dropped, [label](url) → label <url>. */
+/** Markdown-lite to plain text: **bold** and _italic_ marks dropped, [label](url) → label <url>, escapes undone. */
 export function plainText(s: string): string {
-  return s
-    .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '$1 <$2>')
-    .replace(/\*\*([^*]+)\*\*/g, '$1')
-    .replace(/(^|\W)_([^_\n]+)_(?=\W|$)/g, '$1$2');
+  const convert = (m: string) =>
+    m
+      .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '$1 <$2>')
+      .replace(/\*\*([^*]+)\*\*/g, '$1')
+      .replace(/(^|\W)_([^_\n]+)_(?=\W|$)/g, '$1$2');
+  return convertMarkup(s, convert, (c) => c);
 }
 
 export function cardText(c: PaperCard, n: number): string {

@@ -3,6 +3,7 @@ import { addTopic, formatTopics, listTopics, removeTopic, type Recipient } from 
 import type { App } from '../service/app.ts';
 import type { Command } from './command.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
+import { literal } from './markup.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -15,7 +16,7 @@ export async function topics(app: App, ctx: CommandContext, cmd: TopicsCommand):
   if (cmd.op === 'list') {
     const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
     const list = await listTopics(app, r);
-    const text = list.length ? `**${whose(r)} topics**\n${formatTopics(list)}` : `${whose(r)} feed has no topics yet. Add one: \`${cmd.scope === 'channel' ? 'channel ' : ''}topics add <text>\``;
+    const text = list.length ? `**${whose(r)} topics**\n${formatTopics(list, literal)}` : `${whose(r)} feed has no topics yet. Add one: \`${cmd.scope === 'channel' ? 'channel ' : ''}topics add <text>\``;
     return okReply(text, 'private');
   }
   const r = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the topics') : userRecipient(ctx);

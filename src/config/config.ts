@@ -14,7 +14,10 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
  */
 export const envSchema = z.object({
   PAPERFEED_DATA_DIR: z.string().min(1).default('./.paperfeed'),
-  PAPERFEED_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: warn for one-shot commands (a person sees only the answer), info for serve and the bots. */
+  PAPERFEED_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** auto: readable lines for commands run at a terminal, JSON lines for serve, the bots and pipes. */
+  PAPERFEED_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Folders and files ingested by `paperfeed ingest` with no arguments and by the schedule. */
   PAPERFEED_SAMPLE_DIR: z.string().min(1).default('./data'),
 

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Paper, PaperInput, SourceName } from './paper.ts';
+import { stripControls } from './clean-text.ts';
 import { absUrlFor, normalizeTitle, parseArxivId, pdfUrlFor, titleId } from './ids.ts';
 
-const spaces = (s: string): string => s.replace(/\s+/g, ' ').trim();
+// Every source's text passes here: control characters go, any run of whitespace (line breaks
+// included: titles and abstracts are read as running text) becomes one space.
+const spaces = (s: string): string => stripControls(s).replace(/\s+/g, ' ').trim();
 
 /** Turns a validated source item into a canonical paper (id, cleaned text, derived links). */
 export function toPaper(input: PaperInput, now: Date): Paper {
@@ -32,7 +35,8 @@ export function toPaper(input: PaperInput, now: Date): Paper {
   if (input.published) paper.published = input.published;
   if (input.upvotes !== undefined) paper.upvotes = input.upvotes;
   if (input.organization) paper.organization = spaces(input.organization);
-  if (input.categories?.length) paper.categories = [...new Set(input.categories)];
+  const categories = (input.categories ?? []).map(spaces).filter(Boolean);
+  if (categories.length) paper.categories = [...new Set(categories)];
   return paper;
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasVisibleText } from './clean-text.ts';
 
 /** Where a paper came from; a merged paper keeps every source it arrived through. */
 export const SOURCE_NAMES = ['hf-page', 'hf-api', 'arxiv-atom', 'arxiv-rss', 'jsonl'] as const;
@@ -58,14 +59,20 @@ export const LIMITS = {
   authors: 2_000,
 } as const;
 
-export const paperInputSchema = z.object({
-  rawId: z.string().trim().min(1).max(500).optional(),
-  title: z.string().trim().min(1, 'title is empty').max(LIMITS.title, `title is longer than ${LIMITS.title} characters`),
-  abstract: z
+/** A required text field: trimmed, not empty, bounded, and more than invisible characters. */
+const textField = (name: 'title' | 'abstract') =>
+  z
     .string()
     .trim()
-    .min(1, 'abstract is empty')
-    .max(LIMITS.abstract, `abstract is longer than ${LIMITS.abstract} characters`),
+    .min(1, `${name} is empty`)
+    .max(LIMITS[name], `${name} is longer than ${LIMITS[name]} characters`)
+    // An empty field already failed above: one message per problem.
+    .refine((s) => s === '' || hasVisibleText(s), `${name} has only control or invisible characters`);
+
+export const paperInputSchema = z.object({
+  rawId: z.string().trim().min(1).max(500).optional(),
+  title: textField('title'),
+  abstract: textField('abstract'),
   authors: z.array(z.string().trim().min(1).max(LIMITS.author)).max(LIMITS.authors).optional(),
   authorCount: z.number().int().nonnegative().optional(),
   absUrl: z.url().optional(),

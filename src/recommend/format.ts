@@ -44,9 +44,10 @@ export function formatPicks(r: PicksResult): string {
   return lines.join('\n');
 }
 
-export function formatTopics(topics: readonly TopicView[]): string {
+/** `shown` renders a topic's text (chat replies pass their escaping for user text). */
+export function formatTopics(topics: readonly TopicView[], shown: (text: string) => string = (t) => t): string {
   if (topics.length === 0) return 'No topics yet.';
-  return topics.map((t) => `${String(t.position).padStart(2)}. ${t.text}${t.weight === 1 ? '' : `  (weight ${t.weight})`}`).join('\n');
+  return topics.map((t) => `${String(t.position).padStart(2)}. ${shown(t.text)}${t.weight === 1 ? '' : `  (weight ${t.weight})`}`).join('\n');
 }
 
 export function formatSummary(s: ProfileSummary): string {

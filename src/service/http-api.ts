@@ -10,7 +10,7 @@ import { ConfigError } from '../config/config.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { App } from './app.ts';
-import { ApiError, picksRoute, searchRoute, similarRoute } from './http-routes.ts';
+import { ApiError, MAX_Q_CHARS, picksRoute, searchRoute, similarRoute } from './http-routes.ts';
 import type { Metrics } from './metrics.ts';
 import type { ServiceMetrics } from './service-metrics.ts';
 
@@ -53,7 +53,8 @@ export function checkApiBinding(host: string, token: string | undefined): void {
 
 export function createHttpApi(deps: HttpApiDeps): Server {
   const expected = deps.token ? digest(deps.token) : undefined;
-  const server = createServer((req, res) => {
+  // The query travels in the URL: room for the longest q percent-encoded (up to 9 bytes a character).
+  const server = createServer({ maxHeaderSize: MAX_Q_CHARS * 9 + 8_192 }, (req, res) => {
     void handle(deps, expected, req, res);
   });
   // Slow or idle clients cannot hold connections forever.

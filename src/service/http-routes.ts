@@ -8,7 +8,12 @@ import { getPicks, type PicksResult } from '../recommend/index.ts';
 import type { ScoredPaper } from '../search/search-types.ts';
 import type { App } from './app.ts';
 
-const text = z.string().trim().min(1, 'must not be empty').max(1_000, 'must be at most 1000 characters');
+/**
+ * Longest q accepted: a whole pasted abstract (most are 1,000-2,000 characters) fits with room to
+ * spare; the search service itself reads only the start of it (MAX_QUERY_CHARS).
+ */
+export const MAX_Q_CHARS = 10_000;
+const text = z.string().trim().min(1, 'must not be empty').max(MAX_Q_CHARS, `must be at most ${MAX_Q_CHARS} characters`);
 const count = (max: number) =>
   z
     .string()

@@ -22,6 +22,7 @@ import { withIndexKeeper } from './index-keeper.ts';
 import { Scheduler, type JobOutcome } from './schedule.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import type { PaperSource } from '../sources/source.ts';
+import { writeLine } from '../terminal-text.ts';
 
 /** A chat platform the service runs alongside the schedules (bots/slack, bots/discord). */
 export interface BotHandle {
@@ -81,7 +82,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   const port = opts.port ?? config.PAPERFEED_API_PORT;
   const useHttp = opts.http ?? !opts.once;
   if (useHttp) checkApiBinding(host, config.PAPERFEED_API_TOKEN);
-  const print = opts.print ?? ((text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`));
+  const print = opts.print ?? ((text: string) => writeLine(process.stdout, text));
   const now = opts.now ?? (() => new Date());
 
   // Everything that can fail on bad input is resolved before anything is opened.

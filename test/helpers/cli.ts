@@ -10,16 +10,18 @@ export interface CliResult {
 }
 
 /** Runs the real `paperfeed` executable as a child process, offline and on the built-in embedder. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+  // An undefined value leaves the variable unset (the CLI's own default applies).
+  const env = Object.entries({
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PAPERFEED_OFFLINE: 'true',
+    PAPERFEED_LOG_LEVEL: 'warn',
+    ...opts.env,
+  }).filter((e): e is [string, string] => e[1] !== undefined);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        PAPERFEED_OFFLINE: 'true',
-        PAPERFEED_LOG_LEVEL: 'warn',
-        ...opts.env,
-      },
+      env: Object.fromEntries(env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { DiscordBot, DiscordBotOptions } from '../../../bots/discord/index.ts';
 import { loadConfig } from '../../config/config.ts';
-import { createLogger } from '../../log.ts';
+import { loggerFor } from '../../log.ts';
 import type { App } from '../../service/app.ts';
 import type { RegisterCommand } from '../context.ts';
 
@@ -19,7 +19,7 @@ export async function startDiscordBot(app: App, options: Partial<DiscordBotOptio
 function configFor(cmd: Command) {
   const { logLevel } = cmd.optsWithGlobals<{ logLevel?: string }>();
   const config = loadConfig(process.env, logLevel ? { PAPERFEED_LOG_LEVEL: logLevel } : {});
-  return { config, log: createLogger(config.PAPERFEED_LOG_LEVEL) };
+  return { config, log: loggerFor(config, 'command') };
 }
 
 /** The Discord bot: register its slash command, print its invite URL, run it on its own. */
@@ -67,6 +67,6 @@ export const register: RegisterCommand = (program, ctx) => {
           process.once('SIGTERM', resolve);
         });
         await bot.stop();
-      });
+      }, { service: true });
     });
 };

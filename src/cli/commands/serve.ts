@@ -49,7 +49,7 @@ export const register: RegisterCommand = (program, ctx) => {
           (err: unknown) => app.log.error({ err: (err as Error).message }, 'start-up jobs failed'),
         );
         await untilSignal((signal) => service.stop(signal));
-      });
+      }, { service: true });
     });
 };
 

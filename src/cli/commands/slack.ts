@@ -29,6 +29,6 @@ export const register: RegisterCommand = (program, ctx) => {
         const signal = await untilSignal();
         app.log.info({ signal }, 'stopping the Slack bot');
         await bot.stop();
-      });
+      }, { service: true });
     });
 };
