@@ -92,7 +92,8 @@ function parseArrayLines(lines: string[], where: string, badLines: ReadonlySet<n
   return batch;
 }
 
-function addRecord(batch: SourceBatch, json: string, where: string): void {
+/** Reads one JSON Lines record (a line without its line break) into the batch. */
+export function addRecord(batch: SourceBatch, json: string, where: string): void {
   let item: unknown;
   try {
     item = JSON.parse(json);

@@ -47,10 +47,3 @@ export function addPaper(batch: SourceBatch, candidate: Record<string, unknown>,
 export function issue(where: string, problem: string): SourceIssue {
   return { where, problem };
 }
-
-export function mergeBatches(batches: readonly SourceBatch[]): SourceBatch {
-  return {
-    papers: batches.flatMap((b) => b.papers),
-    issues: batches.flatMap((b) => b.issues),
-  };
-}
