@@ -18,6 +18,7 @@ function config(url: string): NetworkConfig {
     PAPERFEED_HF_URL: url,
     PAPERFEED_ARXIV_API_URL: url,
     PAPERFEED_ARXIV_RSS_URL: url,
+    PAPERFEED_OAI_URL: `${url}/oai2`,
     PAPERFEED_ARXIV_CATEGORIES: 'cs.LG',
     PAPERFEED_HTTP_TIMEOUT_MS: 2_000,
     PAPERFEED_HTTP_RETRIES: 2,

@@ -29,14 +29,17 @@ const snapshotSchema = z.object({
 
 type SnapshotRecord = z.infer<typeof snapshotSchema>;
 
-/** A first line with these fields is a snapshot rather than paperfeed's own JSON Lines. */
-export function looksLikeSnapshot(line: string): boolean {
+/** Which format a JSON object line is in (snapshot fields, else paperfeed's JSON Lines); undefined if it is no JSON object. */
+export function snapshotOrJsonl(line: string): 'arxiv-snapshot' | 'jsonl' | undefined {
+  let o: unknown;
   try {
-    const o = JSON.parse(line) as Record<string, unknown>;
-    return typeof o === 'object' && o !== null && typeof o.categories === 'string' && (Array.isArray(o.versions) || 'update_date' in o);
+    o = JSON.parse(line);
   } catch {
-    return false;
+    return undefined;
   }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return undefined;
+  const r = o as Record<string, unknown>;
+  return typeof r.categories === 'string' && (Array.isArray(r.versions) || 'update_date' in r) ? 'arxiv-snapshot' : 'jsonl';
 }
 
 /**

@@ -3,7 +3,7 @@
  * read record by record; a Hugging Face page copy and a JSON array that is not written one item
  * per line are held whole until the end of the file (they are small; a bounded size).
  */
-import { addSnapshotLine, looksLikeSnapshot } from './arxiv-snapshot.ts';
+import { addSnapshotLine, snapshotOrJsonl } from './arxiv-snapshot.ts';
 import type { ArxivFilter } from './arxiv-filter.ts';
 import { parseHfPage } from './hf-page.ts';
 import { addRecord, parseJsonl } from './jsonl.ts';
@@ -79,7 +79,15 @@ function jsonReader(where: string, options: FormatOptions, given: 'jsonl' | 'arx
       if (problem) return void batch.issues.push(issue(`${where}:${line.no}`, problem));
       const text = line.text.trim();
       if (text === '') return;
-      if (mode === 'sniff') mode = text.startsWith('[') ? 'array' : looksLikeSnapshot(text) ? 'arxiv-snapshot' : 'jsonl';
+      if (mode === 'sniff') {
+        if (text.startsWith('[')) mode = 'array';
+        else {
+          // A broken first record decides nothing (a resumed read may start on any line): report it, look at the next.
+          const kind = snapshotOrJsonl(text);
+          if (!kind) return void addRecord(batch, text, `${where}:${line.no}`);
+          mode = kind;
+        }
+      }
       if (mode === 'array') return whole.line(line, batch);
       if (mode === 'jsonl') addRecord(batch, text, `${where}:${line.no}`);
       else if (!addSnapshotLine(batch, text, `${where}:${line.no}`, options.filter)) filtered++;
