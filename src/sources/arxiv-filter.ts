@@ -15,6 +15,11 @@ export const categoryFilterSchema = z
   .string()
   .regex(/^[a-z-]+(\.([A-Za-z-]+)?)?$/, 'a category filter looks like cs.LG, cs. or cs');
 
+export const arxivFilterSchema = z.object({
+  categories: z.array(categoryFilterSchema).max(50, 'at most 50 categories').optional(),
+  since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'since must be YYYY-MM-DD').optional(),
+});
+
 /** "cs.LG,cs.CL" or ["cs.LG", "cs.CL"] → the list of filters, trimmed, without empty ones. */
 export function splitCategories(values: string | string[]): string[] {
   return (Array.isArray(values) ? values : [values])

@@ -7,7 +7,7 @@ import type { Env } from '../config/config.ts';
 import { isoDate, todayUtc } from './dates.ts';
 import type { PaperSource } from './source.ts';
 import { arxivAtomSource } from './arxiv-atom.ts';
-import { categoryFilterSchema, type ArxivFilter } from './arxiv-filter.ts';
+import { arxivFilterSchema, type ArxivFilter } from './arxiv-filter.ts';
 import { arxivOaiSource } from './arxiv-oai.ts';
 import { arxivRssSource } from './arxiv-rss.ts';
 import { hfApiSource } from './hf-api.ts';
@@ -68,9 +68,7 @@ const optionsSchema = z.object({
   set: z.string().regex(/^[a-z-]+(:[A-Za-z.-]+)?$/, 'an OAI set looks like cs, math or physics:hep-th').optional(),
   from: dateSchema.optional(),
   until: dateSchema.optional(),
-  filter: z
-    .object({ categories: z.array(categoryFilterSchema).max(50).optional(), since: dateSchema.optional() })
-    .optional(),
+  filter: arxivFilterSchema.optional(),
 });
 
 export function createNetworkSource(

@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Runs the real `paperfeed` executable as a child process, offline and on the built-in embedder. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; input?: string; user?: { uid: number; gid: number } } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: {
@@ -21,6 +24,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; tim
         ...opts.env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...opts.user,
     });
     let stdout = '';
     let stderr = '';

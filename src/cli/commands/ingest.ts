@@ -7,11 +7,12 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { UserError } from '../../errors.ts';
 import { ingest, MAX_LISTED_ISSUES, type IngestReport } from '../../pipeline/ingest.ts';
-import { splitCategories } from '../../sources/arxiv-filter.ts';
+import { arxivFilterSchema, splitCategories } from '../../sources/arxiv-filter.ts';
 import { FILE_FORMATS, type FileFormat } from '../../sources/file-formats.ts';
 import { readFileSource } from '../../sources/files.ts';
 import { createNetworkSource } from '../../sources/network.ts';
 import type { PaperSource, SourceProgress } from '../../sources/source.ts';
+import { describeZodError } from '../../sources/validate.ts';
 import type { App } from '../../service/app.ts';
 import type { CliContext } from '../context.ts';
 import { parseDate } from '../options.ts';
@@ -98,7 +99,9 @@ function checkFlags(paths: string[], o: IngestFlags): void {
 
 function sources(app: App, paths: string[], o: IngestFlags): PaperSource[] {
   const categories = o.category;
-  const filter = { categories, since: o.since };
+  const checked = arxivFilterSchema.safeParse({ categories, since: o.since });
+  if (!checked.success) throw new UserError(`invalid filter: ${describeZodError(checked.error)}`);
+  const filter = checked.data;
   try {
     if (o.source === 'oai') return [createNetworkSource('oai', app.config, { set: o.set, from: o.from, until: o.until, filter })];
     if (o.source) return [createNetworkSource(o.source, app.config, { date: o.date, categories, mode: o.arxivMode })];
