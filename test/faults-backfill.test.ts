@@ -3,45 +3,17 @@
  * starts from the recorded position, not from the beginning, and the final store holds every
  * paper of the file exactly once.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotId, snapshotTitle, writeSnapshotFile } from '../bench/snapshot-file.ts';
 import { positionKey } from '../src/pipeline/ingest.ts';
 import { readFileSource } from '../src/sources/files.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { runChild, startChild } from './helpers/child.ts';
 
 const PAPERS = 12_000;
-const WORDS = 'sparse dense graph neural transport kernel diffusion retrieval policy gradient language vision token expert'.split(' ');
-
-/** A snapshot-format file with PAPERS distinct records (about 6 MB). */
-function snapshotLines(): string {
-  const lines: string[] = [];
-  for (let i = 0; i < PAPERS; i++) {
-    const w = (k: number) => WORDS[(i * 7 + k * 3) % WORDS.length];
-    lines.push(
-      JSON.stringify({
-        id: `23${String(1 + (i % 12)).padStart(2, '0')}.${String(i).padStart(5, '0')}`,
-        submitter: 'A. Author',
-        authors: 'A. Author, B. Author and C. Author',
-        title: `On ${w(1)} ${w(2)} methods\n  number ${i}`,
-        comments: null,
-        'journal-ref': null,
-        doi: null,
-        'report-no': null,
-        categories: i % 3 ? 'cs.LG stat.ML' : 'cs.CL',
-        license: null,
-        abstract: `  We study ${w(1)} ${w(2)} and ${w(3)} ${w(4)} models, paper ${i}, with\n${w(5)} experiments on ${w(6)} data and a  ${w(7)} analysis of their ${w(8)} behaviour over many settings.\n`,
-        versions: [{ version: 'v1', created: 'Mon, 2 Jan 2023 10:00:00 GMT' }],
-        update_date: '2023-01-03',
-        authors_parsed: [['Author', 'A.', ''], ['Author', 'B.', ''], ['Author', 'C.', '']],
-      }),
-    );
-  }
-  return lines.join('\n') + '\n';
-}
-
 let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'paperfeed-backfill-'));
@@ -53,7 +25,7 @@ afterAll(async () => {
 describe('kill -9 during a backfill', () => {
   it('resumes after the last stored batch: nothing lost, nothing twice, not read from the start', async () => {
     const file = join(root, 'arxiv-metadata-oai-snapshot.json');
-    await writeFile(file, snapshotLines());
+    await writeSnapshotFile(file, PAPERS);
     const dataDir = join(root, 'store');
     const env = {
       PAPERFEED_DATA_DIR: dataDir,
@@ -98,8 +70,7 @@ describe('kill -9 during a backfill', () => {
     try {
       expect(await after.count()).toBe(PAPERS);
       for (const i of [0, recorded.line - 1, recorded.line, PAPERS - 1]) {
-        const id = `23${String(1 + (i % 12)).padStart(2, '0')}.${String(i).padStart(5, '0')}`;
-        expect((await after.getPaper(id))?.title).toBe(`On ${WORDS[(i * 7 + 3) % WORDS.length]} ${WORDS[(i * 7 + 6) % WORDS.length]} methods number ${i}`);
+        expect((await after.getPaper(snapshotId(i)))?.title).toBe(snapshotTitle(i));
       }
       // Read to the end: the next run starts afresh.
       expect(await after.getMeta(positionKey(readFileSource(file))!)).toBe('');
