@@ -13,7 +13,7 @@ import { passesFilter, type ArxivFilter } from './arxiv-filter.ts';
 import { splitAuthors } from './arxiv-rss.ts';
 import { dateOfRfc822 } from './dates.ts';
 import type { SourceBatch } from './source.ts';
-import { addPaper, collapseSpaces, describeZodError, issue } from './validate.ts';
+import { addPaper, collapseSpaces, describeZodError, issue, jsonOf, objectOf } from './validate.ts';
 
 const snapshotSchema = z.object({
   id: z.string().trim().min(1, 'id is empty'),
@@ -47,17 +47,9 @@ export function snapshotOrJsonl(line: string): 'arxiv-snapshot' | 'jsonl' | unde
  * leaves it out (not an issue: a backfill of cs.* passes over most of arXiv).
  */
 export function addSnapshotLine(batch: SourceBatch, line: string, where: string, filter: ArxivFilter = {}): boolean {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch (error) {
-    batch.issues.push(issue(where, `invalid JSON: ${(error as Error).message}`));
-    return true;
-  }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    batch.issues.push(issue(where, 'expected a JSON object'));
-    return true;
-  }
+  const json = jsonOf(batch, line, where);
+  const raw = json && objectOf(batch, json.value, where);
+  if (!raw) return true;
   const parsed = snapshotSchema.safeParse(raw);
   if (!parsed.success) {
     batch.issues.push(issue(where, describeZodError(parsed.error)));
