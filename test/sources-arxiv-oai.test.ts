@@ -3,27 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toPaper } from '../src/papers/normalize.ts';
 import { parseOaiPage } from '../src/sources/arxiv-oai.ts';
-import { createNetworkSource, type NetworkConfig } from '../src/sources/network.ts';
+import { createNetworkSource } from '../src/sources/network.ts';
 import { collectSource, type SourceChunk } from '../src/sources/source.ts';
 import { sendText, startLocalServer, type LocalServer } from './helpers/local-server.ts';
+import { networkConfig } from './helpers/network-config.ts';
 
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`./fixtures/arxiv/${name}`, import.meta.url)), 'utf8');
 const WHERE = 'https://export.arxiv.org/oai2?verb=ListRecords';
 const TOKEN = '6960524|1001';
 
-function config(url: string, retries = 0): NetworkConfig {
-  return {
-    PAPERFEED_HF_URL: url,
-    PAPERFEED_ARXIV_API_URL: url,
-    PAPERFEED_ARXIV_RSS_URL: url,
-    PAPERFEED_OAI_URL: `${url}/oai2`,
-    PAPERFEED_ARXIV_CATEGORIES: 'cs.LG',
-    PAPERFEED_HTTP_TIMEOUT_MS: 2_000,
-    PAPERFEED_HTTP_RETRIES: retries,
-    PAPERFEED_ARXIV_MIN_INTERVAL_MS: 0,
-  };
-}
+const config = (url: string, retries = 0) => networkConfig(url, { PAPERFEED_HTTP_RETRIES: retries });
 
 /** arXiv's OAI endpoint: the first page for a fresh list request, the second for the token. */
 function oaiServer(onFirst?: (n: number) => { status: number; headers?: Record<string, string> } | undefined) {

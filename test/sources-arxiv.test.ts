@@ -4,26 +4,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toPaper } from '../src/papers/normalize.ts';
 import { arxivQueryUrl, parseArxivAtom } from '../src/sources/arxiv-atom.ts';
 import { parseArxivRss, splitAuthors } from '../src/sources/arxiv-rss.ts';
-import { createNetworkSource, type NetworkConfig } from '../src/sources/network.ts';
+import { createNetworkSource } from '../src/sources/network.ts';
 import { sendText, startLocalServer, type LocalServer } from './helpers/local-server.ts';
 import { collectSource } from '../src/sources/source.ts';
+import { networkConfig } from './helpers/network-config.ts';
 
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`./fixtures/arxiv/${name}`, import.meta.url)), 'utf8');
 const WHERE = 'https://export.arxiv.org/api/query?search_query=cat:cs.LG';
 
-function config(url: string, minIntervalMs = 0): NetworkConfig {
-  return {
-    PAPERFEED_HF_URL: url,
-    PAPERFEED_ARXIV_API_URL: url,
-    PAPERFEED_ARXIV_RSS_URL: url,
-    PAPERFEED_OAI_URL: `${url}/oai2`,
-    PAPERFEED_ARXIV_CATEGORIES: 'cs.LG',
-    PAPERFEED_HTTP_TIMEOUT_MS: 2_000,
-    PAPERFEED_HTTP_RETRIES: 0,
-    PAPERFEED_ARXIV_MIN_INTERVAL_MS: minIntervalMs,
-  };
-}
+const config = (url: string, minIntervalMs = 0) => networkConfig(url, { PAPERFEED_ARXIV_MIN_INTERVAL_MS: minIntervalMs });
 
 let server: LocalServer | undefined;
 afterEach(async () => {
