@@ -84,6 +84,12 @@ describe('file sources', () => {
     expect(batch.issues).toEqual([{ where: `${path}#item 2`, problem: 'invalid UTF-8 bytes (line 9); item skipped' }]);
   });
 
+  it('reads an array as JSON Lines when the format is given, whatever the extension', async () => {
+    const path = join(tmp, 'array.data');
+    writeFileSync(path, JSON.stringify([{ id: '1', title: 'One', abstract: 'First.' }, { id: '2', title: 'Two', abstract: 'Second.' }], null, 2));
+    expect((await readPaperFiles(path, { format: 'jsonl' })).papers.map((p) => p.title)).toEqual(['One', 'Two']);
+  });
+
   it('decodes strictly and lists the lines that are not UTF-8', async () => {
     const lines = async (name: string, bytes: Buffer): Promise<FileLine[]> => {
       const path = join(tmp, name);

@@ -59,11 +59,12 @@ function lineProblem(line: FileLine): string | undefined {
 }
 
 /**
- * JSON Lines, the snapshot, or a JSON array. Unless the format is given, the first record decides:
- * "[" starts an array (read whole), snapshot fields make it the snapshot, anything else JSON Lines.
+ * JSON Lines, the snapshot, or a JSON array. The first record decides what the format does not say:
+ * "[" starts an array (read whole, as JSON Lines may be), snapshot fields make it the snapshot,
+ * anything else JSON Lines.
  */
 function jsonReader(where: string, options: FormatOptions, given: 'jsonl' | 'arxiv-snapshot' | undefined): LineReader {
-  let mode: 'sniff' | 'jsonl' | 'arxiv-snapshot' | 'array' = given ?? 'sniff';
+  let mode: 'sniff' | 'jsonl' | 'arxiv-snapshot' | 'array' = given === 'arxiv-snapshot' ? given : 'sniff';
   let filtered = 0;
   const whole = wholeFileReader(where, options, (text, o) => parseJsonl(text, where, o));
   return {
@@ -85,7 +86,7 @@ function jsonReader(where: string, options: FormatOptions, given: 'jsonl' | 'arx
           // A broken first record decides nothing (a resumed read may start on any line): report it, look at the next.
           const kind = snapshotOrJsonl(text);
           if (!kind) return void addRecord(batch, text, `${where}:${line.no}`);
-          mode = kind;
+          mode = given ?? kind;
         }
       }
       if (mode === 'array') return whole.line(line, batch);
