@@ -106,18 +106,21 @@ describe('file sources', () => {
     expect(damaged[2]!.text).toBe('ok');
   });
 
-  it('streams a JSON Lines file of any size, and reports an oversized file of a format read whole', async () => {
+  it('streams JSON Lines and pages of any size, and reports an oversized JSON array (read whole)', async () => {
     const path = join(tmp, 'big.jsonl');
     writeFileSync(path, '{"id":"1","title":"T","abstract":"A"}\n'.repeat(100));
     const streamed = await readPaperFiles(path, { maxWholeBytes: 1_000 });
     expect(streamed.papers).toHaveLength(100);
     expect(streamed.issues).toEqual([]);
+    const page = join(tmp, 'big.txt');
+    writeFileSync(page, Array.from({ length: 20 }, (_, i) => `Title ${i}\nAbstract number ${i}.`).join('\n'));
+    expect((await readPaperFiles(page, { maxWholeBytes: 100 })).papers).toHaveLength(20);
     const pretty = join(tmp, 'big.json');
     writeFileSync(pretty, JSON.stringify(Array.from({ length: 100 }, () => ({ id: '1', title: 'T', abstract: 'A' })), null, 2));
     const batch = await readPaperFiles(pretty, { maxWholeBytes: 1_000 });
     expect(batch.papers).toEqual([]);
     expect(batch.issues).toEqual([
-      { where: pretty, problem: 'skipped: this format is read whole and the file is over the 1000-byte limit; write JSON Lines instead' },
+      { where: pretty, problem: 'skipped: a JSON array is read whole and this file is over the 1000-byte limit; write JSON Lines instead' },
     ]);
   });
 });

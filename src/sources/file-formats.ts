@@ -1,11 +1,11 @@
 /**
- * The file formats, each a reader fed one line at a time: JSON Lines and the arXiv snapshot are
- * read record by record; a Hugging Face page copy and a JSON array that is not written one item
- * per line are held whole until the end of the file (they are small; a bounded size).
+ * The file formats, each a reader fed one line at a time: JSON Lines and the arXiv snapshot record
+ * by record, a Hugging Face page copy paper by paper. Only a JSON array is held whole until the end
+ * of the file (bounded in size), since an item of a pretty-printed array spans lines.
  */
 import { addSnapshotLine, snapshotOrJsonl } from './arxiv-snapshot.ts';
 import type { ArxivFilter } from './arxiv-filter.ts';
-import { parseHfPage } from './hf-page.ts';
+import { hfPageReader } from './hf-page.ts';
 import { addRecord, parseJsonl } from './jsonl.ts';
 import { MAX_LINE_BYTES, type FileLine } from './lines.ts';
 import type { SourceBatch } from './source.ts';
@@ -20,7 +20,7 @@ export interface FormatOptions {
   filter?: ArxivFilter;
   /** Reference day for year-less dates on Hugging Face pages. */
   now?: Date;
-  /** A file that has to be read whole (a page, a pretty-printed JSON array) is skipped above this size. */
+  /** A JSON array (read whole) is skipped above this size. */
   maxWholeBytes?: number;
 }
 
@@ -48,7 +48,7 @@ export const SUPPORTED_EXTENSIONS = Object.keys(BY_EXTENSION);
 export function lineReaderFor(extension: string, where: string, options: FormatOptions): LineReader | undefined {
   const format = options.format && options.format !== 'auto' ? options.format : BY_EXTENSION[extension.toLowerCase()];
   if (!format) return undefined;
-  if (format === 'hf-page') return wholeFileReader(where, options, (text, o) => parseHfPage(text, where, { ...o, now: options.now }));
+  if (format === 'hf-page') return pageReader(where, options);
   return jsonReader(where, options, format === 'json' ? undefined : format);
 }
 
@@ -99,6 +99,20 @@ function jsonReader(where: string, options: FormatOptions, given: 'jsonl' | 'arx
   };
 }
 
+/** A page's state spans the file, so a resumed read starts the page again (pages are small). */
+function pageReader(where: string, options: FormatOptions): LineReader {
+  const page = hfPageReader(where, { now: options.now });
+  return {
+    holding: true,
+    filtered: 0,
+    line(line, batch) {
+      if (line.tooLong) batch.issues.push(issue(`${where}:${line.no}`, lineProblem(line)!));
+      else page.line(line, batch);
+    },
+    end: (batch) => page.end(batch),
+  };
+}
+
 /** Holds a file's lines (bounded) and parses the whole text at its end. */
 function wholeFileReader(
   where: string,
@@ -129,7 +143,7 @@ function wholeFileReader(
     end(batch) {
       if (over) {
         batch.issues.push(
-          issue(where, `skipped: this format is read whole and the file is over the ${maxBytes}-byte limit; write JSON Lines instead`),
+          issue(where, `skipped: a JSON array is read whole and this file is over the ${maxBytes}-byte limit; write JSON Lines instead`),
         );
         return;
       }
