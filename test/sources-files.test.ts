@@ -106,6 +106,20 @@ describe('file sources', () => {
     expect(damaged[2]!.text).toBe('ok');
   });
 
+  it('drops a line over the length limit without holding it, and goes on at the next line', async () => {
+    const path = join(tmp, 'long.jsonl');
+    writeFileSync(path, `short\n${'x'.repeat(5_000)}\nafter\n${'y'.repeat(5_000)}`);
+    const lines: FileLine[] = [];
+    for await (const block of readLines(path, undefined, 1_000)) lines.push(...block);
+    expect(lines.map((l) => [l.no, l.text, l.tooLong ?? false])).toEqual([
+      [1, 'short', false],
+      [2, '', true],
+      [3, 'after', false],
+      [4, '', true],
+    ]);
+    expect(lines[2]!.end).toBe(6 + 5_001 + 6);
+  });
+
   it('streams JSON Lines and pages of any size, and reports an oversized JSON array (read whole)', async () => {
     const path = join(tmp, 'big.jsonl');
     writeFileSync(path, '{"id":"1","title":"T","abstract":"A"}\n'.repeat(100));

@@ -50,7 +50,7 @@ export async function* readLines(
       offset += nl - from + 1;
       from = nl + 1;
       no++;
-      if (skippingLong) {
+      if (skippingLong || pendingBytes + piece.length > maxLineBytes) {
         lines.push({ no, text: '', end: offset, tooLong: true });
         skippingLong = false;
       } else if (pendingBytes === 0) {
