@@ -57,7 +57,7 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
   // Every path is checked before anything is stored: a typo in the last one must not leave half an ingest.
   for (const source of sources) await source.check?.();
 
-  const store = async (items: PaperInput[]): Promise<void> => {
+  const store = async (items: readonly PaperInput[]): Promise<void> => {
     for (let i = 0; i < items.length; i += batchSize) {
       const batch = items.slice(i, i + batchSize);
       const result = await app.store.upsertPapers(batch);
@@ -76,22 +76,17 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
       app.log.info({ source: source.name, from }, 'resuming an interrupted ingest');
     }
     opts.onStage?.('read', source.name);
-    let pending: PaperInput[] = [];
     for await (const chunk of source.read(from)) {
       report.read += chunk.papers.length;
       report.filtered += chunk.filtered ?? 0;
       report.skippedCount += chunk.issues.length;
       for (const issue of chunk.issues) if (report.skipped.length < MAX_LISTED_ISSUES) report.skipped.push(issue);
-      for (const paper of chunk.papers) pending.push(paper);
-      // Stored at chunk boundaries only: the chunk's position then covers every stored paper.
-      if (pending.length >= batchSize) {
-        await store(pending);
-        pending = [];
-        if (key && chunk.position !== undefined) await app.store.setMeta(key, JSON.stringify(chunk.position));
-      }
+      // Each chunk is stored whole before its position is recorded (chunks are bounded, so is memory);
+      // a heavily filtered backfill then still records its progress after every chunk.
+      await store(chunk.papers);
+      if (key && chunk.position !== undefined) await app.store.setMeta(key, JSON.stringify(chunk.position));
       if (chunk.progress) opts.onReadProgress?.(chunk.progress, report.read);
     }
-    await store(pending);
     // Read to the end: the next run starts afresh.
     if (key) await app.store.setMeta(key, '');
   }

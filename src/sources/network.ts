@@ -1,5 +1,6 @@
 /**
- * The network sources behind `paperfeed ingest --source hf|arxiv [--date D] [--category C]`,
+ * The network sources behind `paperfeed ingest --source hf|arxiv [--date D] [--category C]` and
+ * `--source oai --set S --from D [--until D]`,
  * configured from the environment. Options are validated here, so a typo fails before any request.
  */
 import { z } from 'zod';
