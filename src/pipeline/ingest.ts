@@ -76,17 +76,23 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
       app.log.info({ source: source.name, from }, 'resuming an interrupted ingest');
     }
     opts.onStage?.('read', source.name);
+    let pending: PaperInput[] = [];
     for await (const chunk of source.read(from)) {
       report.read += chunk.papers.length;
       report.filtered += chunk.filtered ?? 0;
       report.skippedCount += chunk.issues.length;
       for (const issue of chunk.issues) if (report.skipped.length < MAX_LISTED_ISSUES) report.skipped.push(issue);
-      // Each chunk is stored whole before its position is recorded (chunks are bounded, so is memory);
-      // a heavily filtered backfill then still records its progress after every chunk.
-      await store(chunk.papers);
-      if (key && chunk.position !== undefined) await app.store.setMeta(key, JSON.stringify(chunk.position));
+      for (const paper of chunk.papers) pending.push(paper);
+      // Full batches are stored at chunk boundaries (memory: one batch plus one bounded chunk).
+      if (pending.length >= batchSize) {
+        await store(pending);
+        pending = [];
+      }
+      // The chunk's position covers every paper read so far only when none is waiting to be stored.
+      if (key && pending.length === 0 && chunk.position !== undefined) await app.store.setMeta(key, JSON.stringify(chunk.position));
       if (chunk.progress) opts.onReadProgress?.(chunk.progress, report.read);
     }
+    await store(pending);
     // Read to the end: the next run starts afresh.
     if (key) await app.store.setMeta(key, '');
   }
