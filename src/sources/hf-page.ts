@@ -58,8 +58,14 @@ export interface PageLine {
   bad?: boolean;
 }
 
+export interface PageReader {
+  line(raw: PageLine, batch: SourceBatch): void;
+  /** End of the page: the last paper, and the damaged lines no paper reported. */
+  end(batch: SourceBatch): void;
+}
+
 /** Parses a page fed line by line: papers are emitted as soon as their metadata block has passed. */
-export function hfPageReader(where: string, options: HfPageOptions = {}) {
+export function hfPageReader(where: string, options: HfPageOptions = {}): PageReader {
   const now = options.now ?? new Date();
   const badLines = new Set<number>(options.badLines);
   const reportedBad = new Set<number>();
@@ -104,7 +110,7 @@ export function hfPageReader(where: string, options: HfPageOptions = {}) {
   };
 
   return {
-    line(raw: PageLine, batch: SourceBatch): void {
+    line(raw, batch) {
       if (raw.bad) badLines.add(raw.no);
       let text = raw.text.trim();
       if (inHeader) {
@@ -124,7 +130,7 @@ export function hfPageReader(where: string, options: HfPageOptions = {}) {
         blockIsText = true;
       }
     },
-    end(batch: SourceBatch): void {
+    end(batch) {
       flush(batch);
       if (title && abstract) emit(batch, []);
       else if (title) batch.issues.push(issue(`${where}:${title.no}`, 'abstract is missing'));
