@@ -4,24 +4,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toPaper } from '../src/papers/normalize.ts';
 import { arxivQueryUrl, parseArxivAtom } from '../src/sources/arxiv-atom.ts';
 import { parseArxivRss, splitAuthors } from '../src/sources/arxiv-rss.ts';
-import { createNetworkSource, type NetworkConfig } from '../src/sources/network.ts';
+import { createNetworkSource } from '../src/sources/network.ts';
 import { sendText, startLocalServer, type LocalServer } from './helpers/local-server.ts';
+import { collectSource } from '../src/sources/source.ts';
+import { networkConfig } from './helpers/network-config.ts';
 
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`./fixtures/arxiv/${name}`, import.meta.url)), 'utf8');
 const WHERE = 'https://export.arxiv.org/api/query?search_query=cat:cs.LG';
 
-function config(url: string, minIntervalMs = 0): NetworkConfig {
-  return {
-    PAPERFEED_HF_URL: url,
-    PAPERFEED_ARXIV_API_URL: url,
-    PAPERFEED_ARXIV_RSS_URL: url,
-    PAPERFEED_ARXIV_CATEGORIES: 'cs.LG',
-    PAPERFEED_HTTP_TIMEOUT_MS: 2_000,
-    PAPERFEED_HTTP_RETRIES: 0,
-    PAPERFEED_ARXIV_MIN_INTERVAL_MS: minIntervalMs,
-  };
-}
+const config = (url: string, minIntervalMs = 0) => networkConfig(url, { PAPERFEED_ARXIV_MIN_INTERVAL_MS: minIntervalMs });
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -103,7 +95,7 @@ describe('arXiv Atom (export API)', () => {
         }),
     });
     const source = createNetworkSource('arxiv', config(server.url, 150), { date: '2024-01-15', pageSize: 2 });
-    const batch = await source.read();
+    const batch = await collectSource(source);
     expect(batch.issues).toEqual([]);
     expect(batch.papers.map((p) => p.rawId)).toEqual(['2401.07890', '2401.07812', '2401.07655']);
     expect(server.requests.map((r) => [r.url.searchParams.get('start'), r.url.searchParams.get('max_results')])).toEqual([
@@ -120,7 +112,7 @@ describe('arXiv Atom (export API)', () => {
   it('stops at the configured maximum and says how much it left', async () => {
     server = await startLocalServer({ '/api/query': (_req, res) => sendText(res, 200, fixture('atom-page1.xml')) });
     const source = createNetworkSource('arxiv', config(server.url), { date: '2024-01-15', pageSize: 2, maxResults: 2 });
-    const batch = await source.read();
+    const batch = await collectSource(source);
     expect(batch.papers).toHaveLength(2);
     expect(server.requests).toHaveLength(1);
     expect(batch.issues.map((i) => i.problem)).toEqual(['read 2 of 3 results (the configured maximum)']);
@@ -128,7 +120,7 @@ describe('arXiv Atom (export API)', () => {
 
   it('stops paging after an error page and reports it', async () => {
     server = await startLocalServer({ '/api/query': (_req, res) => sendText(res, 200, fixture('atom-error.xml')) });
-    const batch = await createNetworkSource('arxiv', config(server.url), { date: '2024-01-15', mode: 'atom' }).read();
+    const batch = await collectSource(createNetworkSource('arxiv', config(server.url), { date: '2024-01-15', mode: 'atom' }));
     expect(server.requests).toHaveLength(1);
     expect(batch.papers).toEqual([]);
     expect(batch.issues).toEqual([
@@ -193,7 +185,7 @@ describe('arXiv RSS (new submissions)', () => {
 
   it('fetches {base}/rss/<categories> by default when no date is given', async () => {
     server = await startLocalServer({ '/rss/cs.LG+cs.CL': (_req, res) => sendText(res, 200, fixture('rss-cs.LG.xml')) });
-    const batch = await createNetworkSource('arxiv', config(server.url), { categories: ['cs.LG', 'cs.CL'] }).read();
+    const batch = await collectSource(createNetworkSource('arxiv', config(server.url), { categories: ['cs.LG', 'cs.CL'] }));
     expect(server.requests.map((r) => r.path)).toEqual(['/rss/cs.LG+cs.CL']);
     expect(batch.papers).toHaveLength(5);
     expect(batch.papers.every((p) => p.source === 'arxiv-rss')).toBe(true);
@@ -206,7 +198,7 @@ describe('arXiv network source defaults', () => {
     const cfg = { ...config(server.url), PAPERFEED_ARXIV_CATEGORIES: 'cs.LG, cs.CL' };
     const yesterday = (): string => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
     const before = yesterday();
-    await createNetworkSource('arxiv', cfg, { mode: 'atom' }).read();
+    await collectSource(createNetworkSource('arxiv', cfg, { mode: 'atom' }));
     // Either side of a UTC midnight that falls during the read.
     const expected = [before, yesterday()].map((day) => `(cat:cs.LG OR cat:cs.CL) AND submittedDate:[${day}0000 TO ${day}2359]`);
     expect(expected).toContain(server.requests[0]!.url.searchParams.get('search_query'));

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeUtf8, readFileSource, readPaperFiles } from '../src/sources/files.ts';
+import { readFileSource, readPaperFiles } from '../src/sources/files.ts';
+import { readLines, type FileLine } from '../src/sources/lines.ts';
+import { collectSource } from '../src/sources/source.ts';
 
 const tree = fileURLToPath(new URL('./fixtures/tree', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'paperfeed-sources-'));
@@ -17,7 +19,7 @@ describe('file sources', () => {
   it('reads a directory recursively by extension and reports other files as skipped', async () => {
     const source = readFileSource(tree);
     expect(source.name).toBe(`file:${tree}`);
-    const batch = await source.read();
+    const batch = await collectSource(source);
     expect(batch.papers.map((p) => [p.source, p.title])).toEqual([
       ['jsonl', 'Self-Rewarding Language Models'],
       ['jsonl', 'Mixtral of Experts'],
@@ -82,19 +84,57 @@ describe('file sources', () => {
     expect(batch.issues).toEqual([{ where: `${path}#item 2`, problem: 'invalid UTF-8 bytes (line 9); item skipped' }]);
   });
 
-  it('decodes strictly and lists the lines that are not UTF-8', () => {
-    expect(decodeUtf8(utf8('a\nb\u00e9\n'))).toEqual({ text: 'a\nb\u00e9\n', badLines: new Set() });
-    const damaged = decodeUtf8(Buffer.concat([utf8('ok\n'), BAD, utf8('\nok\n'), BAD]));
-    expect([...damaged.badLines]).toEqual([2, 4]);
-    expect(damaged.text.split('\n')[0]).toBe('ok');
-    expect(damaged.text.split('\n')[2]).toBe('ok');
+  it('reads an array as JSON Lines when the format is given, whatever the extension', async () => {
+    const path = join(tmp, 'array.data');
+    writeFileSync(path, JSON.stringify([{ id: '1', title: 'One', abstract: 'First.' }, { id: '2', title: 'Two', abstract: 'Second.' }], null, 2));
+    expect((await readPaperFiles(path, { format: 'jsonl' })).papers.map((p) => p.title)).toEqual(['One', 'Two']);
   });
 
-  it('reports an oversized file instead of reading it', async () => {
+  it('decodes strictly and lists the lines that are not UTF-8', async () => {
+    const lines = async (name: string, bytes: Buffer): Promise<FileLine[]> => {
+      const path = join(tmp, name);
+      writeFileSync(path, bytes);
+      const out: FileLine[] = [];
+      for await (const block of readLines(path)) out.push(...block);
+      return out;
+    };
+    const clean = await lines('clean.txt', utf8('a\nb\u00e9\n'));
+    expect(clean.map((l) => [l.text, l.bad ?? false])).toEqual([['a', false], ['b\u00e9', false]]);
+    const damaged = await lines('damaged.txt', Buffer.concat([utf8('ok\n'), BAD, utf8('\nok\n'), BAD]));
+    expect(damaged.filter((l) => l.bad).map((l) => l.no)).toEqual([2, 4]);
+    expect(damaged[0]!.text).toBe('ok');
+    expect(damaged[2]!.text).toBe('ok');
+  });
+
+  it('drops a line over the length limit without holding it, and goes on at the next line', async () => {
+    const path = join(tmp, 'long.jsonl');
+    writeFileSync(path, `short\n${'x'.repeat(5_000)}\nafter\n${'y'.repeat(5_000)}`);
+    const lines: FileLine[] = [];
+    for await (const block of readLines(path, undefined, 1_000)) lines.push(...block);
+    expect(lines.map((l) => [l.no, l.text, l.tooLong ?? false])).toEqual([
+      [1, 'short', false],
+      [2, '', true],
+      [3, 'after', false],
+      [4, '', true],
+    ]);
+    expect(lines[2]!.end).toBe(6 + 5_001 + 6);
+  });
+
+  it('streams JSON Lines and pages of any size, and reports an oversized JSON array (read whole)', async () => {
     const path = join(tmp, 'big.jsonl');
     writeFileSync(path, '{"id":"1","title":"T","abstract":"A"}\n'.repeat(100));
-    const batch = await readPaperFiles(path, { maxBytes: 1_000 });
+    const streamed = await readPaperFiles(path, { maxWholeBytes: 1_000 });
+    expect(streamed.papers).toHaveLength(100);
+    expect(streamed.issues).toEqual([]);
+    const page = join(tmp, 'big.txt');
+    writeFileSync(page, Array.from({ length: 20 }, (_, i) => `Title ${i}\nAbstract number ${i}.`).join('\n'));
+    expect((await readPaperFiles(page, { maxWholeBytes: 100 })).papers).toHaveLength(20);
+    const pretty = join(tmp, 'big.json');
+    writeFileSync(pretty, JSON.stringify(Array.from({ length: 100 }, () => ({ id: '1', title: 'T', abstract: 'A' })), null, 2));
+    const batch = await readPaperFiles(pretty, { maxWholeBytes: 1_000 });
     expect(batch.papers).toEqual([]);
-    expect(batch.issues).toEqual([{ where: path, problem: 'skipped: 3800 bytes is over the 1000-byte limit' }]);
+    expect(batch.issues).toEqual([
+      { where: pretty, problem: 'skipped: a JSON array is read whole and this file is over the 1000-byte limit; write JSON Lines instead' },
+    ]);
   });
 });

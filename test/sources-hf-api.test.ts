@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toPaper } from '../src/papers/normalize.ts';
 import { hfDailyPapersUrl, parseHfDailyPapers } from '../src/sources/hf-api.ts';
-import { createNetworkSource, type NetworkConfig } from '../src/sources/network.ts';
+import { createNetworkSource } from '../src/sources/network.ts';
 import { sendJson, sendText, startLocalServer, type LocalServer } from './helpers/local-server.ts';
+import { collectSource } from '../src/sources/source.ts';
+import { networkConfig } from './helpers/network-config.ts';
 
 const fixtureText = readFileSync(
   fileURLToPath(new URL('./fixtures/hf-api/daily_papers-2024-01-19.json', import.meta.url)),
@@ -12,17 +14,7 @@ const fixtureText = readFileSync(
 );
 const WHERE = 'https://huggingface.co/api/daily_papers?date=2024-01-19';
 
-function config(url: string): NetworkConfig {
-  return {
-    PAPERFEED_HF_URL: url,
-    PAPERFEED_ARXIV_API_URL: url,
-    PAPERFEED_ARXIV_RSS_URL: url,
-    PAPERFEED_ARXIV_CATEGORIES: 'cs.LG',
-    PAPERFEED_HTTP_TIMEOUT_MS: 2_000,
-    PAPERFEED_HTTP_RETRIES: 2,
-    PAPERFEED_ARXIV_MIN_INTERVAL_MS: 0,
-  };
-}
+const config = (url: string) => networkConfig(url, { PAPERFEED_HTTP_RETRIES: 2 });
 
 let server: LocalServer | undefined;
 afterEach(async () => {
@@ -91,7 +83,7 @@ describe('Hugging Face Daily Papers API', () => {
       },
     });
     const source = createNetworkSource('hf', config(server.url), { date: '2024-01-19', http: { backoffMs: 1 } });
-    const batch = await source.read();
+    const batch = await collectSource(source);
     expect(batch.papers).toHaveLength(4);
     expect(server.requests.map((r) => r.path)).toEqual([
       '/api/daily_papers?date=2024-01-19',
@@ -103,7 +95,7 @@ describe('Hugging Face Daily Papers API', () => {
   it('fails the whole read with the URL when the API answers 404', async () => {
     server = await startLocalServer({});
     const source = createNetworkSource('hf', config(server.url), { date: '2024-01-19' });
-    await expect(source.read()).rejects.toThrow(`GET ${server.url}/api/daily_papers?date=2024-01-19 failed: HTTP 404`);
+    await expect(collectSource(source)).rejects.toThrow(`GET ${server.url}/api/daily_papers?date=2024-01-19 failed: HTTP 404`);
     expect(server.requests).toHaveLength(1);
   });
 });

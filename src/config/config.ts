@@ -44,6 +44,8 @@ export const envSchema = z.object({
   PAPERFEED_HF_URL: z.url().default('https://huggingface.co'),
   PAPERFEED_ARXIV_API_URL: z.url().default('https://export.arxiv.org'),
   PAPERFEED_ARXIV_RSS_URL: z.url().default('https://rss.arxiv.org'),
+  /** arXiv's OAI-PMH endpoint, for `ingest --source oai` backfills. */
+  PAPERFEED_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
   PAPERFEED_ARXIV_CATEGORIES: z.string().default('cs.LG,cs.CL,cs.CV,cs.AI'),
   PAPERFEED_HTTP_TIMEOUT_MS: int(100, 600_000).default(20_000),
   PAPERFEED_HTTP_RETRIES: int(0, 10).default(3),

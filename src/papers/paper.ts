@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { hasVisibleText } from './clean-text.ts';
 
 /** Where a paper came from; a merged paper keeps every source it arrived through. */
-export const SOURCE_NAMES = ['hf-page', 'hf-api', 'arxiv-atom', 'arxiv-rss', 'jsonl'] as const;
+export const SOURCE_NAMES = ['hf-page', 'hf-api', 'arxiv-atom', 'arxiv-rss', 'jsonl', 'arxiv-snapshot', 'arxiv-oai'] as const;
 export type SourceName = (typeof SOURCE_NAMES)[number];
 
 /**

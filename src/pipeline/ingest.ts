@@ -1,5 +1,6 @@
+import type { PaperInput } from '../papers/paper.ts';
 import type { App } from '../service/app.ts';
-import type { PaperSource, SourceIssue } from '../sources/source.ts';
+import type { PaperSource, SourceIssue, SourceProgress } from '../sources/source.ts';
 import type { Progress } from './embed.ts';
 
 export interface IngestReport {
@@ -10,8 +11,14 @@ export interface IngestReport {
   unchanged: number;
   /** Items that repeated another item of the same run (merged into it). */
   duplicates: number;
-  /** Items the sources could not read, each with where and why. */
+  /** Valid items that a filter (category, date) left out. */
+  filtered: number;
+  /** Items the sources could not read, each with where and why (the first MAX_LISTED_ISSUES of them). */
   skipped: SourceIssue[];
+  /** All skipped items, listed or not. */
+  skippedCount: number;
+  /** Sources that went on from the position an interrupted run recorded, and where. */
+  resumed: { source: string; from: unknown }[];
   /** Papers whose text had to be embedded (cache misses). */
   embedded: number;
 }
@@ -19,39 +26,93 @@ export interface IngestReport {
 export interface IngestOptions {
   /** Store batch size: each batch is one transaction. */
   batchSize?: number;
-  onStage?: (stage: 'read' | 'store' | 'embed', source?: string) => void;
+  /** Ignore recorded positions and read every source from its start. */
+  restart?: boolean;
+  onStage?: (stage: 'read' | 'embed', source?: string) => void;
+  /** Embedding progress (papers), from the index sync after storing. */
   onProgress?: Progress;
+  /** Reading progress of the current source (bytes of its files or records), with the papers read so far. */
+  onReadProgress?: (progress: SourceProgress, read: number) => void;
+}
+
+/** A backfill of a bad file could name millions of bad lines: the report keeps this many. */
+export const MAX_LISTED_ISSUES = 10_000;
+
+/** Meta key under which a resumable source's position is kept between runs. */
+export function positionKey(source: PaperSource): string | undefined {
+  return source.resumeKey ? `ingest-position:${source.resumeKey}` : undefined;
 }
 
 /**
- * sources -> normalize and dedupe (the store) -> embed -> index. Each store batch is one
- * transaction, so a crash loses at most the batch in flight, never what was reported stored.
+ * sources -> normalize and dedupe (the store) -> embed -> index, streamed: papers are stored in
+ * batches as the sources yield them, so memory does not grow with the input. Each store batch is
+ * one transaction, and after it the source's position is recorded, so a run killed at any point
+ * resumes after the last stored batch (at worst re-reading that one batch, which dedupes).
  */
 export async function ingest(app: App, sources: PaperSource[], opts: IngestOptions = {}): Promise<IngestReport> {
-  const report: IngestReport = { read: 0, added: 0, merged: 0, unchanged: 0, duplicates: 0, skipped: [], embedded: 0 };
+  const report: IngestReport = {
+    read: 0, added: 0, merged: 0, unchanged: 0, duplicates: 0, filtered: 0, skipped: [], skippedCount: 0, resumed: [], embedded: 0,
+  };
   const batchSize = opts.batchSize ?? 1_000;
-  for (const source of sources) {
-    opts.onStage?.('read', source.name);
-    const batch = await source.read();
-    report.read += batch.papers.length;
-    report.skipped.push(...batch.issues);
-    opts.onStage?.('store', source.name);
-    for (let i = 0; i < batch.papers.length; i += batchSize) {
-      const items = batch.papers.slice(i, i + batchSize);
-      const result = await app.store.upsertPapers(items);
-      report.duplicates += items.length - result.added.length - result.merged.length - result.unchanged.length;
+  // Every path is checked before anything is stored: a typo in the last one must not leave half an ingest.
+  for (const source of sources) await source.check?.();
+
+  const store = async (items: readonly PaperInput[]): Promise<void> => {
+    for (let i = 0; i < items.length; i += batchSize) {
+      const batch = items.slice(i, i + batchSize);
+      const result = await app.store.upsertPapers(batch);
+      report.duplicates += batch.length - result.added.length - result.merged.length - result.unchanged.length;
       report.added += result.added.length;
       report.merged += result.merged.length;
       report.unchanged += result.unchanged.length;
-      opts.onProgress?.(Math.min(i + batchSize, batch.papers.length), batch.papers.length);
     }
+  };
+
+  for (const source of sources) {
+    const key = positionKey(source);
+    const from = key && !opts.restart ? await recordedPosition(app, key) : undefined;
+    if (from !== undefined) {
+      report.resumed.push({ source: source.name, from });
+      app.log.info({ source: source.name, from }, 'resuming an interrupted ingest');
+    }
+    opts.onStage?.('read', source.name);
+    let pending: PaperInput[] = [];
+    for await (const chunk of source.read(from)) {
+      report.read += chunk.papers.length;
+      report.filtered += chunk.filtered ?? 0;
+      report.skippedCount += chunk.issues.length;
+      for (const issue of chunk.issues) if (report.skipped.length < MAX_LISTED_ISSUES) report.skipped.push(issue);
+      for (const paper of chunk.papers) pending.push(paper);
+      // Full batches are stored at chunk boundaries (memory: one batch plus one bounded chunk).
+      if (pending.length >= batchSize) {
+        await store(pending);
+        pending = [];
+      }
+      // The chunk's position covers every paper read so far only when none is waiting to be stored.
+      if (key && pending.length === 0 && chunk.position !== undefined) await app.store.setMeta(key, JSON.stringify(chunk.position));
+      if (chunk.progress) opts.onReadProgress?.(chunk.progress, report.read);
+    }
+    await store(pending);
+    // Read to the end: the next run starts afresh.
+    if (key) await app.store.setMeta(key, '');
   }
   opts.onStage?.('embed');
   const synced = await app.syncIndex({ onProgress: opts.onProgress });
   report.embedded = synced.embedded;
   app.log.info(
-    { read: report.read, added: report.added, merged: report.merged, skipped: report.skipped.length },
+    { read: report.read, added: report.added, merged: report.merged, filtered: report.filtered, skipped: report.skippedCount },
     'ingest finished',
   );
   return report;
+}
+
+async function recordedPosition(app: App, key: string): Promise<unknown> {
+  const value = await app.store.getMeta(key);
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    app.log.warn({ key }, 'recorded ingest position is not JSON; starting from the beginning');
+    return undefined;
+  }
 }

@@ -60,7 +60,7 @@ export async function runIngest(app: App, sources: PaperSource[], signal: AbortS
       totals.added += report.added;
       totals.merged += report.merged;
       totals.unchanged += report.unchanged;
-      totals.skipped += report.skipped.length;
+      totals.skipped += report.skippedCount;
       totals.embedded += report.embedded;
       for (const issue of report.skipped.slice(0, 20)) app.log.warn({ source: source.name, ...issue }, 'item skipped');
     } catch (err) {

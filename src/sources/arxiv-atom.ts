@@ -4,10 +4,10 @@
  * titled "Error"; that, like XML that does not parse, is one issue for the whole page.
  */
 import { parseArxivId } from '../papers/ids.ts';
-import type { PaperSource, SourceBatch } from './source.ts';
+import type { PaperSource, SourceBatch, SourceChunk } from './source.ts';
 import { dateOfIso } from './dates.ts';
 import type { HttpClient } from './http.ts';
-import { addPaper, collapseSpaces, emptyBatch, issue, mergeBatches } from './validate.ts';
+import { addPaper, collapseSpaces, emptyBatch, issue } from './validate.ts';
 import { attrOf, listOf, nodeOf, parseXml, textOf, type XmlNode } from './xml.ts';
 
 export interface AtomPage {
@@ -122,30 +122,29 @@ export function arxivAtomSource(options: ArxivAtomSourceOptions): PaperSource {
   const maxResults = options.maxResults ?? 2000;
   return {
     name: `arxiv-atom:${options.categories.join('+')}${options.date ? `@${options.date}` : ''}`,
-    async read(): Promise<SourceBatch> {
-      const batches: SourceBatch[] = [];
+    async *read(): AsyncGenerator<SourceChunk> {
       let start = 0;
       let total = 0;
       do {
         const url = arxivQueryUrl(options.baseUrl, options, start, Math.min(pageSize, maxResults - start));
         const page = parseArxivAtomPage(await options.http.getText(url), url);
-        batches.push(page.batch);
         if (page.failed || page.entryCount === 0) {
           if (!page.failed && start < (page.totalResults ?? 0)) {
             page.batch.issues.push(
               issue(url, `empty page at start=${start} although totalResults is ${page.totalResults}; stopped`),
             );
           }
+          yield page.batch;
           break;
         }
         total = page.totalResults ?? 0;
         start += page.entryCount;
+        yield { ...page.batch, progress: { done: start, total: Math.min(total, maxResults), unit: 'records' } };
       } while (start < total && start < maxResults);
       if (total > maxResults) {
         const url = arxivQueryUrl(options.baseUrl, options, 0, pageSize);
-        batches.push({ papers: [], issues: [issue(url, `read ${maxResults} of ${total} results (the configured maximum)`)] });
+        yield { papers: [], issues: [issue(url, `read ${maxResults} of ${total} results (the configured maximum)`)] };
       }
-      return mergeBatches(batches);
     },
   };
 }

@@ -89,8 +89,8 @@ export function arxivRssSource(options: ArxivRssSourceOptions): PaperSource {
   const url = arxivRssUrl(options.baseUrl, options.categories);
   return {
     name: `arxiv-rss:${options.categories.join('+')}`,
-    async read() {
-      return parseArxivRss(await options.http.getText(url), url);
+    async *read() {
+      yield parseArxivRss(await options.http.getText(url), url);
     },
   };
 }

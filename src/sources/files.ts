@@ -1,119 +1,166 @@
 /**
- * Papers from a file or a directory tree: `.txt` is a Hugging Face page copy, `.jsonl`, `.ndjson`
- * and `.json` are JSON Lines / a JSON array. Other files are reported as skipped. Bytes are decoded
- * as strict UTF-8; a line with invalid bytes costs only the paper(s) on it.
+ * Papers from a file or a directory tree, streamed: `.txt` is a Hugging Face page copy, `.jsonl`,
+ * `.ndjson` and `.json` are JSON Lines, the arXiv metadata snapshot or a JSON array (see
+ * file-formats.ts). Other files, and folders that cannot be read, are reported as skipped.
+ *
+ * The position after each chunk is the file and the byte offset of the next line, so an
+ * interrupted backfill resumes where it stopped, whatever the file size.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import type { PaperSource, SourceBatch } from './source.ts';
-import { parseHfPage } from './hf-page.ts';
-import { parseJsonl } from './jsonl.ts';
-import { emptyBatch, issue, mergeBatches, type ParseOptions } from './validate.ts';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { describeFilter } from './arxiv-filter.ts';
+import { lineReaderFor, SUPPORTED_EXTENSIONS, type FormatOptions } from './file-formats.ts';
+import { readLines, type LineStart } from './lines.ts';
+import { collectSource, type PaperSource, type SourceBatch, type SourceChunk, type SourceIssue } from './source.ts';
+import { emptyBatch, issue } from './validate.ts';
 
-export interface FileSourceOptions {
-  /** Reference day for year-less dates on Hugging Face pages. */
-  now?: Date;
-  /** Files larger than this are skipped (reported). */
-  maxBytes?: number;
+export { SUPPORTED_EXTENSIONS } from './file-formats.ts';
+
+export type FileSourceOptions = FormatOptions;
+
+const positionSchema = z.object({
+  file: z.string(),
+  offset: z.number().int().nonnegative(),
+  line: z.number().int().nonnegative(),
+});
+export type FilePosition = z.infer<typeof positionSchema>;
+
+interface ListedFile {
+  path: string;
+  size: number;
 }
 
-const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
-
-type Parser = (text: string, where: string, options: ParseOptions & FileSourceOptions) => SourceBatch;
-
-const PARSERS: Record<string, Parser> = {
-  '.txt': parseHfPage,
-  '.jsonl': parseJsonl,
-  '.ndjson': parseJsonl,
-  '.json': parseJsonl,
-};
-
-export const SUPPORTED_EXTENSIONS = Object.keys(PARSERS);
-
-/** A source reading a file, or every file under a directory (see readPaperFiles). */
+/** A source reading a file, or every file under a directory (sorted, recursively). */
 export function readFileSource(path: string, options: FileSourceOptions = {}): PaperSource {
-  return { name: `file:${path}`, read: () => readPaperFiles(path, options) };
+  const filters = describeFilter(options.filter ?? {});
+  return {
+    name: `file:${path}`,
+    resumeKey: `file:${resolve(path)}|format=${options.format ?? 'auto'}${filters ? `|${filters}` : ''}`,
+    check: () => checkPath(path).then(() => undefined),
+    // A position that does not parse (written by another version) means reading from the start.
+    read: (from) => readFiles(path, options, positionSchema.safeParse(from).data),
+  };
 }
 
-/** Reads a file, or every file under a directory (sorted, recursively). Throws only if `path` cannot be read at all. */
-export async function readPaperFiles(path: string, options: FileSourceOptions = {}): Promise<SourceBatch> {
-  let info;
+/** Reads a whole file or folder into one batch (small inputs and tests). Throws only if `path` cannot be read at all. */
+export function readPaperFiles(path: string, options: FileSourceOptions = {}): Promise<SourceBatch> {
+  return collectSource(readFileSource(path, options));
+}
+
+async function checkPath(path: string) {
   try {
-    info = await stat(path);
+    return await stat(path);
   } catch (error) {
     throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  if (!info.isDirectory()) return readOneFile(path, options);
-  const files = await listFiles(path);
-  const batches: SourceBatch[] = [];
-  for (const file of files) batches.push(await readOneFile(file, options));
-  return mergeBatches(batches);
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const out: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    // Symlinked directories are not followed: they can loop.
-    if (entry.isDirectory()) out.push(...(await listFiles(path)));
-    else if (entry.isFile() || entry.isSymbolicLink()) out.push(path);
+async function* readFiles(path: string, options: FileSourceOptions, from?: FilePosition): AsyncGenerator<SourceChunk> {
+  const info = await checkPath(path);
+  const listing = info.isDirectory() ? await listFiles(path) : { files: [{ path, size: info.size }], issues: [] };
+  const total = listing.files.reduce((n, f) => n + f.size, 0);
+  let first = 0;
+  let start: LineStart | undefined;
+  if (from) {
+    const at = listing.files.findIndex((f) => f.path === from.file);
+    // A file that is gone or shrank since: its position means nothing any more, read it again.
+    if (at >= 0) {
+      first = at;
+      if (from.offset <= listing.files[at]!.size) start = { offset: from.offset, line: from.line };
+    }
   }
-  return out;
+  let done = listing.files.slice(0, first).reduce((n, f) => n + f.size, 0);
+  // Folders that could not be listed are reported once, on a fresh read.
+  if (listing.issues.length && !from) yield { ...emptyBatch(), issues: listing.issues, progress: { done, total, unit: 'bytes' } };
+  for (const file of listing.files.slice(first)) {
+    for await (const chunk of readOneFile(file, options, start)) {
+      yield { ...chunk, progress: { done: done + (chunk.position as FilePosition).offset, total, unit: 'bytes' } };
+    }
+    start = undefined;
+    done += file.size;
+  }
 }
 
-async function readOneFile(path: string, options: FileSourceOptions): Promise<SourceBatch> {
-  const parse = PARSERS[extname(path).toLowerCase()];
-  if (!parse) {
+/** Every file under `dir`, sorted; a subfolder that cannot be read is an issue, not the end of the listing. */
+async function listFiles(dir: string): Promise<{ files: ListedFile[]; issues: SourceIssue[] }> {
+  const files: ListedFile[] = [];
+  const issues: SourceIssue[] = [];
+  const walk = async (at: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(at, { withFileTypes: true });
+    } catch (error) {
+      if (at === dir) throw new Error(`cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      issues.push(issue(at, `folder skipped: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`));
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(at, entry.name);
+      // Symlinked directories are not followed: they can loop.
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() || entry.isSymbolicLink()) files.push({ path, size: await sizeOf(path) });
+    }
+  };
+  await walk(dir);
+  return { files, issues };
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0; // reported when the file is read
+  }
+}
+
+async function* readOneFile(file: ListedFile, options: FileSourceOptions, start?: LineStart): AsyncGenerator<SourceChunk> {
+  const { path } = file;
+  const atStart = { file: path, offset: start?.offset ?? 0, line: start?.line ?? 0 };
+  const atEnd = { file: path, offset: file.size, line: 0 };
+  const reader = lineReaderFor(extname(path), path, options);
+  if (!reader) {
     const ext = extname(path) || 'no extension';
-    return skipped(path, `skipped: unsupported file type (${ext}); expected ${SUPPORTED_EXTENSIONS.join(', ')}`);
+    yield skipped(path, `skipped: unsupported file type (${ext}); expected ${SUPPORTED_EXTENSIONS.join(', ')}`, atEnd);
+    return;
   }
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let bytes: Buffer;
   try {
     const info = await stat(path);
-    if (!info.isFile()) return skipped(path, 'skipped: not a regular file');
-    if (info.size > maxBytes) return skipped(path, `skipped: ${info.size} bytes is over the ${maxBytes}-byte limit`);
-    bytes = await readFile(path);
-  } catch (error) {
-    return skipped(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const { text, badLines } = decodeUtf8(bytes);
-  return parse(text, path, { ...options, badLines });
-}
-
-function skipped(path: string, problem: string): SourceBatch {
-  const batch = emptyBatch();
-  batch.issues.push(issue(path, problem));
-  return batch;
-}
-
-const strict = new TextDecoder('utf-8', { fatal: true });
-const lossy = new TextDecoder('utf-8');
-
-/**
- * Strict UTF-8 decoding that localizes damage: when the whole does not decode, each line is
- * decoded on its own, and lines that fail are kept lossily (so layouts still line up) and listed.
- */
-export function decodeUtf8(bytes: Uint8Array): { text: string; badLines: Set<number> } {
-  const badLines = new Set<number>();
-  try {
-    return { text: strict.decode(bytes), badLines };
-  } catch {
-    // fall through to line-by-line decoding
-  }
-  const lines: string[] = [];
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i < bytes.length && bytes[i] !== 0x0a) continue;
-    const line = bytes.subarray(start, i);
-    try {
-      lines.push(strict.decode(line));
-    } catch {
-      badLines.add(lines.length + 1);
-      lines.push(lossy.decode(line));
+    if (!info.isFile()) {
+      yield skipped(path, 'skipped: not a regular file', atEnd);
+      return;
     }
-    start = i + 1;
+  } catch (error) {
+    yield skipped(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, atEnd);
+    return;
   }
-  return { text: lines.join('\n'), badLines };
+  let position: FilePosition = atStart;
+  let lastLine = atStart.line;
+  let filteredBefore = 0;
+  try {
+    for await (const lines of readLines(path, start)) {
+      const batch = emptyBatch();
+      for (const line of lines) reader.line(line, batch);
+      const last = lines[lines.length - 1]!;
+      lastLine = last.no;
+      if (!reader.holding) position = { file: path, offset: last.end, line: last.no };
+      yield { ...batch, position, filtered: reader.filtered - filteredBefore };
+      filteredBefore = reader.filtered;
+    }
+  } catch (error) {
+    // A read error mid-file (EIO, EACCES) costs the rest of this file, not the other files.
+    const batch = emptyBatch();
+    reader.end(batch);
+    batch.issues.push(issue(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`));
+    yield { ...batch, position: atEnd };
+    return;
+  }
+  const batch = emptyBatch();
+  reader.end(batch);
+  const end = { file: path, offset: Math.max(position.offset, file.size), line: lastLine };
+  yield { ...batch, position: end, filtered: reader.filtered - filteredBefore };
+}
+
+function skipped(path: string, problem: string, position: FilePosition): SourceChunk {
+  return { papers: [], issues: [issue(path, problem)], position };
 }

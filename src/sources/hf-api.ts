@@ -86,9 +86,9 @@ export function hfApiSource(options: HfApiSourceOptions): PaperSource {
   const url = hfDailyPapersUrl(options.baseUrl, options.date);
   return {
     name: `hf-api${options.date ? `@${options.date}` : ''}`,
-    async read() {
+    async *read() {
       const text = await options.http.getText(url, { headers: { accept: 'application/json' } });
-      return parseHfDailyPapers(text, url);
+      yield parseHfDailyPapers(text, url);
     },
   };
 }

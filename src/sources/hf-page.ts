@@ -43,88 +43,115 @@ const HEADER_LINE = [
 /** Titles on these pages stay well under this; a longer "title" means the layout slipped. */
 const TITLE_PLAUSIBLE_MAX = 400;
 
-export function parseHfPage(text: string, where: string, options: HfPageOptions = {}): SourceBatch {
-  const batch = emptyBatch();
+/**
+ * A block longer than this without the "·" separator is text, not metadata (a metadata block has
+ * a handful of lines): its lines are passed on at once, so a layout B page without blank lines
+ * streams in constant memory.
+ */
+const META_BLOCK_MAX_LINES = 32;
+
+export interface PageLine {
+  /** 1-based line number. */
+  no: number;
+  text: string;
+  /** The line's bytes were not valid UTF-8. */
+  bad?: boolean;
+}
+
+export interface PageReader {
+  line(raw: PageLine, batch: SourceBatch): void;
+  /** End of the page: the last paper, and the damaged lines no paper reported. */
+  end(batch: SourceBatch): void;
+}
+
+/** Parses a page fed line by line: papers are emitted as soon as their metadata block has passed. */
+export function hfPageReader(where: string, options: HfPageOptions = {}): PageReader {
   const now = options.now ?? new Date();
-  const badLines = options.badLines ?? new Set<number>();
+  const badLines = new Set<number>(options.badLines);
   const reportedBad = new Set<number>();
-  const lines: Line[] = text.split(/\r?\n/).map((t, i) => ({ no: i + 1, text: t.trim() }));
-
-  const body = skipHeader(lines);
-  const units = toUnits(body);
-
+  let inHeader = true;
+  let block: Line[] = [];
+  let blockIsText = false;
   let title: Line | undefined;
   let abstract: Line | undefined;
-  const emit = (meta: Line[]): void => {
+
+  const emit = (batch: SourceBatch, meta: Line[]): void => {
     if (title && abstract) emitPaper(batch, where, title, abstract, meta, now, badLines, reportedBad);
     title = abstract = undefined;
   };
-
-  for (const unit of units) {
-    if (unit.kind === 'meta') {
-      if (title && abstract) emit(unit.lines);
+  const unit = (batch: SourceBatch, u: Unit): void => {
+    if (u.kind === 'meta') {
+      if (title && abstract) emit(batch, u.lines);
       else if (title) {
         batch.issues.push(issue(`${where}:${title.no}`, 'abstract is missing'));
         title = undefined;
       } else {
-        batch.issues.push(issue(`${where}:${unit.lines[0]!.no}`, 'metadata without a title and abstract before it'));
+        batch.issues.push(issue(`${where}:${u.lines[0]!.no}`, 'metadata without a title and abstract before it'));
       }
-      continue;
+      return;
     }
-    if (title && abstract) emit([]);
+    if (title && abstract) emit(batch, []);
     if (!title) {
-      if (unit.line.text.length > TITLE_PLAUSIBLE_MAX) {
+      if (u.line.text.length > TITLE_PLAUSIBLE_MAX) {
         batch.issues.push(
-          issue(
-            `${where}:${unit.line.no}`,
-            `expected a title but found ${unit.line.text.length} characters of text (an abstract without its title?)`,
-          ),
+          issue(`${where}:${u.line.no}`, `expected a title but found ${u.line.text.length} characters of text (an abstract without its title?)`),
         );
-      } else title = unit.line;
-    } else abstract = unit.line;
-  }
-  if (title && abstract) emit([]);
-  else if (title) batch.issues.push(issue(`${where}:${title.no}`, 'abstract is missing'));
+      } else title = u.line;
+    } else abstract = u.line;
+  };
+  const flush = (batch: SourceBatch): void => {
+    if (block.length) {
+      const meta = block.some((l) => l.text === SEPARATOR) || block.every((l) => isMetaLine(l.text));
+      if (meta) unit(batch, { kind: 'meta', lines: block });
+      else for (const line of block) unit(batch, { kind: 'text', line });
+    }
+    block = [];
+    blockIsText = false;
+  };
 
-  for (const no of [...badLines].sort((a, b) => a - b)) {
-    if (!reportedBad.has(no)) batch.issues.push(issue(`${where}:${no}`, 'invalid UTF-8 bytes; line ignored'));
-  }
-  return batch;
+  return {
+    line(raw, batch) {
+      if (raw.bad) badLines.add(raw.no);
+      let text = raw.text.trim();
+      if (inHeader) {
+        // Page chrome before the first paper; in layout B the first title is glued onto "Subscribe".
+        if (text === '' || HEADER_LINE.some((re) => re.test(text))) return;
+        inHeader = false;
+        const glued = /^Subscribe(\S.*)$/.exec(text);
+        if (glued) text = glued[1]!.trim();
+      }
+      const line = { no: raw.no, text };
+      if (text === '') return flush(batch);
+      if (blockIsText) return unit(batch, { kind: 'text', line });
+      block.push(line);
+      if (block.length > META_BLOCK_MAX_LINES && !block.some((l) => l.text === SEPARATOR)) {
+        for (const held of block) unit(batch, { kind: 'text', line: held });
+        block = [];
+        blockIsText = true;
+      }
+    },
+    end(batch) {
+      flush(batch);
+      if (title && abstract) emit(batch, []);
+      else if (title) batch.issues.push(issue(`${where}:${title.no}`, 'abstract is missing'));
+      title = abstract = undefined;
+      for (const no of [...badLines].sort((a, b) => a - b)) {
+        if (!reportedBad.has(no)) batch.issues.push(issue(`${where}:${no}`, 'invalid UTF-8 bytes; line ignored'));
+      }
+    },
+  };
 }
 
-/** Drops the page chrome; in layout B the first title is glued onto "Subscribe". */
-function skipHeader(lines: Line[]): Line[] {
-  let i = 0;
-  for (; i < lines.length; i++) {
-    const { text, no } = lines[i]!;
-    if (text === '' || HEADER_LINE.some((re) => re.test(text))) continue;
-    const glued = /^Subscribe(\S.*)$/.exec(text);
-    if (glued) return [{ no, text: glued[1]!.trim() }, ...lines.slice(i + 1)];
-    break;
-  }
-  return lines.slice(i);
+export function parseHfPage(text: string, where: string, options: HfPageOptions = {}): SourceBatch {
+  const batch = emptyBatch();
+  const reader = hfPageReader(where, options);
+  text.split(/\r?\n/).forEach((t, i) => reader.line({ no: i + 1, text: t }, batch));
+  reader.end(batch);
+  return batch;
 }
 
 function isMetaLine(text: string): boolean {
   return text === SEPARATOR || AUTHORS_LINE.test(text) || DATE_LINE.test(text);
-}
-
-function toUnits(lines: Line[]): Unit[] {
-  const units: Unit[] = [];
-  let block: Line[] = [];
-  const flush = (): void => {
-    if (block.length === 0) return;
-    const meta = block.some((l) => l.text === SEPARATOR) || block.every((l) => isMetaLine(l.text));
-    if (meta) units.push({ kind: 'meta', lines: block });
-    else for (const line of block) units.push({ kind: 'text', line });
-    block = [];
-  };
-  for (const line of lines) {
-    if (line.text === '') flush();
-    else block.push(line);
-  }
-  flush();
-  return units;
 }
 
 function emitPaper(

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import type { SourceBatch } from './source.ts';
 import { dateOfIso } from './dates.ts';
-import { addPaper, describeZodError, emptyBatch, issue, type ParseOptions } from './validate.ts';
+import { addPaper, describeZodError, emptyBatch, issue, jsonOf, objectOf, type ParseOptions } from './validate.ts';
 
 const recordSchema = z.object({
   id: z.string().trim().min(1, 'id is empty'),
@@ -92,22 +92,14 @@ function parseArrayLines(lines: string[], where: string, badLines: ReadonlySet<n
   return batch;
 }
 
-function addRecord(batch: SourceBatch, json: string, where: string): void {
-  let item: unknown;
-  try {
-    item = JSON.parse(json);
-  } catch (error) {
-    batch.issues.push(issue(where, `invalid JSON: ${(error as Error).message}`));
-    return;
-  }
-  addItem(batch, item, where);
+/** Reads one JSON Lines record (a line without its line break) into the batch. */
+export function addRecord(batch: SourceBatch, json: string, where: string): void {
+  const parsed = jsonOf(batch, json, where);
+  if (parsed) addItem(batch, parsed.value, where);
 }
 
 function addItem(batch: SourceBatch, item: unknown, where: string): void {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) {
-    batch.issues.push(issue(where, 'expected a JSON object'));
-    return;
-  }
+  if (!objectOf(batch, item, where)) return;
   const record = recordSchema.safeParse(item);
   if (!record.success) {
     batch.issues.push(issue(where, describeZodError(record.error)));

@@ -1,5 +1,6 @@
 /**
- * The network sources behind `paperfeed ingest --source hf|arxiv [--date D] [--category C]`,
+ * The network sources behind `paperfeed ingest --source hf|arxiv [--date D] [--category C]` and
+ * `--source oai --set S --from D [--until D]`,
  * configured from the environment. Options are validated here, so a typo fails before any request.
  */
 import { z } from 'zod';
@@ -7,18 +8,21 @@ import type { Env } from '../config/config.ts';
 import { isoDate, todayUtc } from './dates.ts';
 import type { PaperSource } from './source.ts';
 import { arxivAtomSource } from './arxiv-atom.ts';
+import { arxivFilterSchema, type ArxivFilter } from './arxiv-filter.ts';
+import { arxivOaiSource } from './arxiv-oai.ts';
 import { arxivRssSource } from './arxiv-rss.ts';
 import { hfApiSource } from './hf-api.ts';
 import { HttpClient, httpOptionsFromConfig, type HttpOptions } from './http.ts';
 import { describeZodError } from './validate.ts';
 
-export type NetworkKind = 'hf' | 'arxiv';
+export type NetworkKind = 'hf' | 'arxiv' | 'oai';
 
 export type NetworkConfig = Pick<
   Env,
   | 'PAPERFEED_HF_URL'
   | 'PAPERFEED_ARXIV_API_URL'
   | 'PAPERFEED_ARXIV_RSS_URL'
+  | 'PAPERFEED_OAI_URL'
   | 'PAPERFEED_ARXIV_CATEGORIES'
   | 'PAPERFEED_HTTP_TIMEOUT_MS'
   | 'PAPERFEED_HTTP_RETRIES'
@@ -39,6 +43,12 @@ export interface NetworkSourceOptions {
   maxResults?: number;
   /** arXiv Atom only: entries per request. */
   pageSize?: number;
+  /** OAI-PMH only: the set (cs, math, physics:hep-th) and the datestamp range, YYYY-MM-DD. */
+  set?: string;
+  from?: string;
+  until?: string;
+  /** OAI-PMH only: keep papers in these categories (cs.LG, cs. or cs) first submitted on or after `since`. */
+  filter?: ArxivFilter;
   /** Overrides of the HTTP settings taken from the configuration. */
   http?: Partial<HttpOptions>;
 }
@@ -56,6 +66,10 @@ const optionsSchema = z.object({
   mode: z.enum(['atom', 'rss']).optional(),
   maxResults: z.number().int().min(1).max(30_000).optional(),
   pageSize: z.number().int().min(1).max(2_000).optional(),
+  set: z.string().regex(/^[a-z-]+(:[A-Za-z.-]+)?$/, 'an OAI set looks like cs, math or physics:hep-th').optional(),
+  from: dateSchema.optional(),
+  until: dateSchema.optional(),
+  filter: arxivFilterSchema.optional(),
 });
 
 export function createNetworkSource(
@@ -67,6 +81,13 @@ export function createNetworkSource(
   if (!checked.success) throw new Error(`invalid ${kind} source options: ${describeZodError(checked.error)}`);
   const { date, mode, maxResults, pageSize } = checked.data;
   const httpOptions = { ...httpOptionsFromConfig(config), ...options.http };
+
+  if (kind === 'oai') {
+    const { set, from, until, filter } = checked.data;
+    if (from && until && from > until) throw new Error(`invalid oai source options: from ${from} is after until ${until}`);
+    const http = new HttpClient({ minIntervalMs: config.PAPERFEED_ARXIV_MIN_INTERVAL_MS, ...httpOptions });
+    return arxivOaiSource({ baseUrl: config.PAPERFEED_OAI_URL, set, from, until, filter, http });
+  }
 
   if (kind === 'hf') {
     return hfApiSource({ baseUrl: config.PAPERFEED_HF_URL, date, http: new HttpClient(httpOptions) });

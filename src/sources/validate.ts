@@ -44,13 +44,23 @@ export function addPaper(batch: SourceBatch, candidate: Record<string, unknown>,
   else batch.issues.push({ where, problem: describeZodError(parsed.error) });
 }
 
-export function issue(where: string, problem: string): SourceIssue {
-  return { where, problem };
+/** The JSON value of one line or item, or undefined after recording that it does not parse. */
+export function jsonOf(batch: SourceBatch, text: string, where: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    batch.issues.push(issue(where, `invalid JSON: ${(error as Error).message}`));
+    return undefined;
+  }
 }
 
-export function mergeBatches(batches: readonly SourceBatch[]): SourceBatch {
-  return {
-    papers: batches.flatMap((b) => b.papers),
-    issues: batches.flatMap((b) => b.issues),
-  };
+/** The value as a JSON object (a record), or undefined after recording that it is not one. */
+export function objectOf(batch: SourceBatch, value: unknown, where: string): Record<string, unknown> | undefined {
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  batch.issues.push(issue(where, 'expected a JSON object'));
+  return undefined;
+}
+
+export function issue(where: string, problem: string): SourceIssue {
+  return { where, problem };
 }

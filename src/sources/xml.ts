@@ -2,7 +2,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** Elements that may repeat; always arrays so that one entry and many look alike. */
-const REPEATED = new Set(['entry', 'item', 'author', 'category', 'link']);
+const REPEATED = new Set(['entry', 'item', 'author', 'category', 'link', 'record', 'setSpec', 'error']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,

@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Runs the real `paperfeed` executable as a child process, offline and on the built-in embedder. */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; timeoutMs?: number; input?: string; user?: { uid: number; gid: number } } = {},
+): Promise<CliResult> {
   // An undefined value leaves the variable unset (the CLI's own default applies).
   const env = Object.entries({
     PATH: process.env.PATH ?? '',
@@ -23,6 +26,7 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
     const child = spawn(process.execPath, [BIN, ...args], {
       env: Object.fromEntries(env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...opts.user,
     });
     let stdout = '';
     let stderr = '';

@@ -1,52 +1,15 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { Option } from 'commander';
-import cliProgress from 'cli-progress';
 import { UserError } from '../../errors.ts';
-import { ingest, type IngestReport } from '../../pipeline/ingest.ts';
-import { readFileSource } from '../../sources/files.ts';
 import { toJsonl } from '../../sources/jsonl.ts';
-import { createNetworkSource } from '../../sources/network.ts';
-import type { PaperSource } from '../../sources/source.ts';
 import type { RegisterCommand } from '../context.ts';
 import { paperDetails, paperLine } from '../format.ts';
+import { registerIngest } from './ingest.ts';
 import { parseCount, parseDate } from '../options.ts';
 
 /** Paper commands: ingest, list, show, stats, export. */
 export const register: RegisterCommand = (program, ctx) => {
-  program
-    .command('ingest')
-    .description('ingest papers from files or folders (default: the sample data folder) or a network source')
-    .argument('[paths...]', 'files or folders: .txt (Hugging Face page text), .jsonl, .json')
-    .addOption(new Option('--source <name>', 'fetch from a network source instead of files').choices(['hf', 'arxiv']))
-    .option('--date <date>', 'the day to fetch (YYYY-MM-DD), for --source', parseDate)
-    .option('--category <cat...>', 'arXiv categories, for --source arxiv')
-    .addOption(new Option('--arxiv-mode <mode>', 'arXiv export API query or RSS of new submissions').choices(['atom', 'rss']).default('atom'))
-    .option('--json', 'print the report as JSON')
-    .action(async (paths: string[], o: { source?: 'hf' | 'arxiv'; date?: string; category?: string[]; arxivMode: 'atom' | 'rss'; json?: boolean }) => {
-      if (o.source && paths.length) throw new UserError('give either paths or --source, not both');
-      if (!o.source && (o.date || o.category)) throw new UserError('--date and --category go with --source');
-      await ctx.withApp(async (app) => {
-        const sources: PaperSource[] = o.source
-          ? [createNetworkSource(o.source, app.config, { date: o.date, categories: o.category, mode: o.arxivMode })]
-          : (paths.length ? paths : [app.config.PAPERFEED_SAMPLE_DIR]).map((p) => readFileSource(p));
-        const bar = !o.json && process.stderr.isTTY ? progressBar() : undefined;
-        let stage = '';
-        const report = await ingest(app, sources, {
-          onStage: (s, name) => {
-            stage = name ? `${s} ${name}` : s;
-          },
-          onProgress: (done, total) => {
-            if (!bar) return;
-            if (done === 0 || total !== bar.getTotal()) bar.start(total, done, { stage });
-            else bar.update(done, { stage });
-          },
-        });
-        bar?.stop();
-        if (o.json) ctx.printJson(report);
-        else ctx.print(ingestSummary(report));
-      });
-    });
+  registerIngest(program, ctx);
 
   program
     .command('list')
@@ -118,20 +81,3 @@ export const register: RegisterCommand = (program, ctx) => {
       });
     });
 };
-
-function progressBar(): cliProgress.SingleBar {
-  return new cliProgress.SingleBar(
-    { format: '{stage} [{bar}] {value}/{total}', stream: process.stderr, clearOnComplete: true, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-}
-
-export function ingestSummary(r: IngestReport): string {
-  const lines = [
-    `read ${r.read} papers: ${r.added} new, ${r.merged} merged, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.skipped.length} skipped; ${r.embedded} embedded`,
-  ];
-  const shown = r.skipped.slice(0, 50);
-  for (const s of shown) lines.push(`  skipped ${s.where}: ${s.problem}`);
-  if (r.skipped.length > shown.length) lines.push(`  … and ${r.skipped.length - shown.length} more (use --json for all)`);
-  return lines.join('\n');
-}
