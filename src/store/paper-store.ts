@@ -101,12 +101,12 @@ export interface PaperStore {
   /**
    * Lets another process follow this store's writes cheaply. Every paper write records its ids
    * with a growing sequence number in the same transaction; this returns the changes after
-   * `cursor`, at most CHANGES_PAGE of them (call again with the new cursor until both lists are
-   * empty). `undefined` answers only the current cursor, with no changes: the feed keeps the last
+   * `cursor`, at most `limit` (default and most CHANGES_PAGE) of them (call again with the new
+   * cursor until both lists are empty). `undefined` answers only the current cursor, with no changes: the feed keeps the last
    * change per id, not the history from the start, so a new follower makes one full pass
    * (iteratePapers) first and follows from the cursor it took before that pass.
    */
-  changesSince(cursor: string | undefined): Promise<ChangeBatch>;
+  changesSince(cursor: string | undefined, limit?: number): Promise<ChangeBatch>;
 
   /** Cached vectors for content hashes under one provider key. */
   getCachedVectors(providerKey: string, contentHashes: string[]): Promise<Map<string, Float32Array>>;

@@ -31,7 +31,7 @@ import {
   validPageSize,
   validPapers,
 } from './store-input.ts';
-import { CHANGES_PAGE, feedPage, parseCursor, WriteLog } from './write-log.ts';
+import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
 
 /** Meta key present while papers stored before schema v3 still wait for their lexical documents. */
 const LEXICAL_BACKFILL = 'lexical.backfill';
@@ -399,15 +399,16 @@ export class PostgresPaperStore implements PaperStore {
     return out;
   }
 
-  async changesSince(cursor: string | undefined): Promise<ChangeBatch> {
+  async changesSince(cursor: string | undefined, limit?: number): Promise<ChangeBatch> {
     if (cursor === undefined) {
       const { rows } = await this.pool.query<{ seq: string }>(`SELECT coalesce(max(seq), 0) AS seq FROM paper_changes`);
       return { cursor: String(rows[0]!.seq), upserted: [], removed: [] };
     }
     const after = parseCursor(cursor);
+    const max = feedLimit(limit);
     const { rows } = await this.pool.query<{ paper_id: string; seq: string; removed: boolean }>(
       `SELECT paper_id, seq, removed FROM paper_changes WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [after, CHANGES_PAGE],
+      [after, max],
     );
     return feedPage(rows, after);
   }

@@ -29,7 +29,7 @@ import {
   validPageSize,
   validPapers,
 } from './store-input.ts';
-import { CHANGES_PAGE, feedPage, parseCursor, WriteLog } from './write-log.ts';
+import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
 
@@ -287,10 +287,11 @@ export class SqlitePaperStore implements PaperStore {
     return out;
   }
 
-  async changesSince(cursor: string | undefined): Promise<ChangeBatch> {
+  async changesSince(cursor: string | undefined, limit?: number): Promise<ChangeBatch> {
     if (cursor === undefined) return { cursor: String(this.q.lastChange.get()!), upserted: [], removed: [] };
     const after = parseCursor(cursor);
-    return feedPage(this.q.changesAfter.all(after, CHANGES_PAGE), after);
+    const max = feedLimit(limit);
+    return feedPage(this.q.changesAfter.all(after, max), after);
   }
 
   async pruneVectors(keepProviderKeys: readonly string[]): Promise<number> {

@@ -78,6 +78,15 @@ export function parseCursor(cursor: string): number {
   return Number(cursor);
 }
 
+/** How many changes one changesSince call may return. */
+export function feedLimit(limit: number | undefined): number {
+  const n = limit ?? CHANGES_PAGE;
+  if (!Number.isInteger(n) || n < 1 || n > CHANGES_PAGE) {
+    throw new StoreInputError(`changesSince: limit ${n} is not a whole number from 1 to ${CHANGES_PAGE}`);
+  }
+  return n;
+}
+
 /** Splits a page of feed rows into the changesSince answer. */
 export function feedPage(rows: { paper_id: string; seq: number | string; removed: unknown }[], after: number): {
   cursor: string;
