@@ -120,7 +120,7 @@ describe('migrations', () => {
     const file = join(dir, 'papers.sqlite');
     const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
     const insert = old.prepare(`INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${PAPER_COLUMNS.replace(/(\w+)/g, '@$1')})`);
-    for (const [id, title] of [['2503.00001', 'Otters use tools'], ['2503.00002', 'Sea otters and kelp forests']]) {
+    for (const [id, title] of [['2503.00001', 'Otters use tools'], ['2503.00002', 'Sea otters and kelp forests']] as const) {
       insert.run(paperToRow({ id, title, abstract: `${title}, observed.`, authors: [], sources: ['jsonl'], firstSeen: NOW.toISOString(), updatedAt: NOW.toISOString() }));
     }
     old.close();
