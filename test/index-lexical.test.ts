@@ -224,6 +224,11 @@ for (const backend of backends) {
       expect(renamed.renamed).toEqual([{ from: added[0], to: '2402.09999' }]);
       expect(await ids('wombat')).toEqual(['2402.09999']);
       expect(await ids('wombat', 5, { since: '2025-03-01' })).toEqual(['2402.09999']);
+      // A merge that changes only the sources or the date: the filters follow.
+      await store.upsertPapers([{ ...docs[7]!, source: 'hf-page' }, { ...docs[4]!, published: '2023-01-01' }], NOW);
+      expect(await ids('quokka', 5, { source: 'hf-page' })).toEqual([name.quokkaTitle]);
+      expect(await ids('ResNet-50', 5, { since: '2025-03-01' })).toEqual([]);
+      expect(await ids('ResNet-50', 5, { since: '2023-01-01' })).toEqual([name.resnet]);
       // Removed: gone from the index.
       expect(await store.removePaper('2402.09999')).toBe(true);
       expect(await ids('wombat')).toEqual([]);

@@ -19,7 +19,7 @@ export const BM25_B = 0.75;
  * never more than MAX_QUERY_TERMS. A whole abstract as a query (`similar <id>`) then costs a few
  * short lists at any corpus size, while on a small corpus every term fits and nothing is lost.
  */
-export const QUERY_POSTINGS = 20_000;
+export const QUERY_POSTINGS = 5_000;
 export const MIN_QUERY_TERMS = 4;
 export const MAX_QUERY_TERMS = 64;
 

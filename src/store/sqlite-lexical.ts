@@ -12,6 +12,9 @@ import type { WriteLog } from './write-log.ts';
 /** Terms looked up per statement (one JSON parameter each). */
 const LOOKUP_CHUNK = 500;
 
+/** What a since/source filter checks, as lexical_docs keeps it: the date as factsOf defines it, the sources' JSON. */
+const facts = (p: Paper): [string, string] => [p.published ?? p.firstSeen.slice(0, 10), JSON.stringify(p.sources)];
+
 type StoredText = { doc: number | null; title: string; abstract: string; content_hash: string };
 
 export class SqliteLexical {
@@ -19,7 +22,8 @@ export class SqliteLexical {
 
   constructor(private readonly db: BetterSqlite3.Database) {
     this.q = {
-      addDoc: db.prepare<[string]>(`INSERT INTO lexical_docs (paper_id) VALUES (?)`),
+      addDoc: db.prepare<[string, string, string]>(`INSERT INTO lexical_docs (paper_id, date, sources) VALUES (?, ?, ?)`),
+      setFacts: db.prepare<[string, string, string]>(`UPDATE lexical_docs SET date = ?, sources = ? WHERE paper_id = ?`),
       addText: db.prepare(`INSERT INTO lexical (rowid, title, abstract) VALUES (?, ?, ?)`),
       dropText: db.prepare(`DELETE FROM lexical WHERE rowid = ?`),
       dropDoc: db.prepare(`DELETE FROM lexical_docs WHERE doc = ?`),
@@ -43,7 +47,7 @@ export class SqliteLexical {
   /** Indexes a paper whose row was just inserted. */
   insert(p: Paper, log: WriteLog): void {
     const doc = log.addDoc(p);
-    const { lastInsertRowid } = this.q.addDoc.run(p.id);
+    const { lastInsertRowid } = this.q.addDoc.run(p.id, ...facts(p));
     this.q.addText.run(lastInsertRowid, doc.title.join(' '), doc.abstract.join(' '));
   }
 
@@ -53,6 +57,7 @@ export class SqliteLexical {
    */
   beforeUpdate(fromId: string, p: Paper, newHash: string, log: WriteLog): void {
     const old = this.q.stored.get(fromId);
+    if (old && old.doc !== null) this.q.setFacts.run(...facts(p), fromId);
     if (!old || (old.doc !== null && old.content_hash === newHash)) return;
     if (old.doc !== null) {
       log.dropDoc(old);
@@ -62,7 +67,7 @@ export class SqliteLexical {
     } else {
       // Not indexed (cannot happen after migration v3, but costs nothing to heal).
       const doc = log.addDoc(p);
-      const { lastInsertRowid } = this.q.addDoc.run(fromId);
+      const { lastInsertRowid } = this.q.addDoc.run(fromId, ...facts(p));
       this.q.addText.run(lastInsertRowid, doc.title.join(' '), doc.abstract.join(' '));
     }
   }
@@ -100,22 +105,21 @@ export class SqliteLexical {
     const where: string[] = [];
     const params: unknown[] = [match];
     if (filter.since !== undefined) {
-      where.push(`coalesce(p.published, substr(p.first_seen, 1, 10)) >= ?`);
+      where.push(`d.date >= ?`);
       params.push(filter.since);
     }
     if (filter.source !== undefined) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(p.sources) WHERE value = ?)`);
+      where.push(`EXISTS (SELECT 1 FROM json_each(d.sources) WHERE value = ?)`);
       params.push(filter.source);
     }
     if (filter.excludeIds?.length) {
       where.push(`d.paper_id NOT IN (SELECT value FROM json_each(?))`);
       params.push(JSON.stringify(filter.excludeIds));
     }
-    const papers = filter.since !== undefined || filter.source !== undefined ? 'JOIN papers p ON p.id = d.paper_id' : '';
     const rows = this.db
       .prepare<unknown[], Hit>(
         `SELECT d.paper_id AS id, -bm25(lexical, ${TITLE_WEIGHT}, 1) AS score
-         FROM lexical JOIN lexical_docs d ON d.doc = lexical.rowid ${papers}
+         FROM lexical JOIN lexical_docs d ON d.doc = lexical.rowid
          WHERE lexical MATCH ? ${where.map((w) => `AND ${w}`).join(' ')}
          ORDER BY score DESC, id LIMIT ?`,
       )
