@@ -48,9 +48,13 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+// The same split for ASCII text (which has no marks), several times faster: every paper written
+// is tokenized in the store's transaction.
+const ASCII_SPLIT = new RegExp(`[^A-Za-z0-9${JOINERS}]+`);
+
 /** Splits text into raw tokens: on whitespace and punctuation, but not inside joined names. */
 export function tokenize(text: string): string[] {
-  return text.split(SPLIT).filter((t) => t.length > 0);
+  return text.split(NON_ASCII.test(text) ? SPLIT : ASCII_SPLIT).filter((t) => t.length > 0);
 }
 
 // Words follow a Zipf law, so most tokens repeat: remembering their terms saves most of the work
@@ -75,6 +79,11 @@ export function processTerm(token: string): string[] | null {
 }
 
 function termsOf(token: string): string[] | null {
+  const terms = joinedTermsOf(token)?.filter((t) => t.length <= MAX_TERM_LENGTH);
+  return terms?.length ? terms : null;
+}
+
+function joinedTermsOf(token: string): string[] | null {
   const ascii = !NON_ASCII.test(token);
   const term = (ascii ? token : token.normalize('NFKC')).toLowerCase().replace(EDGE_JOINERS, '');
   if (term.length === 0) return null;
@@ -112,7 +121,7 @@ export function textTerms(text: string): string[] {
   const out: string[] = [];
   for (const token of tokenize(text)) {
     const terms = processTerm(token);
-    if (terms) for (const t of terms) if (t.length <= MAX_TERM_LENGTH) out.push(t);
+    if (terms) for (let i = 0; i < terms.length; i++) out.push(terms[i]!);
   }
   return out;
 }
@@ -129,7 +138,9 @@ export interface LexicalDoc {
 export function lexicalDoc(p: { title: string; abstract: string }): LexicalDoc {
   const title = textTerms(p.title);
   const abstract = textTerms(p.abstract);
-  return { title, abstract, distinct: [...new Set([...title, ...abstract])], length: title.length + abstract.length };
+  const distinct = new Set(title);
+  for (const t of abstract) distinct.add(t);
+  return { title, abstract, distinct: [...distinct], length: title.length + abstract.length };
 }
 
 /** BM25's idf, clamped as FTS5 clamps it: a term in more than half the documents still counts a little. */
