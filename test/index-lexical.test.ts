@@ -60,6 +60,9 @@ describe('lexical terms', () => {
     expect(processTerm('GPT-4o')).toEqual(['gpt-4o', 'gpt4o', 'gpt', '4o']);
     expect(processTerm('Qwen2.5.')).toEqual(['qwen2.5', 'qwen25', 'qwen2', '5']);
     expect(processTerm('ResNet-50')).toEqual(['resnet-50', 'resnet50', 'resnet', '50']);
+    // Text with any non-ASCII character takes the Unicode split: letters with marks stay in their word.
+    expect(tokenize('naïve Über-Modelle, 東京 GPT-4o')).toEqual(['naïve', 'Über-Modelle', '東京', 'GPT-4o']);
+    expect(textTerms('Über-Modelle')).toEqual(['über-modelle', 'übermodelle', 'über', 'modelle']);
   });
 
   it('lowercases, drops stop words and folds plurals', () => {
