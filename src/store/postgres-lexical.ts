@@ -145,9 +145,11 @@ export async function searchPgLexical(db: PgQueryable, text: string, k: number, 
      m AS (SELECT d.paper_id, d.length, d.terms FROM lexical_docs d ${papers}
            WHERE d.terms @@ $3::tsquery ${where.map((w) => `AND ${w}`).join(' ')})
      SELECT m.paper_id AS id,
-            sum(q.idf * f.tf * ${BM25_K1 + 1} / (f.tf + ${BM25_K1} * (${1 - BM25_B} + ${BM25_B} * m.length / $4::float8)))::float8 AS score
+            sum(q.idf * f.tf * ${BM25_K1 + 1}::float8 / (f.tf + ${BM25_K1}::float8 * (${1 - BM25_B}::float8 + ${BM25_B}::float8 * m.length / $4::float8))) AS score
      FROM m
-     CROSS JOIN LATERAL unnest(m.terms) u
+     -- Only the query's lexemes of each document: ts_delete twice keeps them (the executor then
+     -- walks a handful of rows per document instead of all its lexemes).
+     CROSS JOIN LATERAL unnest(ts_delete(m.terms, tsvector_to_array(ts_delete(m.terms, $1::text[])))) u
      JOIN q ON q.term = u.lexeme
      CROSS JOIN LATERAL (SELECT sum(CASE WHEN w = 'A' THEN ${TITLE_WEIGHT} ELSE 1 END)::float8 AS tf FROM unnest(u.weights) w) f
      GROUP BY m.paper_id
