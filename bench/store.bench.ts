@@ -1,9 +1,11 @@
 // Paper store throughput: batched upserts into a fresh SQLite file, and the corpus checksum scan.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PaperInput } from '../src/papers/paper.ts';
-import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { openDatabase } from '../src/store/sqlite-schema.ts';
+import { openSqliteStore, SqlitePaperStore } from '../src/store/sqlite-store.ts';
 import { median, timeMs, type Bench, type Figure } from './figures.ts';
 
 const WORDS = 'neural sparse graph attention diffusion retrieval token latent robust scalable model'.split(' ');
@@ -25,6 +27,30 @@ export function generatePapers(n: number, seed = 1): PaperInput[] {
     if (i % 2) input.rawId = `2501.${String(i).padStart(5, '0')}`;
     return input;
   });
+}
+
+/**
+ * File bytes per cached vector: n random 512-d vectors under one provider key in a fresh store
+ * file with this page size (16 KB is what new stores get; 4 KB is SQLite's default, which older
+ * stores have), after a checkpoint folds the WAL into the file.
+ */
+function vectorBytes(file: string, pageSize: number, n: number): number {
+  const db = openDatabase(file, { pageSize });
+  const store = new SqlitePaperStore(db);
+  const empty = statSync(file).size;
+  let s = 7;
+  const rand = () => ((s = (s * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32) - 0.5;
+  for (let i = 0; i < n; i += 1_000) {
+    const entries = Array.from({ length: Math.min(1_000, n - i) }, (_, j) => ({
+      contentHash: createHash('sha256').update(String(i + j)).digest('hex').slice(0, 32),
+      vector: Float32Array.from({ length: 512 }, rand),
+    }));
+    void store.putCachedVectors('builtin:lsa-fit:512', entries);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const bytes = (statSync(file).size - empty) / n;
+  db.close();
+  return bytes;
 }
 
 const bench: Bench = async ({ quick }) => {
@@ -60,6 +86,10 @@ const bench: Bench = async ({ quick }) => {
       },
       { bench: 'store', metric: 'corpusChecksum (cached)', value: cachedMs, unit: 'ms', note: 'no write since' },
     ];
+    for (const pageSize of [4_096, 16_384]) {
+      const bytes = vectorBytes(join(dir, `vectors-${pageSize}.sqlite`), pageSize, quick ? 5_000 : 20_000);
+      figures.push({ bench: 'store', metric: `bytes per 512-d vector, ${pageSize / 1024} KB pages`, value: bytes, unit: 'B', note: '2,048 bytes of floats each' });
+    }
     return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -35,6 +35,28 @@ describe('the sample corpus through the whole pipeline', () => {
     expect(results.map((r) => r.paper.id)).not.toContain(paper!.id);
   });
 
+  it('filters by date and source in every mode, the dense one exactly as a filtered full ranking', async () => {
+    const ids: string[] = [];
+    for await (const page of app.store.iteratePapers()) ids.push(...page.map((p) => p.id));
+    const facts = await app.store.paperFacts(ids);
+    const dates = [...facts.values()].map((f) => f.date).sort();
+    const since = dates[Math.floor(dates.length * 0.8)]!;
+    const passes = (id: string) => facts.get(id)!.date >= since;
+    const paper = ids[33]!;
+    const all = (await app.search.similar(paper, { k: ids.length, mode: 'dense' })).results.map((r) => r.paper.id);
+    const dense = (await app.search.similar(paper, { k: 5, mode: 'dense', filter: { since } })).results.map((r) => r.paper.id);
+    expect(dense).toEqual(all.filter(passes).slice(0, 5));
+    for (const mode of ['lexical', 'hybrid'] as const) {
+      const got = (await app.search.similar(paper, { k: 5, mode, filter: { since } })).results.map((r) => r.paper.id);
+      expect(got.length, mode).toBeGreaterThan(0);
+      expect(got.every(passes), mode).toBe(true);
+      expect(got, mode).not.toContain(paper);
+    }
+    for (const mode of ['dense', 'lexical', 'hybrid'] as const) {
+      expect((await app.search.similar(paper, { k: 5, mode, filter: { source: 'no-such-source' } })).results, mode).toEqual([]);
+    }
+  });
+
   it('refuses an arXiv id that is not stored, naming it', async () => {
     await expect(app.search.similar('arXiv:2401.99999')).rejects.toThrow(/2401\.99999 is not in the store/);
   });

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperInput } from '../src/papers/paper.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
-import { openPostgresStore } from '../src/store/postgres-store.ts';
+import { migratePg, openPgPool } from '../src/store/postgres-client.ts';
+import { openPostgresStore, PG_MIGRATIONS } from '../src/store/postgres-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { readPaperFiles } from '../src/sources/files.ts';
 import { announceSkip, freshPgDatabase, PG_URL, type TestDatabase } from './helpers/servers.ts';
@@ -190,5 +191,56 @@ describe.skipIf(!PG_URL)('PostgreSQL paper store (same behaviour as SQLite)', ()
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/cannot connect to PostgreSQL at postgres:\/\/paperfeed:\*\*\*@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/);
     expect((err as Error).message).not.toContain('s3cret');
+  });
+});
+
+describe.skipIf(!PG_URL)('PostgreSQL lexical index against FTS5', () => {
+  let db: TestDatabase;
+  let dir: string;
+
+  beforeAll(async () => {
+    db = await freshPgDatabase('lexical_upgrade');
+    dir = await mkdtemp(join(tmpdir(), 'paperfeed-pg-lexical-'));
+  });
+  afterAll(async () => {
+    await db?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('indexes the papers of a v2 schema at the upgrade, then ranks exactly as SQLite FTS5 does', async () => {
+    const sample = (await readPaperFiles(join(DATA, '003_e6b82b24773b7471.txt'))).papers;
+    // A v2 store holding the first half of the sample, upgraded by opening it with this version.
+    const pool = await openPgPool(db.url, { max: 1 });
+    await migratePg(pool, 'papers', PG_MIGRATIONS.slice(0, 2));
+    await pool.end();
+    const T = new Date('2025-03-01T08:00:00.000Z');
+    const half = sample.slice(0, 20);
+    const lite = await openSqliteStore(join(dir, 'papers.sqlite'));
+    await lite.upsertPapers(half, T);
+    const pool2 = await openPgPool(db.url, { max: 1 });
+    const { PAPER_COLUMNS, paperToRow } = await import('../src/store/paper-rows.ts');
+    const cols = PAPER_COLUMNS.split(', ');
+    for await (const page of lite.iteratePapers()) {
+      for (const p of page) {
+        const row = paperToRow(p) as unknown as Record<string, unknown>;
+        await pool2.query(`INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
+      }
+    }
+    await pool2.end();
+    const pg = await openPostgresStore(db.url);
+    try {
+      await pg.upsertPapers(sample.slice(20), T);
+      await lite.upsertPapers(sample.slice(20), T);
+      for (const p of sample.slice(0, 40)) {
+        for (const text of [p.title, `${p.title}\n\n${p.abstract}`, p.abstract.split(' ').slice(0, 6).join(' ')]) {
+          const [a, b] = [await pg.searchLexical(text, 10), await lite.searchLexical(text, 10)];
+          expect(a.map((h) => h.id), text).toEqual(b.map((h) => h.id));
+          a.forEach((h, i) => expect(h.score).toBeCloseTo(b[i]!.score, 6));
+        }
+      }
+    } finally {
+      await pg.close();
+      await lite.close();
+    }
   });
 });

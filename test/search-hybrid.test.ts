@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { EmbeddingProvider, SparseVector } from '../embeddings/provider.ts';
-import { LexicalIndex } from '../src/index/lexical-index.ts';
 import type { Hit } from '../src/index/vector-index.ts';
 import { embeddingText } from '../src/papers/normalize.ts';
 import type { Paper } from '../src/papers/paper.ts';
@@ -16,6 +15,8 @@ const store = {
   getPapers: async (ids: string[]) => ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : [])),
   getCachedVectors: async () => new Map(),
   putCachedVectors: async () => {},
+  // The query shares no word with any paper.
+  searchLexical: async () => [],
 } as unknown as PaperStore;
 
 // Dense ranks a just ahead of b; the query shares no word with any paper, so BM25 is silent.
@@ -26,7 +27,6 @@ const denseHits: Hit[] = [
 ];
 const indexes = {
   vectors: { search: () => denseHits },
-  loadCatalog: async () => ({ lexical: LexicalIndex.build(papers), facts: new Map() }),
 } as unknown as PaperIndexes;
 
 const QUERY = 'zyxquorp flembic';

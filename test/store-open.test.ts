@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../src/papers/normalize.ts';
 import { titleId } from '../src/papers/ids.ts';
+import { PAPER_COLUMNS, paperToRow } from '../src/store/paper-rows.ts';
 import { MIGRATIONS, openDatabase, SCHEMA_VERSION, StoreOpenError } from '../src/store/sqlite-schema.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 
@@ -113,6 +114,33 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 2);
     expect(db.prepare(`SELECT id, note FROM papers`).all()).toEqual([{ id: '2503.00001', note: null }]);
     db.close();
+  });
+
+  it('indexes the papers of a v2 file for lexical search when it is upgraded to v3', async () => {
+    const file = join(dir, 'papers.sqlite');
+    const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
+    const insert = old.prepare(`INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${PAPER_COLUMNS.replace(/(\w+)/g, '@$1')})`);
+    for (const [id, title] of [['2503.00001', 'Otters use tools'], ['2503.00002', 'Sea otters and kelp forests']] as const) {
+      insert.run(paperToRow({ id, title, abstract: `${title}, observed.`, authors: [], sources: ['jsonl'], firstSeen: NOW.toISOString(), updatedAt: NOW.toISOString() }));
+    }
+    old.close();
+
+    const store = await openSqliteStore(file);
+    expect((await store.searchLexical('otters', 5)).map((h) => h.id)).toEqual(['2503.00001', '2503.00002']);
+    expect((await store.searchLexical('kelp', 5)).map((h) => h.id)).toEqual(['2503.00002']);
+    // The upgrade filled the statistics too: writes after it keep them right.
+    await store.removePaper('2503.00002');
+    await store.upsertPapers([{ rawId: '2503.00003', title: 'Kelp', abstract: 'Kelp grows.', source: 'jsonl' }], NOW);
+    expect((await store.searchLexical('kelp otters', 5)).map((h) => h.id)).toEqual(['2503.00003', '2503.00001']);
+    await store.close();
+  });
+
+  it('gives a new file pages that hold several vectors each', async () => {
+    const file = join(dir, 'papers.sqlite');
+    await (await openSqliteStore(file)).close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('page_size', { simple: true })).toBe(16_384);
+    raw.close();
   });
 
   it('leaves the previous version in place when a step fails', async () => {

@@ -1,18 +1,34 @@
-// BM25+ keyword search over titles and abstracts (minisearch), the lexical half of hybrid search.
-// Built in memory from the store at start; nothing is persisted.
-import MiniSearch from 'minisearch';
-import type { PaperStore } from '../store/paper-store.ts';
-import { byScoreThenId, type Hit } from './vector-index.ts';
+// The lexical half of hybrid search: one term semantics shared by the stores' full-text indexes
+// (SQLite FTS5, PostgreSQL tsvector). Documents and queries are both turned into terms here, in
+// JS, and the stores index the resulting term strings with a plain whitespace tokenizer, so both
+// backends (and every query) agree on what a term is.
+//
+// Ranking is BM25 as SQLite FTS5 computes it (k1 1.2, b 0.75, one length per document):
+//   score(d) = Σ_t idf(t) · f(t,d)·(k1+1) / (f(t,d) + k1·(1 − b + b·|d|/avgdl))
+//   idf(t)   = ln((N − n(t) + 0.5) / (n(t) + 0.5)), or 1e-6 when that is ≤ 0
+// where f(t,d) counts a title occurrence TITLE_WEIGHT times and an abstract one once.
 
-export interface LexicalDoc {
-  id: string;
-  title: string;
-  abstract: string;
-}
+/** How much more a title occurrence counts than an abstract one. */
+export const TITLE_WEIGHT = 2;
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+/**
+ * A query is run with its rarest distinct terms only: the cost of a BM25 OR-query is the length
+ * of its terms' posting lists (their document frequencies), so terms are taken rarest first while
+ * their document frequencies add up to at most QUERY_POSTINGS, but always MIN_QUERY_TERMS and
+ * never more than MAX_QUERY_TERMS. A whole abstract as a query (`similar <id>`) then costs a few
+ * short lists at any corpus size, while on a small corpus every term fits and nothing is lost.
+ */
+export const QUERY_POSTINGS = 5_000;
+export const MIN_QUERY_TERMS = 4;
+export const MAX_QUERY_TERMS = 64;
 
-export interface LexicalIndexOptions {
-  /** How much more a title match counts than an abstract match. */
-  titleBoost?: number;
+/** What a store's lexical search may be narrowed by (pushed into its SQL). */
+export interface LexicalFilter {
+  /** Published (or, when unknown, first seen) on or after this date, YYYY-MM-DD. */
+  since?: string;
+  source?: string;
+  excludeIds?: readonly string[];
 }
 
 // Characters that join the parts of one name ("GPT-4o", "LLaMA-2", "Qwen2.5", "C++"): kept
@@ -32,9 +48,13 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+// The same split for ASCII text (which has no marks), several times faster: every paper written
+// is tokenized in the store's transaction.
+const ASCII_SPLIT = new RegExp(`[^A-Za-z0-9${JOINERS}]+`);
+
 /** Splits text into raw tokens: on whitespace and punctuation, but not inside joined names. */
 export function tokenize(text: string): string[] {
-  return text.split(SPLIT).filter((t) => t.length > 0);
+  return text.split(NON_ASCII.test(text) ? SPLIT : ASCII_SPLIT).filter((t) => t.length > 0);
 }
 
 // Words follow a Zipf law, so most tokens repeat: remembering their terms saves most of the work
@@ -59,6 +79,11 @@ export function processTerm(token: string): string[] | null {
 }
 
 function termsOf(token: string): string[] | null {
+  const terms = joinedTermsOf(token)?.filter((t) => t.length <= MAX_TERM_LENGTH);
+  return terms?.length ? terms : null;
+}
+
+function joinedTermsOf(token: string): string[] | null {
   const ascii = !NON_ASCII.test(token);
   const term = (ascii ? token : token.normalize('NFKC')).toLowerCase().replace(EDGE_JOINERS, '');
   if (term.length === 0) return null;
@@ -85,78 +110,67 @@ function stemPlural(word: string): string {
   return word;
 }
 
-export class LexicalIndex {
-  private readonly search_: MiniSearch<LexicalDoc>;
-  private readonly titleBoost: number;
+/**
+ * Longer terms (a pasted URL or path joined into one token) are dropped: no query needs them, and
+ * PostgreSQL refuses lexemes over 2 KB, which would fail a whole batch.
+ */
+const MAX_TERM_LENGTH = 100;
 
-  constructor(opts: LexicalIndexOptions = {}) {
-    this.titleBoost = opts.titleBoost ?? 2;
-    this.search_ = new MiniSearch<LexicalDoc>({
-      fields: ['title', 'abstract'],
-      storeFields: [],
-      tokenize,
-      processTerm,
-    });
+/** Every term of a text in order, repeats kept (they are the term frequencies). */
+export function textTerms(text: string): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(text)) {
+    const terms = processTerm(token);
+    if (terms) for (let i = 0; i < terms.length; i++) out.push(terms[i]!);
   }
+  return out;
+}
 
-  /** Builds an index over documents in one pass. */
-  static build(docs: Iterable<LexicalDoc>, opts?: LexicalIndexOptions): LexicalIndex {
-    const index = new LexicalIndex(opts);
-    index.upsertMany(docs);
-    return index;
-  }
+/** A paper as the stores index it: term lists per field and the BM25 length. */
+export interface LexicalDoc {
+  title: string[];
+  abstract: string[];
+  /** Distinct terms of both fields: each adds one to its document frequency. */
+  distinct: string[];
+  length: number;
+}
 
-  /** Builds an index over every paper in the store, a page at a time, yielding between pages. */
-  static async fromStore(store: PaperStore, opts: LexicalIndexOptions & { pageSize?: number } = {}): Promise<LexicalIndex> {
-    const index = new LexicalIndex(opts);
-    const pageSize = opts.pageSize ?? 2_000;
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await store.listPapers({ limit: pageSize, offset });
-      index.upsertMany(page);
-      if (page.length < pageSize) break;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return index;
-  }
+export function lexicalDoc(p: { title: string; abstract: string }): LexicalDoc {
+  const title = textTerms(p.title);
+  const abstract = textTerms(p.abstract);
+  const distinct = new Set(title);
+  for (const t of abstract) distinct.add(t);
+  return { title, abstract, distinct: [...distinct], length: title.length + abstract.length };
+}
 
-  get size(): number {
-    return this.search_.documentCount;
-  }
+/** BM25's idf, clamped as FTS5 clamps it: a term in more than half the documents still counts a little. */
+export function idf(docs: number, df: number): number {
+  const v = Math.log((docs - df + 0.5) / (df + 0.5));
+  return v > 0 ? v : 1e-6;
+}
 
-  has(id: string): boolean {
-    return this.search_.has(id);
+/**
+ * The terms a query is run with (see QUERY_POSTINGS): its distinct terms that occur in the
+ * corpus, rarest first. Terms in at least half the documents (idf clamped to almost nothing) are
+ * dropped unless nothing else is left: they cannot change the order, only the cost.
+ */
+export function queryTerms(terms: readonly string[], df: ReadonlyMap<string, number>, docs: number): { term: string; idf: number }[] {
+  const known = [...new Set(terms)]
+    .map((term) => ({ term, df: df.get(term) ?? 0 }))
+    .filter((t) => t.df > 0)
+    .sort((a, b) => a.df - b.df || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+  const telling = known.filter((t) => t.df * 2 < docs);
+  const out: { term: string; idf: number }[] = [];
+  let postings = 0;
+  for (const t of telling.length > 0 ? telling : known) {
+    postings += t.df;
+    if (out.length >= MAX_QUERY_TERMS || (out.length >= MIN_QUERY_TERMS && postings > QUERY_POSTINGS)) break;
+    out.push({ term: t.term, idf: idf(docs, t.df) });
   }
+  return out;
+}
 
-  /** Adds a paper, replacing an earlier version with the same id. */
-  upsert(doc: LexicalDoc): void {
-    if (this.search_.has(doc.id)) this.search_.discard(doc.id);
-    this.search_.add({ id: doc.id, title: doc.title, abstract: doc.abstract });
-  }
-
-  upsertMany(docs: Iterable<LexicalDoc>): void {
-    for (const doc of docs) this.upsert(doc);
-  }
-
-  /** Removes a paper; false when it was not indexed. */
-  remove(id: string): boolean {
-    if (!this.search_.has(id)) return false;
-    this.search_.discard(id);
-    return true;
-  }
-
-  /**
-   * The k best papers for a keyword query by BM25+ (any query term may match; papers matching
-   * more terms rank higher), best first, ties by id. `accept` filters before the top k is cut.
-   */
-  search(text: string, k: number, accept?: (id: string) => boolean): Hit[] {
-    if (!(k >= 1)) return [];
-    const results = this.search_.search(text, {
-      boost: { title: this.titleBoost },
-      ...(accept ? { filter: (r: { id: unknown }) => accept(r.id as string) } : {}),
-    });
-    return results
-      .map((r) => ({ id: r.id as string, score: r.score }))
-      .sort(byScoreThenId)
-      .slice(0, Math.floor(k));
-  }
+/** Adds one document's distinct terms to (sign 1) or takes them from (sign -1) a df delta. */
+export function addDf(delta: Map<string, number>, doc: LexicalDoc, sign: 1 | -1): void {
+  for (const t of doc.distinct) delta.set(t, (delta.get(t) ?? 0) + sign);
 }

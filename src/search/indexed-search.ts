@@ -6,7 +6,7 @@ import { parseArxivId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { Paper } from '../papers/paper.ts';
 import { embedPapers } from '../pipeline/embed.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { LexicalFilter, PaperStore } from '../store/paper-store.ts';
 import type { PaperIndexes } from './paper-indexes.ts';
 import type { QueryOptions, ResolvedQuery, SearchService } from './search-service.ts';
 import type { ScoredPaper, SearchFilter, SearchMode } from './search-types.ts';
@@ -28,6 +28,8 @@ const RESCORE_DEPTH = 20;
  * reversed 0.915 → 0.922).
  */
 const SPARSE_WEIGHT = 2;
+/** Deepest a date- or source-filtered dense query asks the vector index (see nearestHits). */
+const MAX_FILTER_DEPTH = 10_000;
 
 export interface SearchDeps {
   store: PaperStore;
@@ -42,21 +44,18 @@ export interface SearchDeps {
 export function createSearchService(deps: SearchDeps): SearchService {
   const { store } = deps;
 
-  const acceptFor = async (filter: SearchFilter | undefined): Promise<((id: string) => boolean) | undefined> => {
-    if (!filter) return undefined;
-    const { since, source, accept } = filter;
-    const excluded = filter.excludeIds ? new Set(filter.excludeIds) : undefined;
-    if (!since && !source && !accept && !excluded?.size) return undefined;
-    if (!since && !source) return (id) => !excluded?.has(id) && (accept ? accept(id) : true);
-    const { facts } = await deps.indexes().loadCatalog();
-    return (id) => {
-      if (excluded?.has(id)) return false;
-      const f = facts.get(id);
-      if (!f) return false;
-      if (since && f.date < since) return false;
-      if (source && !f.sources.includes(source)) return false;
-      return accept ? accept(id) : true;
+  /** What the store can check itself (pushed into its SQL), and the rest as a predicate on ids. */
+  const splitFilter = (filter: SearchFilter | undefined) => {
+    const excluded = [...(filter?.excludeIds ?? [])];
+    const skip = new Set(excluded);
+    const accept = filter?.accept;
+    const lexical: LexicalFilter = {
+      ...(filter?.since ? { since: filter.since } : {}),
+      ...(filter?.source ? { source: filter.source } : {}),
+      ...(excluded.length ? { excludeIds: excluded } : {}),
     };
+    const idTest = skip.size || accept ? (id: string) => !skip.has(id) && (accept ? accept(id) : true) : undefined;
+    return { lexical, idTest, byFacts: Boolean(filter?.since || filter?.source), accept };
   };
 
   const vectorsFor = async (papers: Paper[]) =>
@@ -81,8 +80,27 @@ export function createSearchService(deps: SearchDeps): SearchService {
     });
   };
 
-  const nearestHits = (vector: Float32Array, k: number, accept?: (id: string) => boolean): Hit[] =>
-    deps.indexes().vectors.search(vector, k, accept, { providerKey: deps.embedder().key });
+  /**
+   * The k nearest papers that pass the filter. A date or source filter is checked on the store's
+   * facts for the candidates only (never a corpus-wide load): the index is asked ever deeper until
+   * k pass, it is exhausted, or MAX_FILTER_DEPTH is reached (a filter passing fewer than about
+   * k in MAX_FILTER_DEPTH papers may then return fewer than k; hybrid's BM25 half still finds them).
+   */
+  const nearestHits = async (vector: Float32Array, k: number, filter: SearchFilter | undefined): Promise<Hit[]> => {
+    const { idTest, byFacts, lexical } = splitFilter(filter);
+    const search = (n: number) => deps.indexes().vectors.search(vector, n, idTest, { providerKey: deps.embedder().key });
+    if (!byFacts) return search(k);
+    for (let depth = Math.max(4 * k, FUSION_DEPTH); ; depth *= 4) {
+      const n = Math.min(depth, MAX_FILTER_DEPTH);
+      const hits = search(n);
+      const facts = await store.paperFacts(hits.map((h) => h.id));
+      const kept = hits.filter((h) => {
+        const f = facts.get(h.id);
+        return f !== undefined && (!lexical.since || f.date >= lexical.since) && (!lexical.source || f.sources.includes(lexical.source));
+      });
+      if (kept.length >= k || hits.length < n || n === MAX_FILTER_DEPTH) return kept.slice(0, k);
+    }
+  };
 
   /** Ranks by the chosen mode; a hybrid result's score is its cosine, its order the fused one. */
   const rank = async (
@@ -98,12 +116,15 @@ export function createSearchService(deps: SearchDeps): SearchService {
       ...opts.filter,
       excludeIds: [...(opts.filter?.excludeIds ?? []), ...(extraExclude ? [extraExclude] : [])],
     };
-    const accept = await acceptFor(filter);
-    const lexical = async () =>
-      (await deps.indexes().loadCatalog()).lexical.search(queryText.slice(0, MAX_QUERY_CHARS), mode === 'lexical' ? k : FUSION_DEPTH, accept);
+    const lexical = async () => {
+      const { lexical: pushed, accept } = splitFilter(filter);
+      const depth = mode === 'lexical' ? k : FUSION_DEPTH;
+      const hits = await store.searchLexical(queryText.slice(0, MAX_QUERY_CHARS), depth, pushed);
+      return accept ? hits.filter((h) => accept(h.id)) : hits;
+    };
     if (mode === 'lexical' || !vector) return materialize(await lexical(), undefined, false);
-    if (mode === 'dense') return materialize(nearestHits(vector, k, accept), vector, true);
-    const dense = nearestHits(vector, FUSION_DEPTH, accept);
+    if (mode === 'dense') return materialize(await nearestHits(vector, k, filter), vector, true);
+    const dense = await nearestHits(vector, FUSION_DEPTH, filter);
     const keyword = await lexical();
     const rankings: ScoredRanking[] = [
       { hits: dense, weight: 1 },
@@ -151,7 +172,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
     vectorsFor,
     embedText,
     async nearest(vector, k, filter) {
-      return materialize(nearestHits(vector, k, await acceptFor(filter)), vector, true);
+      return materialize(await nearestHits(vector, k, filter), vector, true);
     },
     async similar(raw, opts = {}) {
       const query = await resolve(raw);

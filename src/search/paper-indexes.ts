@@ -4,34 +4,9 @@ import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { buildShardedIndex } from '../index/build-shards.ts';
 import type { HnswParams } from '../index/hnsw-index.ts';
 import { createShardedIndex, loadShardedIndex, type ShardedIndex } from '../index/sharded-index.ts';
-import { LexicalIndex } from '../index/lexical-index.ts';
 import type { Logger } from '../log.ts';
-import type { Paper } from '../papers/paper.ts';
 import { embedPapers, type Progress } from '../pipeline/embed.ts';
 import type { PaperStore } from '../store/paper-store.ts';
-
-/** What a query filter needs to know about a paper without a store round trip. */
-export interface PaperFacts {
-  /** Published date, else the day it was first seen (YYYY-MM-DD). */
-  date: string;
-  sources: readonly string[];
-}
-
-const factsOf = (p: Paper): PaperFacts => ({ date: p.published ?? p.firstSeen.slice(0, 10), sources: p.sources });
-
-export interface Catalog {
-  lexical: LexicalIndex;
-  facts: Map<string, PaperFacts>;
-}
-
-async function forEachPaper(store: PaperStore, fn: (page: Paper[]) => void): Promise<void> {
-  const pageSize = 2_000;
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await store.listPapers({ limit: pageSize, offset });
-    fn(page);
-    if (page.length < pageSize) return;
-  }
-}
 
 export interface IndexDeps {
   dir: string;
@@ -50,8 +25,6 @@ export interface IndexDeps {
  * the stored vectors, never the other way round.
  */
 export class PaperIndexes {
-  private catalog: Promise<Catalog> | undefined;
-
   private constructor(
     private readonly deps: IndexDeps,
     public vectors: ShardedIndex,
@@ -79,23 +52,6 @@ export class PaperIndexes {
     }
     await indexes.rebuild();
     return indexes;
-  }
-
-  /**
-   * The lexical index and the per-paper facts that query filters need. Built from the store on
-   * first use, so commands that never search (ingest, picks, stats) do not pay for them.
-   */
-  loadCatalog(): Promise<Catalog> {
-    this.catalog ??= (async () => {
-      const lexical = new LexicalIndex();
-      const facts = new Map<string, PaperFacts>();
-      await forEachPaper(this.deps.store, (page) => {
-        lexical.upsertMany(page);
-        for (const p of page) facts.set(p.id, factsOf(p));
-      });
-      return { lexical, facts };
-    })();
-    return this.catalog;
   }
 
   /** Re-creates the vector index from scratch from the stored vectors (embedding what is missing). */
@@ -140,28 +96,9 @@ export class PaperIndexes {
     if (batch.length) this.vectors.upsert(batch, { providerKey: embedder.key });
     for (const id of this.vectors.ids()) if (!live.has(id)) this.vectors.remove(id);
 
-    if (this.catalog) await this.syncCatalog(await this.catalog, new Set(changed.map((c) => c.id)));
     this.vectors.setCorpusChecksum(checksum);
     await this.vectors.save();
     return { embedded };
-  }
-
-  /** The lexical index and the facts follow the store's live set. */
-  private async syncCatalog({ lexical, facts }: Catalog, changedIds: Set<string>): Promise<void> {
-    const seen = new Set<string>();
-    await forEachPaper(this.deps.store, (page) => {
-      for (const p of page) {
-        seen.add(p.id);
-        if (changedIds.has(p.id) || !lexical.has(p.id)) lexical.upsert(p);
-        facts.set(p.id, factsOf(p));
-      }
-    });
-    for (const id of [...facts.keys()]) {
-      if (!seen.has(id)) {
-        facts.delete(id);
-        lexical.remove(id);
-      }
-    }
   }
 
   private async embedMissing(onProgress?: Progress): Promise<number> {

@@ -133,10 +133,5 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
 }
 
 async function* corpusTexts(store: PaperStore): AsyncIterable<string> {
-  const pageSize = 2_000;
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await store.listPapers({ limit: pageSize, offset });
-    for (const p of page) yield embeddingText(p);
-    if (page.length < pageSize) return;
-  }
+  for await (const page of store.iteratePapers({ pageSize: 2_000 })) for (const p of page) yield embeddingText(p);
 }

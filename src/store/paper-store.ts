@@ -1,4 +1,8 @@
+import type { LexicalFilter } from '../index/lexical-index.ts';
+import type { Hit } from '../index/vector-index.ts';
 import type { Paper, PaperInput } from '../papers/paper.ts';
+
+export type { LexicalFilter } from '../index/lexical-index.ts';
 
 /** What one upsert did, by canonical id. */
 export interface UpsertResult {
@@ -38,6 +42,23 @@ export interface StoredSummary {
   createdAt: string;
 }
 
+/** What a query filter needs to know about a paper. */
+export interface PaperFacts {
+  /** Published date, else the day it was first seen (YYYY-MM-DD). */
+  date: string;
+  sources: string[];
+}
+
+/** One step of the change feed. */
+export interface ChangeBatch {
+  /** Pass it to the next changesSince call. */
+  cursor: string;
+  /** Papers added or changed (including the new id of a renamed paper), each once, by id. */
+  upserted: string[];
+  /** Ids that no longer name a stored paper (removed, or the old id of a renamed one). */
+  removed: string[];
+}
+
 export interface StoreStats {
   papers: number;
   bySource: Record<string, number>;
@@ -61,6 +82,31 @@ export interface PaperStore {
   count(): Promise<number>;
   removePaper(id: string): Promise<boolean>;
   stats(): Promise<StoreStats>;
+  /**
+   * Every paper, a page at a time in id order. Pages continue after the last id seen (never an
+   * OFFSET, whose cost grows with the depth), so a full pass is linear in the corpus; papers
+   * written during the pass may or may not be seen.
+   */
+  iteratePapers(opts?: { pageSize?: number }): AsyncIterable<Paper[]>;
+
+  /**
+   * BM25 keyword search over titles and abstracts (terms as src/index/lexical-index.ts makes
+   * them), best first, ties by id. The index is written in the same transaction as the papers,
+   * so nothing is built in memory; a long query (a whole abstract) is run with its rarest terms
+   * only, which keeps it to milliseconds at any corpus size. since/source are applied in the query.
+   */
+  searchLexical(text: string, k: number, filter?: LexicalFilter): Promise<Hit[]>;
+  /** The date and sources of these stored papers (unknown ids are absent), for filtering a few hundred candidates without loading the corpus. */
+  paperFacts(ids: readonly string[]): Promise<Map<string, PaperFacts>>;
+  /**
+   * Lets another process follow this store's writes cheaply. Every paper write records its ids
+   * with a growing sequence number in the same transaction; this returns the changes after
+   * `cursor`, at most `limit` (default and most CHANGES_PAGE) of them (call again with the new
+   * cursor until both lists are empty). `undefined` answers only the current cursor, with no changes: the feed keeps the last
+   * change per id, not the history from the start, so a new follower makes one full pass
+   * (iteratePapers) first and follows from the cursor it took before that pass.
+   */
+  changesSince(cursor: string | undefined, limit?: number): Promise<ChangeBatch>;
 
   /** Cached vectors for content hashes under one provider key. */
   getCachedVectors(providerKey: string, contentHashes: string[]): Promise<Map<string, Float32Array>>;
@@ -69,6 +115,11 @@ export interface PaperStore {
   paperVectors(providerKey: string): AsyncIterable<StoredVector>;
   /** Papers whose current text has no vector yet under this provider. */
   papersMissingVectors(providerKey: string): Promise<Paper[]>;
+  /**
+   * Deletes cached vectors of every provider key not listed (superseded fits, other models) and
+   * of texts no stored paper has any more; returns how many went. The cache otherwise only grows.
+   */
+  pruneVectors(keepProviderKeys: readonly string[]): Promise<number>;
   /** A checksum of (paper id, content hash) pairs: the index compares it to know it is in step. */
   corpusChecksum(): Promise<string>;
 

@@ -2,15 +2,39 @@
  * PaperStore on PostgreSQL, so several replicas share one corpus. Same semantics as the SQLite
  * store: the same rows (paper-rows.ts), the same dedupe rules (paper-dedupe.ts), the same checksum.
  */
+import type { Hit } from '../index/vector-index.ts';
 import type { Logger } from '../log.ts';
 import type { Paper, PaperInput } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
 import { normalizeTitle } from '../papers/normalize.ts';
-import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, UpsertResult } from './paper-store.ts';
+import type {
+  ChangeBatch,
+  LexicalFilter,
+  ListQuery,
+  PaperFacts,
+  PaperStore,
+  StoredSummary,
+  StoredVector,
+  StoreStats,
+  UpsertResult,
+} from './paper-store.ts';
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
-import { checkSummary, checkVectorEntries, validListQuery, validPapers } from './store-input.ts';
+import { dropLexicalDoc, PgLexicalBatch, searchPgLexical } from './postgres-lexical.ts';
+import {
+  checkKeepKeys,
+  checkSummary,
+  checkVectorEntries,
+  validLexicalQuery,
+  validListQuery,
+  validPageSize,
+  validPapers,
+} from './store-input.ts';
+import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
+
+/** Meta key present while papers stored before schema v3 still wait for their lexical documents. */
+const LEXICAL_BACKFILL = 'lexical.backfill';
 
 /**
  * Ids are ordered bytewise (COLLATE "C") as in SQLite, so listings and the corpus checksum do
@@ -81,6 +105,35 @@ export const PG_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (content_hash, model)
   );
   `,
+  // v3
+  `
+  -- The lexical index (see postgres-lexical.ts), written in the same transaction as the papers.
+  -- Existing papers are indexed by openPostgresStore after this step (the terms are made in JS).
+  CREATE TABLE lexical_docs (
+    paper_id TEXT COLLATE "C" PRIMARY KEY REFERENCES papers(id) ON UPDATE CASCADE,
+    length   INTEGER NOT NULL,
+    terms    tsvector NOT NULL
+  );
+  CREATE INDEX lexical_docs_terms ON lexical_docs USING gin (terms);
+  CREATE TABLE lexical_terms (
+    term TEXT COLLATE "C" PRIMARY KEY,
+    df   INTEGER NOT NULL
+  );
+  CREATE TABLE lexical_stats (
+    one    BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+    docs   BIGINT NOT NULL,
+    length BIGINT NOT NULL
+  );
+  INSERT INTO lexical_stats (one, docs, length) VALUES (TRUE, 0, 0);
+  INSERT INTO meta (key, value) SELECT '${LEXICAL_BACKFILL}', 'pending' WHERE EXISTS (SELECT 1 FROM papers);
+
+  -- The change feed: the last change of each paper id, numbered in commit order.
+  CREATE TABLE paper_changes (
+    paper_id TEXT COLLATE "C" PRIMARY KEY,
+    seq      BIGINT NOT NULL UNIQUE,
+    removed  BOOLEAN NOT NULL
+  );
+  `,
 ];
 
 const STREAM_BATCH = 1_000;
@@ -102,6 +155,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   const pool = await openPgPool(url, { max: opts.maxConnections ?? 10, applicationName: 'paperfeed-store' });
   try {
     await migratePg(pool, 'papers', PG_MIGRATIONS);
+    await backfillLexical(pool);
   } catch (err) {
     await pool.end().catch(() => {});
     throw err;
@@ -109,9 +163,37 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
   return new PostgresPaperStore(pool, opts.log);
 }
 
+/**
+ * Indexes the papers an upgrade to schema v3 found, once, in one transaction under the write lock
+ * (replicas opening together wait, then find the key gone).
+ */
+async function backfillLexical(pool: PgPool): Promise<void> {
+  const pending = await pool.query(`SELECT 1 FROM meta WHERE key = $1`, [LEXICAL_BACKFILL]);
+  if (pending.rows.length === 0) return;
+  await withTransaction(pool, async (tx) => {
+    await tx.query(WRITE_LOCK);
+    const still = await tx.query(`DELETE FROM meta WHERE key = $1 RETURNING key`, [LEXICAL_BACKFILL]);
+    if (still.rows.length === 0) return;
+    for (let after = ''; ; ) {
+      const { rows } = await tx.query<PaperRow>(
+        `SELECT ${PAPER_COLUMNS} FROM papers WHERE id > $1 ORDER BY id LIMIT $2`,
+        [after, STREAM_BATCH],
+      );
+      const batch = new PgLexicalBatch(new WriteLog());
+      for (const r of rows) batch.inserted(rowToPaper(r));
+      await batch.flush(tx);
+      if (rows.length < STREAM_BATCH) break;
+      after = rows[rows.length - 1]!.id;
+    }
+  });
+  // Statistics for the new index now, not at autovacuum's leisure: without them the planner
+  // scans every document instead of asking the GIN index.
+  await pool.query(`ANALYZE lexical_docs`);
+}
+
 type Op =
   | { kind: 'insert'; paper: Paper }
-  | { kind: 'update'; fromId: string; paper: Paper }
+  | { kind: 'update'; fromId: string; before: Paper; paper: Paper }
   | { kind: 'alias'; alias: string; paperId: string };
 
 export class PostgresPaperStore implements PaperStore {
@@ -129,7 +211,20 @@ export class PostgresPaperStore implements PaperStore {
       await tx.query(WRITE_LOCK);
       const { repo, ops } = await this.batchRepo(tx, papers);
       const outcome = storeBatch(papers, repo);
-      for (const op of ops) await applyOp(tx, op);
+      const log = new WriteLog();
+      const lexical = new PgLexicalBatch(log);
+      for (const op of ops) {
+        await applyOp(tx, op);
+        if (op.kind === 'insert') {
+          lexical.inserted(op.paper);
+          log.upserted(op.paper.id);
+        } else if (op.kind === 'update') {
+          lexical.updated(op.fromId, op.before, op.paper);
+          log.upserted(op.paper.id);
+          if (op.fromId !== op.paper.id) log.removed(op.fromId);
+        }
+      }
+      await lexical.flush(tx);
       if (ops.length > 0) await tx.query(BUMP_VERSION);
       return outcome;
     });
@@ -181,11 +276,12 @@ export class PostgresPaperStore implements PaperStore {
         ops.push({ kind: 'insert', paper: p });
       },
       update: (fromId, p) => {
+        const before = byId.get(fromId)!;
         byId.delete(fromId);
         byId.set(p.id, p);
         // ON UPDATE CASCADE moves the aliases of a renamed paper; the mirror follows.
         if (fromId !== p.id) for (const [a, target] of aliasTo) if (target === fromId) aliasTo.set(a, p.id);
-        ops.push({ kind: 'update', fromId, paper: p });
+        ops.push({ kind: 'update', fromId, before, paper: p });
       },
       addAlias: (alias, paperId) => {
         if (!byId.has(alias) && !aliasTo.has(alias)) aliasTo.set(alias, paperId);
@@ -265,10 +361,75 @@ export class PostgresPaperStore implements PaperStore {
       await tx.query(WRITE_LOCK);
       const found = await resolveIn(tx, id);
       if (found === undefined) return false;
+      const log = new WriteLog();
+      await dropLexicalDoc(tx, found, log);
       const { rowCount } = await tx.query(`DELETE FROM papers WHERE id = $1`, [found]);
-      if ((rowCount ?? 0) > 0) await tx.query(BUMP_VERSION);
-      return (rowCount ?? 0) > 0;
+      if ((rowCount ?? 0) === 0) return false;
+      log.removed(found);
+      await new PgLexicalBatch(log).flush(tx);
+      await tx.query(BUMP_VERSION);
+      return true;
     });
+  }
+
+  async *iteratePapers(opts?: { pageSize?: number }): AsyncIterable<Paper[]> {
+    const size = validPageSize(opts);
+    for (let after = ''; ; ) {
+      const { rows } = await this.pool.query<PaperRow>(
+        `SELECT ${PAPER_COLUMNS} FROM papers WHERE id > $1 ORDER BY id LIMIT $2`,
+        [after, size],
+      );
+      if (rows.length) yield rows.map(rowToPaper);
+      if (rows.length < size) return;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
+
+  async searchLexical(text: string, k: number, filter?: LexicalFilter): Promise<Hit[]> {
+    const q = validLexicalQuery(text, k, filter);
+    // The planner prices tsvector matching as nearly free, so for an OR of a few dozen terms it
+    // prefers testing every document over the GIN index; at a million papers that is seconds.
+    return withTransaction(this.pool, async (tx) => {
+      await tx.query(`SET LOCAL enable_seqscan = off`);
+      return searchPgLexical(tx, q.text, q.k, q.filter);
+    });
+  }
+
+  async paperFacts(ids: readonly string[]): Promise<Map<string, PaperFacts>> {
+    const out = new Map<string, PaperFacts>();
+    for (let i = 0; i < ids.length; i += STREAM_BATCH) {
+      const { rows } = await this.pool.query<{ id: string; published: string | null; first_seen: string; sources: string }>(
+        `SELECT id, published, first_seen, sources FROM papers WHERE id = ANY($1::text[])`,
+        [ids.slice(i, i + STREAM_BATCH)],
+      );
+      for (const r of rows) out.set(r.id, { date: r.published ?? r.first_seen.slice(0, 10), sources: JSON.parse(r.sources) as string[] });
+    }
+    return out;
+  }
+
+  async changesSince(cursor: string | undefined, limit?: number): Promise<ChangeBatch> {
+    if (cursor === undefined) {
+      const { rows } = await this.pool.query<{ seq: string }>(`SELECT coalesce(max(seq), 0) AS seq FROM paper_changes`);
+      return { cursor: String(rows[0]!.seq), upserted: [], removed: [] };
+    }
+    const after = parseCursor(cursor);
+    const max = feedLimit(limit);
+    const { rows } = await this.pool.query<{ paper_id: string; seq: string; removed: boolean }>(
+      `SELECT paper_id, seq, removed FROM paper_changes WHERE seq > $1 ORDER BY seq LIMIT $2`,
+      [after, max],
+    );
+    return feedPage(rows, after);
+  }
+
+  async pruneVectors(keepProviderKeys: readonly string[]): Promise<number> {
+    checkKeepKeys(keepProviderKeys);
+    // NOT EXISTS plans as an anti-join; NOT IN over a large subquery would not.
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM vectors v WHERE NOT (v.provider_key = ANY($1::text[]))
+         OR NOT EXISTS (SELECT 1 FROM papers p WHERE p.content_hash = v.content_hash)`,
+      [keepProviderKeys],
+    );
+    return rowCount ?? 0;
   }
 
   async stats(): Promise<StoreStats> {

@@ -1,14 +1,35 @@
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../log.ts';
+import type { Hit } from '../index/vector-index.ts';
 import type { Paper, PaperInput } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
 import { normalizeTitle } from '../papers/normalize.ts';
-import type { ListQuery, PaperStore, StoredSummary, StoredVector, StoreStats, UpsertResult } from './paper-store.ts';
+import type {
+  ChangeBatch,
+  LexicalFilter,
+  ListQuery,
+  PaperFacts,
+  PaperStore,
+  StoredSummary,
+  StoredVector,
+  StoreStats,
+  UpsertResult,
+} from './paper-store.ts';
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
+import { SqliteLexical } from './sqlite-lexical.ts';
 import { openDatabase } from './sqlite-schema.ts';
-import { checkSummary, checkVectorEntries, validListQuery, validPapers } from './store-input.ts';
+import {
+  checkKeepKeys,
+  checkSummary,
+  checkVectorEntries,
+  validLexicalQuery,
+  validListQuery,
+  validPageSize,
+  validPapers,
+} from './store-input.ts';
+import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
 
@@ -18,6 +39,8 @@ export { StoreInputError } from './store-input.ts';
 const STREAM_BATCH = 1_000;
 /** Pairs hashed per checksum step: at 100k papers, 2k pages beat 10k pages and one unpaged sorted scan. */
 const CHECKSUM_PAGE = 2_000;
+/** See OpenOptions.pageSize: vectors pack seven to a page instead of one. */
+const PAGE_SIZE = 16_384;
 
 
 export interface SqliteStoreOptions {
@@ -26,7 +49,7 @@ export interface SqliteStoreOptions {
 
 /** Opens (creating and migrating as needed) the paper store in one SQLite file. */
 export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<SqlitePaperStore> {
-  const db = openDatabase(file, opts.log ? { log: opts.log } : {});
+  const db = openDatabase(file, { pageSize: PAGE_SIZE, ...(opts.log ? { log: opts.log } : {}) });
   return new SqlitePaperStore(db, opts.log);
 }
 
@@ -35,6 +58,10 @@ export class SqlitePaperStore implements PaperStore {
   private readonly q;
   private readonly repo: DedupeRepo;
   private readonly upsertTx: (papers: Paper[]) => UpsertResult;
+  private readonly removeTx: (id: string) => boolean;
+  private readonly lexical: SqliteLexical;
+  /** The open write transaction's log (each one starts a fresh one, so a rolled-back batch leaves nothing behind). */
+  private log_ = new WriteLog();
   /** Dropped by this connection's own paper writes, which data_version does not report. */
   private checksumCache: { dataVersion: number; checksum: string } | undefined;
 
@@ -94,28 +121,68 @@ export class SqlitePaperStore implements PaperStore {
       putSummary: db.prepare(
         `INSERT OR REPLACE INTO summaries (content_hash, model, paper_id, text, created_at) VALUES (?, ?, ?, ?, ?)`,
       ),
+      page: row(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id > ? ORDER BY id LIMIT ?`),
+      facts: db.prepare<[string], { id: string; published: string | null; first_seen: string; sources: string }>(
+        `SELECT id, published, first_seen, sources FROM papers WHERE id IN (SELECT value FROM json_each(?))`,
+      ),
+      change: db.prepare<[string, number]>(
+        `INSERT INTO paper_changes (paper_id, seq, removed)
+         VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM paper_changes), ?)
+         ON CONFLICT (paper_id) DO UPDATE SET seq = excluded.seq, removed = excluded.removed`,
+      ),
+      changesAfter: db.prepare<[number, number], { paper_id: string; seq: number; removed: number }>(
+        `SELECT paper_id, seq, removed FROM paper_changes WHERE seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      lastChange: db.prepare<[], number>(`SELECT coalesce(max(seq), 0) FROM paper_changes`).pluck(),
       getMeta: db.prepare<[string], string>(`SELECT value FROM meta WHERE key = ?`).pluck(),
       setMeta: db.prepare(
         `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
       ),
     };
     const q = this.q;
+    const lexical = (this.lexical = new SqliteLexical(db));
     this.repo = {
       byId: (id) => {
         const r = q.byId.get(id) ?? q.byAlias.get(id);
         return r && rowToPaper(r);
       },
       byNormTitle: (norm) => q.byNormTitle.all(norm).map(rowToPaper),
-      insert: (p) => q.insert.run(paperToRow(p)),
-      update: (fromId, p) => q.update.run({ ...paperToRow(p), fromId }),
+      insert: (p) => {
+        q.insert.run(paperToRow(p));
+        lexical.insert(p, this.log_);
+        this.log_.upserted(p.id);
+      },
+      update: (fromId, p) => {
+        const row = paperToRow(p);
+        lexical.beforeUpdate(fromId, p, row.content_hash, this.log_);
+        q.update.run({ ...row, fromId });
+        this.log_.upserted(p.id);
+        if (fromId !== p.id) this.log_.removed(fromId);
+      },
       addAlias: (alias, paperId) => {
         if (!q.idExists.get(alias)) q.addAlias.run(alias, paperId);
       },
     };
-    // IMMEDIATE takes the write lock up front: a concurrent writer waits (busy_timeout) instead of
-    // failing halfway through upgrading a read lock.
-    const tx = db.transaction((papers: Paper[]) => storeBatch(papers, this.repo));
-    this.upsertTx = (papers) => tx.immediate(papers);
+    // Every paper write: a fresh log, the writes, then the lexical statistics and the change feed,
+    // all in one transaction. IMMEDIATE takes the write lock up front: a concurrent writer waits
+    // (busy_timeout) instead of failing halfway through upgrading a read lock.
+    const writing = <A, R>(fn: (arg: A) => R) => {
+      const tx = db.transaction((arg: A) => {
+        this.log_ = new WriteLog();
+        const result = fn(arg);
+        lexical.flush(this.log_);
+        for (const c of this.log_.changeEntries()) q.change.run(c.id, c.removed ? 1 : 0);
+        return result;
+      });
+      return (arg: A) => tx.immediate(arg);
+    };
+    this.upsertTx = writing((papers: Paper[]) => storeBatch(papers, this.repo));
+    this.removeTx = writing((id: string) => {
+      lexical.beforeDelete(id, this.log_);
+      const gone = q.delete.run(id).changes > 0;
+      if (gone) this.log_.removed(id);
+      return gone;
+    });
   }
 
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
@@ -192,7 +259,50 @@ export class SqlitePaperStore implements PaperStore {
     const found = this.resolve(id);
     if (found === undefined) return false;
     this.checksumCache = undefined;
-    return this.q.delete.run(found).changes > 0;
+    return this.removeTx(found);
+  }
+
+  async *iteratePapers(opts?: { pageSize?: number }): AsyncIterable<Paper[]> {
+    const size = validPageSize(opts);
+    for (let after = ''; ; ) {
+      const page = this.q.page.all(after, size).map(rowToPaper);
+      if (page.length) yield page;
+      if (page.length < size) return;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
+  async searchLexical(text: string, k: number, filter?: LexicalFilter): Promise<Hit[]> {
+    const q = validLexicalQuery(text, k, filter);
+    return this.lexical.search(q.text, q.k, q.filter);
+  }
+
+  async paperFacts(ids: readonly string[]): Promise<Map<string, PaperFacts>> {
+    const out = new Map<string, PaperFacts>();
+    for (let i = 0; i < ids.length; i += STREAM_BATCH) {
+      for (const r of this.q.facts.all(JSON.stringify(ids.slice(i, i + STREAM_BATCH)))) {
+        out.set(r.id, { date: r.published ?? r.first_seen.slice(0, 10), sources: JSON.parse(r.sources) as string[] });
+      }
+    }
+    return out;
+  }
+
+  async changesSince(cursor: string | undefined, limit?: number): Promise<ChangeBatch> {
+    if (cursor === undefined) return { cursor: String(this.q.lastChange.get()!), upserted: [], removed: [] };
+    const after = parseCursor(cursor);
+    const max = feedLimit(limit);
+    return feedPage(this.q.changesAfter.all(after, max), after);
+  }
+
+  async pruneVectors(keepProviderKeys: readonly string[]): Promise<number> {
+    checkKeepKeys(keepProviderKeys);
+    // NOT IN over an uncorrelated subquery: SQLite builds its set of live hashes once.
+    return this.db
+      .prepare<[string]>(
+        `DELETE FROM vectors WHERE provider_key NOT IN (SELECT value FROM json_each(?))
+           OR content_hash NOT IN (SELECT content_hash FROM papers)`,
+      )
+      .run(JSON.stringify(keepProviderKeys)).changes;
   }
 
   async stats(): Promise<StoreStats> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDateSchema } from '../papers/dates.ts';
 import { toPaper } from '../papers/normalize.ts';
 import { type Paper, type PaperInput, paperInputSchema } from '../papers/paper.ts';
-import type { ListQuery, StoredSummary } from './paper-store.ts';
+import type { LexicalFilter, ListQuery, StoredSummary } from './paper-store.ts';
 
 const isoInstant = z.string().transform((s, ctx) => {
   const t = Date.parse(s);
@@ -22,6 +22,18 @@ const listQuerySchema = z.object({
   source: z.string().min(1).optional(),
   limit: z.number().int().nonnegative().optional(),
   offset: z.number().int().nonnegative().optional(),
+});
+
+const lexicalQuerySchema = z.object({
+  text: z.string(),
+  k: z.number().int().min(1).max(10_000),
+  filter: z
+    .object({
+      since: isoDateSchema.optional(),
+      source: z.string().min(1).optional(),
+      excludeIds: z.array(z.string()).readonly().optional(),
+    })
+    .optional(),
 });
 
 /** Input handed to a store that does not match its schema; nothing of it was written. */
@@ -85,4 +97,29 @@ export function validListQuery(query: ListQuery): z.output<typeof listQuerySchem
     throw new StoreInputError(`listPapers: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
   }
   return parsed.data;
+}
+
+/** A searchLexical call checked before it reaches SQL. */
+export function validLexicalQuery(text: string, k: number, filter: LexicalFilter | undefined): z.output<typeof lexicalQuerySchema> {
+  const parsed = lexicalQuerySchema.safeParse({ text, k, filter });
+  if (!parsed.success) {
+    throw new StoreInputError(`searchLexical: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Page size of iteratePapers: a positive whole number, default 1,000. */
+export function validPageSize(opts: { pageSize?: number } | undefined): number {
+  const size = opts?.pageSize ?? 1_000;
+  if (!Number.isInteger(size) || size < 1 || size > 100_000) {
+    throw new StoreInputError(`iteratePapers: pageSize ${size} is not a whole number from 1 to 100000`);
+  }
+  return size;
+}
+
+/** Provider keys to keep when pruning: at least one, none empty (an empty list would delete every vector). */
+export function checkKeepKeys(keys: readonly string[]): void {
+  if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || k === '')) {
+    throw new StoreInputError('pruneVectors: name at least one provider key to keep, none empty; nothing was deleted');
+  }
 }

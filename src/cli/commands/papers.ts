@@ -66,13 +66,10 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (o: { out?: string }) => {
       await ctx.withApp(async (app) => {
         const out = o.out ? createWriteStream(o.out) : process.stdout;
-        const pageSize = 5_000;
-        for (let offset = 0; ; offset += pageSize) {
-          const page = await app.store.listPapers({ limit: pageSize, offset });
+        for await (const page of app.store.iteratePapers({ pageSize: 5_000 })) {
           for (const p of page) {
             if (!out.write(toJsonl(p) + '\n')) await once(out, 'drain');
           }
-          if (page.length < pageSize) break;
         }
         if (o.out) {
           (out as NodeJS.WritableStream).end();
