@@ -11,7 +11,7 @@ const STOP = new Set(
     'these this those their they can also such than then into over using use used based via while both more most ' +
     'new show shows model models method methods approach paper propose proposed results performance tasks task data ' +
     'however not but all each other only one two three large across significantly existing work first through during ' +
-    'without within well further between achieve achieves demonstrate different including make making may', 
+    'without within well further between achieve achieves demonstrate different including make making may'
   ).split(/\s+/),
 );
 

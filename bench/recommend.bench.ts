@@ -77,6 +77,7 @@ function world(seed: number) {
 const params: RankParams = {
   n: 5,
   threshold: 0.3,
+  muteSimilarity: 0.3,
   lambda: 0.7,
   popularityWeight: 0.02,
   recencyHalfLifeDays: 7,

@@ -64,6 +64,7 @@ function paper(id: string, extra: Partial<Paper> = {}): Paper {
 const params = (over: Partial<RankParams> = {}): RankParams => ({
   n: 5,
   threshold: 0.3,
+  muteSimilarity: 0.3,
   lambda: 0.7,
   popularityWeight: 0.02,
   recencyHalfLifeDays: 7,
