@@ -96,12 +96,25 @@ describe('rankCandidates, personal mode', () => {
     expect(r.belowThreshold).toBeGreaterThanOrEqual(1);
   });
 
-  it('yields fewer picks on a quiet day instead of weak ones', () => {
+  it('sets the threshold relative to the day: weak papers beside a good one are left out, a quiet day still gets its best', () => {
     const profile = { ...emptyProfile(), topics: [{ text: 't', weight: 1, vector: topic }] };
     const quiet = [0.1, 0.2, 0.15].map((c, i) => ({ paper: paper(`q${i}`), vector: near(topic, c) }));
-    expect(rankCandidates(quiet, profile, params()).picks).toEqual([]);
     const oneGood = [...quiet, { paper: paper('good'), vector: near(topic, 0.6) }];
-    expect(ids(rankCandidates(oneGood, profile, params()).picks)).toEqual(['good']);
+    const withGood = rankCandidates(oneGood, profile, params({ threshold: 0.6 }));
+    expect(ids(withGood.picks)).toEqual(['good']);
+    expect(withGood.belowThreshold).toBe(3);
+    // Under a fixed floor of 0.3 this day had no pick at all; relative to the day it has its best.
+    const onlyWeak = rankCandidates(quiet, profile, params({ threshold: 0.6, lambda: 1 }));
+    expect(ids(onlyWeak.picks)).toEqual(['q1', 'q2']);
+  });
+
+  it('never gives fewer picks than asked while candidates above the cut-off remain', () => {
+    const profile = { ...emptyProfile(), topics: [{ text: 't', weight: 1, vector: topic }] };
+    const day = Array.from({ length: 40 }, (_, i) => ({ paper: paper(`d${i}`), vector: near(topic, 0.05 + (i % 10) * 0.03) }));
+    const r = rankCandidates(day, profile, params({ n: 10 }));
+    const above = day.length - r.belowThreshold;
+    expect(above).toBeGreaterThanOrEqual(10);
+    expect(r.picks).toHaveLength(10);
   });
 
   it('scales a topic by its weight', () => {

@@ -53,7 +53,7 @@ export const envSchema = z.object({
   /** Picks per digest when the caller does not say. */
   PAPERFEED_PICKS_N: int(1, 50).default(5),
   /** Relative threshold: a pick needs this fraction of the day's best personal relevance (a quiet day yields fewer picks). */
-  PAPERFEED_PICKS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  PAPERFEED_PICKS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.15),
   /** A muted topic hides papers at least this similar to it (independent of the pick threshold). */
   PAPERFEED_PICKS_MUTE_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
   /** MMR trade-off: 1 ranks by relevance only, lower values favour picks unlike each other. */

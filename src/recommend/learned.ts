@@ -16,8 +16,10 @@ export interface LearnTuning {
   /** Weight of the dense vector against the sparse TF-IDF part of a row. */
   svmDenseScale: number;
   svmEpochs: number;
-  /** How many of the day's best anchor matches join as pseudo-positives. */
+  /** How many of the day's best anchor matches join as pseudo-positives (at most feedbackShare of the pool). */
   feedbackDepth: number;
+  /** A small pool lends few pseudo-positives: they must stay the clear best, not a third of the day. */
+  feedbackShare: number;
   /** Training rounds: each after the first takes its pseudo-positives from the previous model's best. */
   feedbackRounds: number;
   /** Their cost relative to an explicit positive. */
@@ -37,7 +39,7 @@ export interface Labelled {
 export interface PoolRow {
   id: string;
   x: FeatureRow;
-  /** Similarity to the explicit anchors: picks the pseudo-positives. */
+  /** Similarity to the explicit anchors, less that to disliked papers: picks the pseudo-positives. */
   anchor: number;
 }
 
@@ -63,9 +65,10 @@ export function fitRecipientModel(
   if (positives.length === 0) return undefined;
   let result: RecipientModel | undefined;
   let rank = pool.map((r) => r.anchor);
+  const depth = Math.min(t.feedbackDepth, Math.floor(pool.length * t.feedbackShare));
   for (let round = 0; round < Math.max(1, t.feedbackRounds); round++) {
     const order = pool.map((r, i) => ({ r, s: rank[i]! })).sort((a, b) => b.s - a.s || a.r.id.localeCompare(b.r.id));
-    const pseudo = order.slice(0, t.feedbackDepth).filter((x) => round > 0 || x.s > 0).map((x) => x.r);
+    const pseudo = order.slice(0, depth).filter((x) => round > 0 || x.s > 0).map((x) => x.r);
     const pseudoIds = new Set(pseudo.map((r) => r.id));
     const sample = pool
       .filter((r) => !pseudoIds.has(r.id))

@@ -70,7 +70,7 @@ export interface Tuning extends LearnTuning {
   recencyWeight: number;
   /** Similarity to a liked paper counts this much relative to a topic of weight 1. */
   likedWeight: number;
-  /** Without a profile, a thumbs-down still pushes its neighbours down by this × similarity. */
+  /** A thumbs-down pushes its neighbours down by this × similarity (general mode: to their mean). */
   dislikedPenalty: number;
   authorBoost: number;
   keywordBoost: number;
@@ -94,6 +94,7 @@ export const DEFAULT_TUNING: Tuning = {
   svmDenseScale: 1,
   svmEpochs: 20,
   feedbackDepth: 5,
+  feedbackShare: 0.05,
   feedbackRounds: 1,
   feedbackCost: 0.5,
   negativeSample: 200,

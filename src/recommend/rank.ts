@@ -7,9 +7,10 @@
  *                when either side has no sparse vector)
  *   anchor(v)  = max over anchors a of weight(a) · sim(a, v)      topics (their weight), seed papers
  *                                                                  (1), liked papers (likedWeight)
- *   relevance  = max(0, anchor(v)) + learnedWeight · σ(2 · f(v))        σ: the logistic function
+ *   relevance  = max(0, anchor(v)) + learnedWeight · max(0, σ(2 · f(v)) − median over the pool of σ(2 · f))
  *              + authorBoost (a followed author) + keywordBoost per matched phrase (at most 2)
  *              + categoryBoost (a followed arXiv category)
+ *              − dislikedPenalty · max over disliked papers d of weight(d) · sim(d, v)   (then ≥ 0)
  *   f          = the recipient's linear SVM (learned.ts) on [sparse TF-IDF ; dense]: positives are
  *                topics, seeds and liked papers, plus the day's feedbackDepth best anchor matches
  *                (pseudo-relevance feedback, at feedbackCost); negatives are thumbs-down papers (at
@@ -204,6 +205,8 @@ interface Evaluation {
   anchor: number;
   /** The learned model's margin (0 without a model). */
   learned: number;
+  /** Highest weighted similarity to a disliked paper. */
+  disliked: number;
   boost: number;
   author?: string;
   keywords: string[];
@@ -217,7 +220,9 @@ function evaluate(c: Candidate, p: PreparedProfile): Evaluation {
   const t = p.tuning;
   let anchor = 0;
   for (const a of anchorsOf(p)) anchor = Math.max(anchor, similarity(a, c, t) * a.weight);
-  const e: Evaluation = { anchor, learned: 0, boost: 0, keywords: [] };
+  let disliked = 0;
+  for (const d of p.disliked) disliked = Math.max(disliked, similarity(d, c, t) * d.weight);
+  const e: Evaluation = { anchor, learned: 0, disliked, boost: 0, keywords: [] };
   if (p.followed.size > 0) {
     const name = normalizedAuthors(c.paper).find((a) => p.followed.has(a));
     if (name !== undefined) {
@@ -242,20 +247,34 @@ function evaluate(c: Candidate, p: PreparedProfile): Evaluation {
   return e;
 }
 
-/** The margin as a probability-like 0..1 (Platt-style, fixed slope): relevance stays non-negative, so the threshold can be a fraction of the best. */
+/** The margin as a probability-like 0..1 (Platt-style, fixed slope). */
 const squash = (margin: number): number => 1 / (1 + Math.exp(-2 * margin));
 
-const relevanceOf = (e: Evaluation, t: Tuning, learned: boolean): number =>
-  e.anchor + (learned ? t.learnedWeight * squash(e.learned) : 0) + e.boost;
+/**
+ * The learned part counts only above the pool's median: it lifts what the model prefers over a
+ * typical paper of the day, and relevance stays non-negative, so the threshold can be a fraction
+ * of the best.
+ */
+const relevanceOf = (e: Evaluation, t: Tuning, median: number): number =>
+  Math.max(0, e.anchor + t.learnedWeight * Math.max(0, squash(e.learned) - median) + e.boost - t.dislikedPenalty * e.disliked);
 
-/** The recipient's model, trained on their profile and this pool of eligible candidates. */
-function trainOn(p: PreparedProfile, pool: readonly Candidate[], anchors: readonly number[]): RecipientModel | undefined {
+function medianOf(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/**
+ * The recipient's model, trained on their profile and this pool of eligible candidates. A paper
+ * close to one they turned down never becomes a pseudo-positive.
+ */
+function trainOn(p: PreparedProfile, pool: readonly Candidate[], evals: readonly Evaluation[]): RecipientModel | undefined {
   const positives: Labelled[] = anchorsOf(p).map((a) => ({ x: row(a), weight: a.weight }));
   const negatives: Labelled[] = p.disliked.map((d) => ({ x: row(d), weight: d.weight }));
   return fitRecipientModel(
     positives,
     negatives,
-    pool.map((c, i) => ({ id: c.paper.id, x: row(c), anchor: anchors[i]! })),
+    pool.map((c, i) => ({ id: c.paper.id, x: row(c), anchor: evals[i]!.anchor - evals[i]!.disliked })),
     p.tuning,
   );
 }
@@ -265,7 +284,7 @@ function trainOn(p: PreparedProfile, pool: readonly Candidate[], anchors: readon
  * model learned from liked papers when no liked anchor already says it, and popularity when
  * notable. Never none.
  */
-function reasonsFor(c: Candidate, e: Evaluation, p: PreparedProfile): Reason[] {
+function reasonsFor(c: Candidate, e: Evaluation, p: PreparedProfile, median: number): Reason[] {
   const t = p.tuning;
   const ranked = anchorsOf(p)
     .map((a) => {
@@ -282,7 +301,7 @@ function reasonsFor(c: Candidate, e: Evaluation, p: PreparedProfile): Reason[] {
   if (e.author) reasons.push(reason.author(e.author));
   for (const k of e.keywords) reasons.push(reason.keyword(k));
   if (e.category) reasons.push(reason.category(e.category));
-  if (p.liked.length > 0 && e.learned > 0 && !reasons.some((r) => r.kind === 'liked')) {
+  if (p.liked.length > 0 && squash(e.learned) > median && !reasons.some((r) => r.kind === 'liked')) {
     const titles = [...p.liked]
       .map((l) => ({ l, s: similarity(l, c, t) }))
       .sort((x, y) => y.s - x.s)
@@ -301,6 +320,8 @@ export interface ScoredPool {
   /** Least relevance of a pick for this pool: max(floor, threshold · best relevance). */
   cutoff: number;
   evaluations: Map<Candidate['paper'], Evaluation>;
+  /** Median of the squashed learned margin over the pool (1 without a model). */
+  median: number;
 }
 
 /** Personal scores of a pool of eligible candidates: anchors, the learned model, boosts, priors. */
@@ -308,24 +329,26 @@ export function scorePool(eligible: readonly Candidate[], p: PreparedProfile, pa
   const t = p.tuning;
   const evaluations = new Map<Candidate['paper'], Evaluation>();
   const evals = eligible.map((c) => evaluate(c, p));
-  const model = t.learnedWeight !== 0 ? trainOn(p, eligible, evals.map((e) => e.anchor)) : undefined;
+  const model = t.learnedWeight !== 0 ? trainOn(p, eligible, evals) : undefined;
+  if (model) evals.forEach((e, i) => (e.learned = learnedScore(model, row(eligible[i]!))));
+  // Without a model nothing is above the median: σ(0) − 1 < 0.
+  const median = model ? medianOf(evals.map((e) => squash(e.learned))) : 1;
   let best = -Infinity;
   const scored = eligible.map((c, i) => {
     const e = evals[i]!;
-    if (model) e.learned = learnedScore(model, row(c));
     evaluations.set(c.paper, e);
-    const relevance = relevanceOf(e, t, model !== undefined);
+    const relevance = relevanceOf(e, t, median);
     best = Math.max(best, relevance);
     const prior = priorOf(c, params, t);
     return { ...c, relevance, prior, score: relevance + prior, reasons: [] as Reason[] };
   });
   scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
-  return { scored, cutoff: Math.max(t.floor, params.threshold * best), evaluations };
+  return { scored, cutoff: Math.max(t.floor, params.threshold * best), evaluations, median };
 }
 
 /** Words the reasons of a scored pick (done only for picks: the fan-out scores many more papers). */
 export function explain(s: ScoredCandidate, pool: ScoredPool, p: PreparedProfile): Reason[] {
-  return reasonsFor(s, pool.evaluations.get(s.paper)!, p);
+  return reasonsFor(s, pool.evaluations.get(s.paper)!, p, pool.median);
 }
 
 /** Mean similarity of each candidate to the others, via the sum vector (O(n·d)). */
