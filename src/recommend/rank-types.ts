@@ -80,6 +80,8 @@ export interface Tuning extends LearnTuning {
   generalPopularityFactor: number;
   /** Upvotes from which "popular on Hugging Face" is given as a reason in personal picks. */
   popularReasonMin: number;
+  /** Weight of the liked papers' centroid as one more anchor (with two or more liked papers). */
+  likedCentroidWeight: number;
   /** How many liked papers (most recent) serve as "similar to X that you liked" anchors. */
   likedAnchors: number;
   /** MMR looks at this many top-scored eligible papers (the rest cannot win with sane λ). */
@@ -108,6 +110,7 @@ export const DEFAULT_TUNING: Tuning = {
   categoryBoost: 0.1,
   generalPopularityFactor: 2.5,
   popularReasonMin: 10,
+  likedCentroidWeight: 1.2,
   likedAnchors: 50,
   mmrPool: 300,
 };

@@ -53,7 +53,7 @@ import {
   type ScoredCandidate,
   type Tuning,
 } from './rank-types.ts';
-import { centroid, dot, sum } from './vectors.ts';
+import { centroid, dot, sparseCentroid, sum } from './vectors.ts';
 import { normalizePhrase } from './text-match.ts';
 
 const DAY_MS = 86_400_000;
@@ -195,6 +195,17 @@ function anchorsOf(p: PreparedProfile): Anchor[] {
       ...p.seeds.map((x) => paper(x, 1, (s) => reason.seed(x.paperId, x.title, s))),
       ...p.liked.map((x) => paper(x, p.tuning.likedWeight, (s) => reason.liked(x.paperId, x.title, s))),
     ];
+    // What the liked papers share (their centroid) is a better guide than any one of them.
+    const shared = p.liked.length >= 2 ? centroid(p.liked.map((x) => x.vector)) : undefined;
+    if (shared && p.tuning.likedCentroidWeight > 0) {
+      const titles = p.liked.map((x) => x.title).reverse();
+      list.push({
+        vector: shared,
+        sparse: sparseCentroid(p.liked.map((x) => x.sparse)),
+        weight: p.tuning.likedCentroidWeight,
+        reason: (s) => reason.learned(p.liked.length, titles, s),
+      });
+    }
     anchorCache.set(p, list);
   }
   return list;
