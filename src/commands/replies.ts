@@ -26,7 +26,6 @@ export const errorReply = (text: string): Reply => ({ kind: 'error', text, cards
 
 export const usageReply = (text: string): Reply => ({ kind: 'usage', text, cards: [], visibility: 'private' });
 
-const dateOf = (p: Paper): string => p.published ?? p.firstSeen.slice(0, 10);
 
 /** A card for any stored paper; `why` says why it is shown. */
 export function cardFromPaper(paper: Paper, why: string[], score?: number): PaperCard {
@@ -35,7 +34,8 @@ export function cardFromPaper(paper: Paper, why: string[], score?: number): Pape
     title: paper.title,
     url: paperLink(paper),
     authors: authorsLine(paper),
-    date: dateOf(paper),
+    // An undated paper shows no date: the day it was ingested is not when it was published.
+    ...(paper.published ? { date: paper.published } : {}),
     why,
     ...(score !== undefined ? { score } : {}),
     actions: [...CARD_ACTIONS],
@@ -44,10 +44,9 @@ export function cardFromPaper(paper: Paper, why: string[], score?: number): Pape
 
 export const cardFromPick = (p: PickedPaper): PaperCard => cardFromPaper(p.paper, p.reasons.map((r) => r.text), p.score);
 
-/** A search or similarity hit; `why` says what it matched. */
+/** A search or similarity hit; `why` says what it matched. The card shows the score the hits are ordered by. */
 export function cardFromScored(r: ScoredPaper, why: string): PaperCard {
-  // A fused hybrid score means nothing to a reader; the cosine does.
-  return cardFromPaper(r.paper, [r.cosine !== undefined ? `${why} (${r.cosine.toFixed(2)})` : why], r.score);
+  return cardFromPaper(r.paper, [why], r.score);
 }
 
 /** Quotes user text inside a reply: no markup, no line breaks, short. */

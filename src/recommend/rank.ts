@@ -410,7 +410,10 @@ export function rankCandidates(cands: readonly Candidate[], profile: RankProfile
     scored = eligible.map((c) => scoreGeneral(c, central[index.get(c)!]!, p, params));
     scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
   }
-  const picks = mmrSelect(scored.slice(0, Math.max(p.tuning.mmrPool, params.n)), params.n, params.lambda);
+  // MMR chooses which papers; they are shown in the order of the score they carry.
+  const picks = mmrSelect(scored.slice(0, Math.max(p.tuning.mmrPool, params.n)), params.n, params.lambda).sort(
+    (a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id),
+  );
   if (pool) for (const pick of picks) pick.reasons = explain(pick, pool, p);
   return { mode: p.personal ? 'personal' : 'general', picks, considered: cands.length, excluded, belowThreshold, ...(pool ? { cutoff: pool.cutoff } : {}) };
 }
