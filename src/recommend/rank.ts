@@ -53,7 +53,7 @@ import {
   type ScoredCandidate,
   type Tuning,
 } from './rank-types.ts';
-import { centroid, dot, sparseCentroid, sum } from './vectors.ts';
+import { centroid, dot, dotRows, pack, sparseCentroid, sum, type PackedRows } from './vectors.ts';
 import { normalizePhrase } from './text-match.ts';
 
 const DAY_MS = 86_400_000;
@@ -211,6 +211,19 @@ function anchorsOf(p: PreparedProfile): Anchor[] {
   return list;
 }
 
+const packedCache = new WeakMap<PreparedProfile, { list: Anchor[]; packed: PackedRows }>();
+
+/** Anchors, then disliked papers, as packed dense rows. */
+function packedOf(p: PreparedProfile): { list: Anchor[]; packed: PackedRows } {
+  let set = packedCache.get(p);
+  if (!set) {
+    const list = anchorsOf(p);
+    set = { list, packed: pack([...list.map((a) => a.vector), ...p.disliked.map((d) => d.vector)]) };
+    packedCache.set(p, set);
+  }
+  return set;
+}
+
 interface Evaluation {
   /** Best weighted anchor similarity. */
   anchor: number;
@@ -227,12 +240,21 @@ interface Evaluation {
 const row = (c: Features): FeatureRow => ({ sparse: c.sparse, dense: c.vector });
 
 /** Anchor similarity and boosts of one candidate (the learned part is added by scorePool). */
-function evaluate(c: Candidate, p: PreparedProfile): Evaluation {
+function evaluate(c: Candidate, p: PreparedProfile, sims: Float64Array): Evaluation {
   const t = p.tuning;
+  const { list, packed } = packedOf(p);
+  // Dense cosines against every anchor and disliked paper in one tight loop; sparse ones added per row.
+  dotRows(c.vector, packed, sims);
+  const mixSparse = t.sparseWeight !== 0 && c.sparse !== undefined;
+  const sim = (i: number, sparse: Candidate['sparse']) =>
+    mixSparse && sparse ? (1 - t.sparseWeight) * sims[i]! + t.sparseWeight * sparseDot(sparse, c.sparse!) : sims[i]!;
   let anchor = 0;
-  for (const a of anchorsOf(p)) anchor = Math.max(anchor, similarity(a, c, t) * a.weight);
+  for (let i = 0; i < list.length; i++) anchor = Math.max(anchor, sim(i, list[i]!.sparse) * list[i]!.weight);
   let disliked = 0;
-  for (const d of p.disliked) disliked = Math.max(disliked, similarity(d, c, t) * d.weight);
+  for (let j = 0; j < p.disliked.length; j++) {
+    const d = p.disliked[j]!;
+    disliked = Math.max(disliked, sim(list.length + j, d.sparse) * d.weight);
+  }
   const e: Evaluation = { anchor, learned: 0, disliked, boost: 0, keywords: [] };
   if (p.followed.size > 0) {
     const name = normalizedAuthors(c.paper).find((a) => p.followed.has(a));
@@ -339,7 +361,8 @@ export interface ScoredPool {
 export function scorePool(eligible: readonly Candidate[], p: PreparedProfile, params: RankParams): ScoredPool {
   const t = p.tuning;
   const evaluations = new Map<Candidate['paper'], Evaluation>();
-  const evals = eligible.map((c) => evaluate(c, p));
+  const sims = new Float64Array(packedOf(p).packed.rows);
+  const evals = eligible.map((c) => evaluate(c, p, sims));
   const model = t.learnedWeight !== 0 ? trainOn(p, eligible, evals) : undefined;
   if (model) evals.forEach((e, i) => (e.learned = learnedScore(model, row(eligible[i]!))));
   // Without a model nothing is above the median: σ(0) − 1 < 0.
