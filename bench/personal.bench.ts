@@ -9,14 +9,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../src/config/config.ts';
-import { createLogger } from '../src/log.ts';
 import type { Paper } from '../src/papers/paper.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
 import { addSeed, addTopic, getPicks, recordFeedback } from '../src/recommend/index.ts';
 import type { Recipient } from '../src/recommend/recipient.ts';
-import { openApp } from '../src/service/open-app.ts';
 import { readFileSource } from '../src/sources/files.ts';
+import { openBuiltinApp } from './builtin-app.ts';
 import type { Bench, Figure } from './figures.ts';
 import { cosineScores, findGroups, fitTfIdf, rocchioScores, svmScores, topK } from './personal-eval.ts';
 
@@ -35,13 +33,7 @@ const precision = (ranked: number[], targets: Set<number>, k: number) => ranked.
 
 const bench: Bench = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'paperfeed-personal-'));
-  const config = loadConfig({}, {
-    PAPERFEED_DATA_DIR: join(dir, 'data'),
-    PAPERFEED_EMBEDDINGS: 'builtin',
-    PAPERFEED_OFFLINE: 'true',
-    PAPERFEED_LOG_LEVEL: 'silent',
-  });
-  const app = await openApp(config, { log: createLogger('silent') });
+  const app = await openBuiltinApp(dir);
   const runs: Run[] = [];
   let short = 0;
   let labels: string[] = [];

@@ -7,7 +7,7 @@ import { decision, trainLinearSvm } from '../src/recommend/learn.ts';
 import { priorOf, rankCandidates } from '../src/recommend/rank.ts';
 import { DEFAULT_TUNING, type Candidate, type RankParams } from '../src/recommend/rank-types.ts';
 import { l2normalize } from '../embeddings/provider.ts';
-import { emptyProfile } from './helpers/rank-profile.ts';
+import { emptyProfile, rankPaper } from './helpers/rank-profile.ts';
 import { rng } from '../embeddings/rng.ts';
 
 const DIM = 16;
@@ -27,19 +27,7 @@ function terms(theme: number, own: number): SparseVector {
   return m;
 }
 
-function paper(id: string, extra: Partial<Paper> = {}): Paper {
-  return {
-    id,
-    title: `Paper ${id}`,
-    abstract: `An abstract about item ${id}.`,
-    authors: [],
-    sources: ['jsonl'],
-    firstSeen: '2025-03-04T06:00:00.000Z',
-    updatedAt: '2025-03-04T06:00:00.000Z',
-    published: '2025-03-03',
-    ...extra,
-  };
-}
+const paper = rankPaper;
 
 const params = (over: Partial<RankParams> = {}): RankParams => ({
   n: 10,

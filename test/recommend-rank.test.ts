@@ -4,7 +4,7 @@ import { meanPairwiseSimilarity, mmrSelect } from '../src/recommend/mmr.ts';
 import { centralities, rankCandidates } from '../src/recommend/rank.ts';
 import type { Candidate, RankParams } from '../src/recommend/rank-types.ts';
 import { dot } from '../src/recommend/vectors.ts';
-import { emptyProfile } from './helpers/rank-profile.ts';
+import { emptyProfile, rankPaper } from './helpers/rank-profile.ts';
 
 const DIM = 32;
 const NOW = new Date('2025-03-04T08:00:00Z');
@@ -47,19 +47,7 @@ function near(center: Float32Array, cosine: number): Float32Array {
   return unit(center.map((x, i) => cosine * x + s * ortho[i]!));
 }
 
-function paper(id: string, extra: Partial<Paper> = {}): Paper {
-  return {
-    id,
-    title: `Paper ${id}`,
-    abstract: `An abstract about item ${id}.`,
-    authors: [],
-    sources: ['jsonl'],
-    firstSeen: '2025-03-04T06:00:00.000Z',
-    updatedAt: '2025-03-04T06:00:00.000Z',
-    published: '2025-03-03',
-    ...extra,
-  };
-}
+const paper = rankPaper;
 
 const params = (over: Partial<RankParams> = {}): RankParams => ({
   n: 5,
