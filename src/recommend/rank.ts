@@ -6,7 +6,7 @@
  *   sim(a, v)  = (1 − sparseWeight) · cos(dense) + sparseWeight · cos(sparse TF-IDF)   (dense only
  *                when either side has no sparse vector)
  *   anchor(v)  = max over anchors a of weight(a) · sim(a, v)      topics (their weight), seed papers
- *                                                                  (1), liked papers (likedWeight)
+ *                (1), liked papers (likedWeight), the liked papers' centroid (likedCentroidWeight, from two)
  *   relevance  = max(0, anchor(v)) + learnedWeight · max(0, σ(2 · f(v)) − median over the pool of σ(2 · f))
  *              + authorBoost (a followed author) + keywordBoost per matched phrase (at most 2)
  *              + categoryBoost (a followed arXiv category)
@@ -24,9 +24,9 @@
  *   and popularity alone never makes an irrelevant paper a pick. MMR then picks n.
  *
  * Why a learned model: the nearest liked paper (a max) ignores what the liked papers share, and a
- * centroid (Rocchio) weighs every word of them alike. The SVM learns which terms separate them
- * from the rest of the day; the anchor max keeps each explicit wish visible on its own, so one
- * thumbs-down demotes what is like it without wiping a topic.
+ * centroid (Rocchio, kept as one anchor) weighs every word of them alike. The SVM learns which
+ * terms separate the wanted papers from the rest of the day; the anchor max keeps each explicit
+ * wish visible on its own, so one thumbs-down demotes what is like it without wiping a topic.
  *
  * General mode (no positive signal, e.g. a channel with no profile): the day's most central papers
  * (mean similarity to the day's other candidates, in O(n·d) via the sum vector) plus a stronger
@@ -298,8 +298,9 @@ function medianOf(xs: number[]): number {
 }
 
 /**
- * The recipient's model, trained on their profile and this pool of eligible candidates. A paper
- * close to one they turned down never becomes a pseudo-positive.
+ * The recipient's model, trained on their profile and this pool of eligible candidates.
+ * Pseudo-positives are ranked by anchor similarity less similarity to a disliked paper, so a
+ * neighbour of a thumbs-down does not come back as one.
  */
 function trainOn(p: PreparedProfile, pool: readonly Candidate[], evals: readonly Evaluation[]): RecipientModel | undefined {
   const positives: Labelled[] = anchorsOf(p).map((a) => ({ x: row(a), weight: a.weight }));
