@@ -1,4 +1,5 @@
 import type { Paper } from '../papers/paper.ts';
+import { parseArxivId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { RecommendApp } from './app-parts.ts';
 import { sparseOf } from './candidates.ts';
@@ -39,7 +40,10 @@ export async function buildRankProfile(
   const phrases = await phraseVectors(app, r, profile, now, opts);
   const feedback = [...latestFeedback(profile).values()].sort((a, b) => a.at.localeCompare(b.at));
   const sentIds = Object.keys(sent.papers);
-  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...sentIds])];
+  // Only a paper stored without an arXiv id (under a title hash) is ever renamed: the rest of a
+  // long sent-log needs no lookup.
+  const renamable = sentIds.filter((id) => parseArxivId(id) === undefined);
+  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...renamable])];
   const papers = await papersByRecordedId(app, ids);
   const anchorIds = new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId)]);
   const anchorPapers = [...new Map([...papers].filter(([id]) => anchorIds.has(id)).map(([, p]) => [p.id, p])).values()];
