@@ -42,14 +42,6 @@ export interface TrainOptions {
   seed?: number;
 }
 
-function squaredNorm(x: FeatureRow, denseScale: number): number {
-  let s = 1; // the bias feature
-  if (x.sparse) for (const v of x.sparse.values()) s += v * v;
-  let d = 0;
-  for (let i = 0; i < x.dense.length; i++) d += x.dense[i]! * x.dense[i]!;
-  return s + denseScale * denseScale * d;
-}
-
 /** w · x, bias included. */
 export function decision(m: LinearModel, x: FeatureRow): number {
   let s = m.bias;
@@ -68,13 +60,32 @@ export function decision(m: LinearModel, x: FeatureRow): number {
   return s;
 }
 
-function addScaled(m: LinearModel, x: FeatureRow, f: number): void {
-  m.bias += f;
-  if (x.sparse) for (const [k, v] of x.sparse) m.sparse.set(k, (m.sparse.get(k) ?? 0) + f * v);
-  if (m.denseScale !== 0) {
-    const g = f * m.denseScale;
-    for (let i = 0; i < x.dense.length; i++) m.dense[i]! += g * x.dense[i]!;
-  }
+/** A row with its sparse features renumbered into a dense weight array (training only: array access, not hashing). */
+interface CompiledRow {
+  idx: Int32Array;
+  val: Float64Array;
+  dense: Float32Array;
+}
+
+function compile(examples: readonly Example[]): { rows: CompiledRow[]; features: number[] } {
+  const slot = new Map<number, number>();
+  const features: number[] = [];
+  const rows = examples.map((e) => {
+    const entries = e.x.sparse ? [...e.x.sparse] : [];
+    const idx = new Int32Array(entries.length);
+    const val = new Float64Array(entries.length);
+    entries.forEach(([k, v], j) => {
+      let i = slot.get(k);
+      if (i === undefined) {
+        i = features.push(k) - 1;
+        slot.set(k, i);
+      }
+      idx[j] = i;
+      val[j] = v;
+    });
+    return { idx, val, dense: e.x.dense };
+  });
+  return { rows, features };
 }
 
 /**
@@ -86,18 +97,37 @@ export function trainLinearSvm(examples: readonly Example[], opts: TrainOptions)
   const neg = examples.length - pos;
   if (pos === 0 || neg === 0) return undefined;
   const dim = examples[0]!.x.dense.length;
-  const m: LinearModel = { sparse: new Map(), dense: new Float64Array(dim), denseScale: opts.denseScale, bias: 0 };
+  const { rows, features } = compile(examples);
+  const ws = new Float64Array(features.length);
+  const wd = new Float64Array(dim);
+  const ds = opts.denseScale;
+  let bias = 0;
   const n = examples.length;
   // Balanced classes: each class carries half the total cost, however few examples it has.
   const classCost = { pos: (opts.c * n) / (2 * pos), neg: (opts.c * n) / (2 * neg) };
   const diag = new Float64Array(n);
   const q = new Float64Array(n);
   const alpha = new Float64Array(n);
-  examples.forEach((e, i) => {
+  rows.forEach((r, i) => {
+    const e = examples[i]!;
     const c = (e.y > 0 ? classCost.pos : classCost.neg) * (e.weight ?? 1);
     diag[i] = 1 / (2 * c);
-    q[i] = squaredNorm(e.x, opts.denseScale) + diag[i]!;
+    let norm = 1; // the bias feature
+    for (let j = 0; j < r.val.length; j++) norm += r.val[j]! * r.val[j]!;
+    let d = 0;
+    for (let j = 0; j < r.dense.length; j++) d += r.dense[j]! * r.dense[j]!;
+    q[i] = norm + ds * ds * d + diag[i]!;
   });
+  const margin = (r: CompiledRow): number => {
+    let s = bias;
+    for (let j = 0; j < r.idx.length; j++) s += ws[r.idx[j]!]! * r.val[j]!;
+    if (ds !== 0) {
+      let d = 0;
+      for (let j = 0; j < r.dense.length; j++) d += wd[j]! * r.dense[j]!;
+      s += ds * d;
+    }
+    return s;
+  };
   const order = Array.from({ length: n }, (_, i) => i);
   const rand = rng(opts.seed ?? 1);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -107,18 +137,26 @@ export function trainLinearSvm(examples: readonly Example[], opts: TrainOptions)
     }
     let maxChange = 0;
     for (const i of order) {
-      const e = examples[i]!;
-      const g = e.y * decision(m, e.x) - 1 + diag[i]! * alpha[i]!;
+      const y = examples[i]!.y;
+      const r = rows[i]!;
+      const g = y * margin(r) - 1 + diag[i]! * alpha[i]!;
       const projected = alpha[i] === 0 ? Math.min(g, 0) : g;
       if (projected === 0) continue;
       const next = Math.max(alpha[i]! - g / q[i]!, 0);
       const delta = next - alpha[i]!;
       if (delta === 0) continue;
       alpha[i] = next;
-      addScaled(m, e.x, delta * e.y);
+      const f = delta * y;
+      bias += f;
+      for (let j = 0; j < r.idx.length; j++) ws[r.idx[j]!]! += f * r.val[j]!;
+      if (ds !== 0) for (let j = 0; j < r.dense.length; j++) wd[j]! += f * ds * r.dense[j]!;
       maxChange = Math.max(maxChange, Math.abs(projected));
     }
     if (maxChange < 1e-3) break;
   }
-  return m;
+  const sparse = new Map<number, number>();
+  features.forEach((k, i) => {
+    if (ws[i] !== 0) sparse.set(k, ws[i]!);
+  });
+  return { sparse, dense: wd, denseScale: ds, bias };
 }

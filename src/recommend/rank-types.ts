@@ -94,7 +94,7 @@ export const DEFAULT_TUNING: Tuning = {
   learnedWeight: 1,
   svmC: 0.1,
   svmDenseScale: 1,
-  svmEpochs: 20,
+  svmEpochs: 10,
   feedbackDepth: 5,
   feedbackShare: 0.05,
   feedbackRounds: 1,
