@@ -43,12 +43,6 @@ export interface PoolRow {
   anchor: number;
 }
 
-export interface RecipientModel {
-  model: LinearModel;
-  /** Pool rows used as pseudo-positives, by id. */
-  pseudo: Set<string>;
-}
-
 /** FNV-1a of the id: a sample that is the same on every run and for every recipient. */
 function idHash(s: string): number {
   let h = 0x811c9dc5;
@@ -61,9 +55,9 @@ export function fitRecipientModel(
   negatives: readonly Labelled[],
   pool: readonly PoolRow[],
   t: LearnTuning,
-): RecipientModel | undefined {
+): LinearModel | undefined {
   if (positives.length === 0) return undefined;
-  let result: RecipientModel | undefined;
+  let result: LinearModel | undefined;
   let rank = pool.map((r) => r.anchor);
   const depth = Math.min(t.feedbackDepth, Math.floor(pool.length * t.feedbackShare));
   for (let round = 0; round < Math.max(1, t.feedbackRounds); round++) {
@@ -84,10 +78,8 @@ export function fitRecipientModel(
     ];
     const model = trainLinearSvm(examples, { c: t.svmC, denseScale: t.svmDenseScale, epochs: t.svmEpochs });
     if (!model) return result;
-    result = { model, pseudo: pseudoIds };
+    result = model;
     rank = pool.map((r) => decision(model, r.x));
   }
   return result;
 }
-
-export const learnedScore = (m: RecipientModel, x: FeatureRow): number => decision(m.model, x);

@@ -36,8 +36,8 @@
  * muted topic at muteSimilarity) and then MMR for diversity.
  */
 import { sparseDot } from '../../embeddings/provider.ts';
-import type { FeatureRow } from './learn.ts';
-import { fitRecipientModel, learnedScore, type Labelled, type RecipientModel } from './learned.ts';
+import { decision, type FeatureRow, type LinearModel } from './learn.ts';
+import { fitRecipientModel, type Labelled } from './learned.ts';
 import { mmrSelect } from './mmr.ts';
 import { reason, type Reason } from './reasons.ts';
 import { containsPhrase, normalizedAuthors, phraseMatcher, searchableText, type PhraseMatcher } from './text-match.ts';
@@ -302,7 +302,7 @@ function medianOf(xs: number[]): number {
  * Pseudo-positives are ranked by anchor similarity less similarity to a disliked paper, so a
  * neighbour of a thumbs-down does not come back as one.
  */
-function trainOn(p: PreparedProfile, pool: readonly Candidate[], evals: readonly Evaluation[]): RecipientModel | undefined {
+function trainOn(p: PreparedProfile, pool: readonly Candidate[], evals: readonly Evaluation[]): LinearModel | undefined {
   const positives: Labelled[] = anchorsOf(p).map((a) => ({ x: row(a), weight: a.weight }));
   const negatives: Labelled[] = p.disliked.map((d) => ({ x: row(d), weight: d.weight }));
   return fitRecipientModel(
@@ -365,7 +365,7 @@ export function scorePool(eligible: readonly Candidate[], p: PreparedProfile, pa
   const sims = new Float64Array(packedOf(p).packed.rows);
   const evals = eligible.map((c) => evaluate(c, p, sims));
   const model = t.learnedWeight !== 0 ? trainOn(p, eligible, evals) : undefined;
-  if (model) evals.forEach((e, i) => (e.learned = learnedScore(model, row(eligible[i]!))));
+  if (model) evals.forEach((e, i) => (e.learned = decision(model, row(eligible[i]!))));
   // Without a model nothing is above the median: σ(0) − 1 < 0.
   const median = model ? medianOf(evals.map((e) => squash(e.learned))) : 1;
   let best = -Infinity;
