@@ -7,12 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { halfSplitTask, loadSampleCorpus, type RetrievalTask, type SamplePaper } from '../embeddings/retrieval-eval.ts';
-import { loadConfig } from '../src/config/config.ts';
-import { createLogger } from '../src/log.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
 import type { SearchMode } from '../src/search/search-types.ts';
-import { openApp } from '../src/service/open-app.ts';
 import { readFileSource } from '../src/sources/files.ts';
+import { openBuiltinApp } from './builtin-app.ts';
 import type { Bench, Figure } from './figures.ts';
 
 /** Stores the task's documents in a fresh app, asks every query in every mode, scores the ranks. */
@@ -26,13 +24,7 @@ async function measure(papers: SamplePaper[], task: RetrievalTask, suffix: strin
       return JSON.stringify({ id: `q${i}`, title: p.title, abstract: half });
     });
     await writeFile(corpus, lines.join('\n'));
-    const config = loadConfig({}, {
-      PAPERFEED_DATA_DIR: join(dir, 'data'),
-      PAPERFEED_EMBEDDINGS: 'builtin',
-      PAPERFEED_OFFLINE: 'true',
-      PAPERFEED_LOG_LEVEL: 'silent',
-    });
-    const app = await openApp(config, { log: createLogger('silent') });
+    const app = await openBuiltinApp(dir);
     try {
       await ingest(app, [readFileSource(corpus)]);
       // The store keys papers by its own canonical ids; find each one back by its title.
@@ -51,7 +43,7 @@ async function measure(papers: SamplePaper[], task: RetrievalTask, suffix: strin
           }
         }
         const n = papers.length;
-        const fusion = mode === 'hybrid' ? `, dense + BM25 (weight ${config.PAPERFEED_HYBRID_LEXICAL_WEIGHT}) + sparse TF-IDF rescoring, relative score fusion` : '';
+        const fusion = mode === 'hybrid' ? `, dense + BM25 (weight ${app.config.PAPERFEED_HYBRID_LEXICAL_WEIGHT}) + sparse TF-IDF rescoring, relative score fusion` : '';
         const note = `${n} papers, ${app.embedder.id} embedder${fusion}`;
         figures.push(
           { bench: 'quality', metric: `${mode} recall@1${suffix}`, value: r1 / n, unit: '', note },

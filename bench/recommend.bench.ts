@@ -2,8 +2,9 @@
 // profiles over one day's candidates). Synthetic unit vectors at the default model's dimension.
 import { l2normalize } from '../embeddings/provider.ts';
 import type { Paper } from '../src/papers/paper.ts';
+import { trainLinearSvm, type Example } from '../src/recommend/learn.ts';
 import { prepareProfile, rankCandidates } from '../src/recommend/rank.ts';
-import type { Candidate, RankParams, RankProfile } from '../src/recommend/rank-types.ts';
+import { DEFAULT_TUNING, type Candidate, type RankParams, type RankProfile } from '../src/recommend/rank-types.ts';
 import { median, timeMs, type Bench, type Figure } from './figures.ts';
 
 const DIM = 384;
@@ -77,6 +78,7 @@ function world(seed: number) {
 const params: RankParams = {
   n: 5,
   threshold: 0.3,
+  muteSimilarity: 0.3,
   lambda: 0.7,
   popularityWeight: 0.02,
   recencyHalfLifeDays: 7,
@@ -103,6 +105,21 @@ const bench: Bench = async ({ quick }) => {
       unit: 'ms',
       note: `median of ${reps}; ${picks} picks, d=${DIM}, 5 topics + 3 seeds + 20 likes`,
     });
+  }
+
+  // Training alone: the per-recipient SVM on 250 examples with sparse rows of 120 terms.
+  {
+    const rand = rng(3);
+    const examples: Example[] = Array.from({ length: 250 }, (_, i) => {
+      const sparse = new Map<number, number>();
+      for (let k = 0; k < 120; k++) sparse.set(Math.floor(rand() * 50_000), 1 / Math.sqrt(120));
+      return { x: { sparse, dense: w.candidates(1)[0]!.vector }, y: i < 40 ? 1 : -1 };
+    });
+    const opts = { c: DEFAULT_TUNING.svmC, denseScale: DEFAULT_TUNING.svmDenseScale, epochs: DEFAULT_TUNING.svmEpochs };
+    for (let i = 0; i < 5; i++) trainLinearSvm(examples, opts);
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) times.push(await timeMs(() => trainLinearSvm(examples, opts)));
+    figures.push({ bench: 'recommend', metric: 'train one recipient model, 250 examples', value: median(times), unit: 'ms', note: `median of ${reps}; sparse 120 terms + d=${DIM}` });
   }
 
   // The daily fan-out: every profile ranks the same day's candidates.

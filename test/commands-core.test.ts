@@ -37,6 +37,23 @@ async function say(c: CommandContext, text: string): Promise<Reply> {
 }
 
 describe('executeCommand', () => {
+  it('records typed feedback like the buttons, and says when a followed or muted author has no stored paper', async () => {
+    const paper = (await app.store.listPapers({ limit: 1 }))[0]!;
+    const up = await say(ctx('F1'), `up ${paper.id}`);
+    expect(up).toMatchObject({ kind: 'ok', visibility: 'private' });
+    const profile = (await app.kv('profiles').get('user:F1')) as { feedback: { paperId: string; kind: string }[] };
+    expect(profile.feedback).toEqual([expect.objectContaining({ paperId: paper.id, kind: 'up' })]);
+    await say(ctx('F1'), `not for me ${paper.id}`);
+    const after = (await app.kv('profiles').get('user:F1')) as { feedback: { kind: string }[] };
+    expect(after.feedback.map((f) => f.kind)).toEqual(['not-interested']);
+
+    // The sample pages list no authors: any name is unknown here (the known case is in recommend-ops.test.ts).
+    const nobody = await say(ctx('F1'), 'follow Zzyzx Qwertyuiop');
+    expect(nobody.text).not.toMatch(/get a boost/);
+    expect(nobody.text).toMatch(/no stored paper is by them yet/);
+    expect((await say(ctx('F1'), 'mute author Zzyzx Qwertyuiop')).text).toMatch(/No stored paper is by them yet/);
+  });
+
   it('runs commands built from typed options (as Discord does), validating them first', async () => {
     const added = await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'user', op: 'add', text: '  diffusion   models ' });
     expect(added).toMatchObject({ kind: 'ok', visibility: 'private' });
@@ -61,7 +78,8 @@ describe('executeCommand', () => {
       const paper = (await app.store.getPaper(card.paperId))!;
       expect(card.title).toBe(paper.title);
       expect(card.url).toMatch(/^https:\/\//);
-      expect(card.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      // An undated paper shows no date rather than the day it was ingested.
+      expect(card.date).toBe(paper.published);
       expect(card.why.length).toBeGreaterThan(0);
       expect(card.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
       // Authors are trimmed: at most three names, then "+N more".
@@ -78,7 +96,8 @@ describe('executeCommand', () => {
     expect(r).toMatchObject({ kind: 'ok', visibility: 'channel' });
     expect(r.text).toContain(paper.id);
     expect(r.cards.map((c) => c.paperId)).not.toContain(paper.id);
-    expect(r.cards[0]!.why[0]).toMatch(/^similar to '.*' \(\d\.\d\d\)$/);
+    // No second number in the text beside the card's score (issue 13).
+    expect(r.cards[0]!.why[0]).toMatch(/^similar to '.*'$/);
 
     const missing = await say(ctx('D3'), 'similar https://arxiv.org/abs/2401.99999');
     expect(missing).toMatchObject({ kind: 'error', visibility: 'private' });

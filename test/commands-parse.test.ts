@@ -18,6 +18,19 @@ function usage(text: string): Reply {
 }
 
 describe('parseCommand', () => {
+  it('takes feedback in chat, named like the card buttons', () => {
+    expect(command('up 2401.01234')).toEqual({ name: 'feedback', kind: 'up', paper: '2401.01234' });
+    expect(command('Down https://arxiv.org/abs/2401.01234')).toEqual({ name: 'feedback', kind: 'down', paper: 'https://arxiv.org/abs/2401.01234' });
+    expect(command('not for me 2401.01234')).toEqual({ name: 'feedback', kind: 'not-interested', paper: '2401.01234' });
+    expect(command('Not-For-Me Graph neural networks for molecules')).toEqual({
+      name: 'feedback',
+      kind: 'not-interested',
+      paper: 'Graph neural networks for molecules',
+    });
+    expect(usage('up').text).toMatch(/Say which paper.*`up <arXiv id \| title>`/s);
+    expect(usage('not for me').text).toMatch(/Say which paper/);
+  });
+
   it('parses every family into its structured form', () => {
     expect(command('today')).toEqual({ name: 'today' });
     expect(command('  TODAY  ')).toEqual({ name: 'today' });

@@ -144,7 +144,7 @@ describe('recommendation commands (in process)', () => {
 
     const why = (await cli('why', papers[0]!.id, '--user', 'eve')).out;
     expect(why.split('\n')[0]).toBe(`${papers[0]!.title} (${papers[0]!.id})`);
-    expect(why).toMatch(/Relevance -?\d\.\d\d \(threshold 0\.30\)/);
+    expect(why).toMatch(/Relevance -?\d\.\d\d \(threshold \d\.\d\d\)/);
 
     const exported = await json('profile', '--user', 'eve', '--export');
     expect(exported.format).toBe('paperfeed-profile');

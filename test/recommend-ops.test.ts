@@ -68,11 +68,18 @@ class FakeEmbedder implements EmbeddingProvider {
 
 class FakeStore {
   papers = new Map<string, Paper>();
+  aliases = new Map<string, string>();
   add(p: Paper) {
     this.papers.set(p.id, p);
   }
+  /** What the real stores do when a paper gets its arXiv id: a new id, the old one kept as an alias. */
+  rename(from: string, to: Paper) {
+    this.papers.delete(from);
+    this.papers.set(to.id, to);
+    this.aliases.set(from, to.id);
+  }
   async getPaper(id: string) {
-    return this.papers.get(id);
+    return this.papers.get(id) ?? this.papers.get(this.aliases.get(id) ?? '');
   }
   async getPapers(ids: string[]) {
     return ids.flatMap((id) => this.papers.get(id) ?? []);
@@ -495,5 +502,47 @@ describe('profile: summary, export, reset, forget', () => {
       await outbox.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('issue 13: a first day that works, and nothing picked twice', () => {
+  it('after a profile change, the next digest gives personal picks for the window a general digest already took', async () => {
+    const general = await getPicks(f.app, alice, { now: T0, n: 2, record: true });
+    expect(general.mode).toBe('general');
+    await addTopic(f.app, alice, 'reasoning large language models', { now: hours(0.2) });
+    const personal = await getPicks(f.app, alice, { now: hours(0.5), n: 3, record: true });
+    expect(personal.mode).toBe('personal');
+    expect(personal.status).toBe('ok');
+    const rl = [day.rl1.id, day.rl2.id].filter((id) => !pickIds(general).includes(id));
+    expect(rl.length).toBeGreaterThan(0);
+    expect(pickIds(personal)).toContain(rl[0]);
+    expect(pickIds(personal).filter((id) => pickIds(general).includes(id))).toEqual([]);
+    // From then on the window moves as usual.
+    expect((await getPicks(f.app, alice, { now: hours(1) })).status).toBe('no-candidates');
+  });
+
+  it('never picks a delivered paper again after it is renamed to its arXiv id', async () => {
+    const hashed = { ...day.graph, id: 'title-hash-graph', arxivId: undefined };
+    f.store.rename(day.graph.id, hashed);
+    await addTopic(f.app, alice, 'graph neural networks molecules', { now: T0 });
+    const first = await getPicks(f.app, alice, { now: T0, n: 10, record: true });
+    expect(pickIds(first)).toContain('title-hash-graph');
+    f.store.rename('title-hash-graph', { ...hashed, id: '2503.99999', arxivId: '2503.99999' });
+    const again = await getPicks(f.app, alice, { now: hours(1), date: '2025-03-03', n: 10 });
+    expect(pickIds(again)).not.toContain('2503.99999');
+    expect(again.excluded.sent).toBe(first.picks.length);
+  });
+
+  it('never picks a seed paper back to its owner', async () => {
+    await addSeed(f.app, alice, day.rl1.id, { now: T0 });
+    const r = await getPicks(f.app, alice, { now: T0, n: 10 });
+    expect(pickIds(r)).not.toContain(day.rl1.id);
+    expect(r.picks[0]!.paper.id).toBe(day.rl2.id);
+  });
+
+  it('says when a followed author has no stored paper', async () => {
+    expect(await followAuthor(f.app, alice, 'ada lovelace', { now: T0 })).toMatchObject({ added: true, stored: true });
+    expect(await followAuthor(f.app, alice, 'Nobody Atall', { now: T0 })).toMatchObject({ added: true, stored: false });
+    expect(await mute(f.app, alice, { author: 'Nobody Atall' }, 7, { now: T0 })).toMatchObject({ stored: false });
   });
 });

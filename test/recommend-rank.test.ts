@@ -4,7 +4,7 @@ import { meanPairwiseSimilarity, mmrSelect } from '../src/recommend/mmr.ts';
 import { centralities, rankCandidates } from '../src/recommend/rank.ts';
 import type { Candidate, RankParams } from '../src/recommend/rank-types.ts';
 import { dot } from '../src/recommend/vectors.ts';
-import { emptyProfile } from './helpers/rank-profile.ts';
+import { emptyProfile, rankPaper } from './helpers/rank-profile.ts';
 
 const DIM = 32;
 const NOW = new Date('2025-03-04T08:00:00Z');
@@ -47,23 +47,12 @@ function near(center: Float32Array, cosine: number): Float32Array {
   return unit(center.map((x, i) => cosine * x + s * ortho[i]!));
 }
 
-function paper(id: string, extra: Partial<Paper> = {}): Paper {
-  return {
-    id,
-    title: `Paper ${id}`,
-    abstract: `An abstract about item ${id}.`,
-    authors: [],
-    sources: ['jsonl'],
-    firstSeen: '2025-03-04T06:00:00.000Z',
-    updatedAt: '2025-03-04T06:00:00.000Z',
-    published: '2025-03-03',
-    ...extra,
-  };
-}
+const paper = rankPaper;
 
 const params = (over: Partial<RankParams> = {}): RankParams => ({
   n: 5,
   threshold: 0.3,
+  muteSimilarity: 0.3,
   lambda: 0.7,
   popularityWeight: 0.02,
   recencyHalfLifeDays: 7,
@@ -95,12 +84,25 @@ describe('rankCandidates, personal mode', () => {
     expect(r.belowThreshold).toBeGreaterThanOrEqual(1);
   });
 
-  it('yields fewer picks on a quiet day instead of weak ones', () => {
+  it('sets the threshold relative to the day: weak papers beside a good one are left out, a quiet day still gets its best', () => {
     const profile = { ...emptyProfile(), topics: [{ text: 't', weight: 1, vector: topic }] };
     const quiet = [0.1, 0.2, 0.15].map((c, i) => ({ paper: paper(`q${i}`), vector: near(topic, c) }));
-    expect(rankCandidates(quiet, profile, params()).picks).toEqual([]);
     const oneGood = [...quiet, { paper: paper('good'), vector: near(topic, 0.6) }];
-    expect(ids(rankCandidates(oneGood, profile, params()).picks)).toEqual(['good']);
+    const withGood = rankCandidates(oneGood, profile, params({ threshold: 0.6 }));
+    expect(ids(withGood.picks)).toEqual(['good']);
+    expect(withGood.belowThreshold).toBe(3);
+    // Under a fixed floor of 0.3 this day had no pick at all; relative to the day it has its best.
+    const onlyWeak = rankCandidates(quiet, profile, params({ threshold: 0.6, lambda: 1 }));
+    expect(ids(onlyWeak.picks)).toEqual(['q1', 'q2']);
+  });
+
+  it('never gives fewer picks than asked while candidates above the cut-off remain', () => {
+    const profile = { ...emptyProfile(), topics: [{ text: 't', weight: 1, vector: topic }] };
+    const day = Array.from({ length: 40 }, (_, i) => ({ paper: paper(`d${i}`), vector: near(topic, 0.05 + (i % 10) * 0.03) }));
+    const r = rankCandidates(day, profile, params({ n: 10 }));
+    const above = day.length - r.belowThreshold;
+    expect(above).toBeGreaterThanOrEqual(10);
+    expect(r.picks).toHaveLength(10);
   });
 
   it('scales a topic by its weight', () => {

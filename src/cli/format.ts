@@ -6,7 +6,8 @@ import { authorsLine } from '../papers/authors.ts';
 // Moved to src/papers/authors.ts (the chat cards use it too); re-exported for existing importers.
 export { authorsLine };
 
-const dateOf = (p: Paper): string => p.published ?? p.firstSeen.slice(0, 10);
+// The ingest day is not a publication date: an undated paper says so.
+const dateOf = (p: Paper): string => p.published ?? 'undated';
 
 export function paperLine(p: Paper): string {
   return `${p.id.padEnd(18)}  ${dateOf(p)}  ${p.title}`;

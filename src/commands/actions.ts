@@ -1,12 +1,11 @@
 // Card buttons: "more like this", thumbs up, thumbs down, "not for me".
 import { z } from 'zod';
-import { formatFeedback, recordFeedback } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import type { CommandContext } from './context.ts';
 import { guard } from './execute.ts';
+import { react } from './feedback.ts';
 import { similar } from './find.ts';
-import { literal } from './markup.ts';
-import { errorReply, okReply } from './replies.ts';
+import { errorReply } from './replies.ts';
 import { CARD_ACTIONS, type CardAction, type Reply } from './reply.ts';
 
 export interface ActionRequest {
@@ -36,8 +35,7 @@ export async function runAction(app: App, ctx: CommandContext, request: ActionRe
   const { action, paperId } = parsed.data;
   return guard(app, { action, paperId, platform: ctx.platform, user: ctx.userId }, async () => {
     if (action === 'more-like-this') return similar(app, paperId, 'private');
-    const f = await recordFeedback(app, userRecipient(ctx), paperId, action, { now: clockOf(ctx) });
-    return okReply(literal(formatFeedback(f)), 'private');
+    return react(app, ctx, paperId, action);
   });
 }
 

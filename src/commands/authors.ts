@@ -7,7 +7,10 @@ import type { Reply } from './reply.ts';
 
 export async function follow(app: App, ctx: CommandContext, author: string): Promise<Reply> {
   const r = await followAuthor(app, userRecipient(ctx), author, { now: clockOf(ctx) });
-  return okReply(r.added ? `Following ${quote(r.author)}: their papers get a boost.` : `Already following ${quote(r.author)}.`, 'private');
+  const effect = r.stored
+    ? 'their papers get a boost.'
+    : 'no stored paper is by them yet, so nothing changes until one arrives (check the spelling: names match as written on the papers).';
+  return okReply(r.added ? `Following ${quote(r.author)}: ${effect}` : `Already following ${quote(r.author)}.`, 'private');
 }
 
 export async function unfollow(app: App, ctx: CommandContext, author: string): Promise<Reply> {

@@ -4,7 +4,7 @@
  * commands built from platform options, so every field is bounded here.
  */
 import { z } from 'zod';
-import { PROFILE_LIMITS } from '../recommend/profile.ts';
+import { FEEDBACK_KINDS, PROFILE_LIMITS } from '../recommend/profile.ts';
 
 export const COMMAND_LIMITS = {
   /** Longest command text accepted at all; longer input is refused, never cut silently. */
@@ -95,6 +95,8 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: op('search'), query: textArg('what to search for', COMMAND_LIMITS.query) }),
   z.object({ name: op('ask'), question: textArg('a question', COMMAND_LIMITS.question) }),
   z.object({ name: op('why'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  /** `up <paper>`, `down <paper>`, `not for me <paper>`: the card buttons, typed. */
+  z.object({ name: op('feedback'), kind: z.enum(FEEDBACK_KINDS), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
   topicsSchema,
   keywordsSchema,
   z.object({ name: op('follow'), author: textArg('an author', COMMAND_LIMITS.author) }),

@@ -9,6 +9,7 @@ import { follow, unfollow } from './authors.ts';
 import { commandSchema, type Command, type CommandInput, type CommandName } from './command.ts';
 import type { CommandContext } from './context.ts';
 import { digest } from './digest.ts';
+import { react } from './feedback.ts';
 import { search, similar } from './find.ts';
 import { keywords } from './keywords.ts';
 import { mute, unmute } from './mute.ts';
@@ -35,6 +36,8 @@ function dispatch(app: App, ctx: CommandContext, cmd: Command): Promise<Reply> |
       return ask(app, ctx, cmd.question);
     case 'why':
       return why(app, ctx, cmd.paper);
+    case 'feedback':
+      return react(app, ctx, cmd.paper, cmd.kind);
     case 'topics':
       return topics(app, ctx, cmd);
     case 'keywords':

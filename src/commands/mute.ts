@@ -14,7 +14,8 @@ const targetOf = (c: { kind: MuteCommand['kind']; value: string }): MuteTarget =
 
 export async function mute(app: App, ctx: CommandContext, cmd: MuteCommand): Promise<Reply> {
   const m = await muteOp(app, userRecipient(ctx), targetOf(cmd), cmd.days, { now: clockOf(ctx) });
-  return okReply(`Muted ${m.kind} ${quote(m.value)} for ${cmd.days} ${cmd.days === 1 ? 'day' : 'days'} (until ${m.until.slice(0, 10)}).`, 'private');
+  const unknown = m.stored === false ? ' No stored paper is by them yet (names match as written on the papers).' : '';
+  return okReply(`Muted ${m.kind} ${quote(m.value)} for ${cmd.days} ${cmd.days === 1 ? 'day' : 'days'} (until ${m.until.slice(0, 10)}).${unknown}`, 'private');
 }
 
 export async function unmute(app: App, ctx: CommandContext, cmd: UnmuteCommand): Promise<Reply> {

@@ -3,6 +3,7 @@
  * Anything malformed becomes a short usage Reply naming the right form. Nothing here looks up,
  * runs or fetches what the user typed; URLs stay text (the search service only reads ids out of them).
  */
+import { feedbackKindOf } from '../recommend/index.ts';
 import { COMMAND_LIMITS, commandSchema, type Command, type CommandInput, type CommandName, type Scope } from './command.ts';
 import { usageReply } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -57,11 +58,25 @@ export function parseCommand(text: string): Command | Reply {
   if (words.length === 0) return checked({ name: 'help' }, 'help');
   const first = words[0]!.toLowerCase();
   if (first === 'channel') return parseChannel(words.slice(1));
+  const feedback = parseFeedback(words);
+  if (feedback) return feedback;
   const name = ALIASES[first] ?? first;
   if (!isCommandName(name)) return unknownCommand(words[0]!);
   const args = words.slice(1);
   const parsed = parseFamily(name, { args, rest: args.join(' ') }, 'user');
   return isParsedReply(parsed) ? parsed : checked(parsed, name);
+}
+
+/** `up <paper>`, `down <paper>`, `not for me <paper>` (also `not-for-me`): named like the card buttons. */
+function parseFeedback(words: string[]): Command | Reply | undefined {
+  for (const n of [3, 1]) {
+    const kind = words.length >= n ? feedbackKindOf(words.slice(0, n).join(' ')) : undefined;
+    if (!kind) continue;
+    const paper = words.slice(n).join(' ');
+    if (!paper) return usageFor('feedback', 'Say which paper (an arXiv id, link or title)');
+    return checked({ name: 'feedback', kind, paper }, 'feedback');
+  }
+  return undefined;
 }
 
 const NAMES = new Set<string>([
@@ -103,6 +118,9 @@ function parseFamily(name: CommandName, w: Words, scope: Scope): Parsed {
   switch (name) {
     case 'help':
       return { name: 'help', ...(w.rest ? { topic: w.rest.slice(0, 40) } : {}) };
+    case 'feedback':
+      // Reached only through parseFeedback's words; kept for the exhaustive switch.
+      return usageFor('feedback');
     case 'today':
       return noArgs(name, w, { name: 'today' });
     case 'profile':

@@ -27,7 +27,6 @@ export const errorReply = (text: string): Reply => ({ kind: 'error', text, cards
 
 export const usageReply = (text: string): Reply => ({ kind: 'usage', text, cards: [], visibility: 'private' });
 
-const dateOf = (p: Paper): string => p.published ?? p.firstSeen.slice(0, 10);
 
 /** A card for any stored paper; `why` says why it is shown. */
 export function cardFromPaper(paper: Paper, why: string[], score?: number): PaperCard {
@@ -36,7 +35,8 @@ export function cardFromPaper(paper: Paper, why: string[], score?: number): Pape
     title: paper.title,
     url: paperLink(paper),
     authors: authorsLine(paper),
-    date: dateOf(paper),
+    // An undated paper shows no date: the day it was ingested is not when it was published.
+    ...(paper.published ? { date: paper.published } : {}),
     why,
     ...(score !== undefined ? { score } : {}),
     actions: [...CARD_ACTIONS],
@@ -45,10 +45,9 @@ export function cardFromPaper(paper: Paper, why: string[], score?: number): Pape
 
 export const cardFromPick = (p: PickedPaper): PaperCard => cardFromPaper(p.paper, p.reasons.map((r) => r.text), p.score);
 
-/** A search or similarity hit; `why` says what it matched. */
+/** A search or similarity hit; `why` says what it matched. The card shows the score the hits are ordered by. */
 export function cardFromScored(r: ScoredPaper, why: string): PaperCard {
-  // A fused hybrid score means nothing to a reader; the cosine does.
-  return cardFromPaper(r.paper, [r.cosine !== undefined ? `${why} (${r.cosine.toFixed(2)})` : why], r.score);
+  return cardFromPaper(r.paper, [why], r.score);
 }
 
 /** Quotes user or paper text inside a reply: literal (its markup shown, never applied), one line, short. */

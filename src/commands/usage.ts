@@ -15,6 +15,10 @@ export const USAGE: Record<CommandName, Usage> = {
   search: { forms: ['search <text>'], summary: 'search titles and abstracts' },
   ask: { forms: ['ask <question>'], summary: 'an answer from the stored papers, citing them (needs a language model)' },
   why: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
+  feedback: {
+    forms: ['up <arXiv id | title>', 'down <arXiv id | title>', 'not for me <arXiv id | title>'],
+    summary: 'the card buttons, typed: up shows more like it, down fewer, "not for me" hides it for good',
+  },
   topics: {
     forms: ['topics add <text>', 'topics list', 'topics remove <number | text>'],
     summary: 'free-text topics your picks are scored against',

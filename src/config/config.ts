@@ -57,8 +57,10 @@ export const envSchema = z.object({
 
   /** Picks per digest when the caller does not say. */
   PAPERFEED_PICKS_N: int(1, 50).default(5),
-  /** Least personal relevance (topic similarity plus boosts) a pick needs: a quiet day yields fewer picks. */
-  PAPERFEED_PICKS_THRESHOLD: z.coerce.number().min(-1).max(3).default(0.3),
+  /** Relative threshold: a pick needs this fraction of the day's best personal relevance (a quiet day yields fewer picks). */
+  PAPERFEED_PICKS_THRESHOLD: z.coerce.number().min(0).max(1).default(0.15),
+  /** A muted topic hides papers at least this similar to it (independent of the pick threshold). */
+  PAPERFEED_PICKS_MUTE_SIMILARITY: z.coerce.number().min(0).max(1).default(0.3),
   /** MMR trade-off: 1 ranks by relevance only, lower values favour picks unlike each other. */
   PAPERFEED_PICKS_MMR_LAMBDA: z.coerce.number().min(0).max(1).default(0.7),
   /** Weight of the popularity prior, per natural-log unit of (1 + Hugging Face upvotes). */

@@ -1,3 +1,4 @@
+import { embeddingText } from '../papers/normalize.ts';
 import type { Paper } from '../papers/paper.ts';
 import type { RecommendApp } from './app-parts.ts';
 import type { Candidate } from './rank-types.ts';
@@ -45,7 +46,12 @@ export async function windowPapers(app: RecommendApp, w: CandidateWindow): Promi
   return [...byId.values()];
 }
 
-/** Papers with their current vectors; a paper that cannot be embedded is left out (and logged). */
+/** Sparse TF-IDF vectors of texts, when the embedder has them (the built-in one): features of the learned model. */
+export function sparseOf(app: Pick<RecommendApp, 'embedder'>, texts: string[]): (Candidate['sparse'])[] {
+  return app.embedder.sparse && texts.length > 0 ? app.embedder.sparse(texts) : texts.map(() => undefined);
+}
+
+/** Papers with their current vectors (and sparse vectors); a paper that cannot be embedded is left out (and logged). */
 export async function withVectors(app: RecommendApp, papers: Paper[]): Promise<Candidate[]> {
   if (papers.length === 0) return [];
   const vectors = await app.search.vectorsFor(papers);
@@ -54,6 +60,8 @@ export async function withVectors(app: RecommendApp, papers: Paper[]): Promise<C
     const vector = vectors.get(paper.id);
     if (vector) out.push({ paper, vector });
   }
+  const sparse = sparseOf(app, out.map((c) => embeddingText(c.paper)));
+  out.forEach((c, i) => (c.sparse = sparse[i]));
   if (out.length < papers.length) app.log.warn({ missing: papers.length - out.length }, 'candidates without a vector were skipped');
   return out;
 }

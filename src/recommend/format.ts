@@ -32,7 +32,7 @@ export function formatPicks(r: PicksResult): string {
   );
   if (r.hint) lines.push(r.hint);
   for (const p of r.picks) {
-    const meta = [p.paper.id, p.paper.published, p.paper.upvotes !== undefined ? `${p.paper.upvotes} upvotes` : undefined]
+    const meta = [p.paper.id, p.paper.published ?? 'undated', p.paper.upvotes !== undefined ? `${p.paper.upvotes} upvotes` : undefined, `score ${p.score.toFixed(3)}`]
       .filter(Boolean)
       .join(' · ');
     lines.push('', `${String(p.rank).padStart(2)}. ${p.paper.title}`);

@@ -1,5 +1,8 @@
 import type { Paper } from '../papers/paper.ts';
+import { parseArxivId } from '../papers/ids.ts';
+import { embeddingText } from '../papers/normalize.ts';
 import type { RecommendApp } from './app-parts.ts';
+import { sparseOf } from './candidates.ts';
 import { phraseVectors } from './phrase-vectors.ts';
 import { activeMutes, latestFeedback, type Profile } from './profile.ts';
 import type { AnchorPaper, RankProfile } from './rank-types.ts';
@@ -7,7 +10,10 @@ import type { Recipient } from './recipient.ts';
 import type { SentLog } from './sent-log.ts';
 import { normalizePhrase } from './text-match.ts';
 
-/** Stored papers by the ids a profile recorded (an id may since have been renamed to an arXiv id). */
+/**
+ * Stored papers by the ids a profile or sent-log recorded (an id may since have been renamed to an
+ * arXiv id: the store resolves aliases one at a time, so only the ids not found directly cost a lookup).
+ */
 async function papersByRecordedId(app: RecommendApp, ids: string[]): Promise<Map<string, Paper>> {
   const out = new Map<string, Paper>();
   for (const p of await app.store.getPapers(ids)) out.set(p.id, p);
@@ -33,26 +39,36 @@ export async function buildRankProfile(
 ): Promise<RankProfile> {
   const phrases = await phraseVectors(app, r, profile, now, opts);
   const feedback = [...latestFeedback(profile).values()].sort((a, b) => a.at.localeCompare(b.at));
-  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId)])];
+  const sentIds = Object.keys(sent.papers);
+  // Only a paper stored without an arXiv id (under a title hash) is ever renamed: the rest of a
+  // long sent-log needs no lookup.
+  const renamable = sentIds.filter((id) => parseArxivId(id) === undefined);
+  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...renamable])];
   const papers = await papersByRecordedId(app, ids);
-  const vectors = await app.search.vectorsFor([...new Map([...papers.values()].map((p) => [p.id, p])).values()]);
+  const anchorIds = new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId)]);
+  const anchorPapers = [...new Map([...papers].filter(([id]) => anchorIds.has(id)).map(([, p]) => [p.id, p])).values()];
+  const vectors = await app.search.vectorsFor(anchorPapers);
+  const sparse = new Map(sparseOf(app, anchorPapers.map(embeddingText)).map((v, i) => [anchorPapers[i]!.id, v] as const));
   const anchor = (paperId: string, title: string): AnchorPaper | undefined => {
     const p = papers.get(paperId);
     const vector = p && vectors.get(p.id);
-    return vector ? { paperId: p.id, title: p.title || title, vector } : undefined;
+    return vector ? { paperId: p.id, title: p.title || title, vector, sparse: sparse.get(p.id) } : undefined;
   };
-
-  const rated = new Set<string>();
-  for (const f of feedback) {
-    rated.add(f.paperId);
-    const p = papers.get(f.paperId);
-    if (p) rated.add(p.id);
-  }
+  /** Recorded ids plus the ids their papers have now: a renamed paper stays excluded. */
+  const withAliases = (recorded: string[]): Set<string> => {
+    const out = new Set(recorded);
+    for (const id of recorded) {
+      const p = papers.get(id);
+      if (p) out.add(p.id);
+    }
+    return out;
+  };
+  const rated = withAliases(feedback.map((f) => f.paperId));
   const mutes = activeMutes(profile, now);
   return {
     topics: profile.topics.flatMap((t) => {
       const vector = phrases.get(normalizePhrase(t.text));
-      return vector ? [{ text: t.text, weight: t.weight, vector }] : [];
+      return vector ? [{ text: t.text, weight: t.weight, vector, sparse: sparseOf(app, [t.text])[0] }] : [];
     }),
     seeds: profile.seeds.flatMap((s) => anchor(s.paperId, s.title) ?? []),
     liked: feedback.filter((f) => f.kind === 'up').flatMap((f) => anchor(f.paperId, f.title) ?? []),
@@ -73,7 +89,7 @@ export async function buildRankProfile(
         const vector = phrases.get(normalizePhrase(m.value));
         return vector ? [{ text: m.value, vector }] : [];
       }),
-    sent: new Set(Object.keys(sent.papers)),
+    sent: withAliases(sentIds),
     rated,
   };
 }

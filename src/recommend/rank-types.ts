@@ -1,4 +1,6 @@
+import type { SparseVector } from '../../embeddings/provider.ts';
 import type { Paper } from '../papers/paper.ts';
+import type { LearnTuning } from './learned.ts';
 import type { KeywordMode } from './profile.ts';
 import type { Reason } from './reasons.ts';
 
@@ -6,6 +8,8 @@ import type { Reason } from './reasons.ts';
 export interface Candidate {
   paper: Paper;
   vector: Float32Array;
+  /** Unit sparse TF-IDF vector, when the embedder has one (the built-in one does). */
+  sparse?: SparseVector | undefined;
 }
 
 /** A paper the recipient reacted to or named as a seed, with its vector. */
@@ -13,6 +17,7 @@ export interface AnchorPaper {
   paperId: string;
   title: string;
   vector: Float32Array;
+  sparse?: SparseVector | undefined;
 }
 
 /**
@@ -20,7 +25,7 @@ export interface AnchorPaper {
  * removed. Plain data: built from a stored profile by ops, or synthetically by tests and benches.
  */
 export interface RankProfile {
-  topics: { text: string; weight: number; vector: Float32Array }[];
+  topics: { text: string; weight: number; vector: Float32Array; sparse?: SparseVector | undefined }[];
   seeds: AnchorPaper[];
   liked: AnchorPaper[];
   /** Thumbs-down (weight 1) and not-interested (weight 0.5) papers. */
@@ -31,15 +36,20 @@ export interface RankProfile {
   mutedAuthors: string[];
   mutedKeywords: string[];
   mutedTopics: { text: string; vector: Float32Array }[];
-  /** Papers never to pick again: already delivered, or already rated by the recipient. */
+  /** Papers never to pick again: already delivered, or already rated by the recipient (ids and aliases). */
   sent: ReadonlySet<string>;
   rated: ReadonlySet<string>;
 }
 
 export interface RankParams {
   n: number;
-  /** Least personal relevance a pick needs (personal mode). Muted topics exclude at this similarity too. */
+  /**
+   * Relative threshold (personal mode): a pick needs at least this fraction of the best relevance
+   * among the day's eligible papers, and at least tuning.floor.
+   */
   threshold: number;
+  /** A muted topic excludes papers at least this similar to it (independent of the threshold). */
+  muteSimilarity: number;
   /** MMR: 1 = by score only; lower = more diverse. */
   lambda: number;
   popularityWeight: number;
@@ -49,13 +59,19 @@ export interface RankParams {
 }
 
 /** Fixed weights of the score; see docs in rank.ts. Overridable for experiments and tests. */
-export interface Tuning {
+export interface Tuning extends LearnTuning {
+  /** Absolute least relevance of a pick: below it a paper shares nothing with the profile. */
+  floor: number;
+  /** Share of the sparse TF-IDF cosine in an anchor similarity (the rest is the dense cosine). */
+  sparseWeight: number;
+  /** Weight of the learned model's margin in relevance. */
+  learnedWeight: number;
   /** Weight of the recency prior (half-life from RankParams). */
   recencyWeight: number;
   /** Similarity to a liked paper counts this much relative to a topic of weight 1. */
   likedWeight: number;
-  /** Weight of the Rocchio term cos(v, mean liked) − cos(v, mean disliked). */
-  rocchioWeight: number;
+  /** A thumbs-down pushes its neighbours down by this × similarity (general mode: to their mean). */
+  dislikedPenalty: number;
   authorBoost: number;
   keywordBoost: number;
   maxKeywordBoosts: number;
@@ -64,6 +80,8 @@ export interface Tuning {
   generalPopularityFactor: number;
   /** Upvotes from which "popular on Hugging Face" is given as a reason in personal picks. */
   popularReasonMin: number;
+  /** Weight of the liked papers' centroid as one more anchor (with two or more liked papers). */
+  likedCentroidWeight: number;
   /** How many liked papers (most recent) serve as "similar to X that you liked" anchors. */
   likedAnchors: number;
   /** MMR looks at this many top-scored eligible papers (the rest cannot win with sane λ). */
@@ -71,15 +89,28 @@ export interface Tuning {
 }
 
 export const DEFAULT_TUNING: Tuning = {
+  floor: 0.05,
+  sparseWeight: 0.5,
+  learnedWeight: 1,
+  svmC: 0.1,
+  svmDenseScale: 1,
+  svmEpochs: 10,
+  feedbackDepth: 5,
+  feedbackShare: 0.05,
+  feedbackRounds: 1,
+  feedbackCost: 0.5,
+  negativeSample: 200,
+  dislikedCost: 5,
   recencyWeight: 0.05,
   likedWeight: 0.9,
-  rocchioWeight: 0.3,
+  dislikedPenalty: 0.3,
   authorBoost: 0.5,
   keywordBoost: 0.25,
   maxKeywordBoosts: 2,
   categoryBoost: 0.1,
   generalPopularityFactor: 2.5,
   popularReasonMin: 10,
+  likedCentroidWeight: 1.2,
   likedAnchors: 50,
   mmrPool: 300,
 };
@@ -87,6 +118,7 @@ export const DEFAULT_TUNING: Tuning = {
 export type ExclusionKind =
   | 'sent'
   | 'rated'
+  | 'seed'
   | 'excluded-keyword'
   | 'missing-required-keyword'
   | 'muted-author'
@@ -116,4 +148,6 @@ export interface Ranking {
   excluded: Partial<Record<ExclusionKind, number>>;
   /** Eligible candidates whose relevance fell short of the threshold. */
   belowThreshold: number;
+  /** Personal mode: the least relevance a pick needed in this pool. */
+  cutoff?: number;
 }

@@ -3,32 +3,47 @@
  * params), so it is tested on synthetic vectors and benchmarked for the daily fan-out.
  *
  * Personal mode (the profile says what the recipient wants):
- *   relevance = max(0, best anchor)                      topics (similarity × weight), seed papers,
- *                                                        recently liked papers (× likedWeight)
- *             + rocchioWeight · (cos(v, c⁺) − cos(v, c⁻))  c⁺/c⁻: normalized means of liked / disliked
- *             + authorBoost (a followed author) + keywordBoost per matched phrase (at most 2)
- *             + categoryBoost (a followed arXiv category)
- *   prior     = popularityWeight · ln(1 + upvotes) + recencyWeight · 2^(−age / half-life)
- *   score     = relevance + prior; a pick needs relevance ≥ threshold (so a quiet day yields fewer
- *               picks, and popularity alone never makes an irrelevant paper a pick).
+ *   sim(a, v)  = (1 − sparseWeight) · cos(dense) + sparseWeight · cos(sparse TF-IDF)   (dense only
+ *                when either side has no sparse vector)
+ *   anchor(v)  = max over anchors a of weight(a) · sim(a, v)      topics (their weight), seed papers
+ *                (1), liked papers (likedWeight), the liked papers' centroid (likedCentroidWeight, from two)
+ *   relevance  = max(0, anchor(v)) + learnedWeight · max(0, σ(2 · f(v)) − median over the pool of σ(2 · f))
+ *              + authorBoost (a followed author) + keywordBoost per matched phrase (at most 2)
+ *              + categoryBoost (a followed arXiv category)
+ *              − dislikedPenalty · max over disliked papers d of weight(d) · sim(d, v)   (then ≥ 0)
+ *   f          = the recipient's linear SVM (learned.ts) on [sparse TF-IDF ; dense]: positives are
+ *                topics, seeds and liked papers, plus the day's feedbackDepth best anchor matches
+ *                (pseudo-relevance feedback, at feedbackCost); negatives are thumbs-down papers (at
+ *                dislikedCost, "not for me" half) and a fixed sample of the day's other papers.
+ *   prior      = popularityWeight · ln(1 + upvotes) + recencyWeight · 2^(−age / half-life), age from
+ *                the publication date; an undated paper gets no recency prior.
+ *   score      = relevance + prior.
+ *   A pick needs relevance ≥ max(floor, threshold · the best relevance among the day's eligible
+ *   papers): relative to the pool, so a short topic under any embedder still fills the feed, a
+ *   quiet day yields fewer picks, a profile with eligible candidates never gets an empty feed,
+ *   and popularity alone never makes an irrelevant paper a pick. MMR then picks n.
  *
- * Why Rocchio rather than a per-user classifier: a recipient gives a handful of labels a week; a
- * linear model over 384 dimensions fitted on 5–30 labels is unstable from one reaction to the next,
- * while two centroids move smoothly, need no training step in the fan-out, and explain themselves
- * ("similar to X that you liked"). Thumbs-down pulls a paper's near neighbours down through c⁻;
- * thumbs-up pulls them up through c⁺ and the liked anchors.
+ * Why a learned model: the nearest liked paper (a max) ignores what the liked papers share, and a
+ * centroid (Rocchio, kept as one anchor) weighs every word of them alike. The SVM learns which
+ * terms separate the wanted papers from the rest of the day; the anchor max keeps each explicit
+ * wish visible on its own, so one thumbs-down demotes what is like it without wiping a topic.
  *
  * General mode (no positive signal, e.g. a channel with no profile): the day's most central papers
  * (mean similarity to the day's other candidates, in O(n·d) via the sum vector) plus a stronger
- * popularity prior; no threshold.
+ * popularity prior, minus dislikedPenalty · cos(v, mean disliked); no threshold.
  *
- * Both modes apply the hard exclusions first and then MMR for diversity.
+ * Both modes apply the hard exclusions first (delivered, rated, seed papers; keywords; mutes, a
+ * muted topic at muteSimilarity) and then MMR for diversity.
  */
+import { sparseDot } from '../../embeddings/provider.ts';
+import { decision, type FeatureRow, type LinearModel } from './learn.ts';
+import { fitRecipientModel, type Labelled } from './learned.ts';
 import { mmrSelect } from './mmr.ts';
 import { reason, type Reason } from './reasons.ts';
-import { containsPhrase, normalizedAuthors, normalizePhrase, searchableText } from './text-match.ts';
+import { containsPhrase, normalizedAuthors, phraseMatcher, searchableText, type PhraseMatcher } from './text-match.ts';
 import {
   DEFAULT_TUNING,
+  type AnchorPaper,
   type Candidate,
   type Exclusion,
   type ExclusionKind,
@@ -38,37 +53,38 @@ import {
   type ScoredCandidate,
   type Tuning,
 } from './rank-types.ts';
-import { centroid, dot, dotRows, pack, sum, type PackedRows } from './vectors.ts';
+import { centroid, dot, dotRows, pack, sparseCentroid, sum, type PackedRows } from './vectors.ts';
+import { normalizePhrase } from './text-match.ts';
 
 const DAY_MS = 86_400_000;
 
-/** A profile turned into what scoring needs: normalized phrases, centroids, active topics. */
+/** A profile turned into what scoring needs: phrase matchers, anchors, active topics. */
 export interface PreparedProfile {
   personal: boolean;
   topics: RankProfile['topics'];
   seeds: RankProfile['seeds'];
   liked: RankProfile['liked'];
-  positive?: Float32Array;
+  disliked: RankProfile['disliked'];
+  /** Normalized mean of disliked papers (general mode only). */
   negative?: Float32Array;
   followed: Map<string, string>;
-  boostKeywords: { norm: string; phrase: string }[];
-  requiredKeywords: { norm: string; phrase: string }[];
-  excludedKeywords: { norm: string; phrase: string }[];
+  requiredKeywords: PhraseMatcher[];
+  excludedKeywords: PhraseMatcher[];
   /** Required, then boosting keywords: both boost a paper that mentions them. */
-  positiveKeywords: { norm: string; phrase: string }[];
+  positiveKeywords: PhraseMatcher[];
   categories: Map<string, string>;
   mutedAuthors: Map<string, string>;
-  mutedKeywords: { norm: string; phrase: string }[];
+  mutedKeywords: PhraseMatcher[];
   mutedTopics: RankProfile['mutedTopics'];
   sent: ReadonlySet<string>;
   rated: ReadonlySet<string>;
+  seedIds: ReadonlySet<string>;
   tuning: Tuning;
 }
 
 const byNorm = (names: readonly string[]): Map<string, string> =>
   new Map(names.map((n) => [normalizePhrase(n), n] as const).filter(([k]) => k !== ''));
-const phrases = (list: readonly string[]) =>
-  list.map((phrase) => ({ phrase, norm: normalizePhrase(phrase) })).filter((k) => k.norm !== '');
+const matchers = (list: readonly string[]): PhraseMatcher[] => list.flatMap((phrase) => phraseMatcher(phrase) ?? []);
 
 export function prepareProfile(p: RankProfile, tuning: Partial<Tuning> = {}): PreparedProfile {
   const t = { ...DEFAULT_TUNING, ...tuning };
@@ -76,47 +92,47 @@ export function prepareProfile(p: RankProfile, tuning: Partial<Tuning> = {}): Pr
   const muted = new Set(p.mutedTopics.map((m) => normalizePhrase(m.text)));
   const topics = p.topics.filter((x) => !muted.has(normalizePhrase(x.text)));
   const liked = p.liked.slice(-t.likedAnchors);
+  const keywords = (mode: string) => p.keywords.filter((k) => k.mode === mode).map((k) => k.phrase);
   const prepared: PreparedProfile = {
     personal: false,
     topics,
     seeds: p.seeds,
     liked,
+    disliked: p.disliked,
     followed: byNorm(p.followedAuthors),
-    boostKeywords: phrases(p.keywords.filter((k) => k.mode === 'boost').map((k) => k.phrase)),
-    requiredKeywords: phrases(p.keywords.filter((k) => k.mode === 'require').map((k) => k.phrase)),
-    excludedKeywords: phrases(p.keywords.filter((k) => k.mode === 'exclude').map((k) => k.phrase)),
-    positiveKeywords: phrases(p.keywords.filter((k) => k.mode !== 'exclude').map((k) => k.phrase)),
+    requiredKeywords: matchers(keywords('require')),
+    excludedKeywords: matchers(keywords('exclude')),
+    positiveKeywords: matchers([...keywords('require'), ...keywords('boost')]),
     categories: new Map(p.categories.map((c) => [c.toLowerCase(), c])),
     mutedAuthors: byNorm(p.mutedAuthors),
-    mutedKeywords: phrases(p.mutedKeywords),
+    mutedKeywords: matchers(p.mutedKeywords),
     mutedTopics: p.mutedTopics,
     sent: p.sent,
     rated: p.rated,
+    seedIds: new Set(p.seeds.map((s) => s.paperId)),
     tuning: t,
   };
-  const positive = centroid(p.liked.map((l) => l.vector));
   const negative = centroid(
     p.disliked.map((d) => d.vector),
     p.disliked.map((d) => d.weight),
   );
-  if (positive) prepared.positive = positive;
   if (negative) prepared.negative = negative;
   prepared.personal =
     topics.length > 0 ||
     p.seeds.length > 0 ||
     liked.length > 0 ||
     prepared.followed.size > 0 ||
-    prepared.boostKeywords.length > 0 ||
-    prepared.requiredKeywords.length > 0 ||
+    prepared.positiveKeywords.length > 0 ||
     prepared.categories.size > 0;
   return prepared;
 }
 
 /** The hard exclusion that removes this candidate, if any. */
-export function exclusionOf(c: Candidate, p: PreparedProfile, threshold: number): Exclusion | undefined {
+export function exclusionOf(c: Candidate, p: PreparedProfile, muteSimilarity: number): Exclusion | undefined {
   const id = c.paper.id;
   if (p.sent.has(id)) return { kind: 'sent' };
   if (p.rated.has(id)) return { kind: 'rated' };
+  if (p.seedIds.has(id)) return { kind: 'seed' };
   if (p.mutedAuthors.size > 0) {
     for (const a of normalizedAuthors(c.paper)) {
       const muted = p.mutedAuthors.get(a);
@@ -125,121 +141,193 @@ export function exclusionOf(c: Candidate, p: PreparedProfile, threshold: number)
   }
   if (p.excludedKeywords.length + p.mutedKeywords.length + p.requiredKeywords.length > 0) {
     const text = searchableText(c.paper);
-    const excluded = p.excludedKeywords.find((k) => containsPhrase(text, k.norm));
+    const excluded = p.excludedKeywords.find((k) => containsPhrase(text, k));
     if (excluded) return { kind: 'excluded-keyword', detail: excluded.phrase };
-    const muted = p.mutedKeywords.find((k) => containsPhrase(text, k.norm));
+    const muted = p.mutedKeywords.find((k) => containsPhrase(text, k));
     if (muted) return { kind: 'muted-keyword', detail: muted.phrase };
-    if (p.requiredKeywords.length > 0 && !p.requiredKeywords.some((k) => containsPhrase(text, k.norm))) {
+    if (p.requiredKeywords.length > 0 && !p.requiredKeywords.some((k) => containsPhrase(text, k))) {
       return { kind: 'missing-required-keyword', detail: p.requiredKeywords.map((k) => k.phrase).join(', ') };
     }
   }
   for (const m of p.mutedTopics) {
-    if (dot(c.vector, m.vector) >= threshold) return { kind: 'muted-topic', detail: m.text };
+    if (similarity(m, c, p.tuning) >= muteSimilarity) return { kind: 'muted-topic', detail: m.text };
   }
   return undefined;
 }
 
+/**
+ * Popularity and recency. Age counts from the publication date: an undated paper is not "new"
+ * because it was ingested today, so it gets no recency prior.
+ */
 export function priorOf(c: Candidate, params: RankParams, t: Tuning): number {
   const upvotes = c.paper.upvotes ?? 0;
-  const when = Date.parse(c.paper.published ?? c.paper.firstSeen);
-  const ageDays = Number.isNaN(when) ? Infinity : Math.max(0, (params.now.getTime() - when) / DAY_MS);
-  return params.popularityWeight * Math.log1p(upvotes) + t.recencyWeight * 0.5 ** (ageDays / params.recencyHalfLifeDays);
+  const when = c.paper.published ? Date.parse(c.paper.published) : NaN;
+  const recency = Number.isNaN(when) ? 0 : 0.5 ** (Math.max(0, (params.now.getTime() - when) / DAY_MS) / params.recencyHalfLifeDays);
+  return params.popularityWeight * Math.log1p(upvotes) + t.recencyWeight * recency;
+}
+
+interface Features {
+  vector: Float32Array;
+  sparse?: Candidate['sparse'];
+}
+
+/** Anchor-to-paper similarity: dense cosine, mixed with the sparse TF-IDF cosine when both sides have one. */
+export function similarity(a: Features, c: Features, t: Tuning): number {
+  const dense = dot(a.vector, c.vector);
+  if (!a.sparse || !c.sparse || t.sparseWeight === 0) return dense;
+  return (1 - t.sparseWeight) * dense + t.sparseWeight * sparseDot(a.sparse, c.sparse);
 }
 
 /** One thing a paper can resemble: a topic, a seed paper or a liked paper. */
-interface Anchor {
-  vector: Float32Array;
+interface Anchor extends Features {
   weight: number;
   reason: (similarity: number) => Reason;
 }
 
-interface AnchorSet {
-  list: Anchor[];
-  /** The anchors' vectors, then c⁺ and c⁻ when present. */
-  packed: PackedRows;
-  positiveRow: number;
-  negativeRow: number;
+const anchorCache = new WeakMap<PreparedProfile, Anchor[]>();
+
+function anchorsOf(p: PreparedProfile): Anchor[] {
+  let list = anchorCache.get(p);
+  if (!list) {
+    const paper = (x: AnchorPaper, weight: number, r: (s: number) => Reason): Anchor => ({ vector: x.vector, sparse: x.sparse, weight, reason: r });
+    list = [
+      ...p.topics.map((t) => ({ vector: t.vector, sparse: t.sparse, weight: t.weight, reason: (s: number) => reason.topic(t.text, s) })),
+      ...p.seeds.map((x) => paper(x, 1, (s) => reason.seed(x.paperId, x.title, s))),
+      ...p.liked.map((x) => paper(x, p.tuning.likedWeight, (s) => reason.liked(x.paperId, x.title, s))),
+    ];
+    // What the liked papers share (their centroid) is a better guide than any one of them.
+    const shared = p.liked.length >= 2 ? centroid(p.liked.map((x) => x.vector)) : undefined;
+    if (shared && p.tuning.likedCentroidWeight > 0) {
+      const titles = p.liked.map((x) => x.title).reverse();
+      list.push({
+        vector: shared,
+        sparse: sparseCentroid(p.liked.map((x) => x.sparse)),
+        weight: p.tuning.likedCentroidWeight,
+        reason: (s) => reason.learned(p.liked.length, titles, s),
+      });
+    }
+    anchorCache.set(p, list);
+  }
+  return list;
 }
 
-const anchorCache = new WeakMap<PreparedProfile, AnchorSet>();
+const packedCache = new WeakMap<PreparedProfile, { list: Anchor[]; packed: PackedRows }>();
 
-function anchorsOf(p: PreparedProfile): AnchorSet {
-  let set = anchorCache.get(p);
+/** Anchors, then disliked papers, as packed dense rows. */
+function packedOf(p: PreparedProfile): { list: Anchor[]; packed: PackedRows } {
+  let set = packedCache.get(p);
   if (!set) {
-    const list: Anchor[] = [
-      ...p.topics.map((t) => ({ vector: t.vector, weight: t.weight, reason: (s: number) => reason.topic(t.text, s) })),
-      ...p.seeds.map((x) => ({ vector: x.vector, weight: 1, reason: (s: number) => reason.seed(x.paperId, x.title, s) })),
-      ...p.liked.map((x) => ({ vector: x.vector, weight: p.tuning.likedWeight, reason: (s: number) => reason.liked(x.paperId, x.title, s) })),
-    ];
-    const rows = list.map((a) => a.vector);
-    const positiveRow = p.positive ? rows.push(p.positive) - 1 : -1;
-    const negativeRow = p.negative ? rows.push(p.negative) - 1 : -1;
-    set = { list, packed: pack(rows), positiveRow, negativeRow };
-    anchorCache.set(p, set);
+    const list = anchorsOf(p);
+    set = { list, packed: pack([...list.map((a) => a.vector), ...p.disliked.map((d) => d.vector)]) };
+    packedCache.set(p, set);
   }
   return set;
 }
 
 interface Evaluation {
-  relevance: number;
+  /** Best weighted anchor similarity. */
+  anchor: number;
+  /** The learned model's margin (0 without a model). */
   learned: number;
+  /** Highest weighted similarity to a disliked paper. */
+  disliked: number;
+  boost: number;
   author?: string;
   keywords: string[];
   category?: string;
 }
 
-/** The personal relevance of one candidate; cheap enough to run for every candidate of every profile. */
+const row = (c: Features): FeatureRow => ({ sparse: c.sparse, dense: c.vector });
+
+/** Anchor similarity and boosts of one candidate (the learned part is added by scorePool). */
 function evaluate(c: Candidate, p: PreparedProfile, sims: Float64Array): Evaluation {
   const t = p.tuning;
-  const set = anchorsOf(p);
-  dotRows(c.vector, set.packed, sims);
-  let base = 0;
-  for (let i = 0; i < set.list.length; i++) base = Math.max(base, sims[i]! * set.list[i]!.weight);
-  const learned =
-    set.positiveRow >= 0 || set.negativeRow >= 0
-      ? t.rocchioWeight * ((set.positiveRow >= 0 ? sims[set.positiveRow]! : 0) - (set.negativeRow >= 0 ? sims[set.negativeRow]! : 0))
-      : 0;
-  let boost = 0;
-  const e: Evaluation = { relevance: 0, learned, keywords: [] };
+  const { list, packed } = packedOf(p);
+  // Dense cosines against every anchor and disliked paper in one tight loop; sparse ones added per row.
+  dotRows(c.vector, packed, sims);
+  const mixSparse = t.sparseWeight !== 0 && c.sparse !== undefined;
+  const sim = (i: number, sparse: Candidate['sparse']) =>
+    mixSparse && sparse ? (1 - t.sparseWeight) * sims[i]! + t.sparseWeight * sparseDot(sparse, c.sparse!) : sims[i]!;
+  let anchor = 0;
+  for (let i = 0; i < list.length; i++) anchor = Math.max(anchor, sim(i, list[i]!.sparse) * list[i]!.weight);
+  let disliked = 0;
+  for (let j = 0; j < p.disliked.length; j++) {
+    const d = p.disliked[j]!;
+    disliked = Math.max(disliked, sim(list.length + j, d.sparse) * d.weight);
+  }
+  const e: Evaluation = { anchor, learned: 0, disliked, boost: 0, keywords: [] };
   if (p.followed.size > 0) {
     const name = normalizedAuthors(c.paper).find((a) => p.followed.has(a));
     if (name !== undefined) {
       e.author = p.followed.get(name)!;
-      boost += t.authorBoost;
+      e.boost += t.authorBoost;
     }
   }
   if (p.positiveKeywords.length > 0) {
     const text = searchableText(c.paper);
     for (const k of p.positiveKeywords) {
-      if (e.keywords.length < t.maxKeywordBoosts && containsPhrase(text, k.norm)) e.keywords.push(k.phrase);
+      if (e.keywords.length < t.maxKeywordBoosts && containsPhrase(text, k)) e.keywords.push(k.phrase);
     }
-    boost += e.keywords.length * t.keywordBoost;
+    e.boost += e.keywords.length * t.keywordBoost;
   }
   if (p.categories.size > 0) {
     const category = (c.paper.categories ?? []).map((x) => p.categories.get(x.toLowerCase())).find(Boolean);
     if (category) {
       e.category = category;
-      boost += t.categoryBoost;
+      e.boost += t.categoryBoost;
     }
   }
-  e.relevance = base + learned + boost;
   return e;
 }
 
-const simsBuffer = (p: PreparedProfile) => new Float64Array(anchorsOf(p).packed.rows);
+/** The margin as a probability-like 0..1 (Platt-style, fixed slope). */
+const squash = (margin: number): number => 1 / (1 + Math.exp(-2 * margin));
 
 /**
- * Reasons, in words: the anchors that carry real weight (at most two), the boosts, the learned
- * pull when no liked anchor already says it, and popularity when notable. Never none.
+ * The learned part counts only above the pool's median: it lifts what the model prefers over a
+ * typical paper of the day, and relevance stays non-negative, so the threshold can be a fraction
+ * of the best.
  */
-function reasonsFor(c: Candidate, e: Evaluation, p: PreparedProfile, threshold: number): Reason[] {
+const relevanceOf = (e: Evaluation, t: Tuning, median: number): number =>
+  Math.max(0, e.anchor + t.learnedWeight * Math.max(0, squash(e.learned) - median) + e.boost - t.dislikedPenalty * e.disliked);
+
+function medianOf(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/**
+ * The recipient's model, trained on their profile and this pool of eligible candidates.
+ * Pseudo-positives are ranked by anchor similarity less similarity to a disliked paper, so a
+ * neighbour of a thumbs-down does not come back as one.
+ */
+function trainOn(p: PreparedProfile, pool: readonly Candidate[], evals: readonly Evaluation[]): LinearModel | undefined {
+  const positives: Labelled[] = anchorsOf(p).map((a) => ({ x: row(a), weight: a.weight }));
+  const negatives: Labelled[] = p.disliked.map((d) => ({ x: row(d), weight: d.weight }));
+  return fitRecipientModel(
+    positives,
+    negatives,
+    pool.map((c, i) => ({ id: c.paper.id, x: row(c), anchor: evals[i]!.anchor - evals[i]!.disliked })),
+    p.tuning,
+  );
+}
+
+/**
+ * Reasons, in words: the anchors that carry real weight (at most two), the boosts, what the
+ * model learned from liked papers when no liked anchor already says it, and popularity when
+ * notable. Never none.
+ */
+function reasonsFor(c: Candidate, e: Evaluation, p: PreparedProfile, median: number): Reason[] {
   const t = p.tuning;
-  const { list } = anchorsOf(p);
-  const sims = list.map((a) => dot(c.vector, a.vector));
-  const ranked = list
-    .map((a, i) => ({ a, s: sims[i]!, weighted: sims[i]! * a.weight }))
+  const ranked = anchorsOf(p)
+    .map((a) => {
+      const s = similarity(a, c, t);
+      return { a, s, weighted: s * a.weight };
+    })
     .sort((x, y) => y.weighted - x.weighted);
-  const notable = Math.max(0.05, threshold * 0.5);
+  const best = ranked[0];
+  const notable = Math.max(0.05, (best?.weighted ?? 0) * 0.5);
   const reasons: Reason[] = ranked
     .filter((x) => x.weighted >= notable)
     .slice(0, 2)
@@ -247,19 +335,55 @@ function reasonsFor(c: Candidate, e: Evaluation, p: PreparedProfile, threshold: 
   if (e.author) reasons.push(reason.author(e.author));
   for (const k of e.keywords) reasons.push(reason.keyword(k));
   if (e.category) reasons.push(reason.category(e.category));
-  if (e.learned >= 0.05 && !reasons.some((r) => r.kind === 'liked')) reasons.push(reason.feedback(e.learned));
+  if (p.liked.length > 0 && squash(e.learned) > median && !reasons.some((r) => r.kind === 'liked')) {
+    const titles = [...p.liked]
+      .map((l) => ({ l, s: similarity(l, c, t) }))
+      .sort((x, y) => y.s - x.s)
+      .map((x) => x.l.title);
+    reasons.push(reason.learned(p.liked.length, titles, e.learned));
+  }
   const upvotes = c.paper.upvotes ?? 0;
   if (upvotes >= t.popularReasonMin) reasons.push(reason.popular(upvotes));
-  const best = ranked[0];
   if (reasons.length === 0 && best) reasons.push(best.a.reason(best.s));
   return reasons;
 }
 
-/** Personal relevance of one candidate and the reasons for it. */
-export function scorePersonal(c: Candidate, p: PreparedProfile, params: RankParams): ScoredCandidate {
-  const e = evaluate(c, p, simsBuffer(p));
-  const prior = priorOf(c, params, p.tuning);
-  return { ...c, relevance: e.relevance, prior, score: e.relevance + prior, reasons: reasonsFor(c, e, p, params.threshold) };
+export interface ScoredPool {
+  /** Every eligible candidate, scored (reasons not yet worded), best first. */
+  scored: ScoredCandidate[];
+  /** Least relevance of a pick for this pool: max(floor, threshold · best relevance). */
+  cutoff: number;
+  evaluations: Map<Candidate['paper'], Evaluation>;
+  /** Median of the squashed learned margin over the pool (1 without a model). */
+  median: number;
+}
+
+/** Personal scores of a pool of eligible candidates: anchors, the learned model, boosts, priors. */
+export function scorePool(eligible: readonly Candidate[], p: PreparedProfile, params: RankParams): ScoredPool {
+  const t = p.tuning;
+  const evaluations = new Map<Candidate['paper'], Evaluation>();
+  const sims = new Float64Array(packedOf(p).packed.rows);
+  const evals = eligible.map((c) => evaluate(c, p, sims));
+  const model = t.learnedWeight !== 0 ? trainOn(p, eligible, evals) : undefined;
+  if (model) evals.forEach((e, i) => (e.learned = decision(model, row(eligible[i]!))));
+  // Without a model nothing is above the median: σ(0) − 1 < 0.
+  const median = model ? medianOf(evals.map((e) => squash(e.learned))) : 1;
+  let best = -Infinity;
+  const scored = eligible.map((c, i) => {
+    const e = evals[i]!;
+    evaluations.set(c.paper, e);
+    const relevance = relevanceOf(e, t, median);
+    best = Math.max(best, relevance);
+    const prior = priorOf(c, params, t);
+    return { ...c, relevance, prior, score: relevance + prior, reasons: [] as Reason[] };
+  });
+  scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
+  return { scored, cutoff: Math.max(t.floor, params.threshold * best), evaluations, median };
+}
+
+/** Words the reasons of a scored pick (done only for picks: the fan-out scores many more papers). */
+export function explain(s: ScoredCandidate, pool: ScoredPool, p: PreparedProfile): Reason[] {
+  return reasonsFor(s, pool.evaluations.get(s.paper)!, p, pool.median);
 }
 
 /** Mean similarity of each candidate to the others, via the sum vector (O(n·d)). */
@@ -275,7 +399,7 @@ export function centralities(cands: readonly Candidate[]): number[] {
 
 export function scoreGeneral(c: Candidate, centrality: number, p: PreparedProfile, params: RankParams): ScoredCandidate {
   const t = p.tuning;
-  const learned = p.negative ? -t.rocchioWeight * dot(c.vector, p.negative) : 0;
+  const learned = p.negative ? -t.dislikedPenalty * dot(c.vector, p.negative) : 0;
   const upvotes = c.paper.upvotes ?? 0;
   const prior = t.generalPopularityFactor * params.popularityWeight * Math.log1p(upvotes) + priorOf(c, { ...params, popularityWeight: 0 }, t);
   const relevance = centrality + learned;
@@ -284,44 +408,36 @@ export function scoreGeneral(c: Candidate, centrality: number, p: PreparedProfil
   return { ...c, relevance, prior, score: relevance + prior, reasons };
 }
 
-/** Ranks one recipient's candidates: exclusions, scores, threshold, then MMR down to n picks. */
+/** Ranks one recipient's candidates: exclusions, scores, the pool-relative threshold, then MMR down to n picks. */
 export function rankCandidates(cands: readonly Candidate[], profile: RankProfile | PreparedProfile, params: RankParams): Ranking {
   const p = 'tuning' in profile ? profile : prepareProfile(profile, params.tuning);
   const excluded: Partial<Record<ExclusionKind, number>> = {};
   const eligible: Candidate[] = [];
   for (const c of cands) {
-    const ex = exclusionOf(c, p, params.threshold);
+    const ex = exclusionOf(c, p, params.muteSimilarity);
     if (ex) excluded[ex.kind] = (excluded[ex.kind] ?? 0) + 1;
     else eligible.push(c);
   }
 
   let scored: ScoredCandidate[];
   let belowThreshold = 0;
-  const evaluations = new Map<Candidate['paper'], Evaluation>();
+  let pool: ScoredPool | undefined;
   if (p.personal) {
-    scored = [];
-    const sims = simsBuffer(p);
-    for (const c of eligible) {
-      const e = evaluate(c, p, sims);
-      if (e.relevance < params.threshold) {
-        belowThreshold++;
-        continue;
-      }
-      evaluations.set(c.paper, e);
-      const prior = priorOf(c, params, p.tuning);
-      // Reasons are worded only for the final picks (below): the fan-out ranks many more papers.
-      scored.push({ ...c, relevance: e.relevance, prior, score: e.relevance + prior, reasons: [] });
-    }
+    pool = scorePool(eligible, p, params);
+    const cutoff = pool.cutoff;
+    scored = pool.scored.filter((s) => s.relevance >= cutoff);
+    belowThreshold = pool.scored.length - scored.length;
   } else {
     // Centrality is measured against the whole day, excluded papers included: it describes the day.
     const central = centralities(cands);
     const index = new Map(cands.map((c, i) => [c, i] as const));
     scored = eligible.map((c) => scoreGeneral(c, central[index.get(c)!]!, p, params));
+    scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
   }
-  scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
-  const picks = mmrSelect(scored.slice(0, Math.max(p.tuning.mmrPool, params.n)), params.n, params.lambda);
-  if (p.personal) {
-    for (const pick of picks) pick.reasons = reasonsFor(pick, evaluations.get(pick.paper)!, p, params.threshold);
-  }
-  return { mode: p.personal ? 'personal' : 'general', picks, considered: cands.length, excluded, belowThreshold };
+  // MMR chooses which papers; they are shown in the order of the score they carry.
+  const picks = mmrSelect(scored.slice(0, Math.max(p.tuning.mmrPool, params.n)), params.n, params.lambda).sort(
+    (a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id),
+  );
+  if (pool) for (const pick of picks) pick.reasons = explain(pick, pool, p);
+  return { mode: p.personal ? 'personal' : 'general', picks, considered: cands.length, excluded, belowThreshold, ...(pool ? { cutoff: pool.cutoff } : {}) };
 }

@@ -6,7 +6,7 @@ export type Reason =
   | { kind: 'topic'; topic: string; similarity: number; text: string }
   | { kind: 'seed'; paperId: string; title: string; similarity: number; text: string }
   | { kind: 'liked'; paperId: string; title: string; similarity: number; text: string }
-  | { kind: 'feedback'; score: number; text: string }
+  | { kind: 'learned'; liked: number; titles: string[]; score: number; text: string }
   | { kind: 'author'; author: string; text: string }
   | { kind: 'keyword'; keyword: string; text: string }
   | { kind: 'category'; category: string; text: string }
@@ -37,10 +37,16 @@ export const reason = {
     similarity,
     text: `similar to '${short(title)}' that you liked (${num(similarity)})`,
   }),
-  feedback: (score: number): Reason => ({
-    kind: 'feedback',
+  /** The learned model's pull, named by the liked papers closest to this one. */
+  learned: (liked: number, titles: string[], score: number): Reason => ({
+    kind: 'learned',
+    liked,
+    titles: titles.slice(0, 2),
     score,
-    text: 'close to the papers you liked, away from those you marked down',
+    text:
+      liked === 1
+        ? `like the paper you liked, '${short(titles[0] ?? '', 60)}'`
+        : `like the ${liked} papers you liked, such as '${short(titles[0] ?? '', 60)}'`,
   }),
   author: (author: string): Reason => ({ kind: 'author', author, text: `by ${author}, whom you follow` }),
   keyword: (keyword: string): Reason => ({ kind: 'keyword', keyword, text: `mentions '${keyword}'` }),

@@ -17,6 +17,12 @@ const sentLogSchema = z.object({
   v: z.literal(1),
   /** When the last digest was taken: the next one starts from papers first seen since. */
   lastDigest: iso.optional(),
+  /**
+   * Set while the digests since this instant were general (no profile yet): once the recipient
+   * has a profile, their first personal digest goes back here, so papers already passed over by a
+   * general digest can still be picked for them.
+   */
+  generalSince: iso.optional(),
   /** Paper id → when it was delivered. */
   papers: z.record(z.string().min(1), iso),
 });
@@ -43,6 +49,8 @@ export interface RecordSentOptions {
   at?: Date;
   /** Moves the "since the last digest" mark here (a dated or ad-hoc digest leaves it alone). */
   digestAt?: Date;
+  /** With digestAt: how the digest was ranked and where its window began. */
+  digest?: { mode: 'personal' | 'general'; since: string };
 }
 
 /** Records delivered papers for a recipient: they are never picked for them again. */
@@ -57,6 +65,8 @@ export async function recordSent(
     for (const id of paperIds) log.papers[id] ??= at.toISOString();
     if (opts.digestAt) {
       if (!log.lastDigest || opts.digestAt.getTime() > Date.parse(log.lastDigest)) log.lastDigest = opts.digestAt.toISOString();
+      if (opts.digest?.mode === 'general') log.generalSince ??= opts.digest.since;
+      else if (opts.digest?.mode === 'personal') delete log.generalSince;
     }
     const entries = Object.entries(log.papers);
     if (entries.length > SENT_LOG_MAX) {

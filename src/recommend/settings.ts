@@ -6,6 +6,7 @@ export function rankParamsFrom(config: Config, now: Date, overrides: Partial<Ran
   return {
     n: config.PAPERFEED_PICKS_N,
     threshold: config.PAPERFEED_PICKS_THRESHOLD,
+    muteSimilarity: config.PAPERFEED_PICKS_MUTE_SIMILARITY,
     lambda: config.PAPERFEED_PICKS_MMR_LAMBDA,
     popularityWeight: config.PAPERFEED_PICKS_POPULARITY_WEIGHT,
     recencyHalfLifeDays: config.PAPERFEED_PICKS_RECENCY_HALF_LIFE_DAYS,

@@ -1,3 +1,4 @@
+import { lightStem } from '../../embeddings/text-features.ts';
 import type { Paper } from '../papers/paper.ts';
 import { normalizeTitle } from '../papers/ids.ts';
 import type { KeywordMode } from './profile.ts';
@@ -8,11 +9,26 @@ export const normalizePhrase = normalizeTitle;
 // The daily fan-out matches the same candidates against every profile: normalize each paper once.
 const searchable = new WeakMap<object, string>();
 
-/** Title and abstract as one normalized, space-padded string, for whole-word phrase matching. */
+/** Normalized words, each reduced by the built-in embedder's light stemmer ("LLMs" → "llm"). */
+const stemmed = (text: string): string => normalizePhrase(text).split(' ').filter(Boolean).map(lightStem).join(' ');
+
+/** A keyword ready for matching: as typed, and its stemmed words. */
+export interface PhraseMatcher {
+  phrase: string;
+  stems: string;
+}
+
+/** Undefined for a phrase with no letters or digits. */
+export function phraseMatcher(phrase: string): PhraseMatcher | undefined {
+  const stems = stemmed(phrase);
+  return stems === '' ? undefined : { phrase, stems };
+}
+
+/** Title and abstract as one normalized, stemmed, space-padded string, for whole-word phrase matching. */
 export function searchableText(p: Pick<Paper, 'title' | 'abstract'>): string {
   let s = searchable.get(p);
   if (s === undefined) {
-    s = ` ${normalizePhrase(`${p.title} ${p.abstract}`)} `;
+    s = ` ${stemmed(`${p.title} ${p.abstract}`)} `;
     searchable.set(p, s);
   }
   return s;
@@ -30,9 +46,13 @@ export function normalizedAuthors(p: Pick<Paper, 'authors'>): string[] {
   return names;
 }
 
-/** Whole-word match of an already normalized phrase in searchableText output. */
-export function containsPhrase(text: string, normalizedPhrase: string): boolean {
-  return normalizedPhrase !== '' && text.includes(` ${normalizedPhrase} `);
+/**
+ * Whole-word match in searchableText output. Both sides are normalized and stemmed the same way,
+ * so case, hyphens, plurals and simple inflections do not matter: "-LLM" excludes "LLMs",
+ * "language model" matches "Language-Models".
+ */
+export function containsPhrase(text: string, m: PhraseMatcher): boolean {
+  return text.includes(` ${m.stems} `);
 }
 
 /** "-survey" excludes, "+diffusion" requires, a bare phrase boosts. */

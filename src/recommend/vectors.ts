@@ -1,3 +1,4 @@
+import type { SparseVector } from '../../embeddings/provider.ts';
 import { dotAt } from '../index/vector-math.ts';
 export { dot } from '../index/vector-math.ts';
 
@@ -34,6 +35,19 @@ export function centroid(vectors: readonly Float32Array[], weights?: readonly nu
   if (norm === 0) return undefined;
   const inv = 1 / Math.sqrt(norm);
   for (let d = 0; d < out.length; d++) out[d]! *= inv;
+  return out;
+}
+
+/** Mean of unit sparse vectors, re-normalized; undefined when any is missing (no sparse features). */
+export function sparseCentroid(vectors: readonly (SparseVector | undefined)[]): SparseVector | undefined {
+  if (vectors.length === 0 || vectors.some((v) => v === undefined)) return undefined;
+  const out: SparseVector = new Map();
+  for (const v of vectors as SparseVector[]) for (const [k, x] of v) out.set(k, (out.get(k) ?? 0) + x);
+  let norm = 0;
+  for (const x of out.values()) norm += x * x;
+  if (norm === 0) return undefined;
+  const inv = 1 / Math.sqrt(norm);
+  for (const [k, x] of out) out.set(k, x * inv);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { Argument, Option } from 'commander';
-import { FEEDBACK_KINDS, formatFeedback, formatMute, mute, recordFeedback, unmute, type FeedbackKind, type MuteTarget } from '../../recommend/index.ts';
+import { FEEDBACK_NAMES, feedbackKindOf, formatFeedback, formatMute, mute, recordFeedback, unmute, type MuteTarget } from '../../recommend/index.ts';
 import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
 import { UserError } from '../../errors.ts';
 import type { RegisterCommand } from '../context.ts';
@@ -26,14 +26,14 @@ export const register: RegisterCommand = (program, ctx) => {
   addRecipientOptions(
     program
       .command('feedback')
-      .description('react to a paper: up and down move similar papers up or down; not-interested hides it for good'),
+      .description('react to a paper, as the buttons do: up and down move similar papers up or down; not-for-me hides it for good'),
   )
     .argument('<paper>', 'arXiv id, URL or paper id')
-    .addArgument(new Argument('<reaction>', 'your reaction').choices(FEEDBACK_KINDS))
+    .addArgument(new Argument('<reaction>', 'your reaction').choices(FEEDBACK_NAMES))
     .option('--json', 'print the result as JSON')
-    .action(async (paper: string, kind: FeedbackKind, o: RecipientOpts & { json?: boolean }) => {
+    .action(async (paper: string, reaction: string, o: RecipientOpts & { json?: boolean }) => {
       await ctx.withApp(async (app) => {
-        const r = await recordFeedback(app, recipientFrom(o), paper, kind);
+        const r = await recordFeedback(app, recipientFrom(o), paper, feedbackKindOf(reaction)!);
         if (o.json) ctx.printJson(r);
         else ctx.print(formatFeedback(r));
       });

@@ -110,7 +110,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (words: string[], o: Opts) => {
       await ctx.withApp(async (app) => {
         const r = await followAuthor(app, recipientFrom(o), words.join(' '));
-        out(ctx, o, r, r.added ? `Following ${r.author}.` : `Already following ${r.author}.`);
+        const none = r.stored ? '' : ' No stored paper is by them yet; check the spelling (names match as written on the papers).';
+        out(ctx, o, r, r.added ? `Following ${r.author}.${none}` : `Already following ${r.author}.`);
       });
     });
   sub(authors, 'unfollow', 'stop following an author')

@@ -4,7 +4,29 @@ import { embedPhrase } from '../phrase-vectors.ts';
 import { FEEDBACK_KINDS, MUTE_KINDS, PROFILE_LIMITS, type FeedbackKind, type Mute, type MuteKind } from '../profile.ts';
 import { updateProfile } from '../profile-store.ts';
 import { checkRecipient, type Recipient } from '../recipient.ts';
-import { checkRoom, cleanPhrase, clock, resolvePaper, samePhrase, type OpOptions } from './shared.ts';
+import { authorHasPapers, checkRoom, cleanPhrase, clock, resolvePaper, samePhrase, type OpOptions } from './shared.ts';
+
+/**
+ * The words people use for each reaction, as the buttons say them: "up", "down", "not for me"
+ * (also "not-for-me", and the stored name "not-interested"). Case and spacing do not matter.
+ */
+const FEEDBACK_WORDS: Record<string, FeedbackKind> = {
+  up: 'up',
+  '👍': 'up',
+  down: 'down',
+  '👎': 'down',
+  'not for me': 'not-interested',
+  'not interested': 'not-interested',
+  '🙅': 'not-interested',
+};
+
+/** The reaction a word names, or undefined. */
+export function feedbackKindOf(word: string): FeedbackKind | undefined {
+  return FEEDBACK_WORDS[word.trim().toLowerCase().replace(/[\s_-]+/g, ' ')];
+}
+
+/** Every accepted spelling, for help texts and CLI choices. */
+export const FEEDBACK_NAMES = ['up', 'down', 'not-for-me', 'not-interested'] as const;
 
 export interface FeedbackResult {
   paperId: string;
@@ -49,6 +71,8 @@ export interface MuteView {
   kind: MuteKind;
   value: string;
   until: string;
+  /** For an author: whether any recently stored paper is by them. */
+  stored?: boolean;
 }
 
 function targetOf(t: MuteTarget): { kind: MuteKind; value: string } {
@@ -90,7 +114,7 @@ export async function mute(app: RecommendApp, recipient: Recipient, target: Mute
     p.mutes.push(m);
     return muteView(m);
   });
-  return result;
+  return kind === 'author' ? { ...result, stored: await authorHasPapers(app, value) } : result;
 }
 
 /** Ends a mute early. */

@@ -5,7 +5,7 @@ import { PROFILE_LIMITS, type KeywordMode } from '../profile.ts';
 import { updateProfile } from '../profile-store.ts';
 import { checkRecipient, type Recipient } from '../recipient.ts';
 import { keywordLabel, parseKeyword } from '../text-match.ts';
-import { checkRoom, cleanPhrase, clock, findEntry, resolvePaper, samePhrase, type OpOptions } from './shared.ts';
+import { authorHasPapers, checkRoom, cleanPhrase, clock, findEntry, resolvePaper, samePhrase, type OpOptions } from './shared.ts';
 
 export interface KeywordView {
   phrase: string;
@@ -48,8 +48,16 @@ export async function removeKeyword(app: RecommendApp, recipient: Recipient, raw
   return result;
 }
 
-/** Follows an author: their papers get a boost and say "by X, whom you follow". */
-export async function followAuthor(app: RecommendApp, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ author: string; added: boolean }> {
+/**
+ * Follows an author: their papers get a boost and say "by X, whom you follow". `stored` says
+ * whether any recently stored paper is by them, so a typo is noticed at once.
+ */
+export async function followAuthor(
+  app: RecommendApp,
+  recipient: Recipient,
+  name: string,
+  opts: OpOptions = {},
+): Promise<{ author: string; added: boolean; stored: boolean }> {
   const r = checkRecipient(recipient);
   const author = cleanPhrase(name, 'an author name', PROFILE_LIMITS.authorLength);
   const now = clock(opts);
@@ -59,7 +67,7 @@ export async function followAuthor(app: RecommendApp, recipient: Recipient, name
     p.authors.push({ name: author, addedAt: now.toISOString() });
     return true;
   });
-  return { author, added: result };
+  return { author, added: result, stored: await authorHasPapers(app, author) };
 }
 
 export async function unfollowAuthor(app: RecommendApp, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ author: string }> {

@@ -14,7 +14,7 @@ export {
   removeSeed,
 } from './filters.ts';
 export type { KeywordView } from './filters.ts';
-export { recordFeedback, mute, unmute } from './feedback.ts';
+export { recordFeedback, mute, unmute, feedbackKindOf, FEEDBACK_NAMES } from './feedback.ts';
 export type { FeedbackResult, MuteTarget, MuteView } from './feedback.ts';
 export { profileSummary, exportProfile, resetProfile, profileView } from './profile.ts';
 export type { ProfileSummary, ProfileExport, ProfileView } from './profile.ts';

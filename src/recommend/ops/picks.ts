@@ -5,12 +5,13 @@ import type { Paper } from '../../papers/paper.ts';
 import type { RecommendApp } from '../app-parts.ts';
 import { candidateWindow, windowPapers, withVectors, type CandidateWindow } from '../candidates.ts';
 import { loadProfile } from '../profile-store.ts';
-import { exclusionOf, prepareProfile, priorOf, rankCandidates, scorePersonal } from '../rank.ts';
+import { hasPositiveSignals } from '../profile.ts';
+import { exclusionOf, explain, prepareProfile, priorOf, rankCandidates, scorePool } from '../rank.ts';
 import type { Exclusion, ExclusionKind } from '../rank-types.ts';
 import { buildRankProfile } from '../rank-input.ts';
 import type { Reason } from '../reasons.ts';
 import { checkRecipient, recipientKey, type Recipient } from '../recipient.ts';
-import { loadSentLog, recordSent } from '../sent-log.ts';
+import { loadSentLog, recordSent, type RecordSentOptions } from '../sent-log.ts';
 import { rankParamsFrom } from '../settings.ts';
 import { clock, resolvePaper, type OpOptions } from './shared.ts';
 
@@ -53,6 +54,7 @@ export interface PicksResult {
   candidates: number;
   excluded: Partial<Record<ExclusionKind, number>>;
   belowThreshold: number;
+  /** Personal mode: the least relevance a pick needed today (PAPERFEED_PICKS_THRESHOLD × the day's best, at least a floor). */
   threshold: number;
   picks: PickedPaper[];
   /** Whether the picks were recorded as delivered. */
@@ -117,7 +119,9 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
   const warnings = [profile.problem && `profile: ${profile.problem}; using an empty profile`, sent.problem && `sent-log: ${sent.problem}; starting a new one`].filter(
     (w): w is string => Boolean(w),
   );
-  const window = candidateWindow(now, sent.value.lastDigest, opts.date);
+  // The first personal digest after general ones goes back to where those began (a first day that works).
+  const personal = hasPositiveSignals(profile.value, now);
+  const window = candidateWindow(now, (personal && sent.value.generalSince) || sent.value.lastDigest, opts.date);
   const candidates = await withVectors(app, await windowPapers(app, window));
   const params = rankParamsFrom(app.config, now, opts.n !== undefined ? { n: opts.n } : {});
   const rankProfile = await buildRankProfile(app, r, profile.value, sent.value, now, { persist: profile.stored });
@@ -140,7 +144,7 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
       r,
       picks.map((p) => p.paper.id),
       // A dated digest is a look at one day: it does not move the "since the last digest" mark.
-      { at: now, ...(window.kind === 'date' ? {} : { digestAt: now }) },
+      { at: now, ...(window.kind === 'date' ? {} : { digestAt: now, digest: { mode: ranking.mode, since: window.since } }) },
     );
   }
   return {
@@ -153,7 +157,7 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
     candidates: candidates.length,
     excluded: ranking.excluded,
     belowThreshold: ranking.belowThreshold,
-    threshold: params.threshold,
+    threshold: ranking.cutoff ?? 0,
     picks,
     recorded: Boolean(opts.record),
     warnings,
@@ -170,12 +174,15 @@ export async function recordDelivered(
   app: RecommendApp,
   recipient: Recipient,
   paperIds: readonly string[],
-  opts: OpOptions & { digestAt?: Date } = {},
+  opts: OpOptions & Pick<RecordSentOptions, 'digestAt' | 'digest'> = {},
 ): Promise<{ recorded: number }> {
   const r = checkRecipient(recipient);
   const ids = z.array(z.string().trim().min(1).max(500)).max(1_000).safeParse(paperIds);
   if (!ids.success) throw new UserError('paper ids to record must be 1 to 500 characters each, at most 1000 of them');
-  await recordSent(app, r, ids.data, { at: clock(opts), ...(opts.digestAt ? { digestAt: opts.digestAt } : {}) });
+  await recordSent(app, r, ids.data, {
+    at: clock(opts),
+    ...(opts.digestAt ? { digestAt: opts.digestAt, ...(opts.digest ? { digest: opts.digest } : {}) } : {}),
+  });
   return { recorded: ids.data.length };
 }
 
@@ -185,7 +192,12 @@ export function recordPicks(app: RecommendApp, result: PicksResult, opts: OpOpti
     app,
     result.recipient,
     result.picks.map((p) => p.paper.id),
-    { ...opts, ...(result.window.kind === 'date' ? {} : { digestAt: new Date(result.window.until) }) },
+    {
+      ...opts,
+      ...(result.window.kind === 'date'
+        ? {}
+        : { digestAt: new Date(result.window.until), digest: { mode: result.mode, since: result.window.since } }),
+    },
   );
 }
 
@@ -209,6 +221,8 @@ export function exclusionText(e: Exclusion, r: Recipient): string {
       return `already delivered to ${you}`;
     case 'rated':
       return `${you} already rated it`;
+    case 'seed':
+      return `one of ${r.kind === 'user' ? 'your' : "this channel's"} seed papers`;
     case 'excluded-keyword':
       return `mentions '${e.detail}', which ${you} excluded`;
     case 'missing-required-keyword':
@@ -222,22 +236,38 @@ export function exclusionText(e: Exclusion, r: Recipient): string {
   }
 }
 
-/** Why a stored paper would (or would not) be picked for a recipient: the `why` command. */
+/**
+ * Why a stored paper would (or would not) be picked for a recipient: the `why` command. The paper
+ * is judged against the recipient's current window, as a digest now would judge it: the learned
+ * model and the threshold both depend on the day's other papers.
+ */
 export async function explainPaper(app: RecommendApp, recipient: Recipient, paperRef: string, opts: OpOptions = {}): Promise<PaperExplanation> {
   const r = checkRecipient(recipient);
   const now = clock(opts);
   const paper = await resolvePaper(app, paperRef);
-  const [candidate] = await withVectors(app, [paper]);
-  if (!candidate) throw new Error(`paper ${paper.id} has no vector under ${app.embedder.key}`);
   const [profile, sent] = await Promise.all([loadProfile(app, r, now), loadSentLog(app, r, now)]);
+  const window = candidateWindow(now, sent.value.lastDigest);
+  const pool = await withVectors(app, [...(await windowPapers(app, window)).filter((p) => p.id !== paper.id), paper]);
+  const candidate = pool.find((c) => c.paper.id === paper.id);
+  if (!candidate) throw new Error(`paper ${paper.id} has no vector under ${app.embedder.key}`);
   const params = rankParamsFrom(app.config, now);
   const prepared = prepareProfile(await buildRankProfile(app, r, profile.value, sent.value, now, { persist: profile.stored }), params.tuning);
-  const ex = exclusionOf(candidate, prepared, params.threshold);
-  const base = { paper, threshold: params.threshold, ...(ex ? { excluded: { ...ex, text: exclusionText(ex, r) } } : {}) };
+  const ex = exclusionOf(candidate, prepared, params.muteSimilarity);
+  const base = { paper, ...(ex ? { excluded: { ...ex, text: exclusionText(ex, r) } } : {}) };
   if (!prepared.personal) {
     const prior = priorOf(candidate, params, prepared.tuning);
-    return { ...base, mode: 'general', relevance: 0, score: prior, passes: !ex, reasons: [] };
+    return { ...base, threshold: 0, mode: 'general', relevance: 0, score: prior, passes: !ex, reasons: [] };
   }
-  const s = scorePersonal(candidate, prepared, params);
-  return { ...base, mode: 'personal', relevance: s.relevance, score: s.score, passes: !ex && s.relevance >= params.threshold, reasons: s.reasons };
+  const eligible = pool.filter((c) => c === candidate || !exclusionOf(c, prepared, params.muteSimilarity));
+  const scored = scorePool(eligible, prepared, params);
+  const s = scored.scored.find((x) => x.paper.id === paper.id)!;
+  return {
+    ...base,
+    threshold: scored.cutoff,
+    mode: 'personal',
+    relevance: s.relevance,
+    score: s.score,
+    passes: !ex && s.relevance >= scored.cutoff,
+    reasons: explain(s, scored, prepared),
+  };
 }

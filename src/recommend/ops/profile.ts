@@ -94,7 +94,9 @@ function drivers(p: Profile, now: Date, threshold: number, r: Recipient): string
       `Nothing says what ${you} like${r.kind === 'user' ? '' : 's'} yet, so picks are the day's most central and popular papers. Add a topic, a seed paper or an author to make the feed personal.`,
     );
   } else {
-    out.push(`A pick needs a relevance of at least ${threshold.toFixed(2)}; Hugging Face upvotes and recency only break ties.`);
+    out.push(
+      `A pick needs at least ${Math.round(threshold * 100)}% of the relevance of the day's best paper; Hugging Face upvotes and recency only break ties.`,
+    );
   }
   out.push(`A paper is never delivered to ${you} twice.`);
   return out;

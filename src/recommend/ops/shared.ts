@@ -2,7 +2,7 @@ import type { Paper } from '../../papers/paper.ts';
 import { parseArxivId } from '../../papers/ids.ts';
 import { UserError } from '../../errors.ts';
 import type { RecommendApp } from '../app-parts.ts';
-import { normalizePhrase } from '../text-match.ts';
+import { normalizedAuthors, normalizePhrase } from '../text-match.ts';
 
 /** Options every write takes: the clock (tests and replays pass their own). */
 export interface OpOptions {
@@ -56,4 +56,17 @@ export function findEntry<T>(list: readonly T[], ref: string, textOf: (x: T) => 
     throw new UserError(`no ${what} '${s}'${known}`);
   }
   return i;
+}
+
+/**
+ * How many of the most recently seen papers `follow` and `mute author` look through for the name:
+ * the store has no author index, and a bounded scan keeps the command quick on a large store.
+ */
+export const AUTHOR_SCAN = 10_000;
+
+/** Whether a recently stored paper lists this author (compared without case, accents or punctuation). */
+export async function authorHasPapers(app: RecommendApp, author: string): Promise<boolean> {
+  const norm = normalizePhrase(author);
+  const recent = await app.store.listPapers({ limit: AUTHOR_SCAN });
+  return recent.some((p) => normalizedAuthors(p).includes(norm));
 }
