@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EmbeddingProvider, SparseVector } from '../embeddings/provider.ts';
 import { LexicalIndex } from '../src/index/lexical-index.ts';
+import type { ShardedIndex } from '../src/index/sharded-index.ts';
 import type { Hit } from '../src/index/vector-index.ts';
 import { embeddingText } from '../src/papers/normalize.ts';
 import type { Paper } from '../src/papers/paper.ts';
@@ -24,8 +25,8 @@ const denseHits: Hit[] = [
   { id: 'b', score: 0.85 },
   { id: 'c', score: 0.1 },
 ];
+const index = { search: () => denseHits } as unknown as ShardedIndex;
 const indexes = {
-  vectors: { search: () => denseHits },
   loadCatalog: async () => ({ lexical: LexicalIndex.build(papers), facts: new Map() }),
 } as unknown as PaperIndexes;
 
@@ -43,7 +44,7 @@ function embedder(sparse?: (texts: string[]) => SparseVector[]): EmbeddingProvid
 }
 
 const search = (provider: EmbeddingProvider) =>
-  createSearchService({ store, embedder: () => provider, indexes: () => indexes, defaultMode: 'hybrid', lexicalWeight: 0.5, batchSize: 8 });
+  createSearchService({ store, generation: () => ({ embedder: provider, index }), indexes: () => indexes, defaultMode: 'hybrid', lexicalWeight: 0.5, batchSize: 8 });
 
 describe('hybrid search', () => {
   it('fuses the dense ranking alone when the embedder has no sparse vectors', async () => {

@@ -30,6 +30,9 @@ export interface IngestOptions {
 export async function ingest(app: App, sources: PaperSource[], opts: IngestOptions = {}): Promise<IngestReport> {
   const report: IngestReport = { read: 0, added: 0, merged: 0, unchanged: 0, duplicates: 0, skipped: [], embedded: 0 };
   const batchSize = opts.batchSize ?? 1_000;
+  // What the index must follow: only the ids this run touched, never a corpus scan.
+  // (`since`: the store as this run found it, so the index can tell whether anyone else wrote too.)
+  const changes = { upserted: [] as string[], removed: [] as string[], since: await app.store.corpusChecksum() };
   for (const source of sources) {
     opts.onStage?.('read', source.name);
     const batch = await source.read();
@@ -43,11 +46,13 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
       report.added += result.added.length;
       report.merged += result.merged.length;
       report.unchanged += result.unchanged.length;
+      changes.upserted.push(...result.added, ...result.merged, ...result.renamed.map((r) => r.to));
+      changes.removed.push(...result.renamed.map((r) => r.from));
       opts.onProgress?.(Math.min(i + batchSize, batch.papers.length), batch.papers.length);
     }
   }
   opts.onStage?.('embed');
-  const synced = await app.syncIndex({ onProgress: opts.onProgress });
+  const synced = await app.syncIndex({ changes, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   report.embedded = synced.embedded;
   app.log.info(
     { read: report.read, added: report.added, merged: report.merged, skipped: report.skipped.length },

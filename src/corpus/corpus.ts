@@ -1,0 +1,233 @@
+// The owner of the corpus lifecycle: which embedder, the vector index built with it, keeping both
+// in step with the store, and replacing both at once. Queries read `current()` once and use that
+// generation throughout. A refit of the built-in embedder or a reindex builds a whole new
+// generation beside the live one (its own directory, its own embedder) while the live one keeps
+// serving and taking changes; the changes applied meanwhile are replayed on the new one, which then
+// replaces the live one in a single assignment. Every change to the live index goes through one
+// queue, so a save never meets a write.
+import { rm } from 'node:fs/promises';
+import type { EmbeddingProvider } from '../../embeddings/provider.ts';
+import type { Config } from '../config/config.ts';
+import { createShardedIndex, loadShardedIndex } from '../index/sharded-index.ts';
+import type { Logger } from '../log.ts';
+import type { Progress } from '../pipeline/embed.ts';
+import type { PaperIndexes } from '../search/paper-indexes.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import {
+  builtinOutgrownCheck,
+  type EmbedderCandidate,
+  openingEmbedder,
+  refitBuiltin,
+  reindexEmbedder,
+} from './embedder-choice.ts';
+import { applyChanges, buildGeneration, type CorpusChanges, type Generation, type IndexSettings, reconcile } from './generation.ts';
+import { indexDir, ProviderMismatchError, stagingDir, swapIndexDirs } from './index-files.ts';
+
+export type { CorpusChanges, Generation } from './generation.ts';
+
+export interface CorpusStatus {
+  /** The generation queries use. */
+  generation: { provider: string; vectors: number };
+  /** A generation being built beside it, if any: queries keep using the current one meanwhile. */
+  rebuilding?: { reason: 'start' | 'refit' | 'reindex'; since: string };
+}
+
+/** What one applyChanges or sync did, in counts. */
+export interface SyncResult {
+  /** Papers whose text had to be embedded. */
+  embedded: number;
+  /** Vectors added or replaced in the live index, and papers taken out of it. */
+  indexed: number;
+  removed: number;
+  /** Shards written by the save that followed (shards the change did not touch are not). */
+  shardsSaved: number;
+  /** A new generation this change started building (the built-in embedder outgrew its fit). */
+  rebuild?: Promise<{ embedded: number }>;
+}
+
+export interface Corpus {
+  /** The live generation: read it once per query. */
+  current(): Generation;
+  /** Brings the live generation in step with these changed ids only (ingest passes its upsert results). */
+  applyChanges(changes: CorpusChanges, opts?: { onProgress?: Progress }): Promise<SyncResult>;
+  /** Brings the live generation in step with the store when its checksum moved (another process wrote). */
+  follow(opts?: { onProgress?: Progress }): Promise<SyncResult>;
+  /** Builds a new generation with the configured provider (a fresh built-in fit) and swaps it in. */
+  reindex(): Promise<{ papers: number; embedded: number; provider: string }>;
+  status(): CorpusStatus;
+  /** Waits for a generation being built, then closes the embedders. */
+  close(): Promise<void>;
+}
+
+export interface CorpusDeps {
+  config: Config;
+  store: PaperStore;
+  log: Logger;
+  /** The lexical catalog, kept in step after each change until the store owns it. */
+  catalog: PaperIndexes;
+  /** Opened by `paperfeed reindex`: an index of another provider is left for reindex to replace. */
+  forReindex?: boolean;
+  /**
+   * Called after a new generation is live with the provider keys whose cached vectors are still
+   * used: where superseded vectors get dropped (store.pruneVectors). A no-op until wired.
+   */
+  pruneVectors?: (keepProviderKeys: string[]) => Promise<void>;
+}
+
+export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
+  const { config, store, log, catalog } = deps;
+  const settings: IndexSettings = {
+    params: {
+      m: config.PAPERFEED_HNSW_M,
+      efConstruction: config.PAPERFEED_HNSW_EF_CONSTRUCTION,
+      efSearch: config.PAPERFEED_HNSW_EF_SEARCH,
+    },
+    shards: config.PAPERFEED_HNSW_SHARDS,
+    batchSize: config.PAPERFEED_EMBED_BATCH,
+  };
+  const live = indexDir(config.dataDir);
+  const staging = stagingDir(config.dataDir);
+  const pruneVectors = deps.pruneVectors ?? (async () => {});
+  const outgrown = builtinOutgrownCheck(store);
+  // A staging directory left by a run that stopped mid-build is never used.
+  await rm(staging, { recursive: true, force: true });
+
+  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0);
+  const retired: EmbeddingProvider[] = [];
+
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Runs fn after every change queued before it: the live index has one writer at a time. */
+  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  interface Rebuild {
+    reason: 'start' | 'refit' | 'reindex';
+    since: string;
+    /** Changes applied to the live generation while this one is built: replayed on it before the swap. */
+    pending: { upserted: Set<string>; removed: Set<string> };
+    done: Promise<{ embedded: number }>;
+  }
+  let rebuilding: Rebuild | undefined;
+
+  /** Builds a generation for the candidate's embedder beside the live one, then swaps it in. */
+  const rebuild = (reason: Rebuild['reason'], candidate: () => Promise<EmbedderCandidate>): Promise<{ embedded: number }> => {
+    if (rebuilding) return rebuilding.done;
+    const job: Rebuild = { reason, since: new Date().toISOString(), pending: { upserted: new Set(), removed: new Set() }, done: Promise.resolve({ embedded: 0 }) };
+    job.done = (async () => {
+      log.info({ reason }, 'building a new corpus generation beside the live one');
+      const { embedder, commit } = await candidate();
+      const built = await buildGeneration(store, embedder, staging, settings, log);
+      await serially(async () => {
+        const next = built.generation;
+        const replay = { upserted: [...job.pending.upserted], removed: [...job.pending.removed] };
+        await applyChanges(store, next, replay, { batchSize: settings.batchSize });
+        // In step when the live generation was: everything applied to it was replayed here.
+        const checksum = await store.corpusChecksum();
+        if (gen && gen.index.info().corpusChecksum === checksum) next.index.setCorpusChecksum(checksum);
+        await next.index.save();
+        await commit();
+        await swapIndexDirs(staging, live);
+        next.index.relocate(live);
+        if (gen && gen.embedder !== next.embedder) retired.push(gen.embedder);
+        gen = next;
+        log.info({ reason, provider: embedder.key, vectors: next.index.info().count, replayed: replay.upserted.length + replay.removed.length }, 'new corpus generation is live');
+      });
+      await pruneVectors([embedder.key]);
+      return { embedded: built.embedded };
+    })().finally(() => {
+      if (rebuilding === job) rebuilding = undefined;
+    });
+    rebuilding = job;
+    return job.done;
+  };
+
+  /** Starts a refit in the background when the built-in embedder has outgrown its fit. */
+  const refitIfOutgrown = async (): Promise<Pick<SyncResult, 'rebuild'>> => {
+    if (rebuilding || !(await outgrown(gen!.embedder))) return {};
+    const done = rebuild('refit', () => refitBuiltin(store));
+    done.catch((err: unknown) => log.error({ err: (err as Error).message }, 'refitting the built-in embedder failed; the current generation keeps serving'));
+    return { rebuild: done };
+  };
+
+  /** The live generation took changes: record the checksum, save what changed, keep the catalog in step. */
+  const afterChange = async (checksum: string, changedIds: Set<string>, counts: Omit<SyncResult, 'shardsSaved' | 'rebuild'>): Promise<SyncResult> => {
+    const index = gen!.index;
+    index.setCorpusChecksum(checksum);
+    const before = index.saves.shardWrites;
+    await index.save();
+    await catalog.syncCatalogIfLoaded(changedIds);
+    return { ...counts, shardsSaved: index.saves.shardWrites - before, ...(await refitIfOutgrown()) };
+  };
+
+  /** Compares the whole store with the live generation (nothing to do when the checksum did not move). */
+  const reconcileNow = async (opts: { onProgress?: Progress }): Promise<SyncResult> => {
+    const checksum = await store.corpusChecksum();
+    if (current().index.info().corpusChecksum === checksum) return { embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 };
+    const { changedIds, ...counts } = await reconcile(store, current(), { batchSize: settings.batchSize, ...opts });
+    // A rebuild under way started from an older snapshot: replay what this pass found on it too.
+    for (const id of changedIds) rebuilding?.pending.upserted.add(id);
+    return afterChange(checksum, changedIds, counts);
+  };
+
+  // The saved index, checked against the store; anything else is built now, before the first query.
+  const current = (): Generation => gen!;
+  let gen: Generation | undefined = await (async () => {
+    const loaded = await loadShardedIndex(live, { providerKey: opened.key, dimension: opened.dimension }, { efSearch: settings.params.efSearch });
+    if (loaded.ok) {
+      if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
+      log.warn({ dir: live }, 'vector index is behind the store (an interrupted run?); rebuilding it from stored vectors');
+    } else if (loaded.reason === 'provider-mismatch') {
+      // Vectors of an older fit of our own built-in provider are ours to replace; vectors of another
+      // provider are the user's choice to replace, with `paperfeed reindex`.
+      if (opened.id !== 'builtin' && !deps.forReindex) throw new ProviderMismatchError(loaded.message);
+      log.info({ from: loaded.indexProvider, to: loaded.expectedProvider }, 'rebuilding the vector index for the current embedder');
+    } else if (loaded.reason === 'missing') {
+      if ((await store.count()) > 0) log.info({ dir: live }, 'no vector index yet; building it from the store');
+    } else {
+      log.warn({ reason: loaded.reason }, `${loaded.message}; rebuilding it from the store`);
+    }
+    return undefined;
+  })();
+  // `reindex` builds the one generation it needs: until then an empty index stands in.
+  if (!gen && deps.forReindex) gen = { embedder: opened, index: createShardedIndex({ dir: live, providerKey: opened.key, dimension: opened.dimension, shards: 1, ...settings.params }) };
+  if (!gen) await rebuild('start', async () => ({ embedder: opened, commit: async () => {} }));
+
+  return {
+    current,
+    applyChanges(changes, opts = {}) {
+      const job = rebuilding;
+      for (const id of changes.upserted) job?.pending.upserted.add(id);
+      for (const id of changes.removed) job?.pending.removed.add(id);
+      return serially(async () => {
+        const inStep = current().index.info().corpusChecksum;
+        if (changes.since !== undefined && changes.since !== inStep) return reconcileNow(opts);
+        const checksum = await store.corpusChecksum();
+        const counts = await applyChanges(store, current(), changes, { batchSize: settings.batchSize, ...opts });
+        return afterChange(checksum, new Set(changes.upserted), counts);
+      });
+    },
+    follow(opts = {}) {
+      return serially(() => reconcileNow(opts));
+    },
+    async reindex() {
+      await rebuilding?.done.catch(() => {});
+      const { embedded } = await rebuild('reindex', () => reindexEmbedder(config, store, log, opened, !deps.forReindex));
+      return { papers: await store.count(), embedded, provider: current().embedder.key };
+    },
+    status() {
+      const info = current().index.info();
+      return {
+        generation: { provider: info.providerKey, vectors: info.count },
+        ...(rebuilding ? { rebuilding: { reason: rebuilding.reason, since: rebuilding.since } } : {}),
+      };
+    },
+    async close() {
+      await rebuilding?.done.catch(() => {});
+      await queue;
+      for (const e of new Set([...retired, current().embedder])) await e.close?.();
+    },
+  };
+}

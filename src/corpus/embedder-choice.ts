@@ -1,0 +1,93 @@
+// The embedder of a corpus: chosen from configuration at open, and for the built-in provider a
+// fit of the stored corpus, persisted in the store's metadata and refitted when the corpus has
+// outgrown it.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import {
+  builtinNeedsRefit,
+  createBuiltinProvider,
+  deserializeBuiltin,
+  fitBuiltinAsync,
+  serializeBuiltin,
+} from '../../embeddings/builtin.ts';
+import type { EmbeddingProvider } from '../../embeddings/provider.ts';
+import { selectProvider, type SelectDeps } from '../../embeddings/select.ts';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../log.ts';
+import { embeddingText } from '../papers/normalize.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+
+/** Store meta key of the built-in embedder's fitted state (base64). */
+const BUILTIN_STATE_KEY = 'embeddings.builtin.state';
+/** Papers read per page while fitting; the event loop runs between pages. */
+const FIT_PAGE = 500;
+
+/** An embedder for a new generation, and what makes it the stored choice once that generation is live. */
+export interface EmbedderCandidate {
+  embedder: EmbeddingProvider;
+  /** Persists what a later start needs to recreate this embedder (the built-in fit). */
+  commit(): Promise<void>;
+}
+
+export function embedderSelectDeps(store: PaperStore, log: Logger, mayDownload: boolean): SelectDeps {
+  return {
+    log,
+    loadBuiltinState: async () => {
+      const b64 = await store.getMeta(BUILTIN_STATE_KEY);
+      return b64 ? Buffer.from(b64, 'base64') : undefined;
+    },
+    saveBuiltinState: (blob) => store.setMeta(BUILTIN_STATE_KEY, blob.toString('base64')),
+    corpus: () => corpusTexts(store),
+    corpusSize: () => store.count(),
+    mayDownload,
+  };
+}
+
+/** The embedder a start uses: the configured one, with a built-in fit loaded (or made now). */
+export function openingEmbedder(config: Config, store: PaperStore, log: Logger, mayDownload: boolean): Promise<EmbeddingProvider> {
+  return selectProvider(config, embedderSelectDeps(store, log, mayDownload));
+}
+
+/** A fresh fit of the built-in provider on the stored corpus; saved only by commit(). */
+export async function refitBuiltin(store: PaperStore): Promise<EmbedderCandidate> {
+  const state = await fitBuiltinAsync(corpusTexts(store));
+  return {
+    embedder: createBuiltinProvider(state),
+    commit: () => store.setMeta(BUILTIN_STATE_KEY, serializeBuiltin(state).toString('base64')),
+  };
+}
+
+/**
+ * The embedder for `paperfeed reindex`: the configured provider, where `auto` may now download
+ * its model, and for the built-in provider a fresh fit.
+ */
+export async function reindexEmbedder(config: Config, store: PaperStore, log: Logger, opened: EmbeddingProvider, reopen: boolean): Promise<EmbedderCandidate> {
+  if (config.PAPERFEED_EMBEDDINGS === 'builtin') return refitBuiltin(store);
+  // Without corpusSize, selection never refits the built-in state it loads: the fit comes next.
+  const { corpusSize: _unused, ...deps } = embedderSelectDeps(store, log, true);
+  const embedder = reopen ? await selectProvider(config, deps) : opened;
+  if (embedder.id === 'builtin') return refitBuiltin(store);
+  return { embedder, commit: async () => {} };
+}
+
+/** Tells whether the built-in fit behind `embedder` was made on a corpus much smaller than today's. */
+export function builtinOutgrownCheck(store: PaperStore): (embedder: EmbeddingProvider) => Promise<boolean> {
+  // The size of the corpus a fit saw, read once per fit: the stored state is megabytes.
+  let fitted: { key: string; docCount: number | undefined } | undefined;
+  return async (embedder) => {
+    if (embedder.id !== 'builtin') return false;
+    if (fitted?.key !== embedder.key) {
+      const b64 = await store.getMeta(BUILTIN_STATE_KEY);
+      fitted = { key: embedder.key, docCount: b64 ? deserializeBuiltin(Buffer.from(b64, 'base64')).docCount : undefined };
+    }
+    return fitted.docCount === undefined || builtinNeedsRefit({ docCount: fitted.docCount }, await store.count());
+  };
+}
+
+async function* corpusTexts(store: PaperStore): AsyncIterable<string> {
+  for (let offset = 0; ; offset += FIT_PAGE) {
+    const page = await store.listPapers({ limit: FIT_PAGE, offset });
+    for (const p of page) yield embeddingText(p);
+    if (page.length < FIT_PAGE) return;
+    await yieldToLoop();
+  }
+}
