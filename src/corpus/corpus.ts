@@ -88,7 +88,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   const live = indexDir(config.dataDir);
   const staging = stagingDir(config.dataDir);
   const pruneVectors = deps.pruneVectors ?? (async () => {});
-  const outgrown = builtinOutgrownCheck(store);
+  const fits = builtinOutgrownCheck(store);
   // A staging directory left by a run that stopped mid-build is never used.
   await rm(staging, { recursive: true, force: true });
 
@@ -118,7 +118,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     const job: Rebuild = { reason, since: new Date().toISOString(), pending: { upserted: new Set(), removed: new Set() }, done: Promise.resolve({ embedded: 0 }) };
     job.done = (async () => {
       log.info({ reason }, 'building a new corpus generation beside the live one');
-      const { embedder, commit } = await candidate();
+      const chosen = await candidate();
+      const { embedder, commit } = chosen;
       const built = await buildGeneration(store, embedder, staging, settings, log);
       await serially(async () => {
         const next = built.generation;
@@ -129,6 +130,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
         if (gen && gen.index.info().corpusChecksum === checksum) next.index.setCorpusChecksum(checksum);
         await next.index.save();
         await commit();
+        fits.remember(chosen);
         await swapIndexDirs(staging, live);
         next.index.relocate(live);
         if (gen && gen.embedder !== next.embedder) retired.push(gen.embedder);
@@ -146,7 +148,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
 
   /** Starts a refit in the background when the built-in embedder has outgrown its fit. */
   const refitIfOutgrown = async (): Promise<Pick<SyncResult, 'rebuild'>> => {
-    if (rebuilding || !(await outgrown(gen!.embedder))) return {};
+    if (rebuilding || !(await fits.outgrown(gen!.embedder))) return {};
     const done = rebuild('refit', () => refitBuiltin(store));
     done.catch((err: unknown) => log.error({ err: (err as Error).message }, 'refitting the built-in embedder failed; the current generation keeps serving'));
     return { rebuild: done };

@@ -6,9 +6,9 @@ import {
   builtinNeedsRefit,
   createBuiltinProvider,
   deserializeBuiltin,
-  fitBuiltinAsync,
   serializeBuiltin,
 } from '../../embeddings/builtin.ts';
+import { fitBuiltinOffThread } from '../../embeddings/builtin-fit-thread.ts';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { selectProvider, type SelectDeps } from '../../embeddings/select.ts';
 import type { Config } from '../config/config.ts';
@@ -26,6 +26,8 @@ export interface EmbedderCandidate {
   embedder: EmbeddingProvider;
   /** Persists what a later start needs to recreate this embedder (the built-in fit). */
   commit(): Promise<void>;
+  /** Papers a built-in fit was made on. */
+  fitSize?: number;
 }
 
 export function embedderSelectDeps(store: PaperStore, log: Logger, mayDownload: boolean): SelectDeps {
@@ -47,11 +49,12 @@ export function openingEmbedder(config: Config, store: PaperStore, log: Logger, 
   return selectProvider(config, embedderSelectDeps(store, log, mayDownload));
 }
 
-/** A fresh fit of the built-in provider on the stored corpus; saved only by commit(). */
+/** A fresh fit of the built-in provider on the stored corpus, in a worker thread; saved only by commit(). */
 export async function refitBuiltin(store: PaperStore): Promise<EmbedderCandidate> {
-  const state = await fitBuiltinAsync(corpusTexts(store));
+  const state = await fitBuiltinOffThread(corpusTexts(store));
   return {
     embedder: createBuiltinProvider(state),
+    fitSize: state.docCount,
     commit: () => store.setMeta(BUILTIN_STATE_KEY, serializeBuiltin(state).toString('base64')),
   };
 }
@@ -69,17 +72,25 @@ export async function reindexEmbedder(config: Config, store: PaperStore, log: Lo
   return { embedder, commit: async () => {} };
 }
 
-/** Tells whether the built-in fit behind `embedder` was made on a corpus much smaller than today's. */
-export function builtinOutgrownCheck(store: PaperStore): (embedder: EmbeddingProvider) => Promise<boolean> {
-  // The size of the corpus a fit saw, read once per fit: the stored state is megabytes.
-  let fitted: { key: string; docCount: number | undefined } | undefined;
-  return async (embedder) => {
-    if (embedder.id !== 'builtin') return false;
-    if (fitted?.key !== embedder.key) {
-      const b64 = await store.getMeta(BUILTIN_STATE_KEY);
-      fitted = { key: embedder.key, docCount: b64 ? deserializeBuiltin(Buffer.from(b64, 'base64')).docCount : undefined };
-    }
-    return fitted.docCount === undefined || builtinNeedsRefit({ docCount: fitted.docCount }, await store.count());
+/**
+ * Tells whether the built-in fit behind an embedder was made on a corpus much smaller than
+ * today's. The size a fit saw is remembered per fit: the stored state is megabytes to decode.
+ */
+export function builtinOutgrownCheck(store: PaperStore) {
+  const fitSizes = new Map<string, number | undefined>();
+  return {
+    remember(candidate: EmbedderCandidate): void {
+      if (candidate.fitSize !== undefined) fitSizes.set(candidate.embedder.key, candidate.fitSize);
+    },
+    async outgrown(embedder: EmbeddingProvider): Promise<boolean> {
+      if (embedder.id !== 'builtin') return false;
+      if (!fitSizes.has(embedder.key)) {
+        const b64 = await store.getMeta(BUILTIN_STATE_KEY);
+        fitSizes.set(embedder.key, b64 ? deserializeBuiltin(Buffer.from(b64, 'base64')).docCount : undefined);
+      }
+      const docCount = fitSizes.get(embedder.key);
+      return docCount === undefined || builtinNeedsRefit({ docCount }, await store.count());
+    },
   };
 }
 
