@@ -120,13 +120,22 @@ export async function buildShard(job: ShardJob, yieldEvery = CHUNK_ROWS): Promis
 async function runPooled<J, R>(jobs: J[], limit: number, run: (job: J) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(jobs.length);
   let next = 0;
+  let failed = false;
   const lanes = Array.from({ length: Math.min(limit, jobs.length) }, async () => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !failed) {
       const i = next++;
-      results[i] = await run(jobs[i]!);
+      try {
+        results[i] = await run(jobs[i]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   });
-  await Promise.all(lanes);
+  // Every lane has stopped before a failure is reported: no worker writes after the caller moves on.
+  const settled = await Promise.allSettled(lanes);
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
   return results;
 }
 

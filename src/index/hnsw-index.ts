@@ -442,7 +442,7 @@ export async function loadHnswIndex(
   const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
   if (!structure.ok) return corrupt(`graph file ${graphPath}: ${structure.problem}`);
   // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
-  if (mtimeMs !== meta.graphMtimeMs) {
+  if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
     const { sha256 } = await hashFile(graphPath);
     if (sha256 !== meta.graphSha256) return corrupt(`graph file ${graphPath} does not match its checksum`);
   }
