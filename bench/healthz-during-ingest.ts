@@ -1,7 +1,7 @@
 // How responsive `serve` stays while it ingests: a serve process ingests N generated papers at
 // start (store, embed, index, and the built-in refit with its new generation), while this process
 // polls /healthz every 20 ms and asks /api/similar and /readyz in a loop. Prints the latency
-// percentiles and the count of failed queries. Not part of `npm run bench` (it takes a while):
+// percentiles, the count of failed queries, and the event-loop stalls the serve process saw. Not part of `npm run bench` (it takes a while):
 //   node bin/run-ts.js bench/healthz-during-ingest.ts [papers=5000]
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ const child = startChild('bench/serve-child.ts', [], {
   PAPERFEED_SAMPLE_DIR: file,
   PAPERFEED_INDEX_FOLLOW_SECONDS: '0',
   PAPERFEED_LOG_LEVEL: 'info',
+  BENCH_GAPS: '1',
 });
 try {
   await child.waitFor(/LISTENING (\S+)/, 60_000);
@@ -77,6 +78,11 @@ try {
   console.log(`/api/similar during it: ${answered ? fmt(similar) : 'none answered'}; failed: ${failed}`);
   console.log(`/readyz answers: ${JSON.stringify(Object.fromEntries(readyStates))}`);
   console.log(child.stdout().split('\n').find((l) => l.startsWith('INGESTED')) ?? '');
+  // The machine may be shared: a stall in which the serving thread itself used little CPU is the
+  // machine's load, so the serving thread's own longest piece of work is reported too.
+  const stalls = [...child.stderr().matchAll(/^GAP (\d+) ms, cpu (\d+) ms/gm)].map((m) => ({ wall: Number(m[1]), cpu: Number(m[2]) }));
+  const worst = stalls.reduce((w, s) => (s.cpu > w.cpu ? s : w), { wall: 0, cpu: 0 });
+  console.log(`event-loop stalls over 100 ms: ${stalls.length}; the most CPU the serving thread spent in one: ${worst.cpu} ms (a ${worst.wall} ms stall)`);
 } finally {
   child.process.kill('SIGTERM');
   await child.exited;

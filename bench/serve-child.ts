@@ -5,6 +5,25 @@ import { createLogger } from '../src/log.ts';
 import { openApp } from '../src/service/open-app.ts';
 import { startService } from '../src/service/serve.ts';
 
+// BENCH_GAPS=1: report every stall of this event loop over 100 ms, with the CPU this thread used
+// in it (a stall with little CPU is the machine's load, not this process's work).
+if (process.env.BENCH_GAPS) {
+  const { readFileSync } = await import('node:fs');
+  const cpuMs = () => {
+    const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  };
+  let last = performance.now();
+  let lastCpu = cpuMs();
+  setInterval(() => {
+    const now = performance.now();
+    const cpu = cpuMs();
+    if (now - last > 100) process.stderr.write(`GAP ${Math.round(now - last)} ms, cpu ${cpu - lastCpu} ms, at ${Date.now()}\n`);
+    last = now;
+    lastCpu = cpu;
+  }, 10).unref();
+}
+
 const config = loadConfig(process.env, { PAPERFEED_API_HOST: '127.0.0.1', PAPERFEED_API_PORT: '0' });
 const app = await openApp(config, { log: createLogger(config.PAPERFEED_LOG_LEVEL) });
 const service = await startService(app, { print: () => {} });
@@ -17,3 +36,4 @@ process.once('SIGTERM', () => {
     .then(() => app.close())
     .then(() => process.exit(0));
 });
+
