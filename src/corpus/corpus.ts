@@ -154,6 +154,17 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     return { rebuild: done };
   };
 
+  /**
+   * When the live fit is already outgrown (a first bulk load), changes are left to the new
+   * generation, which reads the store after they were made: embedding them with a fit about to be
+   * replaced would double the work. The live generation keeps serving what it has meanwhile.
+   */
+  const leftToRefit = async (): Promise<SyncResult | undefined> => {
+    if (rebuilding?.reason !== 'refit' && !(await fits.outgrown(current().embedder))) return undefined;
+    const started = await refitIfOutgrown();
+    return { embedded: 0, indexed: 0, removed: 0, shardsSaved: 0, rebuild: started.rebuild ?? rebuilding!.done };
+  };
+
   /** The live generation took changes: record the checksum, save what changed, keep the catalog in step. */
   const afterChange = async (checksum: string, changedIds: Set<string>, counts: Omit<SyncResult, 'shardsSaved' | 'rebuild'>): Promise<SyncResult> => {
     const index = gen!.index;
@@ -168,6 +179,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   const reconcileNow = async (opts: { onProgress?: Progress }): Promise<SyncResult> => {
     const checksum = await store.corpusChecksum();
     if (current().index.info().corpusChecksum === checksum) return { embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 };
+    const deferred = await leftToRefit();
+    if (deferred) return deferred;
     const { changedIds, ...counts } = await reconcile(store, current(), { batchSize: settings.batchSize, ...opts });
     // A rebuild under way started from an older snapshot: replay what this pass found on it too.
     for (const id of changedIds) rebuilding?.pending.upserted.add(id);
@@ -206,6 +219,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       return serially(async () => {
         const inStep = current().index.info().corpusChecksum;
         if (changes.since !== undefined && changes.since !== inStep) return reconcileNow(opts);
+        const deferred = await leftToRefit();
+        if (deferred) return deferred;
         const checksum = await store.corpusChecksum();
         const counts = await applyChanges(store, current(), changes, { batchSize: settings.batchSize, ...opts });
         return afterChange(checksum, new Set(changes.upserted), counts);
