@@ -83,6 +83,14 @@ try {
   const stalls = [...child.stderr().matchAll(/^GAP (\d+) ms, cpu (\d+) ms/gm)].map((m) => ({ wall: Number(m[1]), cpu: Number(m[2]) }));
   const worst = stalls.reduce((w, s) => (s.cpu > w.cpu ? s : w), { wall: 0, cpu: 0 });
   console.log(`event-loop stalls over 100 ms: ${stalls.length}; the most CPU the serving thread spent in one: ${worst.cpu} ms (a ${worst.wall} ms stall)`);
+  // Where the serving thread itself worked 100 ms or more at a stretch: after which log line.
+  let after = 'start';
+  for (const line of child.stderr().split('\n')) {
+    const msg = /"msg":"([^"]*)"/.exec(line);
+    if (msg) after = msg[1]!;
+    const gap = /^GAP (\d+) ms, cpu (\d+) ms/.exec(line);
+    if (gap && Number(gap[2]) >= 100) console.log(`  ${gap[2]} ms of CPU in a ${gap[1]} ms stall, after "${after}"`);
+  }
 } finally {
   child.process.kill('SIGTERM');
   await child.exited;

@@ -47,8 +47,11 @@ export interface ApplyCounts {
 
 /** Inserts into a live index between two yields to the event loop: a few milliseconds of work. */
 const INSERT_CHUNK = 64;
-/** Papers read from the store per call when applying changes. */
-const READ_CHUNK = 1_000;
+/**
+ * Papers handled per step when embedding or applying changes: hashing, cache lookup and reads of
+ * this many take a few tens of milliseconds, then the event loop runs.
+ */
+const PAPER_CHUNK = 256;
 
 async function indexInChunks(gen: Generation, items: { id: string; vector: Float32Array }[]): Promise<void> {
   for (let i = 0; i < items.length; i += INSERT_CHUNK) {
@@ -74,14 +77,15 @@ export async function applyChanges(
   const ids = [...new Set(changes.upserted)];
   const counts: ApplyCounts = { embedded: 0, indexed: 0, removed: 0 };
   const gone = new Set(changes.removed);
-  for (let i = 0; i < ids.length; i += READ_CHUNK) {
-    const slice = ids.slice(i, i + READ_CHUNK);
+  for (let i = 0; i < ids.length; i += PAPER_CHUNK) {
+    const slice = ids.slice(i, i + PAPER_CHUNK);
     const papers = await store.getPapers(slice);
     const found = new Set(papers.map((p) => p.id));
     for (const id of slice) if (!found.has(id)) gone.add(id);
     const r = await indexPapers(store, gen, papers, opts);
     counts.embedded += r.embedded;
     counts.indexed += r.indexed;
+    await yieldToLoop();
   }
   for (const id of gone) {
     if (!gen.index.has(id)) continue;
@@ -102,13 +106,18 @@ export async function reconcile(
   opts: { batchSize: number; onProgress?: Progress },
 ): Promise<ApplyCounts & { changedIds: Set<string> }> {
   const missing = await store.papersMissingVectors(gen.embedder.key);
-  const counts = { ...(await indexPapers(store, gen, missing, opts)), removed: 0 };
+  const counts: ApplyCounts = { embedded: 0, indexed: 0, removed: 0 };
+  for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
+    const r = await indexPapers(store, gen, missing.slice(i, i + PAPER_CHUNK), opts);
+    counts.embedded += r.embedded;
+    counts.indexed += r.indexed;
+  }
   const live = new Set<string>();
   let batch: { id: string; vector: Float32Array }[] = [];
   for await (const { paperId, vector } of store.paperVectors(gen.embedder.key)) {
     live.add(paperId);
     if (!gen.index.has(paperId)) batch.push({ id: paperId, vector });
-    if (batch.length >= READ_CHUNK) {
+    if (batch.length >= PAPER_CHUNK) {
       await indexInChunks(gen, batch);
       counts.indexed += batch.length;
       batch = [];
@@ -138,7 +147,16 @@ export async function buildGeneration(
   onProgress?: Progress,
 ): Promise<{ generation: Generation; embedded: number }> {
   const missing = await store.papersMissingVectors(embedder.key);
-  const { embedded } = await embedPapers(store, embedder, missing, { batchSize: settings.batchSize, ...(onProgress ? { onProgress } : {}) });
+  let embedded = 0;
+  // In steps: the vectors land in the store's cache, and the index is built from there.
+  for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
+    const step = await embedPapers(store, embedder, missing.slice(i, i + PAPER_CHUNK), {
+      batchSize: settings.batchSize,
+      ...(onProgress ? { onProgress: (done: number) => onProgress(i + done, missing.length) } : {}),
+    });
+    embedded += step.embedded;
+    await yieldToLoop();
+  }
   const corpusChecksum = await store.corpusChecksum();
   const papers = await store.count();
   const shards = shardCount(settings.shards, papers);

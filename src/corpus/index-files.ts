@@ -1,8 +1,7 @@
 // Where a corpus keeps its vector index, and how a generation built beside it takes its place.
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MANIFEST_FILE } from '../index/sharded-index.ts';
 
 export const indexDir = (dataDir: string): string => join(dataDir, 'index');
 /** A generation being built: beside the live index, never inside it, so the live one stays intact. */
@@ -18,14 +17,6 @@ export async function swapIndexDirs(staging: string, live: string): Promise<void
   if (await exists(live)) await rename(live, retired);
   await rename(staging, live);
   await rm(retired, { recursive: true, force: true });
-}
-
-/** Whether a staging directory holds a committed index (its manifest is written last). */
-export async function hasManifest(dir: string): Promise<boolean> {
-  return readFile(join(dir, MANIFEST_FILE)).then(
-    () => true,
-    () => false,
-  );
 }
 
 async function exists(path: string): Promise<boolean> {
