@@ -4,7 +4,11 @@
  * through the real HTTP API of serve; /readyz tells the truth throughout; a small upsert touches
  * only the changed ids, and the save writes only the shards they live in.
  */
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.ts';
+import { createLogger } from '../src/log.ts';
+import { openApp } from '../src/service/open-app.ts';
 import { shardOf } from '../src/index/sharded-index.ts';
 import type { PaperInput } from '../src/papers/paper.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
@@ -170,5 +174,37 @@ describe('applyChanges', () => {
   it('with nothing changed, nothing is written', async () => {
     const synced = await app.corpus.applyChanges({ upserted: [], removed: [] });
     expect(synced).toMatchObject({ embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 });
+  });
+});
+
+describe('close during a refit', () => {
+  it('abandons the new generation; the next start refits and serves every paper', async () => {
+    const app = await openSampleApp({ ingestSample: false });
+    const dataDir = app.dataDir;
+    try {
+      const { papers } = await readFileSource(DATA).read();
+      const result = await app.store.upsertPapers(papers);
+      const synced = await app.corpus.applyChanges({ upserted: result.added, removed: [] });
+      expect(synced.rebuild).toBeDefined();
+      expect(app.corpus.status().rebuilding?.reason).toBe('refit');
+      const before = app.embedder.key;
+      await app.close();
+      await expect(synced.rebuild).rejects.toThrow();
+      expect(app.embedder.key).toBe(before);
+
+      const reopened = await openApp(loadConfig({}, { PAPERFEED_DATA_DIR: dataDir, PAPERFEED_EMBEDDINGS: 'builtin', PAPERFEED_OFFLINE: 'true' }), {
+        log: createLogger('silent'),
+      });
+      try {
+        expect(reopened.embedder.key).not.toBe(before);
+        expect(reopened.corpus.status().generation).toEqual({ provider: reopened.embedder.key, vectors: 425 });
+        const [paper] = await reopened.store.listPapers({ limit: 1, offset: 5 });
+        expect((await reopened.search.similar(paper!.id, { k: 5 })).results).toHaveLength(5);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

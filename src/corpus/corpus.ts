@@ -55,7 +55,7 @@ export interface Corpus {
   /** Builds a new generation with the configured provider (a fresh built-in fit) and swaps it in. */
   reindex(): Promise<{ papers: number; embedded: number; provider: string }>;
   status(): CorpusStatus;
-  /** Waits for a generation being built, then closes the embedders. */
+  /** Abandons a generation being built (callers that need it await it first), then closes the embedders. */
   close(): Promise<void>;
 }
 
@@ -111,6 +111,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     done: Promise<{ embedded: number }>;
   }
   let rebuilding: Rebuild | undefined;
+  // close() abandons a generation being built (the next start removes its directory).
+  const closing = new AbortController();
 
   /** Builds a generation for the candidate's embedder beside the live one, then swaps it in. */
   const rebuild = (reason: Rebuild['reason'], candidate: () => Promise<EmbedderCandidate>): Promise<{ embedded: number }> => {
@@ -120,8 +122,9 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       log.info({ reason }, 'building a new corpus generation beside the live one');
       const chosen = await candidate();
       const { embedder, commit } = chosen;
-      const built = await buildGeneration(store, embedder, staging, settings, log);
+      const built = await buildGeneration(store, embedder, staging, settings, log, { signal: closing.signal });
       await serially(async () => {
+        closing.signal.throwIfAborted();
         const next = built.generation;
         const replay = { upserted: [...job.pending.upserted], removed: [...job.pending.removed] };
         await applyChanges(store, next, replay, { batchSize: settings.batchSize });
@@ -149,8 +152,11 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   /** Starts a refit in the background when the built-in embedder has outgrown its fit. */
   const refitIfOutgrown = async (): Promise<Pick<SyncResult, 'rebuild'>> => {
     if (rebuilding || !(await fits.outgrown(gen!.embedder))) return {};
-    const done = rebuild('refit', () => refitBuiltin(store));
-    done.catch((err: unknown) => log.error({ err: (err as Error).message }, 'refitting the built-in embedder failed; the current generation keeps serving'));
+    const done = rebuild('refit', () => refitBuiltin(store, closing.signal));
+    done.catch((err: unknown) => {
+      if (closing.signal.aborted) log.info('refit abandoned at shutdown; the next start refits');
+      else log.error({ err: (err as Error).message }, 'refitting the built-in embedder failed; the current generation keeps serving');
+    });
     return { rebuild: done };
   };
 
@@ -231,7 +237,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     },
     async reindex() {
       await rebuilding?.done.catch(() => {});
-      const { embedded } = await rebuild('reindex', () => reindexEmbedder(config, store, log, opened, !deps.forReindex));
+      const { embedded } = await rebuild('reindex', () => reindexEmbedder(config, store, log, opened, !deps.forReindex, closing.signal));
       return { papers: await store.count(), embedded, provider: current().embedder.key };
     },
     status() {
@@ -242,6 +248,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       };
     },
     async close() {
+      closing.abort();
       await rebuilding?.done.catch(() => {});
       await queue;
       for (const e of new Set([...retired, current().embedder])) await e.close?.();

@@ -50,8 +50,8 @@ export function openingEmbedder(config: Config, store: PaperStore, log: Logger, 
 }
 
 /** A fresh fit of the built-in provider on the stored corpus, in a worker thread; saved only by commit(). */
-export async function refitBuiltin(store: PaperStore): Promise<EmbedderCandidate> {
-  const state = await fitBuiltinOffThread(corpusTexts(store));
+export async function refitBuiltin(store: PaperStore, signal?: AbortSignal): Promise<EmbedderCandidate> {
+  const state = await fitBuiltinOffThread(corpusTexts(store, signal));
   return {
     embedder: createBuiltinProvider(state),
     fitSize: state.docCount,
@@ -63,12 +63,19 @@ export async function refitBuiltin(store: PaperStore): Promise<EmbedderCandidate
  * The embedder for `paperfeed reindex`: the configured provider, where `auto` may now download
  * its model, and for the built-in provider a fresh fit.
  */
-export async function reindexEmbedder(config: Config, store: PaperStore, log: Logger, opened: EmbeddingProvider, reopen: boolean): Promise<EmbedderCandidate> {
-  if (config.PAPERFEED_EMBEDDINGS === 'builtin') return refitBuiltin(store);
+export async function reindexEmbedder(
+  config: Config,
+  store: PaperStore,
+  log: Logger,
+  opened: EmbeddingProvider,
+  reopen: boolean,
+  signal?: AbortSignal,
+): Promise<EmbedderCandidate> {
+  if (config.PAPERFEED_EMBEDDINGS === 'builtin') return refitBuiltin(store, signal);
   // Without corpusSize, selection never refits the built-in state it loads: the fit comes next.
   const { corpusSize: _unused, ...deps } = embedderSelectDeps(store, log, true);
   const embedder = reopen ? await selectProvider(config, deps) : opened;
-  if (embedder.id === 'builtin') return refitBuiltin(store);
+  if (embedder.id === 'builtin') return refitBuiltin(store, signal);
   return { embedder, commit: async () => {} };
 }
 
@@ -94,8 +101,9 @@ export function builtinOutgrownCheck(store: PaperStore) {
   };
 }
 
-async function* corpusTexts(store: PaperStore): AsyncIterable<string> {
+async function* corpusTexts(store: PaperStore, signal?: AbortSignal): AsyncIterable<string> {
   for (let offset = 0; ; offset += FIT_PAGE) {
+    signal?.throwIfAborted();
     const page = await store.listPapers({ limit: FIT_PAGE, offset });
     for (const p of page) yield embeddingText(p);
     if (page.length < FIT_PAGE) return;

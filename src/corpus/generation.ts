@@ -144,12 +144,14 @@ export async function buildGeneration(
   dir: string,
   settings: IndexSettings,
   log: Logger,
-  onProgress?: Progress,
+  opts: { onProgress?: Progress; signal?: AbortSignal } = {},
 ): Promise<{ generation: Generation; embedded: number }> {
+  const { onProgress, signal } = opts;
   const missing = await store.papersMissingVectors(embedder.key);
   let embedded = 0;
   // In steps: the vectors land in the store's cache, and the index is built from there.
   for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
+    signal?.throwIfAborted();
     const step = await embedPapers(store, embedder, missing.slice(i, i + PAPER_CHUNK), {
       batchSize: settings.batchSize,
       ...(onProgress ? { onProgress: (done: number) => onProgress(i + done, missing.length) } : {}),
@@ -165,6 +167,7 @@ export async function buildGeneration(
   const index = await buildShardedIndex(
     (async function* () {
       for await (const { paperId, vector } of stored) yield { id: paperId, vector };
+      signal?.throwIfAborted();
     })(),
     { dir, providerKey: embedder.key, dimension: embedder.dimension, params: settings.params, shards, corpusChecksum },
   );
