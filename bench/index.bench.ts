@@ -17,7 +17,7 @@ import { exactTopK } from '../src/index/brute-force.ts';
 import { buildShardedIndex } from '../src/index/build-shards.ts';
 import { createHnswIndex, DEFAULT_HNSW_PARAMS, loadHnswIndex, type HnswParams } from '../src/index/hnsw-index.ts';
 import { loadShardedIndex } from '../src/index/sharded-index.ts';
-import { shardCount } from '../src/search/paper-indexes.ts';
+import { shardCount } from '../src/corpus/index-files.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import type { ExactSlice } from './exact-worker.ts';
 import { median, percentile, type Bench, type Figure } from './figures.ts';

@@ -14,7 +14,7 @@ import { readFileSource } from '../src/sources/files.ts';
 import { median, timeMs, type Bench } from './figures.ts';
 
 /** Realistic text: titles and abstracts recombined from the sample corpus's own sentences. */
-function generateJsonl(n: number): string {
+export function generateJsonl(n: number): string {
   const sample = loadSampleCorpus(fileURLToPath(new URL('../data/', import.meta.url)));
   const sentences = sample.flatMap((p) => p.abstract.split(/(?<=\.)\s+/)).filter((s) => s.length > 40);
   const next = rng(42);

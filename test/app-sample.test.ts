@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { MANIFEST_FILE } from '../src/index/sharded-index.ts';
-import { indexDir, shardCount } from '../src/search/paper-indexes.ts';
+import { indexDir, shardCount } from '../src/corpus/index-files.ts';
 import { openApp } from '../src/service/open-app.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 

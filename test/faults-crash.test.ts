@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIDECAR_FILE } from '../src/index/hnsw-index.ts';
 import { shardDir } from '../src/index/sharded-index.ts';
-import { indexDir } from '../src/search/paper-indexes.ts';
+import { indexDir } from '../src/corpus/index-files.ts';
 import { readPaperFiles } from '../src/sources/files.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { startChild } from './helpers/child.ts';

@@ -1,4 +1,4 @@
-import { mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +126,20 @@ describe('loadHnswIndex on bad or absent files', () => {
     const handle = await open(graph, 'r+');
     await handle.write(Buffer.from([0xff, 0xee, 0xdd, 0xcc]), 0, 4, 2000);
     await handle.close();
+    // A write moves the mtime; within the clock tick of the save it might not, so it is moved here.
+    const later = new Date(Date.now() + 1_000);
+    await utimes(graph, later, later);
+    await expectCorrupt(/checksum/);
+  });
+
+  it('hashes a graph file at load only when its size or mtime differ from what its sidecar recorded', async () => {
+    const { sidecar, graph } = await savedPair();
+    // A sidecar whose recorded hash is wrong: untouched (same size and mtime), the graph is not re-hashed...
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...sidecar, graphSha256: '0'.repeat(64) }));
+    expect(await loadHnswIndex(dir, { providerKey: KEY, dimension: DIM })).toMatchObject({ ok: true });
+    // ...touched, it is, and the mismatch is found.
+    const later = new Date(Date.now() + 1_000);
+    await utimes(graph, later, later);
     await expectCorrupt(/checksum/);
   });
 

@@ -111,6 +111,28 @@ describe('ShardedIndex', () => {
     expect(loaded.info().corpusChecksum).toBeUndefined();
   });
 
+  it('a save writes only the shards that changed, and the set loads back in step', async () => {
+    const index = createShardedIndex({ dir, providerKey: KEY, dimension: DIM, shards: 4 });
+    index.upsert(items(400));
+    index.setCorpusChecksum('sum-1');
+    await index.save();
+    expect(index.saves).toEqual({ shardWrites: 4, manifestWrites: 1 });
+    const files = index.shards.map((s) => s.graphFile);
+
+    index.upsert([{ id: 'new-one', vector: unitVectors(1, DIM, 77)[0]! }]);
+    index.setCorpusChecksum('sum-2');
+    await index.save();
+    expect(index.saves).toEqual({ shardWrites: 5, manifestWrites: 2 });
+    const touched = shardOf('new-one', 4);
+    index.shards.forEach((s, i) => (i === touched ? expect(s.graphFile).not.toBe(files[i]) : expect(s.graphFile).toBe(files[i])));
+    await index.save();
+    expect(index.saves).toEqual({ shardWrites: 5, manifestWrites: 2 });
+
+    const loaded = await loadOk();
+    expect(loaded.info()).toEqual({ providerKey: KEY, dimension: DIM, count: 401, corpusChecksum: 'sum-2' });
+    expect(loaded.has('new-one')).toBe(true);
+  });
+
   it('says what is wrong with a damaged set, and reports an index of the unsharded layout as missing', async () => {
     const expected = { providerKey: KEY, dimension: DIM };
     expect(await loadShardedIndex(dir, expected)).toMatchObject({ ok: false, reason: 'missing' });

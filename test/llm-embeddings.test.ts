@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type EnvOverrides } from '../src/config/config
 import { createOpenAiClient } from '../src/llm/client.ts';
 import { UsageCounters } from '../src/llm/usage.ts';
 import { createLogger } from '../src/log.ts';
-import { ProviderMismatchError } from '../src/search/paper-indexes.ts';
+import { ProviderMismatchError } from '../src/corpus/index-files.ts';
 import { openApp } from '../src/service/open-app.ts';
 import { type FakeOpenAi, startFakeOpenAi } from './fixtures/openai/fake-openai.ts';
 import { openSampleApp } from './helpers/sample-app.ts';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EmbeddingProvider, SparseVector } from '../embeddings/provider.ts';
+import type { ShardedIndex } from '../src/index/sharded-index.ts';
 import type { Hit } from '../src/index/vector-index.ts';
 import { embeddingText } from '../src/papers/normalize.ts';
 import type { Paper } from '../src/papers/paper.ts';
 import { createSearchService } from '../src/search/indexed-search.ts';
-import type { PaperIndexes } from '../src/search/paper-indexes.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
 
 const paper = (id: string, title: string): Paper => ({ id, title, abstract: `About ${title}.` }) as Paper;
@@ -25,9 +25,7 @@ const denseHits: Hit[] = [
   { id: 'b', score: 0.85 },
   { id: 'c', score: 0.1 },
 ];
-const indexes = {
-  vectors: { search: () => denseHits },
-} as unknown as PaperIndexes;
+const index = { search: () => denseHits } as unknown as ShardedIndex;
 
 const QUERY = 'zyxquorp flembic';
 
@@ -43,7 +41,7 @@ function embedder(sparse?: (texts: string[]) => SparseVector[]): EmbeddingProvid
 }
 
 const search = (provider: EmbeddingProvider) =>
-  createSearchService({ store, embedder: () => provider, indexes: () => indexes, defaultMode: 'hybrid', lexicalWeight: 0.5, batchSize: 8 });
+  createSearchService({ store, generation: () => ({ embedder: provider, index }), defaultMode: 'hybrid', lexicalWeight: 0.5, batchSize: 8 });
 
 describe('hybrid search', () => {
   it('fuses the dense ranking alone when the embedder has no sparse vectors', async () => {

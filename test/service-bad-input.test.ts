@@ -13,7 +13,7 @@ import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { SIDECAR_FILE } from '../src/index/hnsw-index.ts';
 import { shardDir } from '../src/index/sharded-index.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
-import { indexDir } from '../src/search/paper-indexes.ts';
+import { indexDir } from '../src/corpus/index-files.ts';
 import { openServiceBackends } from '../src/service/backends.ts';
 import { openApp } from '../src/service/open-app.ts';
 import { startService } from '../src/service/serve.ts';

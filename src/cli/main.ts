@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { UserError } from '../errors.ts';
 import { loggerFor } from '../log.ts';
-import { ProviderMismatchError } from '../search/paper-indexes.ts';
+import { ProviderMismatchError } from '../corpus/index-files.ts';
 import { openApp } from '../service/open-app.ts';
 import { terminalJson, writeLine } from '../terminal-text.ts';
 import type { CliContext, RegisterCommand } from './context.ts';

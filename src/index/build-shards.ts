@@ -1,10 +1,13 @@
 // Builds a sharded HNSW index from scratch, one worker thread per shard at a time on every core:
 // hnswlib-node inserts on the calling thread only, so this is how a rebuild of a large corpus
-// uses more than one core. Small indexes are built in this thread (a worker costs a second to start).
+// uses more than one core, and how a long build keeps off the event loop of a serving process.
+// Small indexes are built in this thread (a worker costs a second to start), in short chunks
+// that yield to the event loop between them.
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { createHnswIndex, type HnswIndex, type HnswParams, loadHnswIndex } from './hnsw-index.ts';
 import { checkShardCount, commitShards, MANIFEST_FILE, shardDir, shardOf, type ShardedIndex } from './sharded-index.ts';
@@ -37,6 +40,8 @@ export interface BuildShardsOptions {
 }
 
 const CHUNK_ROWS = 4_096;
+/** Inserts between two yields to the event loop in an in-thread build: a few milliseconds of work. */
+const IN_THREAD_ROWS = 64;
 export const WORKERS_FROM = 20_000;
 
 /**
@@ -68,12 +73,14 @@ export async function buildShardedIndex(
     if (row === 0) job.chunks.push(new Float32Array(CHUNK_ROWS * opts.dimension));
     job.chunks.at(-1)!.set(vector, row * opts.dimension);
     job.ids.push(id);
-    total++;
+    // A store streams its pages without a macrotask in between: let requests through now and then.
+    if (++total % IN_THREAD_ROWS ** 2 === 0) await yieldToLoop();
   }
 
   await rm(join(opts.dir, MANIFEST_FILE), { force: true });
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), opts.shards));
-  const inWorkers = threads > 1 && total >= (opts.workersFrom ?? WORKERS_FROM);
+  // Even one shard goes to a worker when large: the build then never holds up this thread.
+  const inWorkers = total >= (opts.workersFrom ?? WORKERS_FROM);
   const shards = inWorkers
     ? await runPooled(jobs, threads, async (job) => {
         await buildInWorker(job);
@@ -82,24 +89,30 @@ export async function buildShardedIndex(
         return loaded.index;
       })
     : await runPooled(jobs, 1, async (job) => {
-        const shard = buildShard(job);
+        const shard = await buildShard(job, IN_THREAD_ROWS);
         await shard.save();
         return shard;
       });
   return commitShards(opts.dir, shards);
 }
 
-/** Builds one shard in this thread (also the body of a build worker). Not saved. */
-export function buildShard(job: ShardJob): HnswIndex {
+/**
+ * Builds one shard in this thread (also the body of a build worker). Not saved. With `yieldEvery`
+ * it lets the event loop run after every that many inserts.
+ */
+export async function buildShard(job: ShardJob, yieldEvery = CHUNK_ROWS): Promise<HnswIndex> {
   const index = createHnswIndex({ ...job.params, dir: job.dir, providerKey: job.providerKey, dimension: job.dimension, initialCapacity: Math.max(1, job.ids.length), seed: job.seed });
   const dim = job.dimension;
-  job.chunks.forEach((chunk, c) => {
+  for (const [c, chunk] of job.chunks.entries()) {
     const first = c * CHUNK_ROWS;
     const rows = Math.min(CHUNK_ROWS, job.ids.length - first);
-    const batch = [];
-    for (let r = 0; r < rows; r++) batch.push({ id: job.ids[first + r]!, vector: chunk.subarray(r * dim, (r + 1) * dim) });
-    index.upsert(batch, { providerKey: job.providerKey });
-  });
+    for (let from = 0; from < rows; from += yieldEvery) {
+      const batch = [];
+      for (let r = from; r < Math.min(rows, from + yieldEvery); r++) batch.push({ id: job.ids[first + r]!, vector: chunk.subarray(r * dim, (r + 1) * dim) });
+      index.upsert(batch, { providerKey: job.providerKey });
+      if (yieldEvery < CHUNK_ROWS) await yieldToLoop();
+    }
+  }
   if (job.corpusChecksum !== undefined) index.setCorpusChecksum(job.corpusChecksum);
   return index;
 }
@@ -107,13 +120,22 @@ export function buildShard(job: ShardJob): HnswIndex {
 async function runPooled<J, R>(jobs: J[], limit: number, run: (job: J) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(jobs.length);
   let next = 0;
+  let failed = false;
   const lanes = Array.from({ length: Math.min(limit, jobs.length) }, async () => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !failed) {
       const i = next++;
-      results[i] = await run(jobs[i]!);
+      try {
+        results[i] = await run(jobs[i]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   });
-  await Promise.all(lanes);
+  // Every lane has stopped before a failure is reported: no worker writes after the caller moves on.
+  const settled = await Promise.allSettled(lanes);
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
   return results;
 }
 

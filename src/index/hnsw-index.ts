@@ -1,6 +1,8 @@
 // The HNSW vector index (hnswlib-node) with string paper ids, persisted as a pair of files in
 // its own directory: the native graph `hnsw-<generation>.bin` and the sidecar `index.json`
-// (provider, parameters, label map, size and SHA-256 of the graph file).
+// (provider, parameters, label map, size, mtime and SHA-256 of the graph file). A save with no
+// change since the last one is the caller's to skip (`unsaved`); a load re-hashes the graph only
+// when its size or mtime differ from the sidecar's, so a start does not read every byte twice.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -67,6 +69,8 @@ const sidecarSchema = z.object({
   graphFile: z.string().regex(GRAPH_FILE),
   graphBytes: z.number().int().nonnegative(),
   graphSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The graph file's mtime when saved: equal size and mtime at load spare the SHA-256 pass. */
+  graphMtimeMs: z.number().optional(),
   /** Paper id by integer label; a removed paper keeps its label so a re-add reuses it. */
   labels: z.array(z.string()),
   /** Labels marked deleted in the graph. */
@@ -83,7 +87,7 @@ export class IndexBusyError extends Error {
 }
 
 export class HnswIndex implements VectorIndex {
-  readonly dir: string;
+  private directory: string;
   readonly providerKey: string;
   readonly dimension: number;
   readonly params: Readonly<HnswParams>;
@@ -93,6 +97,8 @@ export class HnswIndex implements VectorIndex {
   private deleted: Set<number>;
   private corpusChecksum: string | undefined;
   private saving: Promise<void> | undefined;
+  private changed: boolean;
+  private savedGraph: string | undefined;
 
   /** Use createHnswIndex or loadHnswIndex. */
   constructor(
@@ -105,9 +111,13 @@ export class HnswIndex implements VectorIndex {
       labels?: string[];
       deleted?: number[];
       corpusChecksum?: string;
+      /** The graph file this state was loaded from (a loaded index has nothing unsaved). */
+      graphFile?: string;
     },
   ) {
-    this.dir = init.dir;
+    this.directory = init.dir;
+    this.savedGraph = init.graphFile;
+    this.changed = init.graphFile === undefined;
     this.providerKey = init.providerKey;
     this.dimension = init.dimension;
     this.params = { ...init.params };
@@ -116,6 +126,25 @@ export class HnswIndex implements VectorIndex {
     this.labelOf = new Map(this.labels.map((id, label) => [id, label]));
     this.deleted = new Set(init.deleted);
     this.corpusChecksum = init.corpusChecksum;
+  }
+
+  get dir(): string {
+    return this.directory;
+  }
+
+  /** Points the index at the directory its files were moved to (by the caller, with the files in it). */
+  relocate(dir: string): void {
+    this.directory = dir;
+  }
+
+  /** Whether anything changed since the last save or load. */
+  get unsaved(): boolean {
+    return this.changed;
+  }
+
+  /** The graph file of the last save or load, if any. */
+  get graphFile(): string | undefined {
+    return this.savedGraph;
   }
 
   info(): IndexInfo {
@@ -129,6 +158,7 @@ export class HnswIndex implements VectorIndex {
 
   /** Records the store's checksum at this sync; persisted by the next save(). */
   setCorpusChecksum(checksum: string): void {
+    if (checksum !== this.corpusChecksum) this.changed = true;
     this.corpusChecksum = checksum;
   }
 
@@ -168,6 +198,7 @@ export class HnswIndex implements VectorIndex {
       }
       this.deleted.delete(label);
     }
+    if (items.length) this.changed = true;
   }
 
   remove(id: string): void {
@@ -176,6 +207,7 @@ export class HnswIndex implements VectorIndex {
     if (label === undefined || this.deleted.has(label)) return;
     this.native.markDelete(label);
     this.deleted.add(label);
+    this.changed = true;
   }
 
   search(vector: Float32Array, k: number, accept?: (id: string) => boolean, opts?: VectorUseOptions): Hit[] {
@@ -236,6 +268,8 @@ export class HnswIndex implements VectorIndex {
     const structure = await checkGraphFile(graphTmp, this.dimension, this.labels.length);
     if (!structure.ok) throw new Error(`writing the vector index failed: ${structure.problem} in ${graphTmp}`);
     const { bytes, sha256 } = await hashFile(graphTmp);
+    // A rename keeps the mtime: what is recorded here is what a later load sees.
+    const { mtimeMs } = await stat(graphTmp);
     await rename(graphTmp, join(this.dir, graphFile));
 
     const sidecar: Sidecar = {
@@ -248,6 +282,7 @@ export class HnswIndex implements VectorIndex {
       graphFile,
       graphBytes: bytes,
       graphSha256: sha256,
+      graphMtimeMs: mtimeMs,
       labels: this.labels,
       deleted: [...this.deleted].sort((a, b) => a - b),
       savedAt: new Date().toISOString(),
@@ -257,6 +292,8 @@ export class HnswIndex implements VectorIndex {
     for (const name of await readdir(this.dir)) {
       if (STALE_FILE.test(name) && name !== graphFile) await rm(join(this.dir, name), { force: true });
     }
+    this.savedGraph = graphFile;
+    this.changed = false;
   }
 
   private assertWritable(): void {
@@ -392,8 +429,9 @@ export async function loadHnswIndex(
 
   const graphPath = join(dir, meta.graphFile);
   let size: number;
+  let mtimeMs: number;
   try {
-    size = (await stat(graphPath)).size;
+    ({ size, mtimeMs } = await stat(graphPath));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return corrupt(`graph file ${graphPath} is missing`);
     return corrupt(`cannot read ${graphPath}: ${(err as Error).message}`);
@@ -403,8 +441,11 @@ export async function loadHnswIndex(
   }
   const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
   if (!structure.ok) return corrupt(`graph file ${graphPath}: ${structure.problem}`);
-  const { sha256 } = await hashFile(graphPath);
-  if (sha256 !== meta.graphSha256) return corrupt(`graph file ${graphPath} does not match its checksum`);
+  // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
+  if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
+    const { sha256 } = await hashFile(graphPath);
+    if (sha256 !== meta.graphSha256) return corrupt(`graph file ${graphPath} does not match its checksum`);
+  }
 
   const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
   try {
@@ -423,6 +464,7 @@ export async function loadHnswIndex(
     labels: meta.labels,
     deleted: meta.deleted,
     ...(meta.corpusChecksum === undefined ? {} : { corpusChecksum: meta.corpusChecksum }),
+    graphFile: meta.graphFile,
   });
   return { ok: true, index };
 }

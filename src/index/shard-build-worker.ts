@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { buildShard, type ShardJob } from './build-shards.ts';
 
 try {
-  await buildShard(workerData as ShardJob).save();
+  await (await buildShard(workerData as ShardJob)).save();
   parentPort!.postMessage({ ok: true });
 } catch (err) {
   parentPort!.postMessage({ ok: false, message: (err as Error).stack ?? String(err) });

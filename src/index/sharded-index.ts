@@ -2,9 +2,10 @@
 // id, searches ask every shard and merge. Shards exist so that a rebuild can use every core
 // (hnswlib-node inserts on one thread; see build-shards.ts); one shard behaves like a single graph.
 //
-// On disk: `<dir>/shards.json` (how many shards, what they hold) and one HnswIndex directory per
-// shard, `<dir>/shard-<i>/`. The manifest is written after every shard, so an interrupted save
-// leaves shards whose corpus checksums disagree: the set then reads as stale and is rebuilt.
+// On disk: `<dir>/shards.json` (how many shards, what they hold, the corpus checksum of the set
+// and the graph file of each shard) and one HnswIndex directory per shard, `<dir>/shard-<i>/`.
+// A save writes only the shards that changed, then the manifest: a shard whose graph file is not
+// the one the manifest names was saved by an interrupted save, and the set then reads as stale.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -31,6 +32,9 @@ const manifestSchema = z.object({
   shards: z.number().int().min(1).max(MAX_SHARDS),
   providerKey: z.string().min(1),
   dimension: z.number().int().positive(),
+  /** Absent in manifests of earlier releases: then the shards' own checksums must agree. */
+  corpusChecksum: z.string().optional(),
+  graphFiles: z.array(z.string()).optional(),
 });
 type Manifest = z.infer<typeof manifestSchema>;
 
@@ -47,12 +51,25 @@ export function shardOf(id: string, shards: number): number {
 }
 
 export class ShardedIndex implements VectorIndex {
+  private committed: string | undefined;
+
   /** Use createShardedIndex, loadShardedIndex or buildShardedIndex. */
   constructor(
-    readonly dir: string,
+    private directory: string,
     readonly shards: readonly HnswIndex[],
+    private corpusChecksum: string | undefined = agreedChecksum(shards),
   ) {
     if (shards.length < 1) throw new RangeError('a sharded index needs at least one shard');
+  }
+
+  get dir(): string {
+    return this.directory;
+  }
+
+  /** Points the set at the directory its files were moved to (the caller moved them). */
+  relocate(dir: string): void {
+    this.directory = dir;
+    this.shards.forEach((s, i) => s.relocate(shardDir(dir, i)));
   }
 
   get providerKey(): string {
@@ -65,19 +82,17 @@ export class ShardedIndex implements VectorIndex {
 
   info(): IndexInfo {
     const first = this.shards[0]!.info();
-    const checksum = first.corpusChecksum;
-    // Shards saved at different syncs (an interrupted save) do not describe one corpus.
-    const agreed = this.shards.every((s) => s.info().corpusChecksum === checksum) ? checksum : undefined;
     return {
       providerKey: first.providerKey,
       dimension: first.dimension,
       count: this.shards.reduce((n, s) => n + s.info().count, 0),
-      ...(agreed === undefined ? {} : { corpusChecksum: agreed }),
+      ...(this.corpusChecksum === undefined ? {} : { corpusChecksum: this.corpusChecksum }),
     };
   }
 
+  /** Recorded in the manifest (and in the sidecars of the shards the next save writes anyway). */
   setCorpusChecksum(checksum: string): void {
-    for (const s of this.shards) s.setCorpusChecksum(checksum);
+    this.corpusChecksum = checksum;
   }
 
   setEfSearch(ef: number): void {
@@ -111,9 +126,38 @@ export class ShardedIndex implements VectorIndex {
     return hits.sort(byScoreThenId).slice(0, Math.max(0, k));
   }
 
+  /** Writes the shards that changed since their last save, then the manifest if it changed. */
   async save(): Promise<void> {
-    await Promise.all(this.shards.map((s) => s.save()));
-    await commitShards(this.dir, [...this.shards]);
+    const changed = this.shards.filter((s) => s.unsaved);
+    for (const s of changed) if (this.corpusChecksum !== undefined) s.setCorpusChecksum(this.corpusChecksum);
+    await Promise.all(changed.map((s) => s.save()));
+    this.saves.shardWrites += changed.length;
+    if (JSON.stringify(manifestOf(this)) !== this.committed) await this.commit();
+  }
+
+  /** Files written by save() so far: what a daily save costs is the shards the day touched. */
+  readonly saves = { shardWrites: 0, manifestWrites: 0 };
+
+  /**
+   * Writes the manifest atomically, then removes shards beyond its count and files of the
+   * unsharded layout.
+   */
+  async commit(): Promise<void> {
+    const manifest = manifestOf(this);
+    await replaceFileDurably(join(this.dir, MANIFEST_FILE), JSON.stringify(manifest));
+    this.saves.manifestWrites++;
+    this.committed = JSON.stringify(manifest);
+    for (const name of await readdir(this.dir)) {
+      const shard = SHARD_DIR.exec(name);
+      if ((shard && Number(shard[1]) >= this.shards.length) || LEGACY_FILE.test(name)) {
+        await rm(join(this.dir, name), { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** @internal a loaded set: its manifest is on disk already. */
+  markCommitted(manifest: Manifest): void {
+    this.committed = JSON.stringify(manifest);
   }
 
   private shardFor(id: string): HnswIndex {
@@ -193,7 +237,34 @@ export async function loadShardedIndex(
     // A shard of the manifest's count that is absent means the set is damaged, not empty.
     else return r.reason === 'missing' ? corrupt(dir, `shard ${i} of ${manifest.shards} is missing (${r.message})`) : r;
   }
-  return { ok: true, index: new ShardedIndex(dir, shards) };
+  // A shard saved after the manifest was written (an interrupted save) does not describe its corpus.
+  const checksum = manifest.graphFiles
+    ? shards.every((s, i) => s.graphFile === manifest.graphFiles![i])
+      ? manifest.corpusChecksum
+      : undefined
+    : agreedChecksum(shards);
+  const index = new ShardedIndex(dir, shards, checksum);
+  index.markCommitted(manifest);
+  return { ok: true, index };
+}
+
+/** The checksum every shard records, if they agree (sets saved before the manifest held one). */
+function agreedChecksum(shards: readonly HnswIndex[]): string | undefined {
+  const checksum = shards[0]?.info().corpusChecksum;
+  return shards.every((s) => s.info().corpusChecksum === checksum) ? checksum : undefined;
+}
+
+function manifestOf(index: ShardedIndex): Manifest {
+  const checksum = index.info().corpusChecksum;
+  return {
+    format: 'paperfeed-hnsw-shards',
+    version: 1,
+    shards: index.shards.length,
+    providerKey: index.providerKey,
+    dimension: index.dimension,
+    ...(checksum === undefined ? {} : { corpusChecksum: checksum }),
+    graphFiles: index.shards.map((s) => s.graphFile ?? ''),
+  };
 }
 
 function corrupt(dir: string, problem: string): LoadShardedResult {
@@ -204,25 +275,9 @@ function corrupt(dir: string, problem: string): LoadShardedResult {
   };
 }
 
-/**
- * Makes shards already saved in `dir` (by save() or by build workers) the index: writes the
- * manifest atomically, then removes shards beyond its count and files of the unsharded layout.
- */
-export async function commitShards(dir: string, shards: HnswIndex[]): Promise<ShardedIndex> {
-  const index = new ShardedIndex(dir, shards);
-  const manifest: Manifest = {
-    format: 'paperfeed-hnsw-shards',
-    version: 1,
-    shards: shards.length,
-    providerKey: index.providerKey,
-    dimension: index.dimension,
-  };
-  await replaceFileDurably(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
-  for (const name of await readdir(dir)) {
-    const shard = SHARD_DIR.exec(name);
-    if ((shard && Number(shard[1]) >= shards.length) || LEGACY_FILE.test(name)) {
-      await rm(join(dir, name), { recursive: true, force: true });
-    }
-  }
+/** Makes shards already saved in `dir` (by save() or by build workers) the index. */
+export async function commitShards(dir: string, shards: HnswIndex[], corpusChecksum?: string): Promise<ShardedIndex> {
+  const index = new ShardedIndex(dir, shards, corpusChecksum ?? agreedChecksum(shards));
+  await index.commit();
   return index;
 }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { contentHash, embeddingText } from '../papers/normalize.ts';
 import type { Paper } from '../papers/paper.ts';
@@ -7,7 +8,8 @@ export type Progress = (done: number, total: number) => void;
 
 /**
  * Vectors for these papers under the provider: cached ones come from the store by content hash,
- * the rest are embedded in batches and cached, so unchanged text is never embedded twice.
+ * the rest are embedded in batches and cached, so unchanged text is never embedded twice. The
+ * event loop runs between batches: a long embedding run never holds up a serving process.
  */
 export async function embedPapers(
   store: PaperStore,
@@ -29,6 +31,7 @@ export async function embedPapers(
   const fresh = new Map<string, Float32Array>();
   opts.onProgress?.(0, pending.length);
   for (let i = 0; i < pending.length; i += batchSize) {
+    if (i > 0) await yieldToLoop();
     const batch = pending.slice(i, i + batchSize);
     const out = await provider.embed(batch.map(([, p]) => embeddingText(p)));
     const entries = batch.map(([hash], j) => ({ contentHash: hash, vector: out[j]! }));

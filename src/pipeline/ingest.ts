@@ -56,6 +56,9 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
   const batchSize = opts.batchSize ?? 1_000;
   // Every path is checked before anything is stored: a typo in the last one must not leave half an ingest.
   for (const source of sources) await source.check?.();
+  // What the index must follow: only the ids this run touched, never a corpus scan.
+  // (`since`: the store as this run found it, so the index can tell whether anyone else wrote too.)
+  const changes = { upserted: [] as string[], removed: [] as string[], since: await app.store.corpusChecksum() };
 
   const store = async (items: readonly PaperInput[]): Promise<void> => {
     for (let i = 0; i < items.length; i += batchSize) {
@@ -65,6 +68,8 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
       report.added += result.added.length;
       report.merged += result.merged.length;
       report.unchanged += result.unchanged.length;
+      changes.upserted.push(...result.added, ...result.merged, ...result.renamed.map((r) => r.to));
+      changes.removed.push(...result.renamed.map((r) => r.from));
     }
   };
 
@@ -97,7 +102,7 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
     if (key) await app.store.setMeta(key, '');
   }
   opts.onStage?.('embed');
-  const synced = await app.syncIndex({ onProgress: opts.onProgress });
+  const synced = await app.syncIndex({ changes, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   report.embedded = synced.embedded;
   app.log.info(
     { read: report.read, added: report.added, merged: report.merged, filtered: report.filtered, skipped: report.skippedCount },

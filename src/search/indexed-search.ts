@@ -5,9 +5,9 @@ import { UserError } from '../errors.ts';
 import { parseArxivId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { Paper } from '../papers/paper.ts';
+import type { Generation } from '../corpus/generation.ts';
 import { embedPapers } from '../pipeline/embed.ts';
 import type { LexicalFilter, PaperStore } from '../store/paper-store.ts';
-import type { PaperIndexes } from './paper-indexes.ts';
 import type { QueryOptions, ResolvedQuery, SearchService } from './search-service.ts';
 import type { ScoredPaper, SearchFilter, SearchMode } from './search-types.ts';
 
@@ -33,8 +33,8 @@ const MAX_FILTER_DEPTH = 10_000;
 
 export interface SearchDeps {
   store: PaperStore;
-  embedder: () => EmbeddingProvider;
-  indexes: () => PaperIndexes;
+  /** The corpus's live generation: each query reads it once and uses its embedder with its index. */
+  generation: () => Generation;
   defaultMode: SearchMode;
   /** Weight of the (rescaled) BM25 scores against the dense ones in hybrid fusion (bench/quality.bench.ts). */
   lexicalWeight: number;
@@ -58,20 +58,20 @@ export function createSearchService(deps: SearchDeps): SearchService {
     return { lexical, idTest, byFacts: Boolean(filter?.since || filter?.source), accept };
   };
 
-  const vectorsFor = async (papers: Paper[]) =>
-    (await embedPapers(store, deps.embedder(), papers, { batchSize: deps.batchSize })).vectors;
+  const vectorsFor = async (gen: Generation, papers: Paper[]) =>
+    (await embedPapers(store, gen.embedder, papers, { batchSize: deps.batchSize })).vectors;
 
-  const embedText = async (text: string): Promise<Float32Array> => {
-    const [v] = await deps.embedder().embed([text.slice(0, MAX_QUERY_CHARS)]);
+  const embedText = async (gen: Generation, text: string): Promise<Float32Array> => {
+    const [v] = await gen.embedder.embed([text.slice(0, MAX_QUERY_CHARS)]);
     return v!;
   };
 
   /** Papers for hits, in hit order, each with its cosine to the query vector when there is one. */
-  const materialize = async (hits: Hit[], queryVector: Float32Array | undefined, scoreIsCosine: boolean) => {
+  const materialize = async (gen: Generation, hits: Hit[], queryVector: Float32Array | undefined, scoreIsCosine: boolean) => {
     const papers = await store.getPapers(hits.map((h) => h.id));
     const byId = new Map(papers.map((p) => [p.id, p]));
     const present = hits.filter((h) => byId.has(h.id));
-    const vectors = queryVector && !scoreIsCosine ? await vectorsFor(present.map((h) => byId.get(h.id)!)) : undefined;
+    const vectors = queryVector && !scoreIsCosine ? await vectorsFor(gen, present.map((h) => byId.get(h.id)!)) : undefined;
     return present.map((h): ScoredPaper => {
       const paper = byId.get(h.id)!;
       const v = vectors?.get(h.id);
@@ -86,9 +86,9 @@ export function createSearchService(deps: SearchDeps): SearchService {
    * k pass, it is exhausted, or MAX_FILTER_DEPTH is reached (a filter passing fewer than about
    * k in MAX_FILTER_DEPTH papers may then return fewer than k; hybrid's BM25 half still finds them).
    */
-  const nearestHits = async (vector: Float32Array, k: number, filter: SearchFilter | undefined): Promise<Hit[]> => {
+  const nearestHits = async (gen: Generation, vector: Float32Array, k: number, filter: SearchFilter | undefined): Promise<Hit[]> => {
     const { idTest, byFacts, lexical } = splitFilter(filter);
-    const search = (n: number) => deps.indexes().vectors.search(vector, n, idTest, { providerKey: deps.embedder().key });
+    const search = (n: number) => gen.index.search(vector, n, idTest, { providerKey: gen.embedder.key });
     if (!byFacts) return search(k);
     for (let depth = Math.max(4 * k, FUSION_DEPTH); ; depth *= 4) {
       const n = Math.min(depth, MAX_FILTER_DEPTH);
@@ -104,6 +104,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
 
   /** Ranks by the chosen mode; a hybrid result's score is its cosine, its order the fused one. */
   const rank = async (
+    gen: Generation,
     vector: Float32Array | undefined,
     /** The query as text, for BM25 and the sparse rescoring; a paper's is its embedding text. */
     queryText: string,
@@ -122,23 +123,22 @@ export function createSearchService(deps: SearchDeps): SearchService {
       const hits = await store.searchLexical(queryText.slice(0, MAX_QUERY_CHARS), depth, pushed);
       return accept ? hits.filter((h) => accept(h.id)) : hits;
     };
-    if (mode === 'lexical' || !vector) return materialize(await lexical(), undefined, false);
-    if (mode === 'dense') return materialize(await nearestHits(vector, k, filter), vector, true);
-    const dense = await nearestHits(vector, FUSION_DEPTH, filter);
+    if (mode === 'lexical' || !vector) return materialize(gen, await lexical(), undefined, false);
+    if (mode === 'dense') return materialize(gen, await nearestHits(gen, vector, k, filter), vector, true);
+    const dense = await nearestHits(gen, vector, FUSION_DEPTH, filter);
     const keyword = await lexical();
     const rankings: ScoredRanking[] = [
       { hits: dense, weight: 1 },
       { hits: keyword, weight: deps.lexicalWeight, zero: 0 },
     ];
-    const sparse = await sparseRescore(queryText, [dense, keyword]);
+    const sparse = await sparseRescore(gen.embedder, queryText, [dense, keyword]);
     // A sparse cosine of 0 means no shared term at all.
     if (sparse) rankings.push({ hits: sparse, weight: SPARSE_WEIGHT, zero: 0 });
-    return materialize(relativeScoreFusion(rankings, { limit: k }), vector, false);
+    return materialize(gen, relativeScoreFusion(rankings, { limit: k }), vector, false);
   };
 
   /** The top candidates of each ranking, scored by sparse cosine to the query; undefined when the embedder has no sparse vectors. */
-  const sparseRescore = async (queryText: string, rankings: Hit[][]): Promise<Hit[] | undefined> => {
-    const embedder = deps.embedder();
+  const sparseRescore = async (embedder: EmbeddingProvider, queryText: string, rankings: Hit[][]): Promise<Hit[] | undefined> => {
     if (!embedder.sparse) return undefined;
     const ids = [...new Set(rankings.flatMap((hits) => hits.slice(0, RESCORE_DEPTH).map((h) => h.id)))];
     const papers = await store.getPapers(ids);
@@ -169,23 +169,26 @@ export function createSearchService(deps: SearchDeps): SearchService {
   };
 
   return {
-    vectorsFor,
-    embedText,
+    vectorsFor: (papers) => vectorsFor(deps.generation(), papers),
+    embedText: (text) => embedText(deps.generation(), text),
     async nearest(vector, k, filter) {
-      return materialize(await nearestHits(vector, k, filter), vector, true);
+      const gen = deps.generation();
+      return materialize(gen, await nearestHits(gen, vector, k, filter), vector, true);
     },
     async similar(raw, opts = {}) {
+      const gen = deps.generation();
       const query = await resolve(raw);
-      if (query.kind === 'text') return { query, results: await rank(await embedText(query.text), query.text, opts) };
+      if (query.kind === 'text') return { query, results: await rank(gen, await embedText(gen, query.text), query.text, opts) };
       const paper = query.paper;
-      const vector = (await vectorsFor([paper])).get(paper.id);
-      return { query, results: await rank(vector, embeddingText(paper), opts, paper.id) };
+      const vector = (await vectorsFor(gen, [paper])).get(paper.id);
+      return { query, results: await rank(gen, vector, embeddingText(paper), opts, paper.id) };
     },
     async searchText(text, opts = {}) {
       const query = text.trim().slice(0, MAX_QUERY_CHARS);
       if (!query) throw new UserError('say what to search for');
+      const gen = deps.generation();
       const mode = opts.mode ?? deps.defaultMode;
-      return rank(mode === 'lexical' ? undefined : await embedText(query), query, opts);
+      return rank(gen, mode === 'lexical' ? undefined : await embedText(gen, query), query, opts);
     },
   };
 }

@@ -18,7 +18,6 @@ import {
   type Deliverers,
   type DigestPlanner,
 } from './jobs.ts';
-import { withIndexKeeper } from './index-keeper.ts';
 import { Scheduler, type JobOutcome } from './schedule.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import type { PaperSource } from '../sources/source.ts';
@@ -94,10 +93,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   let stopping = false;
   let stopped: Promise<void> | undefined;
 
-  // One index sync at a time: the scheduled ingest, the follow timer and shutdown all sync.
-  const keeper = withIndexKeeper(app);
-  const serviceApp = keeper.app;
-  const metrics = createServiceMetrics(serviceApp, backends.outbox);
+  const metrics = createServiceMetrics(app, backends.outbox);
 
   const bots: BotHandle[] = [];
   /** Undoes a start that failed half way. */
@@ -106,7 +102,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     if (!opts.backends) await backends.close().catch(() => {});
   };
   try {
-    for (const start of opts.bots ?? []) bots.push(await start(serviceApp));
+    for (const start of opts.bots ?? []) bots.push(await start(app));
   } catch (err) {
     await release();
     throw err;
@@ -119,7 +115,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   }
   // --once prints the day's picks itself (unrecorded); the daily console digest is the long-running form.
   const consoleDigest = !opts.once && (opts.consoleDigest ?? bots.length === 0);
-  if (consoleDigest) deliverers.cli = consoleDeliverer(serviceApp, print);
+  if (consoleDigest) deliverers.cli = consoleDeliverer(app, print);
 
   const scheduler = new Scheduler({
     store: app.store,
@@ -135,7 +131,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     cron: config.PAPERFEED_INGEST_CRON,
     run: async (ctx) => {
       try {
-        const result = await runIngest(serviceApp, sources, ctx.signal, {
+        const result = await runIngest(app, sources, ctx.signal, {
           onReport: (r) => {
             metrics.ingestedPapers.inc({ outcome: 'added' }, r.added);
             metrics.ingestedPapers.inc({ outcome: 'merged' }, r.merged);
@@ -192,12 +188,15 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     } catch (err) {
       checks.store = `error: ${(err as Error).message}`;
     }
-    checks.index = `ok (${app.embedder.key})`;
+    // Queries use the live generation; a new one being built beside it is news, not a failure.
+    const corpus = app.corpus.status();
+    checks.index = `ok (${corpus.generation.provider}, ${corpus.generation.vectors} vectors)`;
+    if (corpus.rebuilding) checks.rebuild = `in progress (${corpus.rebuilding.reason}, since ${corpus.rebuilding.since}); queries use the live index meanwhile`;
     return { ready: !stopping && checks.store.startsWith('ok'), checks };
   };
   if (useHttp) {
     server = createHttpApi({
-      app: serviceApp,
+      app,
       log,
       metrics: metrics.registry,
       counters: metrics,
@@ -218,7 +217,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   if (!opts.once && config.PAPERFEED_INDEX_FOLLOW_SECONDS > 0) {
     follow = setInterval(() => {
       if (stopping) return;
-      keeper.follow().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'index follow failed'));
+      app.corpus.follow().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'index follow failed'));
     }, config.PAPERFEED_INDEX_FOLLOW_SECONDS * 1_000);
     follow.unref();
   }
@@ -230,7 +229,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
         // --once runs ingest whatever the schedule says; digests only when due (never twice a day).
         out[name] = await scheduler.enqueue(name, name === 'ingest' ? 'manual' : 'catch-up');
       }
-      const picks = await getPicks(serviceApp, CONSOLE_RECIPIENT, {});
+      const picks = await getPicks(app, CONSOLE_RECIPIENT, {});
       print(formatPicks(picks));
       return out;
     }
@@ -253,7 +252,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
       await httpClosed;
       for (const b of bots) await b.stop().catch((err: unknown) => log.warn({ bot: b.name, err: (err as Error).message }, 'bot did not stop cleanly'));
       // Brings the index in step (and saves it) if the store moved since the last sync.
-      await keeper.follow().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not bring the index in step at shutdown'));
+      await app.corpus.follow().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not bring the index in step at shutdown'));
       for (const close of closers) await close().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'close failed'));
       log.info('stopped');
     })();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { USAGE_COUNTERS, USAGE_GAUGES, llmUsageSnapshot } from '../llm/usage.ts';
 import { SIDECAR_FILE } from '../index/hnsw-index.ts';
 import { MANIFEST_FILE, shardDir } from '../index/sharded-index.ts';
-import { indexDir } from '../search/paper-indexes.ts';
+import { indexDir } from '../corpus/index-files.ts';
 import type { App } from './app.ts';
 import { Metrics, type Counter, type Histogram } from './metrics.ts';
 import { OUTBOX_STATUSES, type Outbox } from './outbox.ts';

@@ -1,0 +1,52 @@
+// Fits the built-in provider in a worker thread: the fit (term statistics of every text, then a
+// truncated SVD that takes seconds) never holds up the event loop of a serving process.
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type BuiltinParams, type BuiltinState, DEFAULT_BUILTIN_PARAMS } from './builtin.ts';
+
+/** Texts per message to the worker. */
+const CHUNK = 500;
+/** Workers run the TypeScript sources the way scripts do: through bin/run-ts.js (tsx). */
+const RUN_TS = new URL('../bin/run-ts.js', import.meta.url);
+const WORKER_FILE = fileURLToPath(new URL('./builtin-fit-worker.ts', import.meta.url));
+
+type Reply = { ack: true } | { state: BuiltinState } | { error: string };
+
+export async function fitBuiltinOffThread(
+  texts: AsyncIterable<string> | Iterable<string>,
+  params: BuiltinParams = DEFAULT_BUILTIN_PARAMS,
+): Promise<BuiltinState> {
+  const worker = new Worker(RUN_TS, { argv: [WORKER_FILE], workerData: params });
+  // One reply per message sent; an error or an early exit fails whatever is waiting.
+  let waiting: { resolve(r: Reply): void; reject(e: Error): void } | undefined;
+  let failure: Error | undefined;
+  const fail = (e: Error) => {
+    failure ??= e;
+    waiting?.reject(failure);
+  };
+  worker.on('message', (r: Reply) => ('error' in r ? fail(new Error(`fitting the built-in embedder failed: ${r.error}`)) : waiting?.resolve(r)));
+  worker.on('error', (e) => fail(new Error(`fitting the built-in embedder failed: ${e.message}`)));
+  worker.on('exit', (code) => fail(new Error(`the fit worker exited (code ${code}) before finishing`)));
+  const send = (m: { texts: string[] } | { done: true }) =>
+    new Promise<Reply>((resolve, reject) => {
+      if (failure) return reject(failure);
+      waiting = { resolve, reject };
+      worker.postMessage(m);
+    });
+  try {
+    let chunk: string[] = [];
+    for await (const t of texts) {
+      chunk.push(t);
+      if (chunk.length === CHUNK) {
+        await send({ texts: chunk });
+        chunk = [];
+      }
+    }
+    if (chunk.length) await send({ texts: chunk });
+    const reply = await send({ done: true });
+    if (!('state' in reply)) throw new Error('the fit worker answered without a state');
+    return reply.state;
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,285 @@
+// The owner of the corpus lifecycle: which embedder, the vector index built with it, keeping both
+// in step with the store, and replacing both at once. Queries read `current()` once and use that
+// generation throughout. A refit of the built-in embedder or a reindex builds a whole new
+// generation beside the live one (its own directory, its own embedder) while the live one keeps
+// serving and taking changes; the changes applied meanwhile are replayed on the new one, which then
+// replaces the live one in a single assignment. Every change to the live index goes through one
+// queue, so a save never meets a write.
+import { rm } from 'node:fs/promises';
+import type { EmbeddingProvider } from '../../embeddings/provider.ts';
+import type { Config } from '../config/config.ts';
+import { createShardedIndex, loadShardedIndex } from '../index/sharded-index.ts';
+import type { Logger } from '../log.ts';
+import type { Progress } from '../pipeline/embed.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import {
+  builtinOutgrownCheck,
+  type EmbedderCandidate,
+  openingEmbedder,
+  refitBuiltin,
+  reindexEmbedder,
+} from './embedder-choice.ts';
+import { applyChanges, buildGeneration, type CorpusChanges, type Generation, type IndexSettings, reconcile } from './generation.ts';
+import { indexDir, ProviderMismatchError, stagingDir, swapIndexDirs } from './index-files.ts';
+
+export type { CorpusChanges, Generation } from './generation.ts';
+
+export interface CorpusStatus {
+  /** The generation queries use. */
+  generation: { provider: string; vectors: number };
+  /** A generation being built beside it, if any: queries keep using the current one meanwhile. */
+  rebuilding?: { reason: 'start' | 'refit' | 'reindex'; since: string };
+}
+
+/** What one applyChanges or sync did, in counts. */
+export interface SyncResult {
+  /** Papers whose text had to be embedded. */
+  embedded: number;
+  /** Vectors added or replaced in the live index, and papers taken out of it. */
+  indexed: number;
+  removed: number;
+  /** Shards written by the save that followed (shards the change did not touch are not). */
+  shardsSaved: number;
+  /** A new generation this change started building (the built-in embedder outgrew its fit). */
+  rebuild?: Promise<{ embedded: number }>;
+}
+
+export interface Corpus {
+  /** The live generation: read it once per query. */
+  current(): Generation;
+  /** Brings the live generation in step with these changed ids only (ingest passes its upsert results). */
+  applyChanges(changes: CorpusChanges, opts?: { onProgress?: Progress }): Promise<SyncResult>;
+  /** Brings the live generation in step with the store when its checksum moved (another process wrote). */
+  follow(opts?: { onProgress?: Progress }): Promise<SyncResult>;
+  /** Builds a new generation with the configured provider (a fresh built-in fit) and swaps it in. */
+  reindex(): Promise<{ papers: number; embedded: number; provider: string }>;
+  status(): CorpusStatus;
+  /** Abandons a generation being built (callers that need it await it first), then closes the embedders. */
+  close(): Promise<void>;
+}
+
+export interface CorpusDeps {
+  config: Config;
+  store: PaperStore;
+  log: Logger;
+  /** Opened by `paperfeed reindex`: an index of another provider is left for reindex to replace. */
+  forReindex?: boolean;
+}
+
+export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
+  const { config, store, log } = deps;
+  const settings: IndexSettings = {
+    params: {
+      m: config.PAPERFEED_HNSW_M,
+      efConstruction: config.PAPERFEED_HNSW_EF_CONSTRUCTION,
+      efSearch: config.PAPERFEED_HNSW_EF_SEARCH,
+    },
+    shards: config.PAPERFEED_HNSW_SHARDS,
+    batchSize: config.PAPERFEED_EMBED_BATCH,
+  };
+  const live = indexDir(config.dataDir);
+  const staging = stagingDir(config.dataDir);
+  const fits = builtinOutgrownCheck(store);
+  // A staging directory left by a run that stopped mid-build is never used.
+  await rm(staging, { recursive: true, force: true });
+
+  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0);
+  const retired: EmbeddingProvider[] = [];
+
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Runs fn after every change queued before it: the live index has one writer at a time. */
+  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn);
+    queue = run.catch(() => {});
+    return run;
+  };
+
+  interface Rebuild {
+    reason: 'start' | 'refit' | 'reindex';
+    since: string;
+    /** Changes applied to the live generation while this one is built: replayed on it before the swap. */
+    pending: { upserted: Set<string>; removed: Set<string> };
+    done: Promise<{ embedded: number }>;
+  }
+  let rebuilding: Rebuild | undefined;
+  // close() abandons a generation being built (the next start removes its directory).
+  const closing = new AbortController();
+
+  /** Builds a generation for the candidate's embedder beside the live one, then swaps it in. */
+  const rebuild = (reason: Rebuild['reason'], candidate: () => Promise<EmbedderCandidate>): Promise<{ embedded: number }> => {
+    if (rebuilding) return rebuilding.done;
+    const job: Rebuild = { reason, since: new Date().toISOString(), pending: { upserted: new Set(), removed: new Set() }, done: Promise.resolve({ embedded: 0 }) };
+    job.done = (async () => {
+      log.info({ reason }, 'building a new corpus generation beside the live one');
+      const chosen = await candidate();
+      const { embedder, commit } = chosen;
+      const built = await buildGeneration(store, embedder, staging, settings, log, { signal: closing.signal });
+      await serially(async () => {
+        closing.signal.throwIfAborted();
+        const next = built.generation;
+        const replay = { upserted: [...job.pending.upserted], removed: [...job.pending.removed] };
+        await applyChanges(store, next, replay, { batchSize: settings.batchSize });
+        // In step when the live generation was: everything applied to it was replayed here.
+        const checksum = await store.corpusChecksum();
+        if (gen && gen.index.info().corpusChecksum === checksum) next.index.setCorpusChecksum(checksum);
+        await next.index.save();
+        await commit();
+        fits.remember(chosen);
+        await swapIndexDirs(staging, live);
+        next.index.relocate(live);
+        if (gen && gen.embedder !== next.embedder) retired.push(gen.embedder);
+        gen = next;
+        log.info({ reason, provider: embedder.key, vectors: next.index.info().count, replayed: replay.upserted.length + replay.removed.length }, 'new corpus generation is live');
+      });
+      // Vectors of superseded fits and providers, and of texts no paper has any more, are dead weight.
+      const pruned = await store.pruneVectors([embedder.key]);
+      if (pruned > 0) log.info({ pruned }, 'dropped cached vectors the live generation no longer uses');
+      return { embedded: built.embedded };
+    })().finally(() => {
+      if (rebuilding === job) rebuilding = undefined;
+    });
+    rebuilding = job;
+    return job.done;
+  };
+
+  /** Starts a refit in the background when the built-in embedder has outgrown its fit. */
+  const refitIfOutgrown = async (): Promise<Pick<SyncResult, 'rebuild'>> => {
+    if (rebuilding || !(await fits.outgrown(gen!.embedder))) return {};
+    const done = rebuild('refit', () => refitBuiltin(store, closing.signal));
+    done.catch((err: unknown) => {
+      if (closing.signal.aborted) log.info('refit abandoned at shutdown; the next start refits');
+      else log.error({ err: (err as Error).message }, 'refitting the built-in embedder failed; the current generation keeps serving');
+    });
+    return { rebuild: done };
+  };
+
+  /**
+   * When the live fit is already outgrown (a first bulk load), changes are left to the new
+   * generation, which reads the store after they were made: embedding them with a fit about to be
+   * replaced would double the work. The live generation keeps serving what it has meanwhile.
+   */
+  const leftToRefit = async (): Promise<SyncResult | undefined> => {
+    if (rebuilding?.reason !== 'refit' && !(await fits.outgrown(current().embedder))) return undefined;
+    const started = await refitIfOutgrown();
+    return { embedded: 0, indexed: 0, removed: 0, shardsSaved: 0, rebuild: started.rebuild ?? rebuilding!.done };
+  };
+
+  /** The live generation took changes: record the checksum, save what changed. */
+  const afterChange = async (checksum: string, counts: Omit<SyncResult, 'shardsSaved' | 'rebuild'>): Promise<SyncResult> => {
+    const index = gen!.index;
+    index.setCorpusChecksum(checksum);
+    const before = index.saves.shardWrites;
+    await index.save();
+    return { ...counts, shardsSaved: index.saves.shardWrites - before, ...(await refitIfOutgrown()) };
+  };
+
+  /** Compares the whole store with the live generation (nothing to do when the checksum did not move). */
+  const reconcileNow = async (opts: { onProgress?: Progress }): Promise<SyncResult> => {
+    const checksum = await store.corpusChecksum();
+    if (current().index.info().corpusChecksum === checksum) return { embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 };
+    const deferred = await leftToRefit();
+    if (deferred) return deferred;
+    const { changedIds, ...counts } = await reconcile(store, current(), { batchSize: settings.batchSize, ...opts });
+    // A rebuild under way started from an older snapshot: replay what this pass found on it too.
+    for (const id of changedIds) rebuilding?.pending.upserted.add(id);
+    return afterChange(checksum, counts);
+  };
+
+  const applyNow = async (changes: CorpusChanges, opts: { onProgress?: Progress }): Promise<SyncResult> => {
+    const deferred = await leftToRefit();
+    if (deferred) return deferred;
+    const checksum = await store.corpusChecksum();
+    const counts = await applyChanges(store, current(), changes, { batchSize: settings.batchSize, ...opts });
+    return afterChange(checksum, counts);
+  };
+
+  /** Where this process has read the store's change feed to; undefined until the first follow. */
+  let feedCursor: string | undefined;
+  /**
+   * Catches up with what other processes wrote. The first call compares the whole store once (the
+   * feed keeps only each id's last change, so it cannot replay history); after that only the ids
+   * the feed names are touched, in bounded pages. The head is read before the checksum, so a
+   * change made in between is applied again next time rather than missed (applying is idempotent).
+   */
+  const followNow = async (opts: { onProgress?: Progress }): Promise<SyncResult> => {
+    if (feedCursor === undefined) {
+      const head = (await store.changesSince(undefined)).cursor;
+      const result = await reconcileNow(opts);
+      feedCursor = head;
+      return result;
+    }
+    const total: SyncResult = { embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 };
+    for (;;) {
+      const page = await store.changesSince(feedCursor);
+      if (page.upserted.length === 0 && page.removed.length === 0) return total;
+      const job = rebuilding;
+      for (const id of page.upserted) job?.pending.upserted.add(id);
+      for (const id of page.removed) job?.pending.removed.add(id);
+      const r = await applyNow(page, opts);
+      feedCursor = page.cursor;
+      total.embedded += r.embedded;
+      total.indexed += r.indexed;
+      total.removed += r.removed;
+      total.shardsSaved += r.shardsSaved;
+      if (r.rebuild) total.rebuild = r.rebuild;
+    }
+  };
+
+  // The saved index, checked against the store; anything else is built now, before the first query.
+  const current = (): Generation => gen!;
+  let gen: Generation | undefined = await (async () => {
+    const loaded = await loadShardedIndex(live, { providerKey: opened.key, dimension: opened.dimension }, { efSearch: settings.params.efSearch });
+    if (loaded.ok) {
+      if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
+      log.warn({ dir: live }, 'vector index is behind the store (an interrupted run?); rebuilding it from stored vectors');
+    } else if (loaded.reason === 'provider-mismatch') {
+      // Vectors of an older fit of our own built-in provider are ours to replace; vectors of another
+      // provider are the user's choice to replace, with `paperfeed reindex`.
+      if (opened.id !== 'builtin' && !deps.forReindex) throw new ProviderMismatchError(loaded.message);
+      log.info({ from: loaded.indexProvider, to: loaded.expectedProvider }, 'rebuilding the vector index for the current embedder');
+    } else if (loaded.reason === 'missing') {
+      if ((await store.count()) > 0) log.info({ dir: live }, 'no vector index yet; building it from the store');
+    } else {
+      log.warn({ reason: loaded.reason }, `${loaded.message}; rebuilding it from the store`);
+    }
+    return undefined;
+  })();
+  // `reindex` builds the one generation it needs: until then an empty index stands in.
+  if (!gen && deps.forReindex) gen = { embedder: opened, index: createShardedIndex({ dir: live, providerKey: opened.key, dimension: opened.dimension, shards: 1, ...settings.params }) };
+  if (!gen) await rebuild('start', async () => ({ embedder: opened, commit: async () => {} }));
+
+  return {
+    current,
+    applyChanges(changes, opts = {}) {
+      const job = rebuilding;
+      for (const id of changes.upserted) job?.pending.upserted.add(id);
+      for (const id of changes.removed) job?.pending.removed.add(id);
+      return serially(async () => {
+        const inStep = current().index.info().corpusChecksum;
+        if (changes.since !== undefined && changes.since !== inStep) return reconcileNow(opts);
+        return applyNow(changes, opts);
+      });
+    },
+    follow(opts = {}) {
+      return serially(() => followNow(opts));
+    },
+    async reindex() {
+      await rebuilding?.done.catch(() => {});
+      const { embedded } = await rebuild('reindex', () => reindexEmbedder(config, store, log, opened, !deps.forReindex, closing.signal));
+      return { papers: await store.count(), embedded, provider: current().embedder.key };
+    },
+    status() {
+      const info = current().index.info();
+      return {
+        generation: { provider: info.providerKey, vectors: info.count },
+        ...(rebuilding ? { rebuilding: { reason: rebuilding.reason, since: rebuilding.since } } : {}),
+      };
+    },
+    async close() {
+      closing.abort();
+      await rebuilding?.done.catch(() => {});
+      await queue;
+      for (const e of new Set([...retired, current().embedder])) await e.close?.();
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// A generation: one embedder and the vector index built with it. Queries read one generation and
+// use both halves of it, so a query never meets an index of another fit. The functions here build
+// a generation from the store and keep one in step with changes, a chunk at a time.
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { EmbeddingProvider } from '../../embeddings/provider.ts';
+import { buildShardedIndex } from '../index/build-shards.ts';
+import type { HnswParams } from '../index/hnsw-index.ts';
+import type { ShardedIndex } from '../index/sharded-index.ts';
+import type { Logger } from '../log.ts';
+import type { Paper } from '../papers/paper.ts';
+import { embedPapers, type Progress } from '../pipeline/embed.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import { shardCount } from './index-files.ts';
+
+export interface Generation {
+  readonly embedder: EmbeddingProvider;
+  readonly index: ShardedIndex;
+}
+
+/** Ids whose paper was added or changed, and ids that left the store (renamed or removed). */
+export interface CorpusChanges {
+  upserted: readonly string[];
+  removed: readonly string[];
+  /**
+   * The store's corpus checksum before these changes were made. When the index was not in step
+   * with it, someone else wrote too, and the whole store is compared instead.
+   */
+  since?: string;
+}
+
+export interface IndexSettings {
+  params: HnswParams;
+  /** Graphs the index is split into at a build; `auto` picks by corpus size and cores. */
+  shards: number | 'auto';
+  batchSize: number;
+}
+
+/** What bringing a generation in step did, in counts (never timings). */
+export interface ApplyCounts {
+  /** Papers whose text had to be embedded (vector cache misses). */
+  embedded: number;
+  /** Vectors added to or replaced in the index. */
+  indexed: number;
+  /** Papers taken out of the index. */
+  removed: number;
+}
+
+/** Inserts into a live index between two yields to the event loop: a few milliseconds of work. */
+const INSERT_CHUNK = 64;
+/**
+ * Papers handled per step when embedding or applying changes: hashing, cache lookup and reads of
+ * this many take a few tens of milliseconds, then the event loop runs.
+ */
+const PAPER_CHUNK = 256;
+
+async function indexInChunks(gen: Generation, items: { id: string; vector: Float32Array }[]): Promise<void> {
+  for (let i = 0; i < items.length; i += INSERT_CHUNK) {
+    gen.index.upsert(items.slice(i, i + INSERT_CHUNK), { providerKey: gen.embedder.key });
+    await yieldToLoop();
+  }
+}
+
+/** Embeds these papers (cache first) and puts their vectors in the generation's index. */
+async function indexPapers(store: PaperStore, gen: Generation, papers: Paper[], opts: { batchSize: number; onProgress?: Progress }) {
+  const { vectors, embedded } = await embedPapers(store, gen.embedder, papers, opts);
+  await indexInChunks(gen, [...vectors].map(([id, vector]) => ({ id, vector })));
+  return { embedded, indexed: vectors.size };
+}
+
+/** Touches only the changed ids: reads, embeds and indexes those papers, removes the ones gone. */
+export async function applyChanges(
+  store: PaperStore,
+  gen: Generation,
+  changes: CorpusChanges,
+  opts: { batchSize: number; onProgress?: Progress },
+): Promise<ApplyCounts> {
+  const ids = [...new Set(changes.upserted)];
+  const counts: ApplyCounts = { embedded: 0, indexed: 0, removed: 0 };
+  const gone = new Set(changes.removed);
+  for (let i = 0; i < ids.length; i += PAPER_CHUNK) {
+    const slice = ids.slice(i, i + PAPER_CHUNK);
+    const papers = await store.getPapers(slice);
+    const found = new Set(papers.map((p) => p.id));
+    for (const id of slice) if (!found.has(id)) gone.add(id);
+    const r = await indexPapers(store, gen, papers, opts);
+    counts.embedded += r.embedded;
+    counts.indexed += r.indexed;
+    await yieldToLoop();
+  }
+  for (const id of gone) {
+    if (!gen.index.has(id)) continue;
+    gen.index.remove(id);
+    counts.removed++;
+  }
+  return counts;
+}
+
+/**
+ * Brings the generation in step with the store without knowing what changed: embeds papers with
+ * no vector, adds stored vectors the index lacks, drops ids the store no longer has. A pass over
+ * every stored vector: for a store written by another process, until a change feed says what moved.
+ */
+export async function reconcile(
+  store: PaperStore,
+  gen: Generation,
+  opts: { batchSize: number; onProgress?: Progress },
+): Promise<ApplyCounts & { changedIds: Set<string> }> {
+  const missing = await store.papersMissingVectors(gen.embedder.key);
+  const counts: ApplyCounts = { embedded: 0, indexed: 0, removed: 0 };
+  for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
+    const r = await indexPapers(store, gen, missing.slice(i, i + PAPER_CHUNK), opts);
+    counts.embedded += r.embedded;
+    counts.indexed += r.indexed;
+  }
+  const live = new Set<string>();
+  let batch: { id: string; vector: Float32Array }[] = [];
+  for await (const { paperId, vector } of store.paperVectors(gen.embedder.key)) {
+    live.add(paperId);
+    if (!gen.index.has(paperId)) batch.push({ id: paperId, vector });
+    if (batch.length >= PAPER_CHUNK) {
+      await indexInChunks(gen, batch);
+      counts.indexed += batch.length;
+      batch = [];
+    }
+  }
+  await indexInChunks(gen, batch);
+  counts.indexed += batch.length;
+  for (const id of gen.index.ids()) {
+    if (live.has(id)) continue;
+    gen.index.remove(id);
+    counts.removed++;
+  }
+  return { ...counts, changedIds: new Set(missing.map((p) => p.id)) };
+}
+
+/**
+ * A complete generation for this embedder in `dir`: embeds what the vector cache lacks, then
+ * builds the index from the stored vectors (in worker threads when large, in short chunks when
+ * not). Nothing here touches the live index.
+ */
+export async function buildGeneration(
+  store: PaperStore,
+  embedder: EmbeddingProvider,
+  dir: string,
+  settings: IndexSettings,
+  log: Logger,
+  opts: { onProgress?: Progress; signal?: AbortSignal } = {},
+): Promise<{ generation: Generation; embedded: number }> {
+  const { onProgress, signal } = opts;
+  const missing = await store.papersMissingVectors(embedder.key);
+  let embedded = 0;
+  // In steps: the vectors land in the store's cache, and the index is built from there.
+  for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
+    signal?.throwIfAborted();
+    const step = await embedPapers(store, embedder, missing.slice(i, i + PAPER_CHUNK), {
+      batchSize: settings.batchSize,
+      ...(onProgress ? { onProgress: (done: number) => onProgress(i + done, missing.length) } : {}),
+    });
+    embedded += step.embedded;
+    await yieldToLoop();
+  }
+  const corpusChecksum = await store.corpusChecksum();
+  const papers = await store.count();
+  const shards = shardCount(settings.shards, papers);
+  const started = Date.now();
+  const stored = store.paperVectors(embedder.key);
+  const index = await buildShardedIndex(
+    (async function* () {
+      for await (const { paperId, vector } of stored) yield { id: paperId, vector };
+      signal?.throwIfAborted();
+    })(),
+    { dir, providerKey: embedder.key, dimension: embedder.dimension, params: settings.params, shards, corpusChecksum },
+  );
+  if (papers > 0) log.info({ papers, shards, ms: Date.now() - started }, 'vector index built');
+  return { generation: { embedder, index }, embedded };
+}

@@ -1,0 +1,211 @@
+/**
+ * The corpus owner: a refit of the built-in embedder (forced by an ingest that outgrows its fit)
+ * and a reindex each build a new generation beside the live one while queries keep being answered
+ * through the real HTTP API of serve; /readyz tells the truth throughout; a small upsert touches
+ * only the changed ids, and the save writes only the shards they live in.
+ */
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.ts';
+import { createLogger } from '../src/log.ts';
+import { openApp } from '../src/service/open-app.ts';
+import { shardOf } from '../src/index/sharded-index.ts';
+import type { PaperInput } from '../src/papers/paper.ts';
+import { ingest } from '../src/pipeline/ingest.ts';
+import { startService, type RunningService } from '../src/service/serve.ts';
+import { readFileSource } from '../src/sources/files.ts';
+import { collectSource } from '../src/sources/source.ts';
+import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+
+const DATA = new URL('../data/', import.meta.url).pathname;
+const SAMPLE_FILE = new URL('../data/003_e6b82b24773b7471.txt', import.meta.url).pathname;
+
+interface Observed {
+  similar: number[];
+  readyz: { status: number; index: string; rebuild?: string }[];
+  /** Queries answered while the owner reported a generation being built. */
+  duringRebuild: number;
+}
+
+/** Asks /api/similar and /readyz in a loop until stopped; records every answer. */
+function queryLoop(app: SampleApp, base: string, ids: string[]) {
+  const seen: Observed = { similar: [], readyz: [], duringRebuild: 0 };
+  let running = true;
+  const done = (async () => {
+    for (let i = 0; running; i++) {
+      const rebuilding = app.corpus.status().rebuilding !== undefined;
+      const res = await fetch(`${base}/api/similar?q=${encodeURIComponent(ids[i % ids.length]!)}&k=5`);
+      const body = (await res.json()) as { results?: unknown[] };
+      seen.similar.push(res.status === 200 && body.results?.length === 5 ? 200 : res.status || -1);
+      if (rebuilding && app.corpus.status().rebuilding) seen.duringRebuild++;
+      const ready = await fetch(`${base}/readyz`);
+      const checks = ((await ready.json()) as { checks: { index: string; rebuild?: string } }).checks;
+      seen.readyz.push({ status: ready.status, index: checks.index, ...(checks.rebuild ? { rebuild: checks.rebuild } : {}) });
+    }
+  })();
+  return {
+    seen,
+    async stop() {
+      running = false;
+      await done;
+      return seen;
+    },
+  };
+}
+
+describe('generations under load, through serve', () => {
+  let app: SampleApp;
+  let svc: RunningService;
+  let ids: string[];
+
+  beforeAll(async () => {
+    app = await openSampleApp({
+      ingestSample: false,
+      env: { PAPERFEED_SAMPLE_DIR: SAMPLE_FILE, PAPERFEED_API_PORT: '0', PAPERFEED_INDEX_FOLLOW_SECONDS: '0' },
+    });
+    svc = await startService(app, { print: () => {} });
+    await svc.startup;
+    ids = (await app.store.listPapers({ limit: 26 })).map((p) => p.id);
+    expect(ids).toHaveLength(26);
+  });
+  afterAll(async () => {
+    await svc?.stop();
+    await app?.dispose();
+  });
+
+  it('an ingest that outgrows the built-in fit: a new generation is built beside the live one, no query fails', async () => {
+    const before = app.embedder.key;
+    const loop = queryLoop(app, svc.url!, ids);
+    const report = await ingest(app, [readFileSource(DATA)]);
+    const seen = await loop.stop();
+
+    expect(app.embedder.key).not.toBe(before);
+    const papers = await app.store.count();
+    expect(papers).toBe(425);
+    // The live fit (made on no papers) was outgrown: the new papers went to the new generation
+    // only, and everything was embedded once, by the new fit.
+    expect(report.embedded).toBe(papers);
+    expect(seen.similar.length).toBeGreaterThan(0);
+    expect(seen.similar.filter((s) => s !== 200)).toEqual([]);
+    // The event loop kept answering while the new generation was being built.
+    expect(seen.duringRebuild).toBeGreaterThan(0);
+    expect(seen.readyz.every((r) => r.status === 200)).toBe(true);
+    // While building, /readyz says so and names the generation that answers queries, the old one.
+    const rebuilding = seen.readyz.filter((r) => r.rebuild);
+    expect(rebuilding.length).toBeGreaterThan(0);
+    for (const r of rebuilding) expect(r.rebuild).toMatch(/^in progress \(refit, since /);
+
+    const ready = (await (await fetch(`${svc.url}/readyz`)).json()) as { checks: Record<string, string> };
+    expect(ready.checks.index).toBe(`ok (${app.embedder.key}, ${papers} vectors)`);
+    expect(ready.checks.rebuild).toBeUndefined();
+    expect((await app.store.stats()).vectors[app.embedder.key]).toBe(papers);
+  });
+
+  it('reindex: one new generation, the real count embedded, no query fails meanwhile', async () => {
+    const before = app.embedder.key;
+    const papers = await app.store.count();
+    const loop = queryLoop(app, svc.url!, ids);
+    const r = await app.reindex();
+    const seen = await loop.stop();
+
+    // The sample's fit is refitted on the same corpus: the same state, so everything is cached.
+    expect(r).toEqual({ papers, embedded: 0, provider: before });
+    expect(seen.similar.filter((s) => s !== 200)).toEqual([]);
+    expect(seen.readyz.every((x) => x.status === 200)).toBe(true);
+    for (const x of seen.readyz.filter((y) => y.rebuild)) expect(x.rebuild).toMatch(/^in progress \(reindex, since /);
+    expect(app.corpus.current().index.info().count).toBe(papers);
+  });
+});
+
+describe('applyChanges', () => {
+  let app: SampleApp;
+  beforeAll(async () => {
+    app = await openSampleApp({ env: { PAPERFEED_HNSW_SHARDS: '4' } });
+  });
+  afterAll(async () => {
+    await app?.dispose();
+  });
+
+  const input = (id: string, title: string, abstract: string): PaperInput => ({
+    rawId: id,
+    title,
+    abstract,
+    source: 'jsonl',
+    published: '2025-02-01',
+  });
+
+  it('touches only the changed ids and saves only the shards they live in', async () => {
+    const total = await app.store.count();
+    const [old] = await app.store.listPapers({ limit: 1, offset: 10 });
+    const result = await app.store.upsertPapers([
+      input('2502.00001', 'Sparse attention for long documents', 'We route each token to a few blocks of keys.'),
+      input('2502.00002', 'Optimal transport between point clouds', 'An entropic solver with guarantees.'),
+      { ...input(old!.id, old!.title, `${old!.abstract} A new paragraph on limitations.`), published: old!.published ?? '2024-01-01' },
+    ]);
+    expect(result.added).toHaveLength(2);
+    expect(result.merged).toEqual([old!.id]);
+    const changed = [...result.added, ...result.merged];
+
+    const synced = await app.corpus.applyChanges({ upserted: changed, removed: [] });
+    expect(synced).toMatchObject({ embedded: 3, indexed: 3, removed: 0 });
+    expect(synced.shardsSaved).toBe(new Set(changed.map((id) => shardOf(id, 4))).size);
+    expect(synced.rebuild).toBeUndefined();
+    expect(app.corpus.current().index.info()).toMatchObject({ count: total + 2, corpusChecksum: await app.store.corpusChecksum() });
+
+    const hits = await app.search.similar('Sparse attention for long documents', { k: 3, mode: 'dense' });
+    expect(hits.query).toMatchObject({ kind: 'paper', paper: { id: '2502.00001' } });
+  });
+
+  it('a title-only paper matched to its arXiv id later: the old id leaves the index, the new one enters', async () => {
+    const title = 'Quantized adapters for small language models';
+    const first = await app.store.upsertPapers([{ title, abstract: 'Adapters in four bits.', source: 'hf-page' }]);
+    await app.corpus.applyChanges({ upserted: first.added, removed: [] });
+    const tid = first.added[0]!;
+    expect(app.corpus.current().index.has(tid)).toBe(true);
+
+    const second = await app.store.upsertPapers([input('2502.00077', title, 'Adapters in four bits.')]);
+    expect(second.renamed).toEqual([{ from: tid, to: '2502.00077' }]);
+    const synced = await app.corpus.applyChanges({ upserted: second.renamed.map((r) => r.to), removed: second.renamed.map((r) => r.from) });
+    // Same text: the vector comes from the cache.
+    expect(synced).toMatchObject({ embedded: 0, indexed: 1, removed: 1 });
+    expect(app.corpus.current().index.has(tid)).toBe(false);
+    expect(app.corpus.current().index.has('2502.00077')).toBe(true);
+  });
+
+  it('with nothing changed, nothing is written', async () => {
+    const synced = await app.corpus.applyChanges({ upserted: [], removed: [] });
+    expect(synced).toMatchObject({ embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 });
+  });
+});
+
+describe('close during a refit', () => {
+  it('abandons the new generation; the next start refits and serves every paper', async () => {
+    const app = await openSampleApp({ ingestSample: false });
+    const dataDir = app.dataDir;
+    try {
+      const { papers } = await collectSource(readFileSource(DATA));
+      const result = await app.store.upsertPapers(papers);
+      const synced = await app.corpus.applyChanges({ upserted: result.added, removed: [] });
+      expect(synced.rebuild).toBeDefined();
+      expect(app.corpus.status().rebuilding?.reason).toBe('refit');
+      const before = app.embedder.key;
+      await app.close();
+      await expect(synced.rebuild).rejects.toThrow();
+      expect(app.embedder.key).toBe(before);
+
+      const reopened = await openApp(loadConfig({}, { PAPERFEED_DATA_DIR: dataDir, PAPERFEED_EMBEDDINGS: 'builtin', PAPERFEED_OFFLINE: 'true' }), {
+        log: createLogger('silent'),
+      });
+      try {
+        expect(reopened.embedder.key).not.toBe(before);
+        expect(reopened.corpus.status().generation).toEqual({ provider: reopened.embedder.key, vectors: 425 });
+        const [paper] = await reopened.store.listPapers({ limit: 1, offset: 5 });
+        expect((await reopened.search.similar(paper!.id, { k: 5 })).results).toHaveLength(5);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
