@@ -53,6 +53,15 @@ export const KEPT_TABLES: Readonly<Record<string, string>> = {
   locks: 'job leases: replica names only',
   lock_fences: 'job lock counters',
   paperfeed_schema: 'schema versions',
+  lexical: 'the full-text index of paper titles and abstracts (SQLite FTS5)',
+  lexical_data: 'FTS5 storage of the paper full-text index',
+  lexical_idx: 'FTS5 storage of the paper full-text index',
+  lexical_docsize: 'FTS5 storage of the paper full-text index',
+  lexical_config: 'FTS5 storage of the paper full-text index',
+  lexical_docs: 'papers in the full-text index, with their dates and sources',
+  lexical_terms: 'document frequencies of paper terms',
+  lexical_stats: 'paper count and length of the full-text index',
+  paper_changes: 'the change feed of paper ids',
 };
 
 export interface ForgetResult {
