@@ -58,15 +58,17 @@ describe('paperfeed CLI', () => {
     expect((await cli('stats', '--json')).stdout).toContain('"papers": 425');
   });
 
-  it('answers similar by arXiv id with cosine scores, never the paper itself', async () => {
+  it('answers similar by arXiv id in score order with cosines, never the paper itself', async () => {
     const res = await cli('similar', '2210.00001', '-k', '5', '--json');
     expect(res.code, res.stderr).toBe(0);
-    const hits = JSON.parse(res.stdout) as { id: string; title: string; score: number; url: string }[];
+    const hits = JSON.parse(res.stdout) as { id: string; title: string; score: number; cosine: number; url: string }[];
     expect(hits).toHaveLength(5);
     expect(hits.map((h) => h.id)).not.toContain('2210.00001');
+    // The score shown is the one the results are ordered by (hybrid: the fused score).
+    expect(hits.map((h) => h.score)).toEqual([...hits.map((h) => h.score)].sort((a, b) => b - a));
     for (const h of hits) {
-      expect(h.score).toBeGreaterThan(0);
-      expect(h.score).toBeLessThanOrEqual(1);
+      expect(h.cosine).toBeGreaterThan(0);
+      expect(h.cosine).toBeLessThanOrEqual(1);
       expect(h.url).toMatch(/^https:\/\//);
     }
     expect(hits.some((h) => /optimal transport/i.test(h.title))).toBe(true);

@@ -66,7 +66,11 @@ export function createSearchService(deps: SearchDeps): SearchService {
     return v!;
   };
 
-  /** Papers for hits, in hit order, each with its cosine to the query vector when there is one. */
+  /**
+   * Papers for hits, in hit order. `score` is what orders them (cosine for dense, BM25 for lexical,
+   * the fused score for hybrid), so a shown score never contradicts the order; `cosine` is the
+   * similarity to the query vector when there is one (ask's relevance floor reads it).
+   */
   const materialize = async (gen: Generation, hits: Hit[], queryVector: Float32Array | undefined, scoreIsCosine: boolean) => {
     const papers = await store.getPapers(hits.map((h) => h.id));
     const byId = new Map(papers.map((p) => [p.id, p]));
@@ -76,7 +80,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
       const paper = byId.get(h.id)!;
       const v = vectors?.get(h.id);
       const cosine = scoreIsCosine ? h.score : v && queryVector ? dot(v, queryVector) : undefined;
-      return { paper, score: cosine ?? h.score, ...(cosine !== undefined ? { cosine } : {}) };
+      return { paper, score: h.score, ...(cosine !== undefined ? { cosine } : {}) };
     });
   };
 
@@ -102,7 +106,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
     }
   };
 
-  /** Ranks by the chosen mode; a hybrid result's score is its cosine, its order the fused one. */
+  /** Ranks by the chosen mode; each result's score is the one it is ordered by. */
   const rank = async (
     gen: Generation,
     vector: Float32Array | undefined,
