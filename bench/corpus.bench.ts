@@ -1,0 +1,288 @@
+// The product at corpus size, end to end, as a user runs it: a generated corpus (bench/corpus/)
+// ingested by the real CLI (`node bin/paperfeed.js …` child processes) into a temp data dir with
+// default settings and the built-in embedder, then queried through the real `serve` over HTTP on
+// 127.0.0.1. Only public CLI flags and HTTP endpoints are used, so it measures any engine.
+//
+//   1. generate N papers in daily files, plus three more days held back;
+//   2. `ingest <days>` (rate, peak RSS, where the time went), disk size; the next day's
+//      1,000-paper increment; one cold `similar <id>`;
+//   3. `serve`: time to listening and to /readyz, the first query, the start-up jobs; p50/p99 of
+//      similar by id, similar by text and search, sequential and with 16 clients;
+//      /healthz and queries in a loop while a CLI ingest of another day runs against the same data
+//      dir, and while serve follows it; server RSS; shutdown;
+//   4. `serve` again with another day waiting in its ingest folder: /healthz and queries in a loop
+//      while serve itself ingests it.
+// Every request has a time limit (a timeout counts as a failure) and every child is killed at the
+// end, even on failure. A phase that fails ends the run with the figures gathered so far.
+//
+// Sizes: 100k papers; `--quick` 10k; `--full` 1M; PAPERFEED_BENCH_CORPUS_PAPERS=n any (rounded to
+// thousands). PAPERFEED_BENCH_CORPUS_SECONDS: length of each query phase (default 20, 10 quick).
+// PAPERFEED_BENCH_CORPUS_KEEP=1 keeps the temp dir (corpus, data dir, child logs). PAPERFEED_HNSW_*,
+// PAPERFEED_SEARCH_MODE, PAPERFEED_HYBRID_* and PAPERFEED_EMBEDDINGS are passed on to the children.
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { rng } from '../embeddings/rng.ts';
+import { assertOk, Children, diskBytes, logTimeline, processMemory, type CliRun, type RunningChild } from './corpus/children.ts';
+import { generateCorpus } from './corpus/generate.ts';
+import { loopWhile, max, p50, p99, runLoad, timedGet, waitFor200, type LoadResult } from './corpus/http-load.ts';
+import { metricSum } from './corpus/metrics-text.ts';
+import type { Bench, Figure } from './figures.ts';
+
+const BENCH = 'corpus';
+const PER_DAY = 1_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const CONCURRENCY = 16;
+/** How long the bench keeps asking after a CLI ingest: serve follows the store every 30 s by default. */
+const FOLLOW_WINDOW_MS = 45_000;
+const PASSED_ON = /^PAPERFEED_(HNSW_|SEARCH_|HYBRID_|EMBEDDINGS$)/;
+const MB = 1024 * 1024;
+
+interface Settings {
+  papers: number;
+  seconds: number;
+  keep: boolean;
+}
+
+function settings(opts: { quick: boolean; full: boolean }): Settings {
+  const env = process.env;
+  const papers = Number(env.PAPERFEED_BENCH_CORPUS_PAPERS ?? (opts.full ? 1_000_000 : opts.quick ? 10_000 : 100_000));
+  const seconds = Number(env.PAPERFEED_BENCH_CORPUS_SECONDS ?? (opts.quick ? 10 : 20));
+  if (!Number.isFinite(papers) || papers < PER_DAY) throw new Error(`PAPERFEED_BENCH_CORPUS_PAPERS: expected at least ${PER_DAY}`);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('PAPERFEED_BENCH_CORPUS_SECONDS: expected a positive number');
+  return { papers: Math.round(papers / PER_DAY) * PER_DAY, seconds, keep: env.PAPERFEED_BENCH_CORPUS_KEEP === '1' };
+}
+
+/** A clean environment for the children: default settings, except the index and search ones given to the bench. */
+function childEnv(dataDir: string): Record<string, string> {
+  const passed = Object.entries(process.env).filter((e): e is [string, string] => PASSED_ON.test(e[0]) && e[1] !== undefined);
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PAPERFEED_EMBEDDINGS: 'builtin',
+    ...Object.fromEntries(passed),
+    PAPERFEED_DATA_DIR: dataDir,
+    PAPERFEED_OFFLINE: 'true',
+    PAPERFEED_LOG_LEVEL: 'info',
+  };
+}
+
+/** Short free-text queries: a few consecutive title words (made-up model names included). */
+function textQueries(titles: string[]): string[] {
+  const next = rng(7);
+  return titles.map((t) => {
+    const words = t.replace(/[:,()]/g, ' ').split(/\s+/).filter(Boolean);
+    const n = 2 + Math.floor(next() * 4);
+    const at = Math.floor(next() * Math.max(1, words.length - n));
+    return words.slice(at, at + n).join(' ');
+  });
+}
+
+const bench: Bench = async (opts) => {
+  const s = settings(opts);
+  const dir = mkdtempSync(join(tmpdir(), 'paperfeed-corpus-'));
+  const dataDir = join(dir, 'data');
+  const logDir = join(dir, 'logs');
+  mkdirSync(logDir);
+  const children = new Children(childEnv(dataDir), logDir);
+  const overrides = Object.keys(process.env).filter((k) => PASSED_ON.test(k));
+  const base = `${s.papers} papers, built-in embedder, ${overrides.length ? `overrides: ${overrides.join(', ')}` : 'default settings'}`;
+  const figures: Figure[] = [];
+  const add = (metric: string, value: number, unit: string, note?: string) =>
+    figures.push({ bench: BENCH, metric, value, unit, ...(note ? { note } : {}) });
+  const phases: [string, number][] = [];
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    process.stderr.write(`corpus: ${name} ...\n`);
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phases.push([name, performance.now() - t]);
+    }
+  };
+  const ingestTimeout = Math.max(600_000, s.papers * 20);
+  const timeline = (what: string, run: CliRun, top: number) => {
+    for (const g of logTimeline(run, top)) add(`${what}: until "${g.msg}"`, g.ms / 1000, 's');
+  };
+  const ingestFigures = (what: string, run: CliRun, papers: number) => {
+    const report = JSON.parse(run.stdout) as { added: number; skipped: unknown[] };
+    add(`${what} wall time`, run.ms / 1000, 's', `${report.added} added, ${report.skipped.length} skipped`);
+    add(`${what} rate`, papers / (run.ms / 1000), 'papers/s');
+    if (run.peakRss !== undefined) add(`${what} peak RSS`, run.peakRss / MB, 'MB');
+    if (report.skipped.length > 0 || report.added !== papers) throw new Error(`${what}: expected ${papers} added and 0 skipped, got ${run.stdout.slice(0, 500)}`);
+  };
+
+  try {
+    // ---- 1. the corpus ----
+    const corpus = await phase('generate', async () => {
+      const cpu = process.cpuUsage();
+      const c = generateCorpus({ papers: s.papers + 3 * PER_DAY, out: join(dir, 'corpus'), perDay: PER_DAY });
+      const used = process.cpuUsage(cpu);
+      add('generate corpus', c.papers / (c.ms / 1000), 'papers/s', `${c.papers} papers, ${c.days.length} daily files, ${c.terms} made-up terms`);
+      add('generate corpus (per CPU second)', c.papers / ((used.user + used.system) / 1e6), 'papers/s');
+      return c;
+    });
+    // The last three days are held back: the daily increment, an ingest while serve runs, and one serve ingests itself.
+    const held = corpus.days.slice(-3).map((d, i) => {
+      const folder = join(dir, ['increment', 'during-serve', 'serve-ingest'][i]!);
+      mkdirSync(folder);
+      renameSync(d.file, join(folder, basename(d.file)));
+      return folder;
+    });
+    const [incrementDir, duringDir, serveIngestDir] = held as [string, string, string];
+    const firstHeld = corpus.days.at(-3)!.date;
+    const picks = corpus.picks.filter((p) => p.date < firstHeld);
+    if (picks.length === 0) throw new Error('no sampled paper outside the held-back days');
+
+    // ---- 2. the CLI ----
+    await phase('ingest corpus (CLI)', async () => {
+      const run = assertOk('ingest', await children.run('ingest-corpus', ['ingest', join(dir, 'corpus', 'days'), '--json'], ingestTimeout));
+      ingestFigures('ingest corpus', run, s.papers);
+      timeline('ingest corpus', run, 5);
+      const bytes = diskBytes(dataDir);
+      add('data dir size', bytes / MB, 'MB', `${Math.round(bytes / s.papers)} bytes per paper`);
+    });
+    await phase('daily increment (CLI)', async () => {
+      const run = assertOk('increment', await children.run('ingest-increment', ['ingest', incrementDir, '--json'], ingestTimeout));
+      ingestFigures('daily increment (1,000 papers)', run, PER_DAY);
+      timeline('daily increment', run, 3);
+    });
+    await phase('cold CLI similar', async () => {
+      const run = await children.run('similar-cold', ['similar', picks[0]!.id, '--json'], 10 * 60_000);
+      const ok = run.code === 0 && !run.timedOut && (JSON.parse(run.stdout) as unknown[]).length > 0;
+      add('cold CLI similar <id> (one process)', run.ms / 1000, 's', ok ? undefined : `FAILED: ${run.timedOut ? 'timeout' : `exit ${run.code}`}`);
+      if (run.peakRss !== undefined) add('cold CLI similar peak RSS', run.peakRss / MB, 'MB');
+    });
+
+    // ---- 3. serve: start, queries, an ingest beside it ----
+    const byId = picks.map((p) => `/api/similar?q=${encodeURIComponent(p.id)}&k=10`);
+    const phrases = textQueries(picks.map((p) => p.title));
+    const byText = phrases.map((q) => `/api/similar?q=${encodeURIComponent(q)}&k=10`);
+    const search = phrases.map((q) => `/api/search?q=${encodeURIComponent(q)}&k=10`);
+    const mixed = byId.flatMap((u, i) => [u, byText[i]!]);
+    const kinds: [string, string[]][] = [['similar by id', byId], ['similar by text', byText], ['search', search]];
+
+    const startServe = async (name: string, env: Record<string, string>) => {
+      const started = performance.now();
+      const startedAt = Date.now();
+      const child = children.start(name, ['serve', '--host', '127.0.0.1', '--port', '0'], { env });
+      const m = await child.waitForStderr(/serving on (http:\/\/127\.0\.0\.1:\d+)/, 30 * 60_000);
+      if (!m) throw new Error(`${name} did not start listening:\n${child.stderr().slice(-2_000)}`);
+      const listening = performance.now() - started;
+      const readyMs = await waitFor200(`${m[1]}/readyz`, started, 30 * 60_000);
+      if (readyMs === undefined) throw new Error(`${name}: /readyz never answered 200`);
+      return { child, url: m[1]!, listening, readyMs, startedAt };
+    };
+    const metrics = async (url: string) => {
+      const a = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text()).catch(() => '');
+      return (name: string, labels?: Record<string, string>) => metricSum(a, name, labels);
+    };
+    /** Resolves when done() holds (polled each second), or after timeoutMs with false. */
+    const until = async (done: () => Promise<boolean>, timeoutMs: number) => {
+      const end = performance.now() + timeoutMs;
+      while (performance.now() < end) {
+        if (await done()) return true;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+      return false;
+    };
+    const loopFigures = (what: string, health: LoadResult, queries: LoadResult) => {
+      add(`/healthz p99 ${what}`, p99(health), 'ms', `${health.latencies.length} probes, ${health.failures} failed, over ${health.seconds.toFixed(1)} s`);
+      add(`/healthz max ${what}`, max(health), 'ms');
+      add(`failed queries ${what}`, queries.failures, 'requests', `of ${queries.latencies.length} (similar by id and by text in a loop; ${queries.timeouts} timeouts); p99 ${p99(queries).toFixed(0)} ms`);
+    };
+    const whileRunning = async (url: string, running: Promise<unknown>) => {
+      const [health, queries] = await Promise.all([
+        loopWhile([`${url}/healthz`], running, { timeoutMs: 10_000, pauseMs: 20 }),
+        loopWhile(mixed.map((u) => url + u), running, { timeoutMs: REQUEST_TIMEOUT_MS, pauseMs: 0 }),
+      ]);
+      return { health, queries };
+    };
+    let serve: Awaited<ReturnType<typeof startServe>> | undefined;
+
+    await phase('serve: start', async () => {
+      serve = await startServe('serve', { PAPERFEED_SAMPLE_DIR: incrementDir });
+      add('serve: listening after', serve.listening / 1000, 's');
+      add('serve: ready (/readyz 200) after', serve.readyMs / 1000, 's');
+      const timelineAtReady = { stderr: serve.child.stderr(), startedAt: serve.startedAt, endedAt: Date.now() };
+      for (const g of logTimeline(timelineAtReady, 3, '/readyz 200')) add(`serve start: until "${g.msg}"`, g.ms / 1000, 's');
+      const { url, startedAt } = serve;
+      // Watched from ready on, beside the first query, which may well be slower than the jobs.
+      const jobs = until(async () => {
+        const m = await metrics(url);
+        return m('paperfeed_job_runs_total', { job: 'ingest' }) >= 1 && m('paperfeed_job_runs_total', { job: 'console-digest' }) >= 1;
+      }, 10 * 60_000).then((done) => ({ done, ms: Date.now() - startedAt }));
+      const first = await timedGet(`${url}${byId[0]}`, 10 * 60_000);
+      add('serve: first query (similar by id) latency', first.ms, 'ms', first.status === 200 ? 'right after ready, beside the start-up jobs' : `FAILED: ${first.status}`);
+      const { done, ms } = await jobs;
+      add('serve: start-up jobs done after', ms / 1000, 's', done ? 'catch-up ingest (an unchanged day) and console digest' : 'NOT DONE within 10 min');
+    });
+    const url = () => serve!.url;
+
+    for (const [kind, paths] of kinds) {
+      await phase(`serve: ${kind} sequential`, async () => {
+        const r = await runLoad(paths.map((p) => url() + p), { concurrency: 1, seconds: s.seconds, maxRequests: 500, timeoutMs: REQUEST_TIMEOUT_MS });
+        const note = `${r.latencies.length} requests, ${r.failures} failed (${r.timeouts} timeouts)`;
+        add(`${kind} p50 (sequential)`, p50(r), 'ms', note);
+        add(`${kind} p99 (sequential)`, p99(r), 'ms');
+      });
+    }
+    for (const [kind, paths] of kinds) {
+      await phase(`serve: ${kind} ${CONCURRENCY} clients`, async () => {
+        const r = await runLoad(paths.map((p) => url() + p), { concurrency: CONCURRENCY, seconds: s.seconds, maxRequests: 20_000, timeoutMs: REQUEST_TIMEOUT_MS });
+        add(`${kind} throughput (${CONCURRENCY} clients)`, r.latencies.length / r.seconds, 'req/s', `${r.latencies.length} requests, ${r.failures} failed (${r.timeouts} timeouts)`);
+        add(`${kind} p50 (${CONCURRENCY} clients)`, p50(r), 'ms');
+        add(`${kind} p99 (${CONCURRENCY} clients)`, p99(r), 'ms');
+      });
+    }
+    await phase('serve: beside a CLI ingest', async () => {
+      const ingest = children.run('ingest-during-serve', ['ingest', duringDir, '--json'], ingestTimeout);
+      const during = await whileRunning(url(), ingest);
+      const run = await ingest;
+      add('CLI ingest of one day beside serve', run.ms / 1000, 's', run.code === 0 ? undefined : `FAILED: exit ${run.code}`);
+      loopFigures('during a CLI ingest', during.health, during.queries);
+      const after = await whileRunning(url(), new Promise((r) => setTimeout(r, FOLLOW_WINDOW_MS)));
+      loopFigures(`in the ${FOLLOW_WINDOW_MS / 1000} s after it (serve follows the store)`, after.health, after.queries);
+    });
+    await phase('serve: stop', async () => {
+      const mem = processMemory(serve!.child.process.pid!);
+      if (mem) {
+        add('serve RSS after the queries', mem.rss / MB, 'MB');
+        add('serve peak RSS', mem.peak / MB, 'MB');
+      }
+      const t = performance.now();
+      await children.stop(serve!.child, 60_000);
+      add('serve: shutdown (SIGTERM to exit)', (performance.now() - t) / 1000, 's');
+    });
+
+    // ---- 4. serve ingests a day itself (the every-minute schedule makes its catch-up due) ----
+    await phase('serve: its own ingest', async () => {
+      const own = await startServe('serve-ingest', { PAPERFEED_SAMPLE_DIR: serveIngestDir, PAPERFEED_INGEST_CRON: '* * * * *' });
+      try {
+        const t = performance.now();
+        const ingested = until(async () => {
+          const m = await metrics(own.url);
+          return m('paperfeed_ingested_papers_total', { outcome: 'added' }) >= PER_DAY || m('paperfeed_ingest_runs_total', { result: 'error' }) > 0;
+        }, ingestTimeout);
+        const during = await whileRunning(own.url, ingested);
+        const ok = await ingested;
+        add('serve: its own ingest of one day (from ready)', (performance.now() - t) / 1000, 's', ok ? undefined : 'NOT DONE in time');
+        loopFigures('while serve ingests', during.health, during.queries);
+      } finally {
+        await children.stop(own.child, 60_000);
+      }
+    });
+  } catch (err) {
+    process.stderr.write(`corpus bench failed: ${(err as Error).message}\n`);
+    add('FAILED', 1, '', (err as Error).message.split('\n')[0]);
+  } finally {
+    children.killAll();
+    if (s.keep) process.stderr.write(`corpus bench: kept ${dir} (corpus, data dir, logs/)\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+  for (const [name, ms] of phases) add(`phase: ${name}`, ms / 1000, 's');
+  if (figures[0]) figures[0].note = `${figures[0].note ? `${figures[0].note}; ` : ''}${base}`;
+  return figures;
+};
+
+export default bench;

@@ -1,0 +1,47 @@
+// The raw material of generated corpora: the sample papers in data/ cut into sentences (each a
+// word array, with the positions of its content words precomputed so that recombining costs no
+// tokenizing per paper) and the pools of words that replacements draw from.
+import { loadSampleCorpus } from '../../embeddings/retrieval-eval.ts';
+
+export interface SampleSentence {
+  text: string;
+  words: string[];
+  /** Indexes of words worth replacing (long lowercase words): nouns, verbs and adjectives, mostly. */
+  content: number[];
+}
+
+export interface SampleText {
+  /** Per sample paper, its abstract's sentences in order (papers with fewer than 3 are left out). */
+  papers: { title: string[]; titleContent: number[]; sentences: SampleSentence[] }[];
+  /** Every sentence of every paper, for the sentences an abstract borrows from elsewhere. */
+  sentences: SampleSentence[];
+  /** Content words of abstracts and of titles (with repeats, so common words stay common). */
+  abstractWords: string[];
+  titleWords: string[];
+}
+
+const CONTENT = /^[a-z][a-z-]{6,}$/;
+
+function sentence(text: string): SampleSentence {
+  const words = text.split(/\s+/).filter(Boolean);
+  const content = words.flatMap((w, i) => (CONTENT.test(w) ? [i] : []));
+  return { text: words.join(' '), words, content };
+}
+
+export function loadSampleText(dir: string): SampleText {
+  const papers = loadSampleCorpus(dir)
+    .map((p) => {
+      const title = sentence(p.title);
+      return {
+        title: title.words,
+        titleContent: title.content,
+        sentences: p.abstract.split(/(?<=[.!?])\s+(?=[A-Z])/).filter((s) => s.length > 30).map(sentence),
+      };
+    })
+    .filter((p) => p.sentences.length >= 3);
+  if (papers.length === 0) throw new Error(`no sample papers with abstracts in ${dir}`);
+  const sentences = papers.flatMap((p) => p.sentences);
+  const abstractWords = sentences.flatMap((s) => s.content.map((i) => s.words[i]!));
+  const titleWords = papers.flatMap((p) => p.titleContent.map((i) => p.title[i]!));
+  return { papers, sentences, abstractWords, titleWords };
+}
