@@ -81,7 +81,7 @@ export function createPaperGenerator(sample: SampleText, seed: number): PaperGen
       const title = base.title.slice();
       if (base.titleContent.length > 0) {
         title[pick(base.titleContent)] = pick(sample.titleWords);
-        if (next() < 0.4) title[pick(base.titleContent)] = pick(sample.titleWords);
+        if (next() < 0.6) title[pick(base.titleContent)] = pick(sample.titleWords);
       }
       const prefix = next() < (fresh ? 0.8 : 0.25) ? `${term(fresh)}: ` : '';
 

@@ -20,22 +20,24 @@ export interface SampleText {
   titleWords: string[];
 }
 
+/** Long lowercase words of abstracts; in titles (Title Case) any word of five letters or more. */
 const CONTENT = /^[a-z][a-z-]{6,}$/;
+const TITLE_CONTENT = /^[A-Za-z][A-Za-z-]{4,}$/;
 
-function sentence(text: string): SampleSentence {
+function sentence(text: string, contentWord = CONTENT): SampleSentence {
   const words = text.split(/\s+/).filter(Boolean);
-  const content = words.flatMap((w, i) => (CONTENT.test(w) ? [i] : []));
+  const content = words.flatMap((w, i) => (contentWord.test(w) ? [i] : []));
   return { text: words.join(' '), words, content };
 }
 
 export function loadSampleText(dir: string): SampleText {
   const papers = loadSampleCorpus(dir)
     .map((p) => {
-      const title = sentence(p.title);
+      const title = sentence(p.title, TITLE_CONTENT);
       return {
         title: title.words,
         titleContent: title.content,
-        sentences: p.abstract.split(/(?<=[.!?])\s+(?=[A-Z])/).filter((s) => s.length > 30).map(sentence),
+        sentences: p.abstract.split(/(?<=[.!?])\s+(?=[A-Z])/).filter((s) => s.length > 30).map((s) => sentence(s)),
       };
     })
     .filter((p) => p.sentences.length >= 3);
