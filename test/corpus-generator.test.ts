@@ -90,8 +90,10 @@ describe('corpus generator', () => {
     expect(newPerDay.at(-1)).toBeGreaterThan(0);
   });
 
-  it('writes the arXiv metadata snapshot format as one object per line', async () => {
-    generateCorpus({ papers: 3, out: join(dir, 'snap'), single: join(dir, 'snap.json'), singleFormat: 'arxiv-snapshot' });
+  it('writes the arXiv metadata snapshot format as one object per line, without the days held back', async () => {
+    const snap = generateCorpus({ papers: 7, perDay: 3, out: join(dir, 'snap'), single: join(dir, 'snap.json'), singleFormat: 'arxiv-snapshot', holdBack: 2 });
+    expect(snap.days.map((d) => [d.file.split('/').at(-2), d.papers])).toEqual([['days', 3], ['held-back', 3], ['held-back', 1]]);
+    expect(snap.picks.map((p) => p.id)).toEqual(['1901.00001', '1901.00002', '1901.00003']);
     const lines = (await readFile(join(dir, 'snap.json'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
     const days = await records('snap');
     expect(lines).toHaveLength(3);
