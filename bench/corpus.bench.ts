@@ -37,6 +37,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const CONCURRENCY = 16;
 /** How long the bench keeps asking after a CLI ingest: serve follows the store every 30 s by default. */
 const FOLLOW_WINDOW_MS = 45_000;
+/** A day's ingest inside serve, under a loop of queries, gets this long before it counts as not done. */
+const SERVE_INGEST_TIMEOUT_MS = 20 * 60_000;
 const PASSED_ON = /^PAPERFEED_(HNSW_|SEARCH_|HYBRID_|EMBEDDINGS$)/;
 const MB = 1024 * 1024;
 
@@ -96,8 +98,20 @@ const bench: Bench = async (opts) => {
   const overrides = Object.keys(process.env).filter((k) => PASSED_ON.test(k));
   const base = `${s.papers} papers from ${s.source === 'days' ? 'daily JSONL files' : 'an arXiv snapshot file'}, built-in embedder, ${overrides.length ? `overrides: ${overrides.join(', ')}` : 'default settings'}`;
   const figures: Figure[] = [];
-  const add = (metric: string, value: number, unit: string, note?: string) =>
+  // Each figure is also printed as it comes: a run of an hour that is stopped keeps what it measured.
+  const add = (metric: string, value: number, unit: string, note?: string) => {
     figures.push({ bench: BENCH, metric, value, unit, ...(note ? { note } : {}) });
+    process.stderr.write(`corpus:   ${metric}: ${value.toFixed(value >= 100 ? 0 : 2)} ${unit}${note ? ` (${note})` : ''}\n`);
+  };
+  // Stopping the bench (Ctrl-C, kill) stops its children too: a serve must not outlive it.
+  const onSignal = (signal: NodeJS.Signals) => {
+    children.killAll();
+    process.stderr.write(`corpus bench: ${signal}; children killed${s.keep ? `, ${dir} kept` : ''}\n`);
+    if (!s.keep) rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const phases: [string, number][] = [];
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     process.stderr.write(`corpus: ${name} ...\n`);
@@ -287,7 +301,7 @@ const bench: Bench = async (opts) => {
         const ingested = until(async () => {
           const m = await metrics(own.url);
           return m('paperfeed_ingested_papers_total', { outcome: 'added' }) >= PER_DAY || m('paperfeed_ingest_runs_total', { result: 'error' }) > 0;
-        }, ingestTimeout);
+        }, SERVE_INGEST_TIMEOUT_MS);
         const during = await whileRunning(own.url, ingested);
         const ok = await ingested;
         add('serve: its own ingest of one day (from ready)', (performance.now() - t) / 1000, 's', ok ? undefined : 'NOT DONE in time');
@@ -300,6 +314,8 @@ const bench: Bench = async (opts) => {
     process.stderr.write(`corpus bench failed: ${(err as Error).message}\n`);
     add('FAILED', 1, '', (err as Error).message.split('\n')[0]);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     children.killAll();
     if (s.keep) process.stderr.write(`corpus bench: kept ${dir} (corpus, data dir, logs/)\n`);
     else rmSync(dir, { recursive: true, force: true });
