@@ -25,9 +25,9 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { rng } from '../embeddings/rng.ts';
-import { assertOk, Children, diskBytes, logTimeline, processMemory, type CliRun, type RunningChild } from './corpus/children.ts';
+import { assertOk, Children, diskBytes, failure, logTimeline, processMemory, type CliRun, type RunningChild } from './corpus/children.ts';
 import { generateCorpus } from './corpus/generate.ts';
-import { loopWhile, max, p50, p99, runLoad, timedGet, waitFor200, type LoadResult } from './corpus/http-load.ts';
+import { failedNote, loopWhile, max, p50, p99, runLoad, timedGet, waitFor200, type LoadResult } from './corpus/http-load.ts';
 import { metricSum } from './corpus/metrics-text.ts';
 import type { Bench, Figure } from './figures.ts';
 
@@ -177,8 +177,8 @@ const bench: Bench = async (opts) => {
     });
     await phase('cold CLI similar', async () => {
       const run = await children.run('similar-cold', ['similar', picks[0]!.id, '--json'], 10 * 60_000);
-      const ok = run.code === 0 && !run.timedOut && (JSON.parse(run.stdout) as unknown[]).length > 0;
-      add('cold CLI similar <id> (one process)', run.ms / 1000, 's', ok ? undefined : `FAILED: ${run.timedOut ? 'timeout' : `exit ${run.code}`}`);
+      const failed = failure(run) ?? ((JSON.parse(run.stdout) as unknown[]).length > 0 ? undefined : 'FAILED: no similar papers');
+      add('cold CLI similar <id> (one process)', run.ms / 1000, 's', failed);
       if (run.peakRss !== undefined) add('cold CLI similar peak RSS', run.peakRss / MB, 'MB');
     });
 
@@ -215,9 +215,9 @@ const bench: Bench = async (opts) => {
       return false;
     };
     const loopFigures = (what: string, health: LoadResult, queries: LoadResult) => {
-      add(`/healthz p99 ${what}`, p99(health), 'ms', `${health.latencies.length} probes, ${health.failures} failed, over ${health.seconds.toFixed(1)} s`);
+      add(`/healthz p99 ${what}`, p99(health), 'ms', `${health.latencies.length} probes, ${failedNote(health)}, over ${health.seconds.toFixed(1)} s`);
       add(`/healthz max ${what}`, max(health), 'ms');
-      add(`failed queries ${what}`, queries.failures, 'requests', `of ${queries.latencies.length} (similar by id and by text in a loop; ${queries.timeouts} timeouts); p99 ${p99(queries).toFixed(0)} ms`);
+      add(`failed queries ${what}`, queries.failures, 'requests', `${failedNote(queries)} of ${queries.latencies.length} (similar by id and by text in a loop); p99 ${p99(queries).toFixed(0)} ms`);
     };
     const whileRunning = async (url: string, running: Promise<unknown>) => {
       const [health, queries] = await Promise.all([
@@ -258,7 +258,7 @@ const bench: Bench = async (opts) => {
     for (const [kind, paths] of kinds) {
       await phase(`serve: ${kind} sequential`, async () => {
         const r = await runLoad(paths.map((p) => url() + p), { concurrency: 1, seconds: s.seconds, maxRequests: 500, timeoutMs: REQUEST_TIMEOUT_MS });
-        const note = `${r.latencies.length} requests, ${r.failures} failed (${r.timeouts} timeouts)`;
+        const note = `${r.latencies.length} requests, ${failedNote(r)}`;
         add(`${kind} p50 (sequential)`, p50(r), 'ms', note);
         add(`${kind} p99 (sequential)`, p99(r), 'ms');
         await settle(url(), `${kind} sequential`);
@@ -267,7 +267,7 @@ const bench: Bench = async (opts) => {
     for (const [kind, paths] of kinds) {
       await phase(`serve: ${kind} ${CONCURRENCY} clients`, async () => {
         const r = await runLoad(paths.map((p) => url() + p), { concurrency: CONCURRENCY, seconds: s.seconds, maxRequests: 20_000, timeoutMs: REQUEST_TIMEOUT_MS });
-        add(`${kind} throughput (${CONCURRENCY} clients)`, r.latencies.length / r.seconds, 'req/s', `${r.latencies.length} requests, ${r.failures} failed (${r.timeouts} timeouts)`);
+        add(`${kind} throughput (${CONCURRENCY} clients)`, r.latencies.length / r.seconds, 'req/s', `${r.latencies.length} requests, ${failedNote(r)}`);
         add(`${kind} p50 (${CONCURRENCY} clients)`, p50(r), 'ms');
         add(`${kind} p99 (${CONCURRENCY} clients)`, p99(r), 'ms');
         await settle(url(), `${kind} ${CONCURRENCY} clients`);
@@ -277,7 +277,7 @@ const bench: Bench = async (opts) => {
       const ingest = children.run('ingest-during-serve', ['ingest', duringDir, '--json'], ingestTimeout);
       const during = await whileRunning(url(), ingest);
       const run = await ingest;
-      add('CLI ingest of one day beside serve', run.ms / 1000, 's', run.code === 0 ? undefined : `FAILED: exit ${run.code}`);
+      add('CLI ingest of one day beside serve', run.ms / 1000, 's', failure(run));
       loopFigures('during a CLI ingest', during.health, during.queries);
       const after = await whileRunning(url(), new Promise((r) => setTimeout(r, FOLLOW_WINDOW_MS)));
       loopFigures(`in the ${FOLLOW_WINDOW_MS / 1000} s after it (serve follows the store)`, after.health, after.queries);

@@ -112,9 +112,17 @@ export class Children {
 
 /** A CLI run that failed is a bench failure, with the end of its stderr to say why. */
 export function assertOk(what: string, r: CliRun): CliRun {
-  if (r.code === 0 && !r.timedOut) return r;
-  const why = r.timedOut ? `did not finish in time (${(r.ms / 1000).toFixed(0)} s)` : `exited with ${r.code}`;
-  throw new Error(`${what} ${why}:\n${r.stderr.slice(-2_000)}`);
+  const failed = failure(r);
+  if (failed === undefined) return r;
+  throw new Error(`${what} ${failed}\n${r.stderr.slice(-2_000)}`);
+}
+
+/** "FAILED: …" with the reason (time limit, or exit code and the last line the CLI printed), or undefined when it succeeded. */
+export function failure(r: CliRun): string | undefined {
+  if (r.timedOut) return `FAILED: no exit within ${(r.ms / 1000).toFixed(0)} s`;
+  if (r.code === 0) return undefined;
+  const said = r.stderr.split('\n').filter((l) => l.trim() && !l.startsWith('{') && !l.startsWith('corpusbench ')).at(-1);
+  return `FAILED: exit ${r.code}${said ? `: ${said.trim().slice(0, 200)}` : ''}`;
 }
 
 /** Resident and peak resident set of a running process, from /proc (Linux); undefined elsewhere. */

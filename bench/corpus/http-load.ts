@@ -7,7 +7,8 @@ export interface LoadResult {
   latencies: number[];
   /** Requests that did not answer 200 with a body in time (timeouts included). */
   failures: number;
-  timeouts: number;
+  /** Answers that were not 200, by status ("500", "timeout", "error"). */
+  failed: Record<string, number>;
   seconds: number;
 }
 
@@ -30,13 +31,14 @@ export async function timedGet(url: string, timeoutMs: number): Promise<Answer> 
 }
 
 function collector() {
-  const result: LoadResult = { latencies: [], failures: 0, timeouts: 0, seconds: 0 };
+  const result: LoadResult = { latencies: [], failures: 0, failed: {}, seconds: 0 };
   return {
     result,
     add(a: Answer) {
       result.latencies.push(a.ms);
-      if (a.status !== 200) result.failures++;
-      if (a.status === 'timeout') result.timeouts++;
+      if (a.status === 200) return;
+      result.failures++;
+      result.failed[a.status] = (result.failed[a.status] ?? 0) + 1;
     },
   };
 }
@@ -85,6 +87,12 @@ export async function waitFor200(url: string, since: number, timeoutMs: number):
     await new Promise((r) => setTimeout(r, 100));
   }
   return undefined;
+}
+
+/** "n failed (500: 3, timeout: 1)" */
+export function failedNote(r: LoadResult): string {
+  const by = Object.entries(r.failed).map(([k, v]) => `${k}: ${v}`);
+  return `${r.failures} failed${by.length ? ` (${by.join(', ')})` : ''}`;
 }
 
 export const p50 = (r: LoadResult): number => (r.latencies.length ? median(r.latencies) : NaN);
