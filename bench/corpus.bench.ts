@@ -27,7 +27,7 @@ import { basename, join } from 'node:path';
 import { rng } from '../embeddings/rng.ts';
 import { assertOk, Children, diskBytes, failure, logTimeline, processMemory, type CliRun, type RunningChild } from './corpus/children.ts';
 import { generateCorpus } from './corpus/generate.ts';
-import { failedNote, loopWhile, max, p50, p99, runLoad, timedGet, waitFor200, type LoadResult } from './corpus/http-load.ts';
+import { failedNote, loopWhile, max, p50, p99, runLoad, timedGet, waitFor200, type LoadResult } from './http-load.ts';
 import { metricSum } from './corpus/metrics-text.ts';
 import type { Bench, Figure } from './figures.ts';
 

@@ -1,7 +1,7 @@
-// HTTP load as the corpus bench applies it to `paperfeed serve` on loopback: every request has a
+// HTTP load on `paperfeed serve` over loopback, for the benches (load, corpus): every request has a
 // time limit (a timeout counts as a failure, it never hangs the bench), and every latency is
 // kept, failed ones included, so a percentile is never flattered by dropping the slow requests.
-import { percentile, median } from '../figures.ts';
+import { percentile, median } from './figures.ts';
 
 export interface LoadResult {
   latencies: number[];
