@@ -99,8 +99,12 @@ describe('corpus generator', () => {
     expect(lines).toHaveLength(3);
     lines.forEach((s, i) => {
       const d = days[i]!;
-      expect(s).toMatchObject({ id: d.id, title: d.title, update_date: d.published, categories: (d.categories as string[]).join(' ') });
-      expect(s.abstract.trim()).toBe(d.abstract);
+      expect(s).toMatchObject({ id: d.id, update_date: d.published, categories: (d.categories as string[]).join(' ') });
+      // Hard-wrapped like the real file: the same words once runs of white space are collapsed.
+      const collapse = (t: string) => t.replace(/\s+/g, ' ').trim();
+      expect(s.abstract).toMatch(/^ {2}\S[^]*\n[^]*\n$/);
+      expect(collapse(s.abstract)).toBe(d.abstract);
+      expect(collapse(s.title)).toBe(d.title);
       expect(s.versions[0]).toMatchObject({ version: 'v1' });
       expect(s.authors_parsed).toHaveLength((d.authors as string[]).length);
     });

@@ -105,9 +105,24 @@ export function jsonlRecord(p: GeneratedPaper): string {
   return JSON.stringify({ id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, categories: p.categories, published: p.published, url: `https://arxiv.org/abs/${p.id}` });
 }
 
+/** Text hard-wrapped at `width` columns, as the snapshot's titles and abstracts are (`indent` starts each continuation line). */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${indent}`);
+}
+
 /**
  * One line of the arXiv metadata snapshot (the Kaggle `arxiv-metadata-oai-snapshot.json`): authors
- * as one string and parsed, categories space-separated, versions with RFC 1123 dates.
+ * as one string and parsed, categories space-separated, versions with RFC 1123 dates, title and
+ * abstract hard-wrapped.
  */
 export function arxivSnapshotRecord(p: GeneratedPaper): string {
   const names = p.authors.length > 1 ? `${p.authors.slice(0, -1).join(', ')} and ${p.authors.at(-1)}` : (p.authors[0] ?? '');
@@ -115,14 +130,14 @@ export function arxivSnapshotRecord(p: GeneratedPaper): string {
     id: p.id,
     submitter: p.authors[0] ?? null,
     authors: names,
-    title: p.title,
+    title: wrap(p.title, 70, '  '),
     comments: null,
     'journal-ref': null,
     doi: null,
     'report-no': null,
     categories: p.categories.join(' '),
     license: null,
-    abstract: `  ${p.abstract}\n`,
+    abstract: `  ${wrap(p.abstract, 78, '')}\n`,
     versions: [{ version: 'v1', created: new Date(`${p.published}T17:00:00Z`).toUTCString() }],
     update_date: p.published,
     authors_parsed: p.authors.map((a) => {
