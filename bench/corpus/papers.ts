@@ -52,10 +52,13 @@ export function createPaperGenerator(sample: SampleText, seed: number): PaperGen
   /** The sentence's words with content words swapped: another sample word, or a made-up term. */
   const recombine = (s: SampleSentence, termWord: string | undefined): string => {
     if (s.content.length === 0 || (termWord === undefined && next() < 0.5)) return s.text;
-    const words = s.words.slice();
-    words[pick(s.content)] = pick(sample.abstractWords);
-    if (termWord !== undefined) words[pick(s.content)] = termWord;
-    return words.join(' ');
+    const edits: [number, string][] = [[pick(s.content), pick(sample.abstractWords)]];
+    if (termWord !== undefined) {
+      const at = pick(s.content);
+      if (at === edits[0]![0]) edits[0]![1] = termWord;
+      else edits.push([at, termWord]);
+    }
+    return replaceWords(s, edits);
   };
 
   return {
@@ -98,6 +101,18 @@ export function createPaperGenerator(sample: SampleText, seed: number): PaperGen
       return { id, title: prefix + title.join(' '), abstract: sentences.join(' '), authors: [...authors], categories, published };
     },
   };
+}
+
+/** The sentence with the words at the given (distinct) positions replaced: slices of its text, no word arrays (the inner loop). */
+function replaceWords(s: SampleSentence, edits: [number, string][]): string {
+  edits.sort((x, y) => x[0] - y[0]);
+  let out = '';
+  let from = 0;
+  for (const [i, word] of edits) {
+    out += s.text.slice(from, s.starts[i]) + word;
+    from = s.starts[i]! + s.words[i]!.length;
+  }
+  return out + s.text.slice(from);
 }
 
 /** The record `paperfeed ingest` reads from .jsonl files (see src/sources/jsonl.ts). */

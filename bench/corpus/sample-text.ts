@@ -4,8 +4,11 @@
 import { loadSampleCorpus } from '../../embeddings/retrieval-eval.ts';
 
 export interface SampleSentence {
+  /** The words joined by single spaces. */
   text: string;
   words: string[];
+  /** Where each word starts in text. */
+  starts: number[];
   /** Indexes of words worth replacing (long lowercase words): nouns, verbs and adjectives, mostly. */
   content: number[];
 }
@@ -27,7 +30,9 @@ const TITLE_CONTENT = /^[A-Za-z][A-Za-z-]{4,}$/;
 function sentence(text: string, contentWord = CONTENT): SampleSentence {
   const words = text.split(/\s+/).filter(Boolean);
   const content = words.flatMap((w, i) => (contentWord.test(w) ? [i] : []));
-  return { text: words.join(' '), words, content };
+  let at = 0;
+  const starts = words.map((w) => (at += w.length + 1) - w.length - 1);
+  return { text: words.join(' '), words, starts, content };
 }
 
 export function loadSampleText(dir: string): SampleText {
