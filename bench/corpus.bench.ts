@@ -25,10 +25,10 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { rng } from '../embeddings/rng.ts';
-import { assertOk, Children, diskBytes, failure, logTimeline, processMemory, type CliRun, type RunningChild } from './corpus/children.ts';
+import { assertOk, Children, diskBytes, failure, logTimeline, processMemory, type CliRun } from './corpus/children.ts';
 import { generateCorpus } from './corpus/generate.ts';
-import { failedNote, loopWhile, max, p50, p99, runLoad, timedGet, waitFor200, type LoadResult } from './http-load.ts';
-import { metricSum } from './corpus/metrics-text.ts';
+import { pollUntil, readMetrics, startServe, type ServeProcess } from './corpus/serve-process.ts';
+import { failedNote, loopWhile, max, p50, p99, runLoad, timedGet, type LoadResult } from './http-load.ts';
 import type { Bench, Figure } from './figures.ts';
 
 const BENCH = 'corpus';
@@ -159,7 +159,6 @@ const bench: Bench = async (opts) => {
       return folder;
     });
     const [incrementDir, duringDir, serveIngestDir] = held as [string, string, string];
-    const picks = corpus.picks;
 
     // ---- 2. the CLI ----
     await phase('ingest corpus (CLI)', async () => {
@@ -176,44 +175,20 @@ const bench: Bench = async (opts) => {
       timeline('daily increment', run, 3);
     });
     await phase('cold CLI similar', async () => {
-      const run = await children.run('similar-cold', ['similar', picks[0]!.id, '--json'], 10 * 60_000);
+      const run = await children.run('similar-cold', ['similar', corpus.picks[0]!.id, '--json'], 10 * 60_000);
       const failed = failure(run) ?? ((JSON.parse(run.stdout) as unknown[]).length > 0 ? undefined : 'FAILED: no similar papers');
       add('cold CLI similar <id> (one process)', run.ms / 1000, 's', failed);
       if (run.peakRss !== undefined) add('cold CLI similar peak RSS', run.peakRss / MB, 'MB');
     });
 
     // ---- 3. serve: start, queries, an ingest beside it ----
-    const byId = picks.map((p) => `/api/similar?q=${encodeURIComponent(p.id)}&k=10`);
-    const phrases = textQueries(picks.map((p) => p.title));
+    const byId = corpus.picks.map((p) => `/api/similar?q=${encodeURIComponent(p.id)}&k=10`);
+    const phrases = textQueries(corpus.picks.map((p) => p.title));
     const byText = phrases.map((q) => `/api/similar?q=${encodeURIComponent(q)}&k=10`);
     const search = phrases.map((q) => `/api/search?q=${encodeURIComponent(q)}&k=10`);
     const mixed = byId.flatMap((u, i) => [u, byText[i]!]);
     const kinds: [string, string[]][] = [['similar by id', byId], ['similar by text', byText], ['search', search]];
 
-    const startServe = async (name: string, env: Record<string, string>) => {
-      const started = performance.now();
-      const startedAt = Date.now();
-      const child = children.start(name, ['serve', '--host', '127.0.0.1', '--port', '0'], { env });
-      const m = await child.waitForStderr(/serving on (http:\/\/127\.0\.0\.1:\d+)/, 30 * 60_000);
-      if (!m) throw new Error(`${name} did not start listening:\n${child.stderr().slice(-2_000)}`);
-      const listening = performance.now() - started;
-      const readyMs = await waitFor200(`${m[1]}/readyz`, started, 30 * 60_000);
-      if (readyMs === undefined) throw new Error(`${name}: /readyz never answered 200`);
-      return { child, url: m[1]!, listening, readyMs, startedAt };
-    };
-    const metrics = async (url: string) => {
-      const a = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text()).catch(() => '');
-      return (name: string, labels?: Record<string, string>) => metricSum(a, name, labels);
-    };
-    /** Resolves when done() holds (polled each second), or after timeoutMs with false. */
-    const until = async (done: () => Promise<boolean>, timeoutMs: number) => {
-      const end = performance.now() + timeoutMs;
-      while (performance.now() < end) {
-        if (await done()) return true;
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-      return false;
-    };
     const loopFigures = (what: string, health: LoadResult, queries: LoadResult) => {
       add(`/healthz p99 ${what}`, p99(health), 'ms', `${health.latencies.length} probes, ${failedNote(health)}, over ${health.seconds.toFixed(1)} s`);
       add(`/healthz max ${what}`, max(health), 'ms');
@@ -234,18 +209,18 @@ const bench: Bench = async (opts) => {
       const a = await timedGet(`${url}/healthz`, 10 * 60_000);
       if (a.ms > 1_000) add(`${what}: server still busy after it`, a.ms / 1000, 's', 'answering abandoned (timed-out) requests');
     };
-    let serve: Awaited<ReturnType<typeof startServe>> | undefined;
+    let serve: ServeProcess | undefined;
 
     await phase('serve: start', async () => {
-      serve = await startServe('serve', { PAPERFEED_SAMPLE_DIR: incrementDir });
-      add('serve: listening after', serve.listening / 1000, 's');
+      serve = await startServe(children, 'serve', { PAPERFEED_SAMPLE_DIR: incrementDir });
+      add('serve: listening after', serve.listeningMs / 1000, 's');
       add('serve: ready (/readyz 200) after', serve.readyMs / 1000, 's');
       const timelineAtReady = { stderr: serve.child.stderr(), startedAt: serve.startedAt, endedAt: Date.now() };
       for (const g of logTimeline(timelineAtReady, 3, '/readyz 200')) add(`serve start: until "${g.msg}"`, g.ms / 1000, 's');
       const { url, startedAt } = serve;
       // Watched from ready on, beside the first query, which may well be slower than the jobs.
-      const jobs = until(async () => {
-        const m = await metrics(url);
+      const jobs = pollUntil(async () => {
+        const m = await readMetrics(url);
         return m('paperfeed_job_runs_total', { job: 'ingest' }) >= 1 && m('paperfeed_job_runs_total', { job: 'console-digest' }) >= 1;
       }, 10 * 60_000).then((done) => ({ done, ms: Date.now() - startedAt }));
       const first = await timedGet(`${url}${byId[0]}`, 10 * 60_000);
@@ -295,11 +270,11 @@ const bench: Bench = async (opts) => {
 
     // ---- 4. serve ingests a day itself (the every-minute schedule makes its catch-up due) ----
     await phase('serve: its own ingest', async () => {
-      const own = await startServe('serve-ingest', { PAPERFEED_SAMPLE_DIR: serveIngestDir, PAPERFEED_INGEST_CRON: '* * * * *' });
+      const own = await startServe(children, 'serve-ingest', { PAPERFEED_SAMPLE_DIR: serveIngestDir, PAPERFEED_INGEST_CRON: '* * * * *' });
       try {
         const t = performance.now();
-        const ingested = until(async () => {
-          const m = await metrics(own.url);
+        const ingested = pollUntil(async () => {
+          const m = await readMetrics(own.url);
           return m('paperfeed_ingested_papers_total', { outcome: 'added' }) >= PER_DAY || m('paperfeed_ingest_runs_total', { result: 'error' }) > 0;
         }, SERVE_INGEST_TIMEOUT_MS);
         const during = await whileRunning(own.url, ingested);
