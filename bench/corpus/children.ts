@@ -26,6 +26,7 @@ export interface CliRun {
 
 export interface RunningChild {
   process: ChildProcess;
+  stdout(): string;
   stderr(): string;
   exited: Promise<number | string>;
   /** The first match of re in stderr, once it shows up; undefined after timeoutMs or at exit. */
@@ -41,7 +42,10 @@ export class Children {
     private readonly logDir: string,
   ) {}
 
-  /** Starts `paperfeed <args>`; stderr goes to `<logDir>/<name>.log` and is kept for parsing. */
+  /**
+   * Starts `paperfeed <args>`; stderr goes to `<logDir>/<name>.log`, and both streams are read as
+   * they come (an unread pipe would block the child once full) and kept for parsing.
+   */
   start(name: string, args: string[], opts: { env?: Record<string, string>; measureRss?: boolean } = {}): RunningChild {
     const node = opts.measureRss ? ['--import', PEAK_RSS_HOOK] : [];
     const child = spawn(process.execPath, [...node, BIN, ...args], {
@@ -51,7 +55,9 @@ export class Children {
     });
     this.live.add(child);
     const log: WriteStream = createWriteStream(join(this.logDir, `${name}.log`));
+    let out = '';
     let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       log.write(d);
@@ -73,7 +79,7 @@ export class Children {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    return { process: child, stderr: () => err, exited, waitForStderr };
+    return { process: child, stdout: () => out, stderr: () => err, exited, waitForStderr };
   }
 
   /** Runs `paperfeed <args>` to completion, or kills it after `timeoutMs`. */
@@ -81,8 +87,6 @@ export class Children {
     const started = performance.now();
     const startedAt = Date.now();
     const c = this.start(name, args, { ...opts, measureRss: true });
-    let stdout = '';
-    c.process.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -93,7 +97,7 @@ export class Children {
     const ms = performance.now() - started;
     const stderr = c.stderr();
     const rss = /corpusbench peak-rss-kb=(\d+)/.exec(stderr);
-    return { code: typeof code === 'number' ? code : null, timedOut, ms, startedAt, endedAt: Date.now(), stdout, stderr, ...(rss ? { peakRss: Number(rss[1]) * 1024 } : {}) };
+    return { code: typeof code === 'number' ? code : null, timedOut, ms, startedAt, endedAt: Date.now(), stdout: c.stdout(), stderr, ...(rss ? { peakRss: Number(rss[1]) * 1024 } : {}) };
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child is gone. */
