@@ -7,14 +7,15 @@ export interface LoadResult {
   latencies: number[];
   /** Requests that did not answer 200 with a body in time (timeouts included). */
   failures: number;
-  /** Answers that were not 200, by status ("500", "timeout", "error"). */
+  /** Answers that were not 200, by status ("500", "timeout", "error (ECONNREFUSED)"). */
   failed: Record<string, number>;
   seconds: number;
 }
 
 export interface Answer {
   ms: number;
-  status: number | 'timeout' | 'error';
+  /** The HTTP status, 'timeout', or 'error (<cause>)'. */
+  status: number | string;
 }
 
 /** One GET, bounded by timeoutMs; the body is read, as a client would. */
@@ -25,8 +26,10 @@ export async function timedGet(url: string, timeoutMs: number): Promise<Answer> 
     await res.arrayBuffer();
     return { ms: performance.now() - t, status: res.status };
   } catch (err) {
-    const timeout = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
-    return { ms: performance.now() - t, status: timeout ? 'timeout' : 'error' };
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ms: performance.now() - t, status: 'timeout' };
+    // Which error matters: a refused connection is the server's, "other side closed" may be a keep-alive race.
+    return { ms: performance.now() - t, status: `error (${e.cause?.code ?? e.cause?.message ?? e.message})` };
   }
 }
 

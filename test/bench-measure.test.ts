@@ -41,7 +41,7 @@ describe('bench HTTP load client', () => {
     const url = closed.url;
     await closed.close();
     const r = await runLoad([`${url}/ok`], { concurrency: 1, seconds: 60, maxRequests: 2, timeoutMs: 10_000 });
-    expect(r.failed).toEqual({ error: 2 });
+    expect(r.failed).toEqual({ 'error (ECONNREFUSED)': 2 });
   });
 
   it('loops until the watched promise settles, then stops', async () => {
