@@ -28,9 +28,12 @@ export async function startServe(children: Children, name: string, env: Record<s
   return { child, url: m[1]!, listeningMs, readyMs, startedAt };
 }
 
-/** One read of /metrics (empty when it does not answer within 10 s), as a lookup of summed samples. */
+/**
+ * One read of /metrics, as a lookup of summed samples (all 0 when it does not answer). The limit is
+ * generous: behind a loop of slow queries on a busy event loop, /metrics waits its turn too.
+ */
 export async function readMetrics(url: string): Promise<(name: string, labels?: Record<string, string>) => number> {
-  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.text()).catch(() => '');
+  const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(120_000) }).then((r) => r.text()).catch(() => '');
   return (name, labels) => metricSum(text, name, labels);
 }
 
