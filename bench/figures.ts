@@ -7,8 +7,8 @@ export interface Figure {
   note?: string;
 }
 
-/** A benchmark module's default export. `quick` asks for smaller sizes (used by smoke runs). */
-export type Bench = (opts: { quick: boolean }) => Promise<Figure[]>;
+/** A benchmark module's default export. `quick` asks for smaller sizes (used by smoke runs), `full` for the largest (long runs). */
+export type Bench = (opts: { quick: boolean; full: boolean }) => Promise<Figure[]>;
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPaperFiles } from '../src/sources/files.ts';
-import { median, percentile, type Bench, type Figure } from './figures.ts';
+import type { Bench, Figure } from './figures.ts';
+import { failedNote, max, p50, p99, runLoad } from './http-load.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -45,34 +46,17 @@ const bench: Bench = async ({ quick }) => {
       child.once('exit', (code) => reject(new Error(`load server exited (${code}) before it was ready`)));
     });
 
-    const latencies: number[] = [];
-    let errors = 0;
-    let next = 0;
-    const started = performance.now();
-    const deadline = started + seconds * 1_000;
-    const worker = async () => {
-      while (performance.now() < deadline) {
-        const q = queries[next++ % queries.length]!;
-        const t = performance.now();
-        try {
-          const res = await fetch(`${url}/api/similar?q=${encodeURIComponent(q)}&k=10`);
-          await res.arrayBuffer();
-          if (res.status !== 200) errors++;
-        } catch {
-          errors++;
-        }
-        latencies.push(performance.now() - t);
-      }
-    };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-    const elapsed = (performance.now() - started) / 1_000;
+    const r = await runLoad(
+      queries.map((q) => `${url}/api/similar?q=${encodeURIComponent(q)}&k=10`),
+      { concurrency: CONCURRENCY, seconds, maxRequests: Infinity, timeoutMs: 30_000 },
+    );
     const note = `${CONCURRENCY} concurrent clients for ${seconds} s, 425 papers, built-in embedder, loopback`;
     const figures: Figure[] = [
-      { bench: BENCH, metric: 'similar throughput', value: latencies.length / elapsed, unit: 'req/s', note },
-      { bench: BENCH, metric: 'similar latency p50', value: median(latencies), unit: 'ms' },
-      { bench: BENCH, metric: 'similar latency p99', value: percentile(latencies, 99), unit: 'ms' },
-      { bench: BENCH, metric: 'similar latency max', value: Math.max(...latencies), unit: 'ms' },
-      { bench: BENCH, metric: 'similar errors', value: errors, unit: 'requests', note: `of ${latencies.length}` },
+      { bench: BENCH, metric: 'similar throughput', value: r.latencies.length / r.seconds, unit: 'req/s', note },
+      { bench: BENCH, metric: 'similar latency p50', value: p50(r), unit: 'ms' },
+      { bench: BENCH, metric: 'similar latency p99', value: p99(r), unit: 'ms' },
+      { bench: BENCH, metric: 'similar latency max', value: max(r), unit: 'ms' },
+      { bench: BENCH, metric: 'similar errors', value: r.failures, unit: 'requests', note: `${failedNote(r)} of ${r.latencies.length}` },
     ];
     return figures;
   } finally {

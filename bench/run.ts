@@ -8,6 +8,7 @@ import type { Bench, Figure } from './figures.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const full = args.includes('--full');
 const only = args.filter((a) => !a.startsWith('--'));
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
@@ -29,7 +30,7 @@ for (const file of files) {
   const started = Date.now();
   process.stderr.write(`bench ${basename(file)} ...\n`);
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: Bench };
-  const figures = await mod.default({ quick });
+  const figures = await mod.default({ quick, full });
   all.push(...figures);
   printTable(figures);
   process.stderr.write(`bench ${basename(file)} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -38,5 +39,5 @@ for (const file of files) {
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', 'latest.json'),
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, figures: all }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, quick, full, figures: all }, null, 2),
 );
