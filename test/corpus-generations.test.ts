@@ -5,16 +5,18 @@
  * only the changed ids, and the save writes only the shards they live in.
  */
 import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/log.ts';
-import { openApp } from '../src/service/open-app.ts';
+import { openApp, STORE_FILE } from '../src/service/open-app.ts';
 import { shardOf } from '../src/index/sharded-index.ts';
 import type { PaperInput } from '../src/papers/paper.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
 import { startService, type RunningService } from '../src/service/serve.ts';
 import { readFileSource } from '../src/sources/files.ts';
 import { collectSource } from '../src/sources/source.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 
 const DATA = new URL('../data/', import.meta.url).pathname;
@@ -170,6 +172,37 @@ describe('applyChanges', () => {
     expect(synced).toMatchObject({ embedded: 0, indexed: 1, removed: 1 });
     expect(app.corpus.current().index.has(tid)).toBe(false);
     expect(app.corpus.current().index.has('2502.00077')).toBe(true);
+  });
+
+  it('follows what another writer stored through the change feed, touching only those ids', async () => {
+    // The first follow compares the whole store once and notes where the feed stands.
+    expect(await app.corpus.follow()).toMatchObject({ embedded: 0, indexed: 0, removed: 0 });
+    // Another process (here: another connection to the same file) stores two papers and removes one.
+    const other = await openSqliteStore(join(app.dataDir, STORE_FILE));
+    const [gone] = await app.store.listPapers({ limit: 1, offset: 20 });
+    try {
+      await other.upsertPapers([
+        input('2502.00101', 'Mixture of experts routing under load', 'Balanced routing for sparse experts.'),
+        input('2502.00102', 'Contrastive pretraining for tables', 'Rows and columns as views.'),
+      ]);
+      expect(await other.removePaper(gone!.id)).toBe(true);
+    } finally {
+      await other.close();
+    }
+    // No corpus scan: neither the whole vector table nor the papers lacking vectors are read.
+    const scans = [vi.spyOn(app.store, 'paperVectors'), vi.spyOn(app.store, 'papersMissingVectors')];
+    const synced = await app.corpus.follow();
+    for (const scan of scans) {
+      expect(scan).not.toHaveBeenCalled();
+      scan.mockRestore();
+    }
+    expect(synced).toMatchObject({ embedded: 2, indexed: 2, removed: 1 });
+    const index = app.corpus.current().index;
+    expect(index.has('2502.00101') && index.has('2502.00102')).toBe(true);
+    expect(index.has(gone!.id)).toBe(false);
+    expect(index.info()).toMatchObject({ count: await app.store.count(), corpusChecksum: await app.store.corpusChecksum() });
+    // Caught up: the next follow finds nothing to do.
+    expect(await app.corpus.follow()).toMatchObject({ embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 });
   });
 
   it('with nothing changed, nothing is written', async () => {
