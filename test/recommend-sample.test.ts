@@ -18,6 +18,7 @@ import {
   type PicksResult,
   type Recipient,
 } from '../src/recommend/index.ts';
+import { candidateWindow, windowPapers } from '../src/recommend/candidates.ts';
 import { meanPairwiseSimilarity } from '../src/recommend/mmr.ts';
 import { rankCandidates } from '../src/recommend/rank.ts';
 import type { Candidate, RankProfile } from '../src/recommend/rank-types.ts';
@@ -204,6 +205,18 @@ describe('picks on the sample corpus', () => {
     expect(r.mode).toBe('general');
     expect(r.picks).toHaveLength(5);
     for (const p of r.picks) expect(p.reasons[0]!.text).toMatch(/^one of the day's most central papers/);
+  });
+});
+
+describe('the digest window after a bulk load', () => {
+  it('offers at most the cap, the most recently seen papers, not the whole corpus', async () => {
+    // The whole sample was first seen minutes ago: to a first digest it is all "today".
+    const window = candidateWindow(new Date(), undefined);
+    expect(await windowPapers(app, window)).toHaveLength(papers.length);
+    const capped = await windowPapers(app, window, 25);
+    expect(capped.map((p) => p.id)).toEqual((await app.store.listPapers({ limit: 25 })).map((p) => p.id));
+    // A dated window is capped too (published that day or seen that day).
+    expect(await windowPapers(app, candidateWindow(new Date(), undefined, today), 25)).toHaveLength(25);
   });
 });
 

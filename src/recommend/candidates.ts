@@ -36,14 +36,23 @@ export function candidateWindow(now: Date, lastDigest: string | undefined, date?
   return { kind: 'since-last-digest', since: (capped ? floor : last).toISOString(), until, capped };
 }
 
-/** The window's papers from the store. */
-export async function windowPapers(app: RecommendApp, w: CandidateWindow): Promise<Paper[]> {
-  const seen = await app.store.listPapers({ seenSince: w.since, seenBefore: w.until });
-  if (w.kind !== 'date') return seen;
-  const published = await app.store.listPapers({ published: w.date });
+/**
+ * Most papers one window offers a digest. A day of arXiv cs.* is one to two thousand papers; a
+ * window holding more is a bulk load or a backfill (the whole corpus "first seen" today), where
+ * embedding and ranking all of it would cost minutes and gigabytes for one digest: the most
+ * recently seen papers stand in for the day.
+ */
+export const MAX_WINDOW_PAPERS = 5_000;
+
+/** The window's papers from the store, at most `limit` (the most recently seen first). */
+export async function windowPapers(app: RecommendApp, w: CandidateWindow, limit = MAX_WINDOW_PAPERS): Promise<Paper[]> {
+  const seen = await app.store.listPapers({ seenSince: w.since, seenBefore: w.until, limit });
   const byId = new Map(seen.map((p) => [p.id, p]));
-  for (const p of published) byId.set(p.id, p);
-  return [...byId.values()];
+  if (w.kind === 'date') for (const p of await app.store.listPapers({ published: w.date, limit })) byId.set(p.id, p);
+  const papers = [...byId.values()];
+  if (papers.length < limit) return papers;
+  app.log.info({ limit, window: w.kind }, 'the digest window holds more papers than a day (a bulk load?); ranking the most recently seen');
+  return papers.slice(0, limit);
 }
 
 /** Sparse TF-IDF vectors of texts, when the embedder has them (the built-in one): features of the learned model. */
