@@ -203,6 +203,10 @@ describe('applyChanges', () => {
     expect(index.info()).toMatchObject({ count: await app.store.count(), corpusChecksum: await app.store.corpusChecksum() });
     // Caught up: the next follow finds nothing to do.
     expect(await app.corpus.follow()).toMatchObject({ embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 });
+    // This process's own ingest is in the feed too, but already applied: follow does not redo it.
+    const own = await app.store.upsertPapers([input('2502.00103', 'Retrieval heads in long context', 'Which heads copy.')]);
+    expect(await app.corpus.applyChanges({ upserted: own.added, removed: [] })).toMatchObject({ indexed: 1 });
+    expect(await app.corpus.follow()).toMatchObject({ embedded: 0, indexed: 0, removed: 0, shardsSaved: 0 });
   });
 
   it('with nothing changed, nothing is written', async () => {

@@ -198,12 +198,14 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   /**
    * Catches up with what other processes wrote. The first call compares the whole store once (the
    * feed keeps only each id's last change, so it cannot replay history); after that only the ids
-   * the feed names are touched, in bounded pages. The head is read before the checksum, so a
-   * change made in between is applied again next time rather than missed (applying is idempotent).
+   * the feed names are touched, in bounded pages. When the index is already in step (this
+   * process's own ingest), the feed is skipped to its head instead of re-applying those ids. The
+   * head is read before the checksum, so a change made in between is applied again next time
+   * rather than missed (applying is idempotent).
    */
   const followNow = async (opts: { onProgress?: Progress }): Promise<SyncResult> => {
-    if (feedCursor === undefined) {
-      const head = (await store.changesSince(undefined)).cursor;
+    const head = (await store.changesSince(undefined)).cursor;
+    if (feedCursor === undefined || current().index.info().corpusChecksum === (await store.corpusChecksum())) {
       const result = await reconcileNow(opts);
       feedCursor = head;
       return result;
