@@ -12,7 +12,7 @@ import type { WriteLog } from './write-log.ts';
 /** Terms looked up per statement (one JSON parameter each). */
 const LOOKUP_CHUNK = 500;
 
-/** What a since/source filter checks, as lexical_docs keeps it: the date as factsOf defines it, the sources' JSON. */
+/** What a since/source filter checks, as lexical_docs keeps it: the date as PaperFacts defines it (published, else the day first seen), the sources' JSON. */
 const facts = (p: Paper): [string, string] => [p.published ?? p.firstSeen.slice(0, 10), JSON.stringify(p.sources)];
 
 type StoredText = { doc: number | null; title: string; abstract: string; content_hash: string };
