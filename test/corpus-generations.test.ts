@@ -4,7 +4,8 @@
  * through the real HTTP API of serve; /readyz tells the truth throughout; a small upsert touches
  * only the changed ids, and the save writes only the shards they live in.
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
@@ -116,6 +117,38 @@ describe('generations under load, through serve', () => {
     expect(seen.readyz.every((x) => x.status === 200)).toBe(true);
     for (const x of seen.readyz.filter((y) => y.rebuild)) expect(x.rebuild).toMatch(/^in progress \(reindex, since /);
     expect(app.corpus.current().index.info().count).toBe(papers);
+  });
+});
+
+describe('/readyz over a stored corpus with no index yet', () => {
+  it('is not ready while a first bulk load is still being indexed, then ready', async () => {
+    const empty = join(await mkdtemp(join(tmpdir(), 'paperfeed-empty-')), 'none.jsonl');
+    await writeFile(empty, '');
+    const app = await openSampleApp({ ingestSample: false, env: { PAPERFEED_SAMPLE_DIR: empty, PAPERFEED_API_PORT: '0', PAPERFEED_INDEX_FOLLOW_SECONDS: '0' } });
+    const svc = await startService(app, { print: () => {} });
+    try {
+      await svc.startup;
+      const readyz = async () => {
+        const res = await fetch(`${svc.url}/readyz`);
+        return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
+      };
+      expect((await readyz()).status).toBe(200);
+      // Another process stores the whole sample; this one has not indexed any of it yet.
+      const other = await openSqliteStore(join(app.dataDir, STORE_FILE));
+      try {
+        await other.upsertPapers((await collectSource(readFileSource(DATA))).papers);
+      } finally {
+        await other.close();
+      }
+      expect(await readyz()).toMatchObject({ status: 503, checks: { index: 'not built yet (0 of 425 papers indexed)' } });
+      await (await app.corpus.follow()).rebuild;
+      const after = await readyz();
+      expect(after.status).toBe(200);
+      expect(after.checks.index).toMatch(/^ok \(builtin:.*, 425 vectors\)$/);
+    } finally {
+      await svc.stop();
+      await app.dispose();
+    }
   });
 });
 

@@ -183,16 +183,21 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   const readiness = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
     if (stopping) checks.service = 'shutting down';
+    let papers: number | undefined;
     try {
-      checks.store = `ok (${await withTimeout(app.store.count(), 2_000, 'store did not answer within 2 s')} papers)`;
+      papers = await withTimeout(app.store.count(), 2_000, 'store did not answer within 2 s');
+      checks.store = `ok (${papers} papers)`;
     } catch (err) {
       checks.store = `error: ${(err as Error).message}`;
     }
-    // Queries use the live generation; a new one being built beside it is news, not a failure.
+    // Queries use the live generation; a new one being built beside it is news, not a failure. An
+    // empty index over a stored corpus (a first bulk load still being indexed) answers nothing useful.
     const corpus = app.corpus.status();
-    checks.index = `ok (${corpus.generation.provider}, ${corpus.generation.vectors} vectors)`;
+    const { provider, vectors } = corpus.generation;
+    const indexed = vectors > 0 || !papers;
+    checks.index = indexed ? `ok (${provider}, ${vectors} vectors)` : `not built yet (0 of ${papers} papers indexed)`;
     if (corpus.rebuilding) checks.rebuild = `in progress (${corpus.rebuilding.reason}, since ${corpus.rebuilding.since}); queries use the live index meanwhile`;
-    return { ready: !stopping && checks.store.startsWith('ok'), checks };
+    return { ready: !stopping && checks.store.startsWith('ok') && indexed, checks };
   };
   if (useHttp) {
     server = createHttpApi({
