@@ -185,6 +185,12 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     return afterChange(checksum, counts);
   };
 
+  /** A generation being built started from an older snapshot: these changes are replayed on it before the swap. */
+  const keepForRebuild = (changes: CorpusChanges): void => {
+    for (const id of changes.upserted) rebuilding?.pending.upserted.add(id);
+    for (const id of changes.removed) rebuilding?.pending.removed.add(id);
+  };
+
   const applyNow = async (changes: CorpusChanges, opts: { onProgress?: Progress }): Promise<SyncResult> => {
     const deferred = await leftToRefit();
     if (deferred) return deferred;
@@ -214,9 +220,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     for (;;) {
       const page = await store.changesSince(feedCursor);
       if (page.upserted.length === 0 && page.removed.length === 0) return total;
-      const job = rebuilding;
-      for (const id of page.upserted) job?.pending.upserted.add(id);
-      for (const id of page.removed) job?.pending.removed.add(id);
+      keepForRebuild(page);
       const r = await applyNow(page, opts);
       feedCursor = page.cursor;
       total.embedded += r.embedded;
@@ -253,9 +257,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   return {
     current,
     applyChanges(changes, opts = {}) {
-      const job = rebuilding;
-      for (const id of changes.upserted) job?.pending.upserted.add(id);
-      for (const id of changes.removed) job?.pending.removed.add(id);
+      keepForRebuild(changes);
       return serially(async () => {
         const inStep = current().index.info().corpusChecksum;
         if (changes.since !== undefined && changes.since !== inStep) return reconcileNow(opts);
