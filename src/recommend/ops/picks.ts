@@ -54,6 +54,8 @@ export interface PicksResult {
   candidates: number;
   excluded: Partial<Record<ExclusionKind, number>>;
   belowThreshold: number;
+  /** Eligible candidates below the absolute relevance floor: nothing to fill the picks with. */
+  belowFloor: number;
   /** Personal mode: the least relevance a pick needed today (PAPERFEED_PICKS_THRESHOLD × the day's best, at least a floor). */
   threshold: number;
   picks: PickedPaper[];
@@ -157,6 +159,7 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
     candidates: candidates.length,
     excluded: ranking.excluded,
     belowThreshold: ranking.belowThreshold,
+    belowFloor: ranking.belowFloor,
     threshold: ranking.cutoff ?? 0,
     picks,
     recorded: Boolean(opts.record),
