@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Paper } from '../src/papers/paper.ts';
 import { meanPairwiseSimilarity, mmrSelect } from '../src/recommend/mmr.ts';
-import { centralities, rankCandidates } from '../src/recommend/rank.ts';
-import type { Candidate, RankParams } from '../src/recommend/rank-types.ts';
+import { allowedPicks, centralities, prepareProfile, rankCandidates, scorePool } from '../src/recommend/rank.ts';
+import { DEFAULT_TUNING, type Candidate, type RankParams } from '../src/recommend/rank-types.ts';
 import { dot } from '../src/recommend/vectors.ts';
 import { emptyProfile, rankPaper } from './helpers/rank-profile.ts';
 
@@ -114,6 +114,11 @@ describe('rankCandidates, personal mode', () => {
     expect(strict.cutoff).toBeGreaterThan(0.5);
     expect(strict.picks).toHaveLength(10);
     expect(strict.picks[0]!.paper.id).toBe('best');
+    // `why` judges a paper by the same rule: a filler below the cut-off still passes.
+    const pool = scorePool(spiked, prepareProfile(profile), params({ n: 10, threshold: 0.9 }));
+    const allowed = allowedPicks(pool, 10, DEFAULT_TUNING.floor);
+    expect(allowed.filter((s) => s.relevance < pool.cutoff).length).toBeGreaterThan(0);
+    expect(ids(strict.picks).sort()).toEqual(ids(allowed).sort());
     // Papers below the floor share nothing with the profile and never fill it.
     const unrelated = [{ paper: paper('best'), vector: topic }, ...Array.from({ length: 5 }, (_, i) => ({ paper: paper(`u${i}`), vector: near(randomUnit(), 0) }))];
     const few = rankCandidates(unrelated, profile, params({ n: 10, threshold: 0.9, tuning: { floor: 0.2, learnedWeight: 0 } }));

@@ -415,7 +415,7 @@ export function scoreGeneral(c: Candidate, centrality: number, p: PreparedProfil
  * than n, the most relevant others at or above the floor (never fewer picks than asked while
  * such papers exist). Best score first.
  */
-function allowedPicks(pool: ScoredPool, n: number, floor: number): ScoredCandidate[] {
+export function allowedPicks(pool: ScoredPool, n: number, floor: number): ScoredCandidate[] {
   const above = pool.scored.filter((s) => s.relevance >= pool.cutoff);
   if (above.length >= n) return above;
   const fill = pool.scored
