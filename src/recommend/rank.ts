@@ -23,7 +23,7 @@
  *   relevance ≥ floor fill the feed (by relevance): relative to the pool, so a short topic under
  *   any embedder still fills the feed and a profile with eligible candidates never gets an empty
  *   one; only a day with fewer than n papers above the floor yields fewer picks, and popularity
- *   alone never makes an irrelevant paper a pick.
+ *   alone never makes a paper below the floor a pick.
  *
  * Why a learned model: the nearest liked paper (a max) ignores what the liked papers share, and a
  * centroid (Rocchio, kept as one anchor) weighs every word of them alike. The SVM learns which
