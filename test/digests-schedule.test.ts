@@ -9,14 +9,17 @@ import {
   dueAt,
   listSubscriptions,
   localClock,
-  MAX_ATTEMPTS,
   nextDigest,
-  runDueDigests,
   type DigestSender,
   type DigestSubscription,
 } from '../src/digests/index.ts';
 import type { Recipient } from '../src/recommend/index.ts';
+import { runDigestTick } from './helpers/digest-run.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+
+/** Attempts per recipient and local day before the day is given up (the outbox's maxAttempts). */
+const MAX_ATTEMPTS = 3;
+const runDueDigests: typeof runDigestTick = (app, platform, send, now) => runDigestTick(app, platform, send, now, { maxAttempts: MAX_ATTEMPTS });
 
 const sub = (o: Partial<DigestSubscription>): DigestSubscription => ({
   v: 1,
