@@ -1,6 +1,7 @@
 /**
  * The Discord bot: a discord.js gateway client with the Guilds intent only, the interaction
- * handler, and the daily digests on the service's schedule and outbox (src/service/bot-digests.ts) delivered through REST.
+ * handler, and the daily digests, delivered through REST on the service's digest job (schedule,
+ * outbox and job lock: src/service/bot-digests.ts).
  *
  * Why Guilds and nothing more: slash commands, buttons and autocomplete arrive as
  * INTERACTION_CREATE, which Discord sends without any intent; Guilds (not privileged) keeps
