@@ -4,21 +4,15 @@
  * outbox, so a due digest goes out once; a failing destination is retried by the outbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeDigest, listSubscriptions, localClock, type DigestSender } from '../src/digests/index.ts';
+import { listSubscriptions, localClock, type DigestSender } from '../src/digests/index.ts';
 import type { Recipient } from '../src/recommend/index.ts';
 import { openServiceBackends } from '../src/service/backends.ts';
 import { startBotDigests } from '../src/service/bot-digests.ts';
+import { subscribeNow } from './helpers/digest-run.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 
 /** A cron that never comes round during a test: runs are started by hand. */
 const NEVER = '0 0 29 2 1';
-
-/** Subscribes with a time just before now, set yesterday: today's digest is due now. */
-async function subscribeNow(app: SampleApp, r: Recipient, now: Date): Promise<void> {
-  const m = Math.max(0, localClock(now, 'UTC').minutes - 1);
-  const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-  await changeDigest(app, r, { op: 'time', time: hhmm }, { now: new Date(now.getTime() - 86_400_000) });
-}
 
 describe('digests of a bot started on its own', () => {
   let app: SampleApp;

@@ -3,7 +3,7 @@
  * outbox in the App's data dir, the platform's sender), told back per recipient: what the tests of
  * subscription digests assert on.
  */
-import type { DigestSender } from '../../src/digests/index.ts';
+import { changeDigest, localClock, type DigestSender } from '../../src/digests/index.ts';
 import type { Recipient } from '../../src/recommend/index.ts';
 import type { App } from '../../src/service/app.ts';
 import { subscriptionDigests } from '../../src/service/digest-outbox.ts';
@@ -11,6 +11,13 @@ import { runDigests } from '../../src/service/jobs.ts';
 import { outboxKey, type DigestRef } from '../../src/service/outbox.ts';
 import { SqliteOutbox } from '../../src/service/outbox-sqlite.ts';
 import { openServiceDb } from '../../src/service/service-db.ts';
+
+/** Subscribes with a time just before now (UTC), set yesterday: today's digest is due now. */
+export async function subscribeNow(app: App, r: Recipient, now: Date): Promise<void> {
+  const m = Math.max(0, localClock(now, 'UTC').minutes - 1);
+  const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  await changeDigest(app, r, { op: 'time', time: hhmm }, { now: new Date(now.getTime() - 86_400_000) });
+}
 
 /** 'empty': nothing to send that day; 'failed': will be retried; 'gave-up': failed maxAttempts times. */
 export type DigestOutcome = 'sent' | 'empty' | 'dead' | 'failed' | 'gave-up';
