@@ -16,5 +16,7 @@ export {
 export type { DigestSubscription } from './subscriptions.ts';
 export { composeDigest, confirmDigest } from './compose.ts';
 export type { Digest } from './compose.ts';
-export { startDigestScheduler, runDueDigests, dueDigests, dueAt, MAX_ATTEMPTS } from './scheduler.ts';
-export type { DigestSender, DigestScheduler, DigestOutcome, DueDigest } from './scheduler.ts';
+export { dueDigests, dueAt } from './due.ts';
+export type { DueDigest } from './due.ts';
+export { digestSender } from './sender.ts';
+export type { DigestPoster, DigestSender } from './sender.ts';
