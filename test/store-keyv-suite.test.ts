@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import keyvTestSuite, { keyvIteratorTests } from '@keyv/test-suite';
+import keyvTestSuite, { keyvIteratorTests } from './vendor/keyv-test-suite/index.js';
 import KeyvModule from 'keyv';
 import * as Vitest from 'vitest';
 import { KeyvBetterSqlite } from '../src/store/keyv-sqlite.ts';
