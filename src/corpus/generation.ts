@@ -8,7 +8,7 @@ import type { HnswParams } from '../index/hnsw-index.ts';
 import type { ShardedIndex } from '../index/sharded-index.ts';
 import type { Logger } from '../log.ts';
 import type { Paper } from '../papers/paper.ts';
-import { embedPapers, type Progress } from '../pipeline/embed.ts';
+import { embedInBulk, embedPapers, type Progress } from '../pipeline/embed.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { shardCount } from './index-files.ts';
 
@@ -148,17 +148,13 @@ export async function buildGeneration(
 ): Promise<{ generation: Generation; embedded: number }> {
   const { onProgress, signal } = opts;
   const missing = await store.papersMissingVectors(embedder.key);
-  let embedded = 0;
-  // In steps: the vectors land in the store's cache, and the index is built from there.
-  for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
-    signal?.throwIfAborted();
-    const step = await embedPapers(store, embedder, missing.slice(i, i + PAPER_CHUNK), {
-      batchSize: settings.batchSize,
-      ...(onProgress ? { onProgress: (done: number) => onProgress(i + done, missing.length) } : {}),
-    });
-    embedded += step.embedded;
-    await yieldToLoop();
-  }
+  // The vectors land in the store's cache, and the index is built from there.
+  const embedded = await embedInBulk(store, embedder, missing, {
+    batchSize: settings.batchSize,
+    ...(onProgress ? { onProgress } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  signal?.throwIfAborted();
   const corpusChecksum = await store.corpusChecksum();
   const papers = await store.count();
   const shards = shardCount(settings.shards, papers);
