@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinProvider, embedBuiltin, fitBuiltin } from '../embeddings/builtin.ts';
+import { fitBuiltinOffThread } from '../embeddings/builtin-fit-thread.ts';
 import { loadSampleCorpus } from '../embeddings/retrieval-eval.ts';
 import { contentHash, embeddingText } from '../src/papers/normalize.ts';
 import { embedInBulk } from '../src/pipeline/embed.ts';
@@ -71,5 +72,15 @@ describe('embedInBulk', () => {
     const some = missing.filter((_, i) => i % 397 === 0);
     const cached = await store.getCachedVectors(provider.key, some.map((p) => contentHash(p)));
     for (const p of some) expect([...cached.get(contentHash(p))!]).toEqual([...embedBuiltin(state, embeddingText(p))]);
+  });
+});
+
+describe('fitting on a worker thread', () => {
+  it('fits exactly what fitBuiltin fits, with several chunks in flight', async () => {
+    // More texts than two chunks of the fit's messages, so reading overlaps adding.
+    const many = Array.from({ length: 1_300 }, (_, i) => `${texts[i % texts.length]!} ${i % 7 === 0 ? `extra${i}` : ''}`);
+    const offThread = await fitBuiltinOffThread(many);
+    expect(offThread.fingerprint).toBe(fitBuiltin(many).fingerprint);
+    expect(offThread.docCount).toBe(1_300);
   });
 });

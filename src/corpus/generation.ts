@@ -147,6 +147,7 @@ export async function buildGeneration(
   opts: { onProgress?: Progress; signal?: AbortSignal } = {},
 ): Promise<{ generation: Generation; embedded: number }> {
   const { onProgress, signal } = opts;
+  const embedStarted = Date.now();
   const missing = await store.papersMissingVectors(embedder.key);
   // The vectors land in the store's cache, and the index is built from there.
   const embedded = await embedInBulk(store, embedder, missing, {
@@ -155,6 +156,7 @@ export async function buildGeneration(
     ...(signal ? { signal } : {}),
   });
   signal?.throwIfAborted();
+  if (embedded > 0) log.info({ embedded, ms: Date.now() - embedStarted }, 'papers embedded for the new generation');
   const corpusChecksum = await store.corpusChecksum();
   const papers = await store.count();
   const shards = shardCount(settings.shards, papers);
