@@ -65,9 +65,16 @@ export async function embedInBulk(
   store: PaperStore,
   provider: EmbeddingProvider,
   papers: Paper[],
-  opts: { batchSize?: number; threads?: number; onProgress?: Progress; signal?: AbortSignal } = {},
+  opts: {
+    batchSize?: number;
+    threads?: number;
+    onProgress?: Progress;
+    signal?: AbortSignal;
+    /** Each step's vectors by paper, once they are cached. */
+    onVectors?: (vectors: { paperId: string; vector: Float32Array }[]) => Promise<void> | void;
+  } = {},
 ): Promise<number> {
-  const { onProgress, signal } = opts;
+  const { onProgress, signal, onVectors } = opts;
   const threads = opts.threads ?? availableParallelism();
   if (!provider.pool || papers.length < POOL_FROM || threads < 1) {
     let embedded = 0;
@@ -78,13 +85,21 @@ export async function embedInBulk(
         ...(onProgress ? { onProgress: (done: number) => onProgress(i + done, papers.length) } : {}),
       });
       embedded += step.embedded;
+      await onVectors?.([...step.vectors].map(([paperId, vector]) => ({ paperId, vector })));
       await yieldToLoop();
     }
     return embedded;
   }
   // Papers with the same text share one vector.
   const texts = new Map<string, string>();
-  for (const p of papers) texts.set(contentHash(p), embeddingText(p));
+  const ids = new Map<string, string[]>();
+  for (const p of papers) {
+    const hash = contentHash(p);
+    texts.set(hash, embeddingText(p));
+    const same = ids.get(hash);
+    if (same) same.push(p.id);
+    else ids.set(hash, [p.id]);
+  }
   const pending = [...texts];
   const pool = provider.pool(threads);
   try {
@@ -102,7 +117,9 @@ export async function embedInBulk(
       while (sent < pending.length && inFlight.length <= pool.threads) send();
       const vectors = await inFlight.shift()!;
       signal?.throwIfAborted();
-      await store.putCachedVectors(provider.key, vectors.map((vector, j) => ({ contentHash: pending[done + j]![0], vector })));
+      const entries = vectors.map((vector, j) => ({ contentHash: pending[done + j]![0], vector }));
+      await store.putCachedVectors(provider.key, entries);
+      await onVectors?.(entries.flatMap((e) => ids.get(e.contentHash)!.map((paperId) => ({ paperId, vector: e.vector }))));
       done += vectors.length;
       onProgress?.(done, pending.length);
     }
