@@ -84,3 +84,33 @@ describe('fitting on a worker thread', () => {
     expect(offThread.docCount).toBe(1_300);
   });
 });
+
+describe('embedInBulk stopped midway', () => {
+  it('stops its workers and rejects with the abort, keeping the batches already cached', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperfeed-bulk-abort-'));
+    const store = await openSqliteStore(join(dir, 'papers.sqlite'));
+    try {
+      const inputs = Array.from({ length: 6_000 }, (_, n) => ({
+        rawId: `2402.${String(n).padStart(5, '0')}`,
+        title: `${sample[n % sample.length]!.title} ${n}`,
+        abstract: `${sample[(n * 3) % sample.length]!.abstract} ${n}`,
+        source: 'jsonl' as const,
+      }));
+      for (let i = 0; i < inputs.length; i += 1_000) await store.upsertPapers(inputs.slice(i, i + 1_000));
+      const missing = await store.papersMissingVectors(provider.key);
+      const stop = new AbortController();
+      const run = embedInBulk(store, provider, missing, {
+        threads: 2,
+        signal: stop.signal,
+        onVectors: () => stop.abort(new Error('stopped by the test')),
+      });
+      await expect(run).rejects.toThrow('stopped by the test');
+      const left = (await store.papersMissingVectors(provider.key)).length;
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThan(6_000);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -109,7 +109,10 @@ export async function embedInBulk(
     let done = 0;
     const send = () => {
       const batch = pending.slice(sent, sent + POOL_BATCH);
-      inFlight.push(pool.embed(batch.map(([, t]) => t)));
+      const vectors = pool.embed(batch.map(([, t]) => t));
+      // Awaited in turn below; batches rejected by a close after a failure must not count as unhandled.
+      vectors.catch(() => {});
+      inFlight.push(vectors);
       sent += batch.length;
     };
     onProgress?.(0, pending.length);
