@@ -14,6 +14,7 @@ import { fitLsa, type SparseRows } from './lsa.ts';
 import { type FeatureOptions, termFrequencies } from './text-features.ts';
 import { decodeState, encodeState, stateFingerprint } from './builtin-codec.ts';
 import { rng } from './rng.ts';
+import { createBuiltinEmbedPool } from './builtin-embed-pool.ts';
 
 export interface BuiltinParams extends FeatureOptions {
   /** Dimensions of the hashed TF-IDF part. */
@@ -336,5 +337,6 @@ export function createBuiltinProvider(state: BuiltinState): EmbeddingProvider {
       return texts.map((t) => embedBuiltin(state, t));
     },
     sparse: (texts) => texts.map((t) => sparseBuiltin(state, t)),
+    pool: (threads) => createBuiltinEmbedPool(state, threads),
   };
 }

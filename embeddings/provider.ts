@@ -18,6 +18,19 @@ export interface EmbeddingProvider {
    */
   sparse?(texts: string[]): SparseVector[];
   close?(): Promise<void>;
+  /**
+   * Worker threads embedding exactly as embed() does, for bulk runs (a whole corpus); the caller
+   * closes the pool. Only providers whose embedding is plain CPU work in JS have one.
+   */
+  pool?(threads: number): EmbedPool;
+}
+
+/** embed() on worker threads: batches run concurrently, one per thread. */
+export interface EmbedPool {
+  readonly threads: number;
+  embed(texts: string[]): Promise<Float32Array[]>;
+  /** Stops the workers; batches still waiting are rejected. */
+  close(): Promise<void>;
 }
 
 /** Feature id → weight; only the features a text has. */

@@ -35,7 +35,7 @@ async function loadOk(): Promise<ShardedIndex> {
   return r.index;
 }
 
-const build = (n: number, shards: number, extra: { threads?: number; workersFrom?: number } = {}) =>
+const build = (n: number, shards: number, extra: { threads?: number; workersFrom?: number; expected?: number } = {}) =>
   buildShardedIndex(items(n), { dir, providerKey: KEY, dimension: DIM, params: DEFAULT_HNSW_PARAMS, shards, corpusChecksum: 'sum-1', ...extra });
 
 describe('shardOf', () => {
@@ -182,6 +182,16 @@ describe('buildShardedIndex', () => {
     expect(unitVectors(20, DIM, 7).map((q) => inWorkers.search(q, 10))).toEqual(workerResults);
     const loaded = await loadOk();
     expect(unitVectors(20, DIM, 7).map((q) => loaded.search(q, 10))).toEqual(workerResults);
+  });
+
+  it('builds the same graphs when the shard workers take vectors while they are still being added', async () => {
+    const here = await build(2_000, 2, { threads: 1 });
+    const expected = unitVectors(20, DIM, 7).map((q) => here.search(q, 10));
+    const streamed = await build(2_000, 2, { workersFrom: 0, expected: 2_000 });
+    expect(streamed.info()).toEqual({ providerKey: KEY, dimension: DIM, count: 2_000, corpusChecksum: 'sum-1' });
+    expect(unitVectors(20, DIM, 7).map((q) => streamed.search(q, 10))).toEqual(expected);
+    const loaded = await loadOk();
+    expect(unitVectors(20, DIM, 7).map((q) => loaded.search(q, 10))).toEqual(expected);
   });
 
   it('rejects a vector of the wrong dimension by id, before anything is written', async () => {

@@ -3,12 +3,12 @@
 // a generation from the store and keep one in step with changes, a chunk at a time.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
-import { buildShardedIndex } from '../index/build-shards.ts';
+import { startShardBuild } from '../index/build-shards.ts';
 import type { HnswParams } from '../index/hnsw-index.ts';
 import type { ShardedIndex } from '../index/sharded-index.ts';
 import type { Logger } from '../log.ts';
 import type { Paper } from '../papers/paper.ts';
-import { embedPapers, type Progress } from '../pipeline/embed.ts';
+import { embedInBulk, embedPapers, type Progress } from '../pipeline/embed.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { shardCount } from './index-files.ts';
 
@@ -147,30 +147,49 @@ export async function buildGeneration(
   opts: { onProgress?: Progress; signal?: AbortSignal } = {},
 ): Promise<{ generation: Generation; embedded: number }> {
   const { onProgress, signal } = opts;
-  const missing = await store.papersMissingVectors(embedder.key);
-  let embedded = 0;
-  // In steps: the vectors land in the store's cache, and the index is built from there.
-  for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
-    signal?.throwIfAborted();
-    const step = await embedPapers(store, embedder, missing.slice(i, i + PAPER_CHUNK), {
-      batchSize: settings.batchSize,
-      ...(onProgress ? { onProgress: (done: number) => onProgress(i + done, missing.length) } : {}),
-    });
-    embedded += step.embedded;
-    await yieldToLoop();
-  }
+  const started = Date.now();
   const corpusChecksum = await store.corpusChecksum();
   const papers = await store.count();
   const shards = shardCount(settings.shards, papers);
-  const started = Date.now();
-  const stored = store.paperVectors(embedder.key);
-  const index = await buildShardedIndex(
-    (async function* () {
-      for await (const { paperId, vector } of stored) yield { id: paperId, vector };
+  // The shards are built while the papers are embedded (the build takes each step's vectors as
+  // soon as they are cached): embedding and graph inserts keep every core busy between them.
+  const build = await startShardBuild({
+    dir,
+    providerKey: embedder.key,
+    dimension: embedder.dimension,
+    params: settings.params,
+    shards,
+    corpusChecksum,
+    expected: papers,
+  });
+  let embedded = 0;
+  try {
+    // Every paper stored now either misses a vector (embedded below) or has one (added first).
+    const missing = await store.papersMissingVectors(embedder.key);
+    const toEmbed = new Set(missing.map((p) => p.id));
+    let added = 0;
+    for await (const { paperId, vector } of store.paperVectors(embedder.key)) {
+      if (toEmbed.has(paperId)) continue;
+      await build.add(paperId, vector);
+      // A store streams its pages without a macrotask in between: let requests through now and then.
+      if (++added % PAPER_CHUNK === 0) await yieldToLoop();
       signal?.throwIfAborted();
-    })(),
-    { dir, providerKey: embedder.key, dimension: embedder.dimension, params: settings.params, shards, corpusChecksum },
-  );
+    }
+    embedded = await embedInBulk(store, embedder, missing, {
+      batchSize: settings.batchSize,
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+      onVectors: async (vectors) => {
+        for (const { paperId, vector } of vectors) await build.add(paperId, vector);
+      },
+    });
+    signal?.throwIfAborted();
+    if (embedded > 0) log.info({ embedded, ms: Date.now() - started }, 'papers embedded for the new generation');
+  } catch (err) {
+    await build.abort();
+    throw err;
+  }
+  const index = await build.finish();
   if (papers > 0) log.info({ papers, shards, ms: Date.now() - started }, 'vector index built');
   return { generation: { embedder, index }, embedded };
 }

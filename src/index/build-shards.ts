@@ -12,14 +12,20 @@ import { Worker } from 'node:worker_threads';
 import { createHnswIndex, type HnswIndex, type HnswParams, loadHnswIndex } from './hnsw-index.ts';
 import { checkShardCount, commitShards, MANIFEST_FILE, shardDir, shardOf, type ShardedIndex } from './sharded-index.ts';
 
-/** One shard's input and where to save it: what a build worker receives. */
-export interface ShardJob {
+/** One shard's settings: what a build worker starts with. */
+export interface ShardSpec {
   dir: string;
   providerKey: string;
   dimension: number;
   params: HnswParams;
   seed: number;
   corpusChecksum?: string;
+  /** Vectors the graph is sized for at start (it grows past that if needed). */
+  capacity: number;
+}
+
+/** One shard's input: its settings and its vectors. */
+export interface ShardJob extends ShardSpec {
   ids: string[];
   /** The vectors of `ids`, in order, packed `dimension` floats per row across chunks. */
   chunks: Float32Array[];
@@ -37,6 +43,20 @@ export interface BuildShardsOptions {
   /** Below this many vectors everything is built in this thread. */
   workersFrom?: number;
   seed?: number;
+  /**
+   * Vectors the caller expects to add. At workersFrom or more, every shard's worker starts at
+   * once and inserts while vectors still arrive (a caller that embeds as it adds keeps both
+   * going), instead of after the last one.
+   */
+  expected?: number;
+}
+
+/** A build under way: add every vector, then finish (which builds what is left, saves and commits). */
+export interface ShardBuild {
+  add(id: string, vector: Float32Array): Promise<void> | void;
+  finish(): Promise<ShardedIndex>;
+  /** Stops any worker; nothing is committed. */
+  abort(): Promise<void>;
 }
 
 const CHUNK_ROWS = 4_096;
@@ -52,7 +72,26 @@ export async function buildShardedIndex(
   vectors: AsyncIterable<{ id: string; vector: Float32Array }> | Iterable<{ id: string; vector: Float32Array }>,
   opts: BuildShardsOptions,
 ): Promise<ShardedIndex> {
+  const build = await startShardBuild(opts);
+  try {
+    let added = 0;
+    for await (const { id, vector } of vectors) {
+      await build.add(id, vector);
+      // A store streams its pages without a macrotask in between: let requests through now and then.
+      if (++added % IN_THREAD_ROWS ** 2 === 0) await yieldToLoop();
+    }
+  } catch (err) {
+    await build.abort();
+    throw err;
+  }
+  return build.finish();
+}
+
+/** Starts a build (see buildShardedIndex): vectors are routed to their shard as they are added. */
+export async function startShardBuild(opts: BuildShardsOptions): Promise<ShardBuild> {
   checkShardCount(opts.shards);
+  const workersFrom = opts.workersFrom ?? WORKERS_FROM;
+  const streaming = opts.expected !== undefined && opts.expected >= workersFrom;
   const jobs = Array.from({ length: opts.shards }, (_, i): ShardJob => ({
     dir: shardDir(opts.dir, i),
     providerKey: opts.providerKey,
@@ -60,40 +99,96 @@ export async function buildShardedIndex(
     params: opts.params,
     seed: (opts.seed ?? 100) + i,
     ...(opts.corpusChecksum === undefined ? {} : { corpusChecksum: opts.corpusChecksum }),
+    // Shards get about the same share: ids hash uniformly.
+    capacity: streaming ? Math.ceil((opts.expected! / opts.shards) * 1.1) + CHUNK_ROWS : 1,
     ids: [],
     chunks: [],
   }));
+  if (streaming) await rm(join(opts.dir, MANIFEST_FILE), { force: true });
+  // Streaming: every shard's worker from the start, each sent its rows a full chunk at a time.
+  const workers = streaming ? jobs.map((job) => startWorker(specOf(job))) : undefined;
+  const sent = jobs.map(() => 0);
   let total = 0;
-  for await (const { id, vector } of vectors) {
-    if (vector.length !== opts.dimension) {
-      throw new RangeError(`vector for ${id} has ${vector.length} dimensions, ${opts.dimension} expected`);
-    }
-    const job = jobs[shardOf(id, opts.shards)]!;
-    const row = job.ids.length % CHUNK_ROWS;
-    if (row === 0) job.chunks.push(new Float32Array(CHUNK_ROWS * opts.dimension));
-    job.chunks.at(-1)!.set(vector, row * opts.dimension);
-    job.ids.push(id);
-    // A store streams its pages without a macrotask in between: let requests through now and then.
-    if (++total % IN_THREAD_ROWS ** 2 === 0) await yieldToLoop();
-  }
+  const abort = async () => {
+    if (workers) await Promise.all(workers.map((w) => w.stop()));
+  };
+  return {
+    add(id, vector) {
+      if (vector.length !== opts.dimension) {
+        throw new RangeError(`vector for ${id} has ${vector.length} dimensions, ${opts.dimension} expected`);
+      }
+      const s = shardOf(id, opts.shards);
+      const job = jobs[s]!;
+      const row = job.ids.length % CHUNK_ROWS;
+      if (row === 0) job.chunks.push(new Float32Array(CHUNK_ROWS * opts.dimension));
+      job.chunks.at(-1)!.set(vector, row * opts.dimension);
+      job.ids.push(id);
+      total++;
+      if (workers && row === CHUNK_ROWS - 1) {
+        workers[s]!.send(job.ids.slice(sent[s]), job.chunks.pop()!);
+        sent[s] = job.ids.length;
+      }
+    },
+    async finish() {
+      try {
+        if (workers) {
+          // The last, partly filled chunk of each shard, then each worker saves.
+          jobs.forEach((job, s) => {
+            const rows = job.ids.length - sent[s]!;
+            if (rows > 0) workers[s]!.send(job.ids.slice(sent[s]), job.chunks.pop()!.slice(0, rows * opts.dimension));
+          });
+          const shards = await settleAll(workers.map(async (w, s) => {
+            await w.done();
+            return loadBuilt(jobs[s]!);
+          }));
+          return await commitShards(opts.dir, shards);
+        }
+        await rm(join(opts.dir, MANIFEST_FILE), { force: true });
+        const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), opts.shards));
+        // Even one shard goes to a worker when large: the build then never holds up this thread.
+        const shards = total >= workersFrom
+          ? await runPooled(jobs, threads, async (job) => {
+              const worker = startWorker(specOf(job, Math.max(1, job.ids.length)));
+              job.chunks.forEach((chunk, c) => {
+                const ids = job.ids.slice(c * CHUNK_ROWS, (c + 1) * CHUNK_ROWS);
+                worker.send(ids, chunk.length === ids.length * opts.dimension ? chunk : chunk.slice(0, ids.length * opts.dimension));
+              });
+              await worker.done();
+              return loadBuilt(job);
+            })
+          : await runPooled(jobs, 1, async (job) => {
+              const shard = await buildShard({ ...job, capacity: Math.max(1, job.ids.length) }, IN_THREAD_ROWS);
+              await shard.save();
+              return shard;
+            });
+        return await commitShards(opts.dir, shards);
+      } catch (err) {
+        await abort();
+        throw err;
+      }
+    },
+    abort,
+  };
+}
 
-  await rm(join(opts.dir, MANIFEST_FILE), { force: true });
-  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), opts.shards));
-  // Even one shard goes to a worker when large: the build then never holds up this thread.
-  const inWorkers = total >= (opts.workersFrom ?? WORKERS_FROM);
-  const shards = inWorkers
-    ? await runPooled(jobs, threads, async (job) => {
-        await buildInWorker(job);
-        const loaded = await loadHnswIndex(job.dir, job, { efSearch: job.params.efSearch });
-        if (!loaded.ok) throw new Error(`a build worker saved an unusable shard: ${loaded.message}`);
-        return loaded.index;
-      })
-    : await runPooled(jobs, 1, async (job) => {
-        const shard = await buildShard(job, IN_THREAD_ROWS);
-        await shard.save();
-        return shard;
-      });
-  return commitShards(opts.dir, shards);
+function specOf(job: ShardJob, capacity = job.capacity): ShardSpec {
+  const { ids: _ids, chunks: _chunks, ...spec } = job;
+  return { ...spec, capacity };
+}
+
+/** A shard a worker saved, loaded in this thread. */
+async function loadBuilt(job: ShardJob): Promise<HnswIndex> {
+  const loaded = await loadHnswIndex(job.dir, job, { efSearch: job.params.efSearch });
+  if (!loaded.ok) throw new Error(`a build worker saved an unusable shard: ${loaded.message}`);
+  return loaded.index;
+}
+
+/** Like Promise.all, but only once every promise has settled: no worker writes after the caller moves on. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
 /**
@@ -101,7 +196,7 @@ export async function buildShardedIndex(
  * it lets the event loop run after every that many inserts.
  */
 export async function buildShard(job: ShardJob, yieldEvery = CHUNK_ROWS): Promise<HnswIndex> {
-  const index = createHnswIndex({ ...job.params, dir: job.dir, providerKey: job.providerKey, dimension: job.dimension, initialCapacity: Math.max(1, job.ids.length), seed: job.seed });
+  const index = createHnswIndex({ ...job.params, dir: job.dir, providerKey: job.providerKey, dimension: job.dimension, initialCapacity: job.capacity, seed: job.seed });
   const dim = job.dimension;
   for (const [c, chunk] of job.chunks.entries()) {
     const first = c * CHUNK_ROWS;
@@ -143,26 +238,47 @@ async function runPooled<J, R>(jobs: J[], limit: number, run: (job: J) => Promis
 const RUN_TS = new URL('../../bin/run-ts.js', import.meta.url);
 const WORKER_FILE = fileURLToPath(new URL('./shard-build-worker.ts', import.meta.url));
 
-function buildInWorker(job: ShardJob): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // The chunks move to the worker rather than being copied: at a million vectors they are gigabytes.
-    const worker = new Worker(RUN_TS, {
-      argv: [WORKER_FILE],
-      workerData: job,
-      transferList: job.chunks.map((c) => c.buffer as ArrayBuffer),
-    });
-    let done = false;
+interface ShardWorker {
+  /** Rows to insert: their ids and their vectors packed in one array (moved, not copied). */
+  send(ids: string[], vectors: Float32Array): void;
+  /** Ends the input: resolves once the worker has inserted everything and saved the shard. */
+  done(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function startWorker(spec: ShardSpec): ShardWorker {
+  const worker = new Worker(RUN_TS, { argv: [WORKER_FILE], workerData: spec });
+  let settled = false;
+  const result = new Promise<void>((resolve, reject) => {
     worker.once('message', (m: { ok: true } | { ok: false; message: string }) => {
-      done = true;
+      settled = true;
       if (m.ok) resolve();
-      else reject(new Error(`building index shard ${job.dir} failed: ${m.message}`));
+      else reject(new Error(`building index shard ${spec.dir} failed: ${m.message}`));
     });
     worker.once('error', (err) => {
-      done = true;
-      reject(new Error(`building index shard ${job.dir} failed: ${err.message}`));
+      settled = true;
+      reject(new Error(`building index shard ${spec.dir} failed: ${err.message}`));
     });
     worker.once('exit', (code) => {
-      if (!done) reject(new Error(`the build worker for index shard ${job.dir} exited (code ${code}) before finishing`));
+      if (!settled) reject(new Error(`the build worker for index shard ${spec.dir} exited (code ${code}) before finishing`));
     });
   });
+  // Awaited by done(); a failure before then must not count as unhandled.
+  result.catch(() => {});
+  return {
+    send(ids, vectors) {
+      worker.postMessage({ ids, vectors }, [vectors.buffer as ArrayBuffer]);
+    },
+    async done() {
+      worker.postMessage({ end: true });
+      try {
+        await result;
+      } finally {
+        await worker.terminate();
+      }
+    },
+    async stop() {
+      await worker.terminate();
+    },
+  };
 }

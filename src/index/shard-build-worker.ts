@@ -1,11 +1,34 @@
-// Worker thread body of build-shards.ts: builds one shard from the vectors it was handed and
-// saves it; the main thread loads the saved shard (native graphs cannot cross threads).
+// Worker thread body of build-shards.ts: builds one shard from the rows it is sent, as they
+// arrive, and saves it when the input ends; the main thread loads the saved shard (native graphs
+// cannot cross threads).
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildShard, type ShardJob } from './build-shards.ts';
+import { createHnswIndex } from './hnsw-index.ts';
+import type { ShardSpec } from './build-shards.ts';
 
+const port = parentPort!;
+const spec = workerData as ShardSpec;
+const fail = (err: unknown) => {
+  port.postMessage({ ok: false, message: (err as Error).stack ?? String(err) });
+  port.close();
+};
 try {
-  await (await buildShard(workerData as ShardJob)).save();
-  parentPort!.postMessage({ ok: true });
+  const index = createHnswIndex({ ...spec.params, dir: spec.dir, providerKey: spec.providerKey, dimension: spec.dimension, initialCapacity: spec.capacity, seed: spec.seed });
+  const dim = spec.dimension;
+  port.on('message', (m: { ids: string[]; vectors: Float32Array } | { end: true }) => {
+    try {
+      if ('ids' in m) {
+        index.upsert(m.ids.map((id, r) => ({ id, vector: m.vectors.subarray(r * dim, (r + 1) * dim) })), { providerKey: spec.providerKey });
+        return;
+      }
+      if (spec.corpusChecksum !== undefined) index.setCorpusChecksum(spec.corpusChecksum);
+      void index.save().then(() => {
+        port.postMessage({ ok: true });
+        port.close();
+      }, fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
 } catch (err) {
-  parentPort!.postMessage({ ok: false, message: (err as Error).stack ?? String(err) });
+  fail(err);
 }
