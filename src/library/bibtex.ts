@@ -63,8 +63,9 @@ export function parseBibtex(text: string): ParsedLibrary {
       i = nextEntryAfter(text, Math.max(at + 1, s.stop));
     }
   }
-  if (text.indexOf('@', i) >= 0 && out.entries.length + out.skipped.length >= LIBRARY_LIMITS.entries) {
-    out.skipped.push({ where: `line ${lineOf(i)} onwards`, reason: `an import reads at most ${LIBRARY_LIMITS.entries} entries` });
+  const rest = text.indexOf('@', i);
+  if (rest >= 0 && out.entries.length + out.skipped.length >= LIBRARY_LIMITS.entries) {
+    out.skipped.push({ where: `line ${lineOf(rest)} onwards`, reason: `an import reads at most ${LIBRARY_LIMITS.entries} entries` });
   }
   return out;
 }

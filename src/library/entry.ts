@@ -43,17 +43,18 @@ const DOI = /^(?:(?:https?:\/\/)?(?:dx\.)?doi\.org\/|doi:\s*)?(10\.\d{4,9}\/\S+)
 
 /** A DOI in any usual spelling (bare, doi:, resolver URL), lower-case; undefined otherwise. */
 export function normalizeDoi(raw: string): string | undefined {
-  const m = DOI.exec(raw.trim());
-  if (!m) return undefined;
-  let doi = m[1]!.toLowerCase();
-  // Punctuation that ends a sentence or a list is not part of a DOI.
-  doi = doi.replace(/[.,;]+$/, '');
+  let s = raw.trim();
   try {
-    doi = decodeURIComponent(doi);
+    // Links carry the DOI percent-encoded (10.1000%2Fabc).
+    s = decodeURIComponent(s);
   } catch {
     // A stray % is kept as written.
   }
-  return doi;
+  const m = DOI.exec(s);
+  if (!m) return undefined;
+  const doi = m[1]!.toLowerCase();
+  // Punctuation that ends a sentence or a list is not part of a DOI.
+  return doi.replace(/[.,;]+$/, '');
 }
 
 /** arXiv's own DOIs (DataCite, 10.48550/arXiv.<id>) name an arXiv paper. */
