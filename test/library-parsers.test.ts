@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.ts';
 import { parseBibtex } from '../src/library/bibtex.ts';
 import { detectFormat, parseLibrary } from '../src/library/detect.ts';
-import { LIBRARY_LIMITS, normalizeDoi } from '../src/library/entry.ts';
+import { LIBRARY_LIMITS, normalizeDoi, type LibraryEntry } from '../src/library/entry.ts';
 import { latexToText } from '../src/library/latex.ts';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/library/${name}`, import.meta.url));
-const byWhere = (entries: { where: string }[], prefix: string) => entries.find((e) => e.where.startsWith(prefix));
+const byWhere = (entries: LibraryEntry[], prefix: string) => entries.find((e) => e.where.startsWith(prefix));
 
 describe('LaTeX in BibTeX values', () => {
   it('decodes accents in every spelling, letters, escapes, dashes, font commands and braces', () => {
