@@ -144,7 +144,7 @@ describe('the chat command', () => {
     });
     expect(big.text).toMatch(/huge\.bib is 6\.0 MB; a library file may be at most 5\.0 MB/);
     expect(read).toBe(false);
-    expect(parseCommand('library export').text).toMatch(/`library export` is not a library command/);
+    expect((parseCommand('library export') as { text: string }).text).toMatch(/`library export` is not a library command/);
   });
 });
 
