@@ -50,7 +50,7 @@ export function libraryReportText(r: LibraryReport): string {
   if (r.keptAsText.length) {
     lines.push(`Not stored here, kept as text (title and abstract) that shapes your picks: ${newTexts} new, ${r.keptAsText.length - newTexts} kept before.`);
   }
-  if (!r.changed) lines.push('Nothing changed: everything in this library was already in your profile.');
+  if (!r.changed && (r.matched.length || r.keptAsText.length)) lines.push('Nothing changed: everything in this library was already in your profile.');
   if (r.skipped.length) {
     lines.push('Skipped:');
     for (const s of r.skipped.slice(0, SHOWN_SKIPPED)) lines.push(`• ${literal(s.where)}: ${literal(s.reason)}`);
