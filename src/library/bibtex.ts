@@ -8,7 +8,7 @@
  * model and a LaTeX toolchain (@retorquere/bibtex-parser) or report no per-entry errors with lines.
  */
 import { parseArxivId } from '../papers/ids.ts';
-import { arxivIdOfDoi, cleanField, keepOrSkip, LIBRARY_LIMITS, lineIndex, normalizeDoi, type LibraryEntry, type ParsedLibrary } from './entry.ts';
+import { arxivIdOfDoi, keepOrSkip, LIBRARY_LIMITS, lineIndex, normalizeDoi, type LibraryEntry, type ParsedLibrary } from './entry.ts';
 import { latexToText } from './latex.ts';
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -55,7 +55,7 @@ export function parseBibtex(text: string): ParsedLibrary {
       const fields = new Map<string, string>();
       s.fields(close, (name, value) => fields.set(name, value));
       i = s.pos;
-      keepOrSkip(entryOf(key ? `entry ${key} (line ${lineOf(at)})` : `the ${type} entry at line ${lineOf(at)}`, fields), out);
+      keepOrSkip(key ? `entry ${key} (line ${lineOf(at)})` : `the @${type} entry at line ${lineOf(at)}`, entryOf(fields), out);
     } catch (err) {
       if (!(err instanceof EntryError)) throw err;
       const where = key ? `entry ${key} (line ${lineOf(at)})` : `the @${type} entry at line ${lineOf(at)}`;
@@ -233,19 +233,9 @@ function arxivOf(f: Map<string, string>, doi: string | undefined): string | unde
   return undefined;
 }
 
-function entryOf(where: string, f: Map<string, string>): LibraryEntry {
+function entryOf(f: Map<string, string>): Omit<LibraryEntry, 'where'> {
   const doiField = raw(f.get('doi'));
   const doi = doiField ? normalizeDoi(doiField) : undefined;
-  const arxivId = arxivOf(f, doi);
-  const title = cleanField(f.has('title') ? latexToText(f.get('title')!) : undefined, LIBRARY_LIMITS.title);
-  const abstract = cleanField(f.has('abstract') ? latexToText(f.get('abstract')!) : undefined, LIBRARY_LIMITS.abstract);
-  const url = raw(f.get('url'));
-  return {
-    where,
-    ...(title ? { title } : {}),
-    ...(abstract ? { abstract } : {}),
-    ...(arxivId ? { arxivId } : {}),
-    ...(doi ? { doi } : {}),
-    ...(url ? { url } : {}),
-  };
+  const latex = (name: string): string | undefined => (f.has(name) ? latexToText(f.get(name)!) : undefined);
+  return { title: latex('title'), abstract: latex('abstract'), arxivId: arxivOf(f, doi), doi, url: raw(f.get('url')) };
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { parseArxivId } from '../papers/ids.ts';
-import { arxivIdOfDoi, cleanField, keepOrSkip, LIBRARY_LIMITS, normalizeDoi, type ParsedLibrary } from './entry.ts';
+import { arxivIdOfDoi, keepOrSkip, LIBRARY_LIMITS, normalizeDoi, type ParsedLibrary } from './entry.ts';
 
 const text = z.string().max(1_000_000).optional();
 
@@ -48,19 +48,7 @@ export function parseCslJson(input: string): ParsedLibrary {
       (item.number !== undefined && parseArxivId(String(item.number))) ||
       (doi && arxivIdOfDoi(doi) && parseArxivId(arxivIdOfDoi(doi)!)) ||
       undefined;
-    const title = cleanField(item.title, LIBRARY_LIMITS.title);
-    const abstract = cleanField(item.abstract, LIBRARY_LIMITS.abstract);
-    keepOrSkip(
-      {
-        where,
-        ...(title ? { title } : {}),
-        ...(abstract ? { abstract } : {}),
-        ...(arxivId ? { arxivId } : {}),
-        ...(doi ? { doi } : {}),
-        ...(item.URL ? { url: item.URL } : {}),
-      },
-      out,
-    );
+    keepOrSkip(where, { title: item.title, abstract: item.abstract, arxivId, doi, url: item.URL }, out);
   });
   if (items.length > LIBRARY_LIMITS.entries) {
     out.skipped.push({ where: `items ${LIBRARY_LIMITS.entries + 1}-${items.length}`, reason: `an import reads at most ${LIBRARY_LIMITS.entries} entries` });

@@ -79,10 +79,23 @@ export function cleanField(s: string | undefined, max: number): string | undefin
   return t ? clip(t, max) : undefined;
 }
 
-/** An entry is worth keeping when it names a paper some way: a title, an arXiv id or a DOI. */
-export function keepOrSkip(e: LibraryEntry, out: Pick<ParsedLibrary, 'entries' | 'skipped'>): void {
+/**
+ * Adds what a parser read: title and abstract cleaned and bounded, empty fields left out. An entry
+ * is kept when it names a paper some way (a title, an arXiv id or a DOI), else named as skipped.
+ */
+export function keepOrSkip(where: string, raw: Omit<LibraryEntry, 'where'>, out: Pick<ParsedLibrary, 'entries' | 'skipped'>): void {
+  const title = cleanField(raw.title, LIBRARY_LIMITS.title);
+  const abstract = cleanField(raw.abstract, LIBRARY_LIMITS.abstract);
+  const e: LibraryEntry = {
+    where,
+    ...(title ? { title } : {}),
+    ...(abstract ? { abstract } : {}),
+    ...(raw.arxivId ? { arxivId: raw.arxivId } : {}),
+    ...(raw.doi ? { doi: raw.doi } : {}),
+    ...(raw.url ? { url: raw.url } : {}),
+  };
   if (e.title || e.arxivId || e.doi) out.entries.push(e);
-  else out.skipped.push({ where: e.where, reason: 'it has no title, arXiv id or DOI' });
+  else out.skipped.push({ where, reason: 'it has no title, arXiv id or DOI' });
 }
 
 /** 1-based line of a character offset, by binary search over the line starts. */

@@ -3,7 +3,7 @@
  * it. Lines without a tag continue the previous field (wrapped abstracts).
  */
 import { parseArxivId } from '../papers/ids.ts';
-import { arxivIdOfDoi, cleanField, keepOrSkip, LIBRARY_LIMITS, normalizeDoi, type ParsedLibrary } from './entry.ts';
+import { arxivIdOfDoi, keepOrSkip, LIBRARY_LIMITS, normalizeDoi, type LibraryEntry, type ParsedLibrary } from './entry.ts';
 
 const TAG = /^([A-Z][A-Z0-9])  -(?: (.*))?$/;
 
@@ -19,7 +19,7 @@ export function parseRis(input: string): ParsedLibrary {
   const finish = (): void => {
     if (!record) return;
     n++;
-    if (n <= LIBRARY_LIMITS.entries) keepOrSkip(entryOf(`record ${n} (line ${record.start})`, record.fields), out);
+    if (n <= LIBRARY_LIMITS.entries) keepOrSkip(`record ${n} (line ${record.start})`, entryOf(record.fields), out);
     record = undefined;
     last = undefined;
   };
@@ -52,7 +52,7 @@ export function parseRis(input: string): ParsedLibrary {
   return out;
 }
 
-function entryOf(where: string, f: Map<string, string[]>) {
+function entryOf(f: Map<string, string[]>): Omit<LibraryEntry, 'where'> {
   const first = (tags: string[]): string | undefined => tags.map((t) => f.get(t)?.[0]).find((v) => v);
   const doi = f.get('DO')?.map(normalizeDoi).find(Boolean);
   const urls = URL_TAGS.flatMap((t) => f.get(t) ?? []);
@@ -60,14 +60,5 @@ function entryOf(where: string, f: Map<string, string[]>) {
     urls.map(parseArxivId).find(Boolean) ??
     (doi && arxivIdOfDoi(doi) ? parseArxivId(arxivIdOfDoi(doi)!) : undefined) ??
     [...(f.get('M1') ?? []), ...(f.get('SN') ?? []), ...(f.get('AN') ?? [])].map(parseArxivId).find(Boolean);
-  const title = cleanField(first(TITLE_TAGS), LIBRARY_LIMITS.title);
-  const abstract = cleanField(first(ABSTRACT_TAGS), LIBRARY_LIMITS.abstract);
-  return {
-    where,
-    ...(title ? { title } : {}),
-    ...(abstract ? { abstract } : {}),
-    ...(arxivId ? { arxivId } : {}),
-    ...(doi ? { doi } : {}),
-    ...(urls[0] ? { url: urls[0] } : {}),
-  };
+  return { title: first(TITLE_TAGS), abstract: first(ABSTRACT_TAGS), arxivId, doi, url: urls[0] };
 }
