@@ -69,7 +69,7 @@ describe('Discord: library import', () => {
   it('stops an attachment that turns out larger than declared', async () => {
     const url = fake.addAttachment('big.ris', Buffer.alloc(5 * 1024 * 1024 + 10, 0x41), { chunked: true });
     const { text } = await answer(withFile(MEMBER, { name: 'big.ris', size: 2_000, url }));
-    expect(text).toMatch(/big\.ris is 5\.0 MB; a library file may be at most 5\.0 MB/);
+    expect(text).toMatch(/big\.ris is larger than declared, over 5\.0 MB \(the download was stopped there\)/);
   });
 
   it('imports a list given as the list option', async () => {

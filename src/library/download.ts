@@ -4,7 +4,7 @@
  * less, or no length, is cut off at the limit).
  */
 import { UserError } from '../errors.ts';
-import { checkLibrarySize } from './detect.ts';
+import { checkLibrarySize, SIZE_LIMIT_TEXT } from './detect.ts';
 
 export interface DownloadOptions {
   /** The file's name, for messages. */
@@ -42,7 +42,7 @@ export async function downloadBounded(url: string, o: DownloadOptions): Promise<
     total += value.length;
     if (total > o.maxBytes) {
       await reader.cancel().catch(() => undefined);
-      checkLibrarySize(total, o.name);
+      throw new UserError(`${o.name} is larger than declared, over ${SIZE_LIMIT_TEXT} (the download was stopped there); a library file may be at most ${SIZE_LIMIT_TEXT}`);
     }
     chunks.push(value);
   }

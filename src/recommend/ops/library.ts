@@ -86,7 +86,7 @@ export async function importLibrary(app: RecommendApp, recipient: Recipient, inp
   const r = checkRecipient(recipient);
   const now = clock(opts);
   const current = (await loadProfile(app, r, now)).value;
-  const preview = plan(structuredClone(current), input, now, new Map(), false);
+  const preview = plan(current, input, now, new Map(), false);
   if (!preview.changed) return preview;
   // Embedded before the atomic update (which may run again when another writer got in first).
   const embedded = new Map<string, TextLike['embedding']>();
