@@ -16,6 +16,7 @@ import type { Recipient } from '../src/recommend/recipient.ts';
 import { readFileSource } from '../src/sources/files.ts';
 import { openBuiltinApp } from './builtin-app.ts';
 import type { Bench, Figure } from './figures.ts';
+import { evaluateLibraryImport } from './personal-import.ts';
 import { cosineScores, findGroups, fitTfIdf, rocchioScores, svmScores, topK } from './personal-eval.ts';
 
 const N = 10;
@@ -37,6 +38,7 @@ const bench: Bench = async () => {
   const runs: Run[] = [];
   let short = 0;
   let labels: string[] = [];
+  let libraryFigures: Figure[] = [];
   try {
     await ingest(app, [readFileSource(fileURLToPath(new URL('../data/', import.meta.url)))]);
     const papers: Paper[] = (await app.store.listPapers()).sort((a, b) => a.id.localeCompare(b.id));
@@ -98,6 +100,7 @@ const bench: Bench = async () => {
         },
       });
     }
+    libraryFigures = await evaluateLibraryImport(app, papers, tf, groups);
   } finally {
     await app.close();
     await rm(dir, { recursive: true, force: true });
@@ -125,6 +128,7 @@ const bench: Bench = async () => {
     }
     figures.push({ bench: 'personal', metric: `${kind}: paperfeed P@10 − best baseline`, value: p10 - best, unit: '', note: 'target ≥ 0.05' });
   }
+  figures.push(...libraryFigures);
   figures.push({ bench: 'personal', metric: 'users given fewer picks than asked while papers above the floor remained', value: short, unit: '', note: `of ${runs.length}` });
   return figures;
 };

@@ -109,6 +109,7 @@ describe('every /papers subcommand', () => {
     { path: ['channel', 'digest-timezone'], where: MANAGER, options: () => [str('zone', 'Asia/Tokyo')], expect: /09:15 \(Asia\/Tokyo\)/ },
     { path: ['channel', 'digest-off'], where: MANAGER, expect: /This channel's daily digest is off/ },
     { path: ['help'], options: () => [str('command', 'mute')], expect: /mute author <name> \[days\]/ },
+    { path: ['library', 'import'], options: () => [str('list', '1706.03762')], expect: /Library import.* from the pasted list/ },
     { path: ['forget-me'], expect: /everything paperfeed stored about you is deleted/ },
   ];
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuiltinProvider, embedBuiltin, fitBuiltin } from '../embeddings/builtin.ts';
 import { fitBuiltinOffThread } from '../embeddings/builtin-fit-thread.ts';
-import { loadSampleCorpus } from '../embeddings/retrieval-eval.ts';
+import { loadSampleCorpus } from '../bench/retrieval-eval.ts';
 import { contentHash, embeddingText } from '../src/papers/normalize.ts';
 import { embedInBulk } from '../src/pipeline/embed.ts';
 import { openSqliteStore, type SqlitePaperStore } from '../src/store/sqlite-store.ts';

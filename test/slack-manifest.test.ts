@@ -34,7 +34,9 @@ describe('Slack manifest', () => {
   it('requests exactly the scopes the code needs', () => {
     const methods = [...new Set([...source.matchAll(/client\.(chat|conversations|users)\.(\w+)\(/g)].map((m) => `${m[1]}.${m[2]}`))].sort();
     expect(methods).toEqual(Object.keys(METHOD_SCOPES).sort());
-    const needed = new Set(['commands', ...methods.map((m) => METHOD_SCOPES[m]!), ...socket.settings.event_subscriptions.bot_events.map((e) => EVENT_SCOPES[e]!)]);
+    // Downloading a shared file (url_private, library import) needs files:read.
+    const files = source.includes('url_private') ? ['files:read'] : [];
+    const needed = new Set(['commands', ...files, ...methods.map((m) => METHOD_SCOPES[m]!), ...socket.settings.event_subscriptions.bot_events.map((e) => EVENT_SCOPES[e]!)]);
     expect([...socket.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });
 

@@ -42,6 +42,7 @@ export const GROUP_DESCRIPTIONS: Record<string, string> = {
   seed: 'Seed papers that anchor your feed',
   digest: 'Your daily digest by direct message',
   channel: "This channel's feed and daily digest (changes: Manage Server or Manage Channels)",
+  library: 'Your reference library as seeds and likes',
 };
 
 const STRING = ApplicationCommandOptionType.String;
@@ -109,7 +110,7 @@ function muteKind(o: OptionReader): (typeof MUTE_KINDS)[number] {
   return k as (typeof MUTE_KINDS)[number];
 }
 
-const HELP_TOPICS = ['today', 'similar', 'search', 'ask', 'why', 'feedback', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'channel'];
+const HELP_TOPICS = ['today', 'similar', 'search', 'ask', 'why', 'feedback', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'library', 'channel'];
 
 /** Topics, keywords and digest commands for the user's own feed or the channel's. */
 function familySpecs(scope: 'user' | 'channel'): SubcommandSpec[] {
@@ -340,6 +341,19 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     usage: 'forget-me',
     visibility: 'private',
     build: () => ({ name: 'forget-me' }),
+  },
+  {
+    group: 'library',
+    name: 'import',
+    description: 'Import a BibTeX, CSL JSON or RIS file, or a list of arXiv ids and DOIs',
+    options: [
+      { type: ApplicationCommandOptionType.Attachment, name: 'file', description: 'Your library export (at most 5 MB)', required: false },
+      text('list', 'arXiv ids, DOIs or links, separated by spaces', 4_000, { required: false }),
+    ],
+    usage: 'library',
+    visibility: 'private',
+    // The file is read from the interaction's resolved attachments (interactions.ts), not from here.
+    build: (o) => ({ name: 'library', op: 'import', ...optional('text', o.string('list')) }),
   },
   ...familySpecs('channel'),
   {

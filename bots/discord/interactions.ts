@@ -18,6 +18,7 @@ import { executeCommand, runAction, usageFor, type CommandContext, type CommandI
 import type { Logger } from '../../src/log.ts';
 import type { Recipient } from '../../src/recommend/index.ts';
 import type { App } from '../../src/service/app.ts';
+import { discordAttachments } from './attachments.ts';
 import { topicChoices, zoneChoices } from './autocomplete.ts';
 import { findSpec, MalformedOption, type OptionReader, type SubcommandSpec } from './command-spec.ts';
 import { parseCustomId } from './custom-id.ts';
@@ -90,7 +91,8 @@ export function commandOf(i: ChatInputCommandInteraction): Parsed {
 async function onChatInput(deps: InteractionDeps, i: ChatInputCommandInteraction): Promise<void> {
   const parsed = commandOf(i);
   if ('reply' in parsed) return sendFresh(i, parsed.reply);
-  const ctx = contextOf(i);
+  const attachments = discordAttachments(i);
+  const ctx = { ...contextOf(i), ...(attachments.length ? { attachments } : {}) };
   await respond(i, () => executeCommand(deps.app, ctx, parsed.command), { ephemeral: parsed.spec.visibility === 'private', deferAfterMs: deps.deferAfterMs });
 }
 

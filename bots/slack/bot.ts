@@ -63,7 +63,7 @@ export function createSlackBot(app: App, options: SlackBotOptions): { bolt: Bolt
   const log = baseLog.child({ component: 'slack' });
   const out: SlackOut = { app, client: bolt.client, log };
   const users = new SlackUsers(bolt.client, log, new Set(options.admins ?? []));
-  registerListeners(bolt, { app, log, users }, out);
+  registerListeners(bolt, { app, log, users, files: { botToken: options.botToken, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}) } }, out);
   return { bolt, out };
 }
 

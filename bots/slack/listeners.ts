@@ -12,6 +12,7 @@ import type { Logger } from '../../src/log.ts';
 import type { App } from '../../src/service/app.ts';
 import { markFeedback, parseActionId, replyMessages, type Block } from './blocks.ts';
 import { isDmChannel, slackContext } from './context.ts';
+import { slackAttachments, type SlackFileAccess } from './files.ts';
 import { slackToPlain, stripMention } from './mrkdwn.ts';
 import { postEphemeralReply, postReply, type SlackOut } from './post.ts';
 import { reportSlackError, reviveChannel } from './slack-errors.ts';
@@ -21,12 +22,22 @@ export interface ListenerDeps {
   app: App;
   log: Logger;
   users: SlackUsers;
+  /** How shared files are downloaded (`library import` with a file). */
+  files: SlackFileAccess;
 }
 
-async function run(deps: ListenerDeps, userId: string, channelId: string | undefined, text: string): Promise<Reply> {
-  const parsed = parseCommand(slackToPlain(text));
-  return isReply(parsed) ? parsed : executeCommand(deps.app, slackContext(deps.users, userId, channelId), parsed);
+async function run(deps: ListenerDeps, userId: string, channelId: string | undefined, text: string, files?: unknown): Promise<Reply> {
+  const attachments = files === undefined ? [] : slackAttachments(files, deps.files);
+  // A file shared with no command is a library to import.
+  const command = attachments.length && !text.trim() ? 'library import' : text;
+  const parsed = parseCommand(slackToPlain(command));
+  if (isReply(parsed)) return parsed;
+  const ctx = slackContext(deps.users, userId, channelId);
+  return executeCommand(deps.app, attachments.length ? { ...ctx, attachments } : ctx, parsed);
 }
+
+/** The `files` of an event or message, when it has them (a file share). */
+const filesOf = (e: object): unknown => ('files' in e ? e.files : undefined);
 
 async function respondAll(deps: ListenerDeps, respond: RespondFn, reply: Reply, inChannel: boolean, where: string): Promise<void> {
   try {
@@ -60,7 +71,7 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps, out: SlackO
     const user = event.user;
     if (!user) return;
     await reviveChannel(deps.app, deps.log, event.channel);
-    const reply = await run(deps, user, event.channel, stripMention(event.text, context.botUserId));
+    const reply = await run(deps, user, event.channel, stripMention(event.text, context.botUserId), filesOf(event));
     const threadTs = event.thread_ts ?? event.ts;
     await quietly(() =>
       reply.visibility === 'channel'
@@ -71,10 +82,11 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps, out: SlackO
 
   // Direct messages to the bot: the whole message is the command; everything is private there.
   bolt.message(async ({ message }) => {
-    // Only people's own messages in a DM: edits, joins and bot posts (ours included) are not commands.
-    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || !message.user) return;
+    // Only people's own messages in a DM (a file shared there too): edits, joins and bot posts (ours included) are not commands.
+    const ownMessage = message.subtype === undefined || message.subtype === 'file_share';
+    if (message.channel_type !== 'im' || !ownMessage || !('user' in message) || !message.user) return;
     if ('bot_id' in message && message.bot_id) return;
-    const reply = await run(deps, message.user, message.channel, message.text ?? '');
+    const reply = await run(deps, message.user, message.channel, message.text ?? '', filesOf(message));
     await quietly(() => postReply(out, message.channel, reply));
   });
 

@@ -10,6 +10,7 @@ import { register as ask } from './commands/ask.ts';
 import { register as chat } from './commands/chat.ts';
 import { register as discord } from './commands/discord.ts';
 import { register as feedback } from './commands/feedback.ts';
+import { register as library } from './commands/library.ts';
 import { register as papers } from './commands/papers.ts';
 import { register as picks } from './commands/picks.ts';
 import { register as profile } from './commands/profile.ts';
@@ -18,7 +19,7 @@ import { register as serve } from './commands/serve.ts';
 import { register as slack } from './commands/slack.ts';
 import { register as topics } from './commands/topics.ts';
 
-const COMMANDS: RegisterCommand[] = [papers, search, picks, topics, feedback, profile, ask, chat, serve, slack, discord];
+const COMMANDS: RegisterCommand[] = [papers, search, picks, topics, feedback, profile, ask, chat, serve, slack, discord, library];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 

@@ -23,6 +23,8 @@ export const COMMAND_LIMITS = {
   maxMuteDays: PROFILE_LIMITS.maxMuteDays,
   /** Results of similar/search and "more like this". */
   results: 5,
+  /** `library import` with a pasted list of ids: longer than any other command (a file has its own limit). */
+  pastedList: 20_000,
 } as const;
 
 /** Default mute length when the user gives none. */
@@ -112,6 +114,8 @@ export const commandSchema = z.discriminatedUnion('name', [
   digestSchema,
   z.object({ name: op('profile') }),
   z.object({ name: op('forget-me') }),
+  /** The pasted list keeps its line breaks: parsers report entries by line. Attached files come in the context. */
+  z.object({ name: op('library'), op: op('import'), text: z.string().max(COMMAND_LIMITS.pastedList, `a pasted list is at most ${COMMAND_LIMITS.pastedList} characters; attach a file instead`).optional() }),
 ]);
 
 /** A parsed, validated command. `scope: 'channel'` is the `channel ...` form. */

@@ -3,6 +3,15 @@ import type { Recipient } from '../recommend/index.ts';
 
 export type Platform = Recipient['platform'];
 
+/** A file sent with the command (Slack file share, Discord attachment, a CLI path). */
+export interface Attachment {
+  name: string;
+  /** The size the platform declares: checked before anything is downloaded. */
+  size?: number;
+  /** The bytes, at most maxBytes (a larger file is a UserError, found while it arrives). */
+  read(maxBytes: number): Promise<Uint8Array>;
+}
+
 /** Who sent a command and from where: all an adapter tells the command core. */
 export interface CommandContext {
   platform: Platform;
@@ -22,6 +31,8 @@ export interface CommandContext {
   userTimeZone?(): Promise<string | undefined>;
   /** The clock (tests and replays pass their own). */
   now?: Date;
+  /** Files sent with the command; only `library import` reads them. */
+  attachments?: readonly Attachment[];
 }
 
 export const clockOf = (ctx: CommandContext): Date => ctx.now ?? new Date();

@@ -15,6 +15,7 @@ import { keywords } from './keywords.ts';
 import { mute, unmute } from './mute.ts';
 import { today, why } from './picks.ts';
 import { forgetMe, profile } from './profile.ts';
+import { library } from './library.ts';
 import { literal } from './markup.ts';
 import { errorReply } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -58,6 +59,8 @@ function dispatch(app: App, ctx: CommandContext, cmd: Command): Promise<Reply> |
       return profile(app, ctx);
     case 'forget-me':
       return forgetMe(app, ctx);
+    case 'library':
+      return library(app, ctx, cmd);
   }
 }
 

@@ -3,7 +3,7 @@ export { CARD_ACTIONS } from './reply.ts';
 export type { CardAction, PaperCard, Reply } from './reply.ts';
 export { COMMAND_LIMITS, DEFAULT_MUTE_DAYS, commandSchema } from './command.ts';
 export type { Command, CommandInput, CommandName, Scope } from './command.ts';
-export type { CommandContext, Platform } from './context.ts';
+export type { Attachment, CommandContext, Platform } from './context.ts';
 export { parseCommand, isReply } from './parse.ts';
 export { executeCommand } from './execute.ts';
 export { runAction, actionRequestSchema, ACTION_LABELS } from './actions.ts';

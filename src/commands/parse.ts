@@ -47,8 +47,13 @@ export function isReply(x: Command | Reply): x is Reply {
 
 const isParsedReply = (p: Parsed): p is Reply => 'cards' in p && 'visibility' in p;
 
+// `library import <list>`: the text after it is read as typed, line breaks included.
+const LIBRARY_IMPORT = /^\s*(?:\/papers\s+)?library\b(?:\s+(\S+))?([\s\S]*)$/i;
+
 /** Parses and validates command text; returns the Command or a usage Reply. */
 export function parseCommand(text: string): Command | Reply {
+  const lib = LIBRARY_IMPORT.exec(text.slice(0, 100)) ? LIBRARY_IMPORT.exec(text) : null;
+  if (lib) return parseLibrary(lib[1], lib[2]!);
   if (text.length > COMMAND_LIMITS.input) {
     return usageReply(`That command is ${text.length} characters long; commands are at most ${COMMAND_LIMITS.input}.`);
   }
@@ -81,7 +86,7 @@ function parseFeedback(words: string[]): Command | Reply | undefined {
 
 const NAMES = new Set<string>([
   'help', 'today', 'similar', 'search', 'ask', 'why', 'topics', 'keywords', 'follow', 'unfollow',
-  'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me',
+  'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'library',
 ] satisfies CommandName[]);
 const isCommandName = (s: string): s is CommandName => NAMES.has(s);
 
@@ -150,6 +155,9 @@ function parseFamily(name: CommandName, w: Words, scope: Scope): Parsed {
       return parseSeed(w);
     case 'digest':
       return parseDigest(w, scope);
+    case 'library':
+      // Reached only through parseCommand's LIBRARY_IMPORT; kept for the exhaustive switch.
+      return usageFor('library');
   }
 }
 
@@ -212,6 +220,12 @@ function parseSeed(w: Words): Parsed {
     return paper ? { name: 'seed', op, paper } : usageFor('seed', 'Say which paper');
   }
   return w.rest ? { name: 'seed', op: 'add', paper: w.rest } : usageFor('seed', 'Say which paper (an arXiv id)');
+}
+
+function parseLibrary(op: string | undefined, rest: string): Command | Reply {
+  if (op?.toLowerCase() !== 'import') return usageFor('library', op ? `\`library ${op.slice(0, 40)}\` is not a library command` : undefined);
+  const text = rest.trim();
+  return checked({ name: 'library', op: 'import', ...(text ? { text } : {}) }, 'library');
 }
 
 function parseDigest(w: Words, scope: Scope): Parsed {

@@ -41,6 +41,10 @@ export const USAGE: Record<CommandName, Usage> = {
   },
   profile: { forms: ['profile'], summary: 'what drives your feed' },
   'forget-me': { forms: ['forget-me'], summary: 'delete everything stored about you' },
+  library: {
+    forms: ['library import (with a .bib, CSL JSON or RIS file attached)', 'library import <arXiv ids, DOIs or links>'],
+    summary: 'start from your reference library: stored papers become seeds and likes, the others shape your picks by their text',
+  },
   help: { forms: ['help', 'help <command>'], summary: 'this list' },
 };
 

@@ -19,7 +19,7 @@ export async function embedPhrase(app: RecommendApp, text: string): Promise<{ ve
 }
 
 /**
- * Vectors of the profile's topics and muted topics, by normalized text. Phrases embedded under
+ * Vectors of the profile's topics, muted topics and text likes, by normalized text. Phrases embedded under
  * another embedder (the configured model changed) are embedded again now and the profile is
  * updated, so the cost is paid once per phrase and model.
  */
@@ -34,7 +34,7 @@ export async function phraseVectors(
   const stale = new Map<string, string>();
   const entries = [...profile.topics.map((t) => ({ text: t.text, e: t.embedding })), ...profile.mutes
     .filter((m) => m.kind === 'topic' && Date.parse(m.until) > now.getTime())
-    .map((m) => ({ text: m.value, e: m.embedding }))];
+    .map((m) => ({ text: m.value, e: m.embedding })), ...(profile.textLikes ?? []).map((t) => ({ text: t.text, e: t.embedding }))];
   for (const { text, e } of entries) {
     const norm = normalizePhrase(text);
     const v = cachedVector(e, app.embedder);
@@ -54,6 +54,7 @@ export async function phraseVectors(
     await updateProfile(app, r, now, (p) => {
       for (const t of p.topics) t.embedding = fresh.get(normalizePhrase(t.text)) ?? t.embedding;
       for (const m of p.mutes) if (m.kind === 'topic') m.embedding = fresh.get(normalizePhrase(m.value)) ?? m.embedding;
+      for (const t of p.textLikes ?? []) t.embedding = fresh.get(normalizePhrase(t.text)) ?? t.embedding;
     });
   }
   return out;

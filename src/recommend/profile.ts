@@ -20,6 +20,10 @@ export const PROFILE_LIMITS = {
   minWeight: 0.1,
   maxWeight: 5,
   maxMuteDays: 3_650,
+  /** Papers from an imported library that are not stored here, kept as text (title + abstract). */
+  textLikes: 50,
+  textLikeTitle: 300,
+  textLikeLength: 1_000,
 } as const;
 
 const iso = z.iso.datetime({ offset: true });
@@ -46,6 +50,14 @@ const keywordSchema = z.object({
 const namedSchema = (max: number) => z.object({ name: z.string().min(1).max(max), addedAt: iso });
 
 const seedSchema = z.object({ paperId: z.string().min(1), title: z.string(), addedAt: iso });
+
+/** A paper the recipient likes that is not stored: its text is embedded and counts as a liked paper. */
+const textLikeSchema = z.object({
+  title: z.string().min(1).max(PROFILE_LIMITS.textLikeTitle),
+  text: z.string().min(1).max(PROFILE_LIMITS.textLikeLength),
+  addedAt: iso,
+  embedding: embeddingSchema.optional(),
+});
 
 export const FEEDBACK_KINDS = ['up', 'down', 'not-interested'] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
@@ -79,6 +91,8 @@ export const profileSchema = z.object({
   seeds: z.array(seedSchema).max(PROFILE_LIMITS.seeds),
   feedback: z.array(feedbackSchema).max(PROFILE_LIMITS.feedback),
   mutes: z.array(muteSchema).max(PROFILE_LIMITS.mutes),
+  /** Absent in records written before library import. */
+  textLikes: z.array(textLikeSchema).max(PROFILE_LIMITS.textLikes).optional(),
 });
 
 export type Profile = z.infer<typeof profileSchema>;
@@ -87,6 +101,7 @@ export type Keyword = Profile['keywords'][number];
 export type Feedback = Profile['feedback'][number];
 export type Mute = Profile['mutes'][number];
 export type Seed = Profile['seeds'][number];
+export type TextLike = NonNullable<Profile['textLikes']>[number];
 export type CachedEmbedding = z.infer<typeof embeddingSchema>;
 
 export function emptyProfile(now: Date): Profile {
@@ -129,7 +144,8 @@ export function hasPositiveSignals(p: Profile, now: Date): boolean {
     p.authors.length > 0 ||
     p.categories.length > 0 ||
     p.keywords.some((k) => k.mode !== 'exclude') ||
-    p.feedback.some((f) => f.kind === 'up')
+    p.feedback.some((f) => f.kind === 'up') ||
+    (p.textLikes?.length ?? 0) > 0
   );
 }
 

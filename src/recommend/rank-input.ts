@@ -1,5 +1,5 @@
 import type { Paper } from '../papers/paper.ts';
-import { parseArxivId } from '../papers/ids.ts';
+import { parseArxivId, titleId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { RecommendApp } from './app-parts.ts';
 import { sparseOf } from './candidates.ts';
@@ -63,7 +63,14 @@ export async function buildRankProfile(
     }
     return out;
   };
+  // Papers of the recipient's library that are not stored count as liked papers by their text; under
+  // the id their title would get, so the same paper ingested later is not picked for them.
+  const textLiked = (profile.textLikes ?? []).flatMap((t): AnchorPaper[] => {
+    const vector = phrases.get(normalizePhrase(t.text));
+    return vector ? [{ paperId: titleId(t.title), title: t.title, vector, sparse: sparseOf(app, [t.text])[0] }] : [];
+  });
   const rated = withAliases(feedback.map((f) => f.paperId));
+  for (const t of textLiked) rated.add(t.paperId);
   const mutes = activeMutes(profile, now);
   return {
     topics: profile.topics.flatMap((t) => {
@@ -71,7 +78,8 @@ export async function buildRankProfile(
       return vector ? [{ text: t.text, weight: t.weight, vector, sparse: sparseOf(app, [t.text])[0] }] : [];
     }),
     seeds: profile.seeds.flatMap((s) => anchor(s.paperId, s.title) ?? []),
-    liked: feedback.filter((f) => f.kind === 'up').flatMap((f) => anchor(f.paperId, f.title) ?? []),
+    // Text likes first: ranking keeps the most recent liked papers, and a thumbs-up on a stored paper says more.
+    liked: [...textLiked, ...feedback.filter((f) => f.kind === 'up').flatMap((f) => anchor(f.paperId, f.title) ?? [])],
     disliked: feedback
       .filter((f) => f.kind !== 'up')
       .flatMap((f) => {

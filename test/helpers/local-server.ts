@@ -82,6 +82,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(JSON.stringify(body));
 }
 
+/** A file body: with its content-length, or `chunked` (64 KB writes, no length: the reader cannot know the size ahead). */
+export async function sendBytes(res: ServerResponse, body: Buffer, chunked = false): Promise<void> {
+  if (!chunked) {
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
+    res.end(body);
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  for (let i = 0; i < body.length && !res.destroyed; i += 64 * 1024) {
+    if (!res.write(body.subarray(i, i + 64 * 1024))) await new Promise((r) => res.once('drain', r).once('close', r));
+  }
+  res.end();
+}
+
 export function sendText(
   res: ServerResponse,
   status: number,

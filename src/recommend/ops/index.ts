@@ -18,4 +18,6 @@ export { recordFeedback, mute, unmute, feedbackKindOf, FEEDBACK_NAMES } from './
 export type { FeedbackResult, MuteTarget, MuteView } from './feedback.ts';
 export { profileSummary, exportProfile, resetProfile, profileView } from './profile.ts';
 export type { ProfileSummary, ProfileExport, ProfileView } from './profile.ts';
+export { importLibrary, IMPORT_SEEDS } from './library.ts';
+export type { LibraryImportInput, LibraryImportResult, PaperOutcome, TextOutcome } from './library.ts';
 export type { OpOptions } from './shared.ts';

@@ -21,6 +21,8 @@ export interface ProfileView {
   seeds: Seed[];
   feedback: Feedback[];
   mutes: (MuteView & { at: string })[];
+  /** Papers from an imported library that are not stored, liked by their text. */
+  textLikes: { title: string; addedAt: string }[];
 }
 
 export function profileView(p: Profile): ProfileView {
@@ -34,6 +36,7 @@ export function profileView(p: Profile): ProfileView {
     seeds: p.seeds.map((s) => ({ ...s })),
     feedback: p.feedback.map((f) => ({ ...f })),
     mutes: p.mutes.map((m) => ({ kind: m.kind, value: m.value, at: m.at, until: m.until })),
+    textLikes: (p.textLikes ?? []).map((t) => ({ title: t.title, addedAt: t.addedAt })),
   };
 }
 
@@ -79,6 +82,8 @@ function drivers(p: Profile, now: Date, threshold: number, r: Recipient): string
       `${plural(up, 'thumbs-up', 'thumbs-up')} and ${plural(down, 'thumbs-down', 'thumbs-down')} teach the feed: papers close to those ${you} liked rise, papers close to those marked down sink.`,
     );
   }
+  const texts = p.textLikes ?? [];
+  if (texts.length) out.push(`${plural(texts.length, 'paper')} from ${you === 'you' ? 'your' : "this channel's"} library that paperfeed has not stored count as liked by their titles and abstracts: ${quoted(texts.map((t) => t.title), 3)}.`);
   if (ni) out.push(`${plural(ni, 'paper')} marked not interested will not come back, and similar ones rank a little lower.`);
   if (p.authors.length) out.push(`Papers by ${quoted(p.authors.map((a) => a.name))} get a boost.`);
   const kw = (mode: string) => p.keywords.filter((k) => k.mode === mode).map((k) => k.phrase);

@@ -1,0 +1,60 @@
+// `library import`: a researcher's reference library (attached file or pasted list) into their profile.
+import { UserError } from '../errors.ts';
+import { checkLibrarySize, SIZE_LIMIT_TEXT } from '../library/detect.ts';
+import { LIBRARY_LIMITS } from '../library/entry.ts';
+import { importLibraryFrom, type LibraryReport } from '../library/import.ts';
+import type { App } from '../service/app.ts';
+import type { Command } from './command.ts';
+import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { literal } from './markup.ts';
+import { okReply } from './replies.ts';
+import type { Reply } from './reply.ts';
+
+type LibraryCommand = Extract<Command, { name: 'library' }>;
+
+/** Imports every attached file, or else the pasted list; one report each. */
+export async function library(app: App, ctx: CommandContext, cmd: LibraryCommand): Promise<Reply> {
+  const r = userRecipient(ctx);
+  const now = clockOf(ctx);
+  const reports: string[] = [];
+  if (ctx.attachments?.length) {
+    for (const file of ctx.attachments) {
+      if (file.size !== undefined) checkLibrarySize(file.size, file.name);
+      const content = await file.read(LIBRARY_LIMITS.bytes);
+      reports.push(libraryReportText(await importLibraryFrom(app, r, { name: file.name, content }, { now })));
+    }
+  } else if (cmd.text?.trim()) {
+    reports.push(libraryReportText(await importLibraryFrom(app, r, { name: 'the pasted list', content: cmd.text }, { now })));
+  } else {
+    throw new UserError(`Attach your library (BibTeX, CSL JSON or RIS, at most ${SIZE_LIMIT_TEXT}) to 'library import', or paste arXiv ids, DOIs or links after it.`);
+  }
+  return okReply(reports.join('\n\n'), 'private');
+}
+
+const FORMAT_NAMES = { bibtex: 'BibTeX', 'csl-json': 'CSL JSON', ris: 'RIS', list: 'a list of ids' } as const;
+/** Skipped entries named in a reply; the rest are counted (the CLI's --json has them all). */
+const SHOWN_SKIPPED = 10;
+
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** A report in words (markdown-lite): counts, then the skipped entries by name. */
+export function libraryReportText(r: LibraryReport): string {
+  const by = (o: string) => r.matched.filter((m) => m.outcome === o).length;
+  const newTexts = r.keptAsText.filter((t) => t.outcome === 'kept').length;
+  const lines = [
+    `**Library import** from ${literal(r.source)} (${FORMAT_NAMES[r.format]}): ${count(r.matched.length, 'matched paper')}, ${count(r.keptAsText.length, 'kept as text', 'kept as text')}, ${count(r.skipped.length, 'skipped', 'skipped')}.`,
+  ];
+  if (r.matched.length) {
+    lines.push(`Matched stored papers: ${by('seed')} new seed papers, ${by('like')} new likes, ${by('already')} already in your profile.`);
+  }
+  if (r.keptAsText.length) {
+    lines.push(`Not stored here, kept as text (title and abstract) that shapes your picks: ${newTexts} new, ${r.keptAsText.length - newTexts} kept before.`);
+  }
+  if (!r.changed && (r.matched.length || r.keptAsText.length)) lines.push('Nothing changed: everything in this library was already in your profile.');
+  if (r.skipped.length) {
+    lines.push('Skipped:');
+    for (const s of r.skipped.slice(0, SHOWN_SKIPPED)) lines.push(`• ${literal(s.where)}: ${literal(s.reason)}`);
+    if (r.skipped.length > SHOWN_SKIPPED) lines.push(`• and ${r.skipped.length - SHOWN_SKIPPED} more`);
+  }
+  return lines.join('\n');
+}
