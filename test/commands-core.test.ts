@@ -70,7 +70,7 @@ describe('executeCommand', () => {
     expect(emptyChannelTopic.text).toMatch(/A topic is missing\. Usage: `channel topics add <text>`/);
   });
 
-  it('today gives private paper cards with reasons and the four actions, and never repeats them', async () => {
+  it('today gives private paper cards with reasons and the five actions, and never repeats them', async () => {
     const first = await say(ctx('D2'), 'today');
     expect(first).toMatchObject({ kind: 'ok', visibility: 'private' });
     expect(first.cards.length).toBeGreaterThan(0);
@@ -81,7 +81,7 @@ describe('executeCommand', () => {
       // An undated paper shows no date rather than the day it was ingested.
       expect(card.date).toBe(paper.published);
       expect(card.why.length).toBeGreaterThan(0);
-      expect(card.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
+      expect(card.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested', 'save']);
       // Authors are trimmed: at most three names, then "+N more".
       expect(card.authors.split(', ').length).toBeLessThanOrEqual(3);
     }
@@ -279,7 +279,7 @@ describe('ask and the language-model notes', () => {
     expect(r.cards.map((c) => c.paperId)).toEqual([relevant[0]!.paper.id, relevant[1]!.paper.id]);
     expect(r.cards[0]!.why).toEqual([`cited as [1] (similarity ${relevant[0]!.cosine!.toFixed(2)})`]);
     expect(r.cards[1]!.why[0]).toMatch(/^cited as \[2\] \(similarity \d\.\d\d\)$/);
-    expect(r.cards[0]!.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
+    expect(r.cards[0]!.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested', 'save']);
     const [head, answer, note] = r.text.split('\n');
     expect(head).toBe(`**Answer** to '${ON_TOPIC}':`);
     // The [9] is gone, and a link the model wrote is shown as text, not as a masked link.

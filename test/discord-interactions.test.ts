@@ -138,7 +138,7 @@ describe('every /papers subcommand', () => {
       expect(e.fields.map((f) => f.name)).toContain('Why');
       expect(e.footer.text).toMatch(new RegExp(`^#${i + 1} · `));
       const ids = (answer.data.components[i].components as { custom_id: string }[]).map((b) => b.custom_id.split('|')[1]);
-      expect(ids).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
+      expect(ids).toEqual(['more-like-this', 'up', 'down', 'not-interested', 'save']);
     }
   });
 });

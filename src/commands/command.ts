@@ -4,7 +4,9 @@
  * commands built from platform options, so every field is bounded here.
  */
 import { z } from 'zod';
+import { REFERENCE_FORMATS } from '../papers/reference-export.ts';
 import { FEEDBACK_KINDS, PROFILE_LIMITS } from '../recommend/profile.ts';
+import { WEEKDAYS } from '../digests/clock.ts';
 
 export const COMMAND_LIMITS = {
   /** Longest command text accepted at all; longer input is refused, never cut silently. */
@@ -23,6 +25,9 @@ export const COMMAND_LIMITS = {
   maxMuteDays: PROFILE_LIMITS.maxMuteDays,
   /** Results of similar/search and "more like this". */
   results: 5,
+  /** `history [days]`: default and longest look back. */
+  historyDays: 7,
+  maxHistoryDays: 90,
 } as const;
 
 /** Default mute length when the user gives none. */
@@ -79,6 +84,8 @@ const digestSchema = z.discriminatedUnion('op', [
   z.object({ name: op('digest'), scope: scopeSchema, op: z.enum(['status', 'on', 'off']) }),
   z.object({ name: op('digest'), scope: scopeSchema, op: op('time'), time: timeArg }),
   z.object({ name: op('digest'), scope: scopeSchema, op: op('timezone'), timeZone: timeZoneArg }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: op('daily') }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: op('weekly'), day: z.enum(WEEKDAYS, 'a day is monday, tuesday, ... or sunday') }),
 ]);
 
 const muteKind = z.enum(['author', 'keyword', 'topic']);
@@ -112,6 +119,14 @@ export const commandSchema = z.discriminatedUnion('name', [
   digestSchema,
   z.object({ name: op('profile') }),
   z.object({ name: op('forget-me') }),
+  // The reading list and history (issue 16).
+  z.object({ name: op('save'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  z.object({ name: op('unsave'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  z.object({ name: op('saved'), export: z.enum(REFERENCE_FORMATS, 'an export format is bibtex, jsonl or csl').optional() }),
+  z.object({
+    name: op('history'),
+    days: z.number().int().min(1, 'history looks back at least 1 day').max(COMMAND_LIMITS.maxHistoryDays, `history looks back at most ${COMMAND_LIMITS.maxHistoryDays} days`).default(COMMAND_LIMITS.historyDays),
+  }),
 ]);
 
 /** A parsed, validated command. `scope: 'channel'` is the `channel ...` form. */

@@ -17,6 +17,8 @@ export const PROFILE_LIMITS = {
   /** Oldest feedback is dropped beyond this: recent taste matters more. */
   feedback: 2_000,
   mutes: 200,
+  /** The reading list (🔖 Save). */
+  saved: 1_000,
   minWeight: 0.1,
   maxWeight: 5,
   maxMuteDays: 3_650,
@@ -57,6 +59,9 @@ const feedbackSchema = z.object({
   at: iso,
 });
 
+/** A paper on the reading list: kept for later, and a strong like for picks. */
+const savedSchema = z.object({ paperId: z.string().min(1), title: z.string(), at: iso });
+
 export const MUTE_KINDS = ['author', 'keyword', 'topic'] as const;
 export type MuteKind = (typeof MUTE_KINDS)[number];
 
@@ -79,6 +84,8 @@ export const profileSchema = z.object({
   seeds: z.array(seedSchema).max(PROFILE_LIMITS.seeds),
   feedback: z.array(feedbackSchema).max(PROFILE_LIMITS.feedback),
   mutes: z.array(muteSchema).max(PROFILE_LIMITS.mutes),
+  /** Absent in records written before the reading list: read as empty. */
+  saved: z.array(savedSchema).max(PROFILE_LIMITS.saved).default([]),
 });
 
 export type Profile = z.infer<typeof profileSchema>;
@@ -87,6 +94,7 @@ export type Keyword = Profile['keywords'][number];
 export type Feedback = Profile['feedback'][number];
 export type Mute = Profile['mutes'][number];
 export type Seed = Profile['seeds'][number];
+export type SavedPaper = Profile['saved'][number];
 export type CachedEmbedding = z.infer<typeof embeddingSchema>;
 
 export function emptyProfile(now: Date): Profile {
@@ -102,6 +110,7 @@ export function emptyProfile(now: Date): Profile {
     seeds: [],
     feedback: [],
     mutes: [],
+    saved: [],
   };
 }
 
@@ -129,7 +138,8 @@ export function hasPositiveSignals(p: Profile, now: Date): boolean {
     p.authors.length > 0 ||
     p.categories.length > 0 ||
     p.keywords.some((k) => k.mode !== 'exclude') ||
-    p.feedback.some((f) => f.kind === 'up')
+    p.feedback.some((f) => f.kind === 'up') ||
+    p.saved.length > 0
   );
 }
 

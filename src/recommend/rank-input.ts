@@ -43,9 +43,10 @@ export async function buildRankProfile(
   // Only a paper stored without an arXiv id (under a title hash) is ever renamed: the rest of a
   // long sent-log needs no lookup.
   const renamable = sentIds.filter((id) => parseArxivId(id) === undefined);
-  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...renamable])];
+  const saved = [...profile.saved].sort((a, b) => a.at.localeCompare(b.at));
+  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...saved.map((s) => s.paperId), ...renamable])];
   const papers = await papersByRecordedId(app, ids);
-  const anchorIds = new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId)]);
+  const anchorIds = new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...saved.map((s) => s.paperId)]);
   const anchorPapers = [...new Map([...papers].filter(([id]) => anchorIds.has(id)).map(([, p]) => [p.id, p])).values()];
   const vectors = await app.search.vectorsFor(anchorPapers);
   const sparse = new Map(sparseOf(app, anchorPapers.map(embeddingText)).map((v, i) => [anchorPapers[i]!.id, v] as const));
@@ -63,7 +64,13 @@ export async function buildRankProfile(
     }
     return out;
   };
-  const rated = withAliases(feedback.map((f) => f.paperId));
+  // Saved papers are never picked again, like rated ones.
+  const rated = withAliases([...feedback.map((f) => f.paperId), ...saved.map((s) => s.paperId)]);
+  const liked = feedback.filter((f) => f.kind === 'up').flatMap((f) => anchor(f.paperId, f.title) ?? []);
+  // Saved papers are strong likes: positives of the learned model and liked anchors. The liked list
+  // has no per-paper weight, so they come last, where the likedAnchors cap (the most recent) keeps them.
+  const likedIds = new Set(liked.map((a) => a.paperId));
+  const savedAnchors = saved.flatMap((s) => anchor(s.paperId, s.title) ?? []).filter((a) => !likedIds.has(a.paperId));
   const mutes = activeMutes(profile, now);
   return {
     topics: profile.topics.flatMap((t) => {
@@ -71,7 +78,7 @@ export async function buildRankProfile(
       return vector ? [{ text: t.text, weight: t.weight, vector, sparse: sparseOf(app, [t.text])[0] }] : [];
     }),
     seeds: profile.seeds.flatMap((s) => anchor(s.paperId, s.title) ?? []),
-    liked: feedback.filter((f) => f.kind === 'up').flatMap((f) => anchor(f.paperId, f.title) ?? []),
+    liked: [...liked, ...savedAnchors],
     disliked: feedback
       .filter((f) => f.kind !== 'up')
       .flatMap((f) => {

@@ -3,8 +3,9 @@
  * subscriptions say who is due, the outbox makes each (recipient, local day) go out once, and the
  * platform's sender posts it.
  */
-import { composeDigest, confirmDigest, digestDefaults, dueDigests, recipientOf, type DigestSender } from '../digests/index.ts';
-import { updateStoredSubscription } from '../digests/subscriptions.ts';
+import { cadenceOf, dueOf } from '../digests/cadence.ts';
+import { composeDigest, confirmDigest, digestDefaults, recipientOf, type DigestSender } from '../digests/index.ts';
+import { loadSubscription, updateStoredSubscription } from '../digests/subscriptions.ts';
 import type { Recipient } from '../recommend/index.ts';
 import type { App } from './app.ts';
 import type { DigestDeliverer, DigestPlanner } from './jobs.ts';
@@ -16,7 +17,7 @@ export function subscriptionDigests(
 ): { planner: DigestPlanner; deliverer: DigestDeliverer } {
   const planner: DigestPlanner = {
     async due(now) {
-      return (await dueDigests(app, platform, now)).map((d) => ({ recipient: recipientOf(d.subscription), date: d.localDate }));
+      return (await dueOf(app, platform, now)).map((d) => ({ recipient: recipientOf(d.subscription), date: d.localDate }));
     },
     // The subscription's done day stops it being listed again today; the outbox already keeps it from going out twice.
     async settled(ref, _status, now) {
@@ -30,7 +31,8 @@ export function subscriptionDigests(
   const deliverer: DigestDeliverer = {
     async deliver(ref) {
       const now = new Date();
-      const digest = await composeDigest(app, ref.recipient, now);
+      const { value: subscription } = await loadSubscription(app, ref.recipient, digestDefaults(app), now);
+      const digest = await composeDigest(app, ref.recipient, now, cadenceOf(subscription));
       // Quiet days send nothing (as the platform schedulers do): the entry is still settled.
       if (digest.paperIds.length === 0) return;
       const outcome = await send(ref.recipient, digest.reply);

@@ -19,3 +19,7 @@ export type { FeedbackResult, MuteTarget, MuteView } from './feedback.ts';
 export { profileSummary, exportProfile, resetProfile, profileView } from './profile.ts';
 export type { ProfileSummary, ProfileExport, ProfileView } from './profile.ts';
 export type { OpOptions } from './shared.ts';
+export { savePaper, unsavePaper, listSaved } from './saved.ts';
+export type { SavedView } from './saved.ts';
+export { deliveryHistory } from './history.ts';
+export type { HistoryDay, HistoryPaper } from './history.ts';
