@@ -14,6 +14,8 @@ export function subscriptionDigests(
   app: App,
   platform: Recipient['platform'],
   send: DigestSender,
+  /** The clock a digest is composed by (tests pass their own, as the schedule's `now`). */
+  clock: () => Date = () => new Date(),
 ): { planner: DigestPlanner; deliverer: DigestDeliverer } {
   const planner: DigestPlanner = {
     async due(now) {
@@ -30,7 +32,8 @@ export function subscriptionDigests(
   };
   const deliverer: DigestDeliverer = {
     async deliver(ref) {
-      const now = new Date();
+      const now = clock();
+      // Daily or weekly (the week's best), as the subscription says now.
       const { value: subscription } = await loadSubscription(app, ref.recipient, digestDefaults(app), now);
       const digest = await composeDigest(app, ref.recipient, now, cadenceOf(subscription));
       // Quiet days send nothing (as the platform schedulers do): the entry is still settled.
