@@ -17,18 +17,9 @@ import {
 } from '../src/digests/index.ts';
 import type { Recipient } from '../src/recommend/index.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { subscription } from './helpers/subscription.ts';
 
-const sub = (o: Partial<DigestSubscription>): DigestSubscription => ({
-  v: 1,
-  platform: 'slack',
-  kind: 'user',
-  id: 'U1',
-  enabled: true,
-  time: '08:00',
-  timeZone: 'UTC',
-  updatedAt: '2024-01-01T00:00:00.000Z',
-  ...o,
-});
+const sub = subscription;
 const at = (iso: string): Date => new Date(iso);
 
 describe('local clock', () => {

@@ -22,18 +22,9 @@ import { runDigests } from '../src/service/jobs.ts';
 import { SqliteOutbox } from '../src/service/outbox-sqlite.ts';
 import { openServiceDb } from '../src/service/service-db.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { subscription } from './helpers/subscription.ts';
 
-const sub = (o: Partial<DigestSubscription>): DigestSubscription => ({
-  v: 1,
-  platform: 'cli',
-  kind: 'user',
-  id: 'U1',
-  enabled: true,
-  time: '08:00',
-  timeZone: 'UTC',
-  updatedAt: '2024-01-01T00:00:00.000Z',
-  ...o,
-});
+const sub = (o: Partial<DigestSubscription>): DigestSubscription => subscription({ platform: 'cli', ...o });
 const HOUR = 3_600_000;
 
 /** Ticks every `step` from `from` for `hours`, settling each due digest as the planner does; returns when each fired. */

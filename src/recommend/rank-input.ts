@@ -1,29 +1,14 @@
-import type { Paper } from '../papers/paper.ts';
 import { parseArxivId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { RecommendApp } from './app-parts.ts';
 import { sparseOf } from './candidates.ts';
 import { phraseVectors } from './phrase-vectors.ts';
+import { papersByRecordedId } from './recorded-papers.ts';
 import { activeMutes, latestFeedback, type Profile } from './profile.ts';
 import type { AnchorPaper, RankProfile } from './rank-types.ts';
 import type { Recipient } from './recipient.ts';
 import type { SentLog } from './sent-log.ts';
 import { normalizePhrase } from './text-match.ts';
-
-/**
- * Stored papers by the ids a profile or sent-log recorded (an id may since have been renamed to an
- * arXiv id: the store resolves aliases one at a time, so only the ids not found directly cost a lookup).
- */
-async function papersByRecordedId(app: RecommendApp, ids: string[]): Promise<Map<string, Paper>> {
-  const out = new Map<string, Paper>();
-  for (const p of await app.store.getPapers(ids)) out.set(p.id, p);
-  for (const id of ids) {
-    if (out.has(id)) continue;
-    const p = await app.store.getPaper(id);
-    if (p) out.set(id, p);
-  }
-  return out;
-}
 
 /**
  * Turns a stored profile and sent-log into ranking input: phrases and papers embedded under the

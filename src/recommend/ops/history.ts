@@ -1,8 +1,8 @@
 // `history [days]`: what a recipient was sent, per day, with the reactions given to it.
-import { parseArxivId } from '../../papers/ids.ts';
 import type { RecommendApp } from '../app-parts.ts';
 import { latestFeedback, type FeedbackKind } from '../profile.ts';
 import { loadProfile } from '../profile-store.ts';
+import { papersByRecordedId } from '../recorded-papers.ts';
 import { checkRecipient, type Recipient } from '../recipient.ts';
 import { loadSentLog } from '../sent-log.ts';
 import { clock, type OpOptions } from './shared.ts';
@@ -41,14 +41,7 @@ export async function deliveryHistory(
   const entries = Object.entries(sent.value.papers)
     .filter(([, at]) => Date.parse(at) >= from && Date.parse(at) <= now.getTime())
     .sort((a, b) => b[1].localeCompare(a[1]) || a[0].localeCompare(b[0]));
-  const ids = entries.map(([id]) => id);
-  const stored = new Map((await app.store.getPapers(ids)).map((p) => [p.id, p]));
-  // A paper stored under a title hash may since have an arXiv id: the store finds it by its alias.
-  for (const id of ids) {
-    if (stored.has(id) || parseArxivId(id) !== undefined) continue;
-    const p = await app.store.getPaper(id);
-    if (p) stored.set(id, p);
-  }
+  const stored = await papersByRecordedId(app, entries.map(([id]) => id));
   const reactions = latestFeedback(profile.value);
   const saved = new Set(profile.value.saved.map((s) => s.paperId));
   const out: HistoryDay[] = [];

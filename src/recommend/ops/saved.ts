@@ -5,6 +5,7 @@ import { parseArxivId } from '../../papers/ids.ts';
 import type { RecommendApp } from '../app-parts.ts';
 import { PROFILE_LIMITS, type SavedPaper } from '../profile.ts';
 import { loadProfile, updateProfile } from '../profile-store.ts';
+import { papersByRecordedId } from '../recorded-papers.ts';
 import { checkRecipient, type Recipient } from '../recipient.ts';
 import { checkRoom, clock, findEntry, resolvePaper, type OpOptions } from './shared.ts';
 
@@ -75,11 +76,9 @@ export async function unsavePaper(app: RecommendApp, recipient: Recipient, ref: 
 export async function listSaved(app: RecommendApp, recipient: Recipient, opts: OpOptions = {}): Promise<SavedView[]> {
   const r = checkRecipient(recipient);
   const saved = newestFirst((await loadProfile(app, r, clock(opts))).value.saved);
-  const stored = new Map((await app.store.getPapers(saved.map((s) => s.paperId))).map((p) => [p.id, p]));
-  const out: SavedView[] = [];
-  for (const s of saved) {
-    const paper = stored.get(s.paperId) ?? (parseArxivId(s.paperId) === undefined ? await app.store.getPaper(s.paperId) : undefined);
-    out.push({ paperId: s.paperId, title: paper?.title ?? s.title, at: s.at, ...(paper ? { paper } : {}) });
-  }
-  return out;
+  const stored = await papersByRecordedId(app, saved.map((s) => s.paperId));
+  return saved.map((s) => {
+    const paper = stored.get(s.paperId);
+    return { paperId: s.paperId, title: paper?.title ?? s.title, at: s.at, ...(paper ? { paper } : {}) };
+  });
 }
