@@ -81,7 +81,8 @@ const keywordsSchema = z.discriminatedUnion('op', [
 ]);
 
 const digestSchema = z.discriminatedUnion('op', [
-  z.object({ name: op('digest'), scope: scopeSchema, op: z.enum(['status', 'on', 'off']) }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: op('status') }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: z.enum(['on', 'off']) }),
   z.object({ name: op('digest'), scope: scopeSchema, op: op('time'), time: timeArg }),
   z.object({ name: op('digest'), scope: scopeSchema, op: op('timezone'), timeZone: timeZoneArg }),
   z.object({ name: op('digest'), scope: scopeSchema, op: op('daily') }),

@@ -45,8 +45,7 @@ export async function digest(app: App, ctx: CommandContext, cmd: DigestCommand):
     return okReply(describeDigest(await digestStatus(app, r, now), now), 'private');
   }
   const r = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the digest') : userRecipient(ctx);
-  // `status` returned above; the schema keeps it in one member with on/off, so TS cannot narrow it away.
-  const { name: _name, scope: _scope, ...change } = cmd as Exclude<DigestCommand, { op: 'status' | 'on' | 'off' }> | (DigestCommand & { op: 'on' | 'off' });
+  const { name: _name, scope: _scope, ...change } = cmd;
   const hint = r.kind === 'user' && (cmd.op === 'on' || cmd.op === 'time' || cmd.op === 'weekly') ? await ctx.userTimeZone?.() : undefined;
   const status = await changeDigest(app, r, change, { now, ...(hint ? { timeZoneHint: hint } : {}) });
   return okReply(describeDigest(status, now), 'private');

@@ -1,13 +1,13 @@
 // The reading list and delivery history: `save`, `unsave`, `saved [--export ...]`, `history`.
 import { writeFile } from 'node:fs/promises';
 import { Option } from 'commander';
+import { COMMAND_LIMITS } from '../../commands/command.ts';
 import { exportReferences } from '../../commands/saved.ts';
 import { REFERENCE_FORMATS, type ReferenceFormat } from '../../papers/reference-export.ts';
 import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
 import { deliveryHistory, listSaved, savePaper, unsavePaper } from '../../recommend/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { parseCount } from '../options.ts';
-
 
 export const register: RegisterCommand = (program, ctx) => {
   addRecipientOptions(program.command('save').description('put a paper on the reading list (a strong like for picks)'))
@@ -53,7 +53,7 @@ export const register: RegisterCommand = (program, ctx) => {
     });
 
   addRecipientOptions(program.command('history').description('papers delivered per day, with the reactions given'))
-    .option('--days <n>', 'how many days back (default 7, at most 90)', parseCount(1, 90), 7)
+    .option('--days <n>', `how many days back (default ${COMMAND_LIMITS.historyDays}, at most ${COMMAND_LIMITS.maxHistoryDays})`, parseCount(1, COMMAND_LIMITS.maxHistoryDays), COMMAND_LIMITS.historyDays)
     .option('--json', 'print the history as JSON')
     .action(async (o: RecipientOpts & { days: number; json?: boolean }) => {
       await ctx.withApp(async (app) => {
