@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/commands/reply.ts';
 import {
   changeDigest,
+  composeDigest,
   DIGESTS_NAMESPACE,
   dueSubscriptions,
   listSubscriptions,
@@ -88,6 +89,17 @@ describe('weekly digests through serve', () => {
     await outbox?.close();
     rmSync(dir, { recursive: true, force: true });
     await app?.dispose();
+  });
+
+  it("composes a channel's weekly digest from the week's papers, visible to the channel", async () => {
+    const channel: Recipient = { kind: 'channel', platform: 'cli', id: 'CWEEK' };
+    const T = new Date(Date.now() + 3 * 24 * HOUR);
+    await recordDelivered(app, channel, [], { now: new Date(T.getTime() - HOUR), digestAt: new Date(T.getTime() - HOUR) });
+    const weekly = await composeDigest(app, channel, T, 'weekly');
+    expect(weekly.picks.window).toMatchObject({ kind: 'last-days', days: 7 });
+    expect(weekly.reply).toMatchObject({ visibility: 'channel' });
+    expect(weekly.reply.text).toMatch(/This week's papers for this channel\*\*: \d+ papers? from the last 7 days/);
+    expect((await composeDigest(app, channel, T)).paperIds).toEqual([]);
   });
 
   it('reads a subscription stored before cadences as daily', async () => {
