@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import type { Bench, Figure } from './figures.ts';
 import { timeMs } from './figures.ts';
 import { createBuiltinProvider, DEFAULT_BUILTIN_PARAMS, fitBuiltin, type BuiltinParams } from '../embeddings/builtin.ts';
-import { makeTinyModel, TINY_MODEL_ID } from '../embeddings/make-tiny-model.ts';
+import { makeTinyModel, TINY_MODEL_ID } from '../scripts/make-tiny-model.ts';
 import type { EmbeddingProvider } from '../embeddings/provider.ts';
-import { halfSplitTask, loadSampleCorpus, type RetrievalScores, type RetrievalTask, scoreDense, scoreRetrieval } from '../embeddings/retrieval-eval.ts';
+import { halfSplitTask, loadSampleCorpus, type RetrievalScores, type RetrievalTask, scoreDense, scoreRetrieval } from './retrieval-eval.ts';
 import { createTransformersProvider } from '../embeddings/transformers.ts';
 
 const BENCH = 'embeddings';

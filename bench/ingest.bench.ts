@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSampleCorpus } from '../embeddings/retrieval-eval.ts';
+import { loadSampleCorpus } from './retrieval-eval.ts';
 import { rng } from '../embeddings/rng.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/log.ts';

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { halfSplitTask, loadSampleCorpus, type RetrievalTask, type SamplePaper } from '../embeddings/retrieval-eval.ts';
+import { halfSplitTask, loadSampleCorpus, type RetrievalTask, type SamplePaper } from './retrieval-eval.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
 import type { SearchMode } from '../src/search/search-types.ts';
 import { readFileSource } from '../src/sources/files.ts';

@@ -8,7 +8,7 @@
 //     similarity, including words never seen when fitting (model names, new jargon).
 // The cosine of two vectors is then lsaWeight·cos_LSA + (1 − lsaWeight)·cos_hashed.
 import { z } from 'zod';
-import { l2norm, l2normalize } from '../src/index/vector-math.ts';
+import { l2norm, l2normalize } from '../src/vector-math.ts';
 import { type EmbeddingProvider, providerKey, type SparseVector } from './provider.ts';
 import { fitLsa, type SparseRows } from './lsa.ts';
 import { type FeatureOptions, termFrequencies } from './text-features.ts';

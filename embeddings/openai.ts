@@ -3,10 +3,10 @@
 // picks a paid API. Its key `openai:<model>:<dim>` keeps its vectors apart from every other space.
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { ConfigError, type Config } from '../src/config/config.ts';
+import { ConfigError } from '../src/config/config.ts';
 import { createOpenAiClient, describeEndpoint } from '../src/llm/client.ts';
 import { llmEnabled } from '../src/llm/settings.ts';
-import { processUsage, type UsageCounters } from '../src/llm/usage.ts';
+import { processUsage } from '../src/llm/usage.ts';
 import type { Logger } from '../src/log.ts';
 import { type EmbeddingProvider, l2normalize, providerKey } from './provider.ts';
 
@@ -27,13 +27,18 @@ const MAX_INPUT_CHARS = 16_000;
 const MAX_REQUEST_INPUTS = 256;
 const MAX_REQUEST_CHARS = 400_000;
 
+/** Where requests and tokens are counted (src/llm/usage.ts's UsageCounters in the App). */
+export interface EmbeddingUsage {
+  add(name: 'embedding_requests' | 'embedding_errors' | 'embedding_tokens', n?: number): void;
+}
+
 export interface OpenAiEmbeddingOptions {
   client: OpenAI;
   model: string;
   /** Vector size to ask for; omitted: the model's own (known, or probed once). */
   dimension?: number;
   /** Counters to add requests and tokens to. */
-  usage?: UsageCounters;
+  usage?: EmbeddingUsage;
 }
 
 /** The API or server failed, or answered something that is not an embeddings response of the expected size. */
@@ -123,21 +128,20 @@ export async function createOpenAiEmbeddingProvider(opts: OpenAiEmbeddingOptions
   };
 }
 
-export type OpenAiEmbeddingConfig = Pick<
-  Config,
-  | 'OPENAI_API_KEY'
-  | 'OPENAI_BASE_URL'
-  | 'PAPERFEED_OPENAI_EMBED_MODEL'
-  | 'PAPERFEED_OPENAI_EMBED_DIM'
-  | 'PAPERFEED_LLM_TIMEOUT_MS'
-  | 'PAPERFEED_LLM_RETRIES'
->;
+export interface OpenAiEmbeddingConfig {
+  OPENAI_API_KEY: string | undefined;
+  OPENAI_BASE_URL: string | undefined;
+  PAPERFEED_OPENAI_EMBED_MODEL: string;
+  PAPERFEED_OPENAI_EMBED_DIM: number | undefined;
+  PAPERFEED_LLM_TIMEOUT_MS: number;
+  PAPERFEED_LLM_RETRIES: number;
+}
 
 /** The provider PAPERFEED_EMBEDDINGS=openai asks for, with a line saying where it embeds. */
 export async function openAiProviderFromConfig(
   config: Partial<OpenAiEmbeddingConfig>,
   log: Logger,
-  usage: UsageCounters = processUsage,
+  usage: EmbeddingUsage = processUsage,
 ): Promise<{ provider: EmbeddingProvider; summary: string }> {
   if (!llmEnabled(config)) {
     throw new ConfigError([

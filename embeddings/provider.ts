@@ -35,4 +35,4 @@ export function providerKey(id: string, model: string, dimension: number): strin
   return `${id}:${model}:${dimension}`;
 }
 
-export { dot, l2normalize } from '../src/index/vector-math.ts';
+export { dot, l2normalize } from '../src/vector-math.ts';

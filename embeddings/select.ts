@@ -3,7 +3,6 @@
 // loaded when the transformers provider is actually created.
 import { resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { Config } from '../src/config/config.ts';
 import type { Logger } from '../src/log.ts';
 import type { EmbeddingProvider } from './provider.ts';
 import {
@@ -22,16 +21,15 @@ import { findLocalModel, howToGetModel } from './model-files.ts';
 import { createTransformersProvider, ModelUnavailableError } from './transformers.ts';
 import { type OpenAiEmbeddingConfig, openAiProviderFromConfig } from './openai.ts';
 
-export type EmbeddingConfig = Pick<
-  Config,
-  | 'PAPERFEED_EMBEDDINGS'
-  | 'PAPERFEED_MODEL'
-  | 'PAPERFEED_MODEL_DIR'
-  | 'PAPERFEED_MODEL_CACHE_DIR'
-  | 'PAPERFEED_OFFLINE'
-  | 'PAPERFEED_EMBED_BATCH'
-> &
-  Partial<OpenAiEmbeddingConfig>;
+/** The settings the choice reads (the App's validated configuration has them: src/config/config.ts). */
+export interface EmbeddingConfig extends Partial<OpenAiEmbeddingConfig> {
+  PAPERFEED_EMBEDDINGS: 'auto' | 'builtin' | 'transformers' | 'openai';
+  PAPERFEED_MODEL: string;
+  PAPERFEED_MODEL_DIR: string;
+  PAPERFEED_MODEL_CACHE_DIR: string;
+  PAPERFEED_OFFLINE: boolean;
+  PAPERFEED_EMBED_BATCH: number;
+}
 
 export interface SelectDeps {
   log: Logger;

@@ -3,10 +3,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/commands/reply.ts';
 import type { Config } from '../src/config/config.ts';
-import { changeDigest, composeDigest, localClock, runDueDigests } from '../src/digests/index.ts';
+import { composeDigest } from '../src/digests/index.ts';
 import { addTopic, type Recipient } from '../src/recommend/index.ts';
 import type { App } from '../src/service/app.ts';
 import { between, startFakeOpenAi, type ChatBehaviour, type ChatBody, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
+import { runDigestTick, subscribeNow } from './helpers/digest-run.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 
 const TOPIC = 'optimal transport';
@@ -87,11 +88,9 @@ describe('digest cards with the language model', () => {
     expect(fake.chat.length).toBeGreaterThan(0);
 
     // Through the schedule: it is sent, and recorded as sent.
-    const m = Math.max(0, localClock(now, 'UTC').minutes - 1);
-    const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-    await changeDigest(app, user('UDIG4'), { op: 'time', time: hhmm }, { now: new Date(now.getTime() - 86_400_000) });
+    await subscribeNow(app, user('UDIG4'), now);
     const sentReplies: Reply[] = [];
-    const results = await runDueDigests(failing, 'slack', async (_r, reply) => (sentReplies.push(reply), 'sent'), now);
+    const results = await runDigestTick(failing, 'slack', async (_r, reply) => (sentReplies.push(reply), 'sent'), now);
     expect(results.find((r) => r.recipient.id === 'UDIG4')?.outcome).toBe('sent');
     expect(sentReplies.find((r) => r.cards.length)!.cards.every((c) => c.tldr === undefined)).toBe(true);
   });

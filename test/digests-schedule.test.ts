@@ -9,15 +9,18 @@ import {
   dueAt,
   listSubscriptions,
   localClock,
-  MAX_ATTEMPTS,
   nextDigest,
-  runDueDigests,
   type DigestSender,
   type DigestSubscription,
 } from '../src/digests/index.ts';
 import type { Recipient } from '../src/recommend/index.ts';
+import { runDigestTick, subscribeNow } from './helpers/digest-run.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
 import { subscription } from './helpers/subscription.ts';
+
+/** Attempts per recipient and local day before the day is given up (the outbox's maxAttempts). */
+const MAX_ATTEMPTS = 3;
+const runDueDigests: typeof runDigestTick = (app, platform, send, now) => runDigestTick(app, platform, send, now, { maxAttempts: MAX_ATTEMPTS });
 
 const sub = subscription;
 const at = (iso: string): Date => new Date(iso);
@@ -97,13 +100,6 @@ describe('settings and delivery', () => {
       return outcome;
     };
     return Object.assign(send, { sent });
-  }
-
-  /** Subscribes with a time just before now, set yesterday: today's digest is due now. */
-  async function subscribeNow(a: SampleApp, r: Recipient, now: Date): Promise<void> {
-    const m = Math.max(0, localClock(now, 'UTC').minutes - 1);
-    const hhmm = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-    await changeDigest(a, r, { op: 'time', time: hhmm }, { now: new Date(now.getTime() - 86_400_000) });
   }
 
   it('sends a due digest once and records its papers as delivered', async () => {

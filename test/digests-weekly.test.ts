@@ -9,7 +9,7 @@ import {
   changeDigest,
   composeDigest,
   DIGESTS_NAMESPACE,
-  dueSubscriptions,
+  dueAt,
   listSubscriptions,
   localClock,
   nextDigest,
@@ -34,7 +34,7 @@ function simulate(s: DigestSubscription, from: string, hours: number, step = HOU
   for (let t = Date.parse(from); t < Date.parse(from) + hours * HOUR; t += step) {
     const now = new Date(t);
     change?.(now, s);
-    for (const d of dueSubscriptions([s], now)) {
+    for (const d of dueAt([s], now)) {
       fired.push(now.toISOString());
       s.doneDate = d.localDate;
     }

@@ -108,7 +108,7 @@ describe('the daily schedule', () => {
     const channelMessages = () => fake.find('POST', new RegExp(`^/channels/${chan}/messages$`));
 
     vi.useFakeTimers({ now: start, toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const scheduler = h.bot.startDigests();
+    const scheduler = await h.bot.startDigests();
     const seen: [number, number, number][] = [];
     try {
       for (let minute = 1; minute <= 7; minute++) {
@@ -117,7 +117,7 @@ describe('the daily schedule', () => {
         seen.push([dmChannelCreates().length, dmMessages().length, channelMessages().length]);
       }
     } finally {
-      scheduler.stop();
+      await scheduler.stop();
     }
     // Nothing before its time, one each at its time, nothing again later that day.
     expect(seen).toEqual([

@@ -81,6 +81,9 @@ describe('every /papers subcommand', () => {
     { path: ['why'], options: () => [str('paper', paperId)], expect: /./ },
     // The sample App has no language model: the answer says so and points to search.
     { path: ['ask'], options: () => [str('question', 'how can diffusion models sample faster?')], expect: /^`ask` needs a language model[\s\S]*`search <words>`/ },
+    { path: ['up'], options: () => [str('paper', paperId)], expect: /^Recorded thumbs up for / },
+    { path: ['down'], options: () => [str('paper', paperId)], expect: /^Recorded thumbs down for .*\(was up\)/ },
+    { path: ['not-for-me'], options: () => [str('paper', paperId)], expect: /^Recorded not interested for .*\(was down\)/ },
     { path: ['follow'], options: () => [str('author', 'Ada Lovelace')], expect: /Following 'Ada Lovelace'/ },
     { path: ['unfollow'], options: () => [str('author', 'Ada Lovelace')], expect: /No longer following 'Ada Lovelace'/ },
     { path: ['mute'], options: () => [str('kind', 'author'), str('value', 'Ada Lovelace'), int('days', 7)], expect: /Muted author 'Ada Lovelace' for 7 days/ },

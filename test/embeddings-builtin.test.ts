@@ -12,7 +12,7 @@ import {
   sparseBuiltin,
 } from '../embeddings/builtin.ts';
 import { dot, sparseDot } from '../embeddings/provider.ts';
-import { halfSplitTask, loadSampleCorpus, scoreDense, scoreRetrieval } from '../embeddings/retrieval-eval.ts';
+import { halfSplitTask, loadSampleCorpus, scoreDense, scoreRetrieval } from '../bench/retrieval-eval.ts';
 import { encodeState } from '../embeddings/builtin-codec.ts';
 import { contentTerms, lightStem, termFrequencies } from '../embeddings/text-features.ts';
 

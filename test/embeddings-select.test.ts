@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BUILTIN_PARAMS } from '../embeddings/builtin.ts';
-import { makeTinyModel, TINY_MODEL_ID } from '../embeddings/make-tiny-model.ts';
+import { makeTinyModel, TINY_MODEL_ID } from '../scripts/make-tiny-model.ts';
 import { type EmbeddingConfig, type SelectDeps, selectProvider } from '../embeddings/select.ts';
 import { ModelUnavailableError } from '../embeddings/transformers.ts';
 

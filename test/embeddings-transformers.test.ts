@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTinyModel, TINY_MODEL_ID, type TinyModelInfo } from '../embeddings/make-tiny-model.ts';
+import { makeTinyModel, TINY_MODEL_ID, type TinyModelInfo } from '../scripts/make-tiny-model.ts';
 import { createTransformersProvider, ModelUnavailableError } from '../embeddings/transformers.ts';
 import { dot, type EmbeddingProvider } from '../embeddings/provider.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Paper } from '../src/papers/paper.ts';
 import { meanPairwiseSimilarity, mmrSelect } from '../src/recommend/mmr.ts';
-import { centralities, rankCandidates } from '../src/recommend/rank.ts';
-import type { Candidate, RankParams } from '../src/recommend/rank-types.ts';
+import { allowedPicks, centralities, prepareProfile, rankCandidates, scorePool } from '../src/recommend/rank.ts';
+import { DEFAULT_TUNING, type Candidate, type RankParams } from '../src/recommend/rank-types.ts';
 import { dot } from '../src/recommend/vectors.ts';
 import { emptyProfile, rankPaper } from './helpers/rank-profile.ts';
 
@@ -75,7 +75,8 @@ describe('rankCandidates, personal mode', () => {
 
   it('puts the paper matching the topic first and says why, with the similarity', () => {
     const profile = { ...emptyProfile(), topics: [{ text: 'graph transformers', weight: 1, vector: topic }] };
-    const r = rankCandidates(cands, profile, params());
+    // Three papers clear the cut-off, so nothing has to fill the feed from below it.
+    const r = rankCandidates(cands, profile, params({ n: 3 }));
     expect(r.mode).toBe('personal');
     expect(r.picks[0]!.paper.id).toBe('exact');
     expect(r.picks[0]!.reasons[0]!.text).toBe("matches your topic 'graph transformers' (1.00)");
@@ -88,21 +89,41 @@ describe('rankCandidates, personal mode', () => {
     const profile = { ...emptyProfile(), topics: [{ text: 't', weight: 1, vector: topic }] };
     const quiet = [0.1, 0.2, 0.15].map((c, i) => ({ paper: paper(`q${i}`), vector: near(topic, c) }));
     const oneGood = [...quiet, { paper: paper('good'), vector: near(topic, 0.6) }];
-    const withGood = rankCandidates(oneGood, profile, params({ threshold: 0.6 }));
+    const withGood = rankCandidates(oneGood, profile, params({ threshold: 0.6, n: 1 }));
     expect(ids(withGood.picks)).toEqual(['good']);
     expect(withGood.belowThreshold).toBe(3);
+    // Asked for more, the weak ones above the floor fill the feed, after the good one.
+    const filled = rankCandidates(oneGood, profile, params({ threshold: 0.6, n: 5 }));
+    expect(ids(filled.picks)).toEqual(['good', 'q1', 'q2', 'q0']);
+    expect(filled.belowThreshold).toBe(0);
     // Under a fixed floor of 0.3 this day had no pick at all; relative to the day it has its best.
-    const onlyWeak = rankCandidates(quiet, profile, params({ threshold: 0.6, lambda: 1 }));
+    const onlyWeak = rankCandidates(quiet, profile, params({ threshold: 0.6, lambda: 1, n: 2 }));
     expect(ids(onlyWeak.picks)).toEqual(['q1', 'q2']);
   });
 
-  it('never gives fewer picks than asked while candidates above the cut-off remain', () => {
+  it('never gives fewer picks than asked while candidates above the floor remain', () => {
     const profile = { ...emptyProfile(), topics: [{ text: 't', weight: 1, vector: topic }] };
     const day = Array.from({ length: 40 }, (_, i) => ({ paper: paper(`d${i}`), vector: near(topic, 0.05 + (i % 10) * 0.03) }));
     const r = rankCandidates(day, profile, params({ n: 10 }));
     const above = day.length - r.belowThreshold;
     expect(above).toBeGreaterThanOrEqual(10);
     expect(r.picks).toHaveLength(10);
+    // One strong paper raises the cut-off above all the others: the floor still fills the feed.
+    const spiked = [{ paper: paper('best'), vector: topic }, ...day.slice(0, 12)];
+    const strict = rankCandidates(spiked, profile, params({ n: 10, threshold: 0.9 }));
+    expect(strict.cutoff).toBeGreaterThan(0.5);
+    expect(strict.picks).toHaveLength(10);
+    expect(strict.picks[0]!.paper.id).toBe('best');
+    // `why` judges a paper by the same rule: a filler below the cut-off still passes.
+    const pool = scorePool(spiked, prepareProfile(profile), params({ n: 10, threshold: 0.9 }));
+    const allowed = allowedPicks(pool, 10, DEFAULT_TUNING.floor);
+    expect(allowed.filter((s) => s.relevance < pool.cutoff).length).toBeGreaterThan(0);
+    expect(ids(strict.picks).sort()).toEqual(ids(allowed).sort());
+    // Papers below the floor share nothing with the profile and never fill it.
+    const unrelated = [{ paper: paper('best'), vector: topic }, ...Array.from({ length: 5 }, (_, i) => ({ paper: paper(`u${i}`), vector: near(randomUnit(), 0) }))];
+    const few = rankCandidates(unrelated, profile, params({ n: 10, threshold: 0.9, tuning: { floor: 0.2, learnedWeight: 0 } }));
+    expect(few.belowFloor).toBeGreaterThan(0);
+    expect(few.picks).toHaveLength(unrelated.length - few.belowFloor);
   });
 
   it('scales a topic by its weight', () => {

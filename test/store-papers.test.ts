@@ -1,11 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+/**
+ * The paper store contract, one suite run on every backend (SQLite, PostgreSQL): upsert, dedupe and
+ * merge, renames and aliases, atomic batches, listing, removal, stats, meta and summaries.
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PaperInput } from '../src/papers/paper.ts';
 import { titleId } from '../src/papers/ids.ts';
-import { openSqliteStore, StoreInputError, type SqlitePaperStore } from '../src/store/sqlite-store.ts';
+import type { PaperStore } from '../src/store/paper-store.ts';
+import { StoreInputError } from '../src/store/store-input.ts';
+import { storeBackends, type OpenedStore } from './helpers/store-backends.ts';
 
 const DAY1 = new Date('2025-01-10T08:00:00.000Z');
 const DAY2 = new Date('2025-01-11T08:00:00.000Z');
@@ -40,278 +42,307 @@ const other = (n: number, extra: Partial<PaperInput> = {}): PaperInput => ({
   ...extra,
 });
 
-let dir: string;
-let file: string;
-let store: SqlitePaperStore;
+for (const backend of storeBackends('papers')) {
+  describe.skipIf(backend.skip)(`paper store on ${backend.name}`, () => {
+    let opened: OpenedStore;
+    let store: PaperStore;
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paperfeed-store-'));
-  file = join(dir, 'papers.sqlite');
-  store = await openSqliteStore(file);
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('upsert and read', () => {
-  it('stores normalized papers and reads them back', async () => {
-    const result = await store.upsertPapers([arxivItem, other(1)], DAY1);
-    expect(result).toEqual({ added: ['2501.01234', '2501.01001'], merged: [], unchanged: [], renamed: [] });
-    const p = await store.getPaper('2501.01234');
-    expect(p).toEqual({
-      id: '2501.01234',
-      arxivId: '2501.01234',
-      title: 'Scaling laws for sparse mixtures',
-      abstract: arxivItem.abstract,
-      authors: arxivItem.authors,
-      absUrl: 'https://arxiv.org/abs/2501.01234',
-      pdfUrl: 'https://arxiv.org/pdf/2501.01234',
-      published: '2025-01-09',
-      sources: ['arxiv-atom'],
-      categories: ['cs.LG', 'cs.CL'],
-      firstSeen: DAY1.toISOString(),
-      updatedAt: DAY1.toISOString(),
+    beforeEach(async () => {
+      opened = await backend.open();
+      store = opened.store;
     });
-    expect(await store.count()).toBe(2);
-  });
-
-  it('resolves versioned ids, arXiv: prefixes and URLs', async () => {
-    await store.upsertPapers([arxivItem], DAY1);
-    for (const ref of ['2501.01234v7', 'arXiv:2501.01234', 'https://arxiv.org/pdf/2501.01234v2', ' 2501.01234 ']) {
-      expect((await store.getPaper(ref))?.id, ref).toBe('2501.01234');
-    }
-    expect(await store.getPaper('2501.99999')).toBeUndefined();
-  });
-
-  it('getPapers keeps the order asked for and skips unknown ids', async () => {
-    await store.upsertPapers([other(1), other(2), other(3)], DAY1);
-    const got = await store.getPapers(['2501.01003', 'nope', '2501.01001', 'arXiv:2501.01003v2']);
-    expect(got.map((p) => p.id)).toEqual(['2501.01003', '2501.01001']);
-  });
-
-  it('findByTitle matches the normalized title', async () => {
-    await store.upsertPapers([arxivItem, other(1)], DAY1);
-    expect((await store.findByTitle('  SCALING laws: for sparse mixtures! '))?.id).toBe('2501.01234');
-    expect(await store.findByTitle('Scaling laws for dense mixtures')).toBeUndefined();
-  });
-
-  it('re-ingesting the same data changes nothing', async () => {
-    const batch = [hfItem, arxivItem, other(1), other(2, { authorCount: 1 })];
-    const first = await store.upsertPapers(batch, DAY1);
-    expect(first.added).toHaveLength(3);
-    const before = await store.listPapers();
-    const again = await store.upsertPapers(batch, DAY2);
-    expect(again.added).toEqual([]);
-    expect(again.merged).toEqual([]);
-    expect(again.renamed).toEqual([]);
-    expect([...again.unchanged].sort()).toEqual(['2501.01001', '2501.01002', '2501.01234']);
-    expect(await store.listPapers()).toEqual(before);
-  });
-});
-
-describe('dedupe', () => {
-  it('merges a title-only HF item with the later arXiv item: renamed, alias kept, richest fields win', async () => {
-    const first = await store.upsertPapers([hfItem], DAY1);
-    const tid = titleId(TITLE);
-    expect(first.added).toEqual([tid]);
-
-    const second = await store.upsertPapers([arxivItem], DAY2);
-    expect(second).toEqual({
-      added: [],
-      merged: ['2501.01234'],
-      unchanged: [],
-      renamed: [{ from: tid, to: '2501.01234' }],
+    afterEach(async () => {
+      await opened.destroy();
     });
-    expect(await store.count()).toBe(1);
 
-    const p = await store.getPaper(tid);
-    expect(p).toMatchObject({
-      id: '2501.01234',
-      arxivId: '2501.01234',
-      abstract: arxivItem.abstract,
-      authors: arxivItem.authors,
-      sources: ['hf-page', 'arxiv-atom'],
-      upvotes: 12,
-      organization: 'Example Lab',
-      published: '2025-01-09',
-      absUrl: 'https://arxiv.org/abs/2501.01234',
-      firstSeen: DAY1.toISOString(),
-      updatedAt: DAY2.toISOString(),
+    describe('upsert and read', () => {
+      it('stores normalized papers and reads them back', async () => {
+        const result = await store.upsertPapers([arxivItem, other(1)], DAY1);
+        expect(result).toEqual({ added: ['2501.01234', '2501.01001'], merged: [], unchanged: [], renamed: [] });
+        const p = await store.getPaper('2501.01234');
+        expect(p).toEqual({
+          id: '2501.01234',
+          arxivId: '2501.01234',
+          title: 'Scaling laws for sparse mixtures',
+          abstract: arxivItem.abstract,
+          authors: arxivItem.authors,
+          absUrl: 'https://arxiv.org/abs/2501.01234',
+          pdfUrl: 'https://arxiv.org/pdf/2501.01234',
+          published: '2025-01-09',
+          sources: ['arxiv-atom'],
+          categories: ['cs.LG', 'cs.CL'],
+          firstSeen: DAY1.toISOString(),
+          updatedAt: DAY1.toISOString(),
+        });
+        expect(await store.count()).toBe(2);
+      });
+
+      it('resolves versioned ids, arXiv: prefixes and URLs', async () => {
+        await store.upsertPapers([arxivItem], DAY1);
+        for (const ref of ['2501.01234v7', 'arXiv:2501.01234', 'https://arxiv.org/pdf/2501.01234v2', ' 2501.01234 ']) {
+          expect((await store.getPaper(ref))?.id, ref).toBe('2501.01234');
+        }
+        expect(await store.getPaper('2501.99999')).toBeUndefined();
+      });
+
+      it('getPapers keeps the order asked for and skips unknown ids', async () => {
+        await store.upsertPapers([other(1), other(2), other(3)], DAY1);
+        const got = await store.getPapers(['2501.01003', 'nope', '2501.01001', 'arXiv:2501.01003v2']);
+        expect(got.map((p) => p.id)).toEqual(['2501.01003', '2501.01001']);
+      });
+
+      it('findByTitle matches the normalized title', async () => {
+        await store.upsertPapers([arxivItem, other(1)], DAY1);
+        expect((await store.findByTitle('  SCALING laws: for sparse mixtures! '))?.id).toBe('2501.01234');
+        expect(await store.findByTitle('Scaling laws for dense mixtures')).toBeUndefined();
+      });
+
+      it('re-ingesting the same data changes nothing', async () => {
+        const batch = [hfItem, arxivItem, other(1), other(2, { authorCount: 1 })];
+        const first = await store.upsertPapers(batch, DAY1);
+        expect(first.added).toHaveLength(3);
+        const before = await store.listPapers();
+        const again = await store.upsertPapers(batch, DAY2);
+        expect(again.added).toEqual([]);
+        expect(again.merged).toEqual([]);
+        expect(again.renamed).toEqual([]);
+        expect([...again.unchanged].sort()).toEqual(['2501.01001', '2501.01002', '2501.01234']);
+        expect(await store.listPapers()).toEqual(before);
+      });
     });
-    expect(p?.authorCount).toBeUndefined(); // 4 listed authors make the count redundant
 
-    // The HF page lists it again the next day: it lands on the same paper, nothing new.
-    const third = await store.upsertPapers([{ ...hfItem, upvotes: 30 }], DAY3);
-    expect(third).toEqual({ added: [], merged: ['2501.01234'], unchanged: [], renamed: [] });
-    expect((await store.getPaper('2501.01234'))?.upvotes).toBe(30);
-    expect(await store.count()).toBe(1);
-  });
+    describe('dedupe', () => {
+      it('merges a title-only HF item with the later arXiv item: renamed, alias kept, richest fields win', async () => {
+        const first = await store.upsertPapers([hfItem], DAY1);
+        const tid = titleId(TITLE);
+        expect(first.added).toEqual([tid]);
 
-  it('handles duplicates inside one batch the same way', async () => {
-    const result = await store.upsertPapers(
-      [hfItem, arxivItem, { ...hfItem, source: 'hf-api' }, { ...arxivItem, rawId: '2501.01234v1' }],
-      DAY1,
-    );
-    expect(result).toEqual({ added: ['2501.01234'], merged: [], unchanged: [], renamed: [] });
-    expect(await store.count()).toBe(1);
-    const p = await store.getPaper('2501.01234');
-    expect(p?.sources).toEqual(['hf-page', 'arxiv-atom', 'hf-api']);
-    expect(p?.upvotes).toBe(12);
-    expect((await store.getPaper(titleId(TITLE)))?.id).toBe('2501.01234');
-  });
+        const second = await store.upsertPapers([arxivItem], DAY2);
+        expect(second).toEqual({
+          added: [],
+          merged: ['2501.01234'],
+          unchanged: [],
+          renamed: [{ from: tid, to: '2501.01234' }],
+        });
+        expect(await store.count()).toBe(1);
 
-  it('keeps two arXiv papers that share a title apart', async () => {
-    const twin = { ...arxivItem, rawId: '2502.05555', abstract: 'A different paper with the same title.' };
-    const result = await store.upsertPapers([arxivItem, twin], DAY1);
-    expect(result.added).toEqual(['2501.01234', '2502.05555']);
-    expect(await store.count()).toBe(2);
-  });
+        const p = await store.getPaper(tid);
+        expect(p).toMatchObject({
+          id: '2501.01234',
+          arxivId: '2501.01234',
+          abstract: arxivItem.abstract,
+          authors: arxivItem.authors,
+          sources: ['hf-page', 'arxiv-atom'],
+          upvotes: 12,
+          organization: 'Example Lab',
+          published: '2025-01-09',
+          absUrl: 'https://arxiv.org/abs/2501.01234',
+          firstSeen: DAY1.toISOString(),
+          updatedAt: DAY2.toISOString(),
+        });
+        expect(p?.authorCount).toBeUndefined(); // 4 listed authors make the count redundant
 
-  it('finds a paper by its earlier title after the title changed', async () => {
-    await store.upsertPapers([{ ...arxivItem, title: 'Sparse mixtures' }], DAY1);
-    await store.upsertPapers([{ ...arxivItem, title: 'Sparse mixtures: scaling laws revisited' }], DAY2);
-    const p = await store.getPaper('2501.01234');
-    expect(p?.title).toBe('Sparse mixtures: scaling laws revisited');
-    // An HF item under the old title still lands on this paper.
-    const r = await store.upsertPapers([{ ...hfItem, title: 'Sparse Mixtures' }], DAY3);
-    expect(r.added).toEqual([]);
-    expect(r.merged).toEqual(['2501.01234']);
-    expect((await store.findByTitle('sparse mixtures'))?.id).toBe('2501.01234');
-  });
+        // The HF page lists it again the next day: it lands on the same paper, nothing new.
+        const third = await store.upsertPapers([{ ...hfItem, upvotes: 30 }], DAY3);
+        expect(third).toEqual({ added: [], merged: ['2501.01234'], unchanged: [], renamed: [] });
+        expect((await store.getPaper('2501.01234'))?.upvotes).toBe(30);
+        expect(await store.count()).toBe(1);
+      });
 
-  it('keeps first_seen on merge and bumps updated_at only on change', async () => {
-    await store.upsertPapers([other(1)], DAY1);
-    await store.upsertPapers([other(1)], DAY2);
-    expect(await store.getPaper('2501.01001')).toMatchObject({
-      firstSeen: DAY1.toISOString(),
-      updatedAt: DAY1.toISOString(),
+      it('handles duplicates inside one batch the same way', async () => {
+        const result = await store.upsertPapers(
+          [hfItem, arxivItem, { ...hfItem, source: 'hf-api' }, { ...arxivItem, rawId: '2501.01234v1' }],
+          DAY1,
+        );
+        expect(result).toEqual({ added: ['2501.01234'], merged: [], unchanged: [], renamed: [] });
+        expect(await store.count()).toBe(1);
+        const p = await store.getPaper('2501.01234');
+        expect(p?.sources).toEqual(['hf-page', 'arxiv-atom', 'hf-api']);
+        expect(p?.upvotes).toBe(12);
+        expect((await store.getPaper(titleId(TITLE)))?.id).toBe('2501.01234');
+      });
+
+      it('keeps two arXiv papers that share a title apart', async () => {
+        const twin = { ...arxivItem, rawId: '2502.05555', abstract: 'A different paper with the same title.' };
+        const result = await store.upsertPapers([arxivItem, twin], DAY1);
+        expect(result.added).toEqual(['2501.01234', '2502.05555']);
+        expect(await store.count()).toBe(2);
+      });
+
+      it('finds a paper by its earlier title after the title changed', async () => {
+        await store.upsertPapers([{ ...arxivItem, title: 'Sparse mixtures' }], DAY1);
+        await store.upsertPapers([{ ...arxivItem, title: 'Sparse mixtures: scaling laws revisited' }], DAY2);
+        const p = await store.getPaper('2501.01234');
+        expect(p?.title).toBe('Sparse mixtures: scaling laws revisited');
+        // An HF item under the old title still lands on this paper.
+        const r = await store.upsertPapers([{ ...hfItem, title: 'Sparse Mixtures' }], DAY3);
+        expect(r.added).toEqual([]);
+        expect(r.merged).toEqual(['2501.01234']);
+        expect((await store.findByTitle('sparse mixtures'))?.id).toBe('2501.01234');
+      });
+
+      it('keeps first_seen on merge and bumps updated_at only on change', async () => {
+        await store.upsertPapers([other(1)], DAY1);
+        await store.upsertPapers([other(1)], DAY2);
+        expect(await store.getPaper('2501.01001')).toMatchObject({
+          firstSeen: DAY1.toISOString(),
+          updatedAt: DAY1.toISOString(),
+        });
+        await store.upsertPapers([{ ...other(1), upvotes: 5, source: 'hf-api' }], DAY3);
+        expect(await store.getPaper('2501.01001')).toMatchObject({
+          firstSeen: DAY1.toISOString(),
+          updatedAt: DAY3.toISOString(),
+          sources: ['arxiv-rss', 'hf-api'],
+        });
+      });
     });
-    await store.upsertPapers([{ ...other(1), upvotes: 5, source: 'hf-api' }], DAY3);
-    expect(await store.getPaper('2501.01001')).toMatchObject({
-      firstSeen: DAY1.toISOString(),
-      updatedAt: DAY3.toISOString(),
-      sources: ['arxiv-rss', 'hf-api'],
+
+    describe('atomicity', () => {
+      it('rejects a batch with an invalid item before writing any of it', async () => {
+        await store.upsertPapers([other(1)], DAY1);
+        const bad = { ...other(3), abstract: '   ' };
+        await expect(store.upsertPapers([other(2), { ...other(1), upvotes: 9 }, bad], DAY2)).rejects.toThrow(
+          /item 2 \(2501\.01003\) is invalid \(abstract: abstract is empty\)/,
+        );
+        await expect(store.upsertPapers([other(2), { title: '', abstract: 'x', source: 'hf-page' }], DAY2)).rejects.toThrow(
+          /item 1 .*title is empty.*nothing was written/,
+        );
+        await expect(store.upsertPapers([other(2), { title: 'x' } as PaperInput], DAY2)).rejects.toBeInstanceOf(
+          StoreInputError,
+        );
+        expect(await store.count()).toBe(1);
+        expect((await store.getPaper('2501.01001'))?.upvotes).toBeUndefined();
+      });
+
+      it('rolls the whole batch back when a write fails halfway', async () => {
+        await store.upsertPapers([other(1)], DAY1);
+        const checksum = await store.corpusChecksum();
+        // A real failure inside the database, raised by a trigger another connection installs.
+        await opened.poison();
+        const batch = [{ ...other(1), upvotes: 7 }, other(2), hfItem, arxivItem, { ...other(4), title: 'Poison' }];
+        await expect(store.upsertPapers(batch, DAY2)).rejects.toThrow(/poisoned/);
+        expect(await store.count()).toBe(1);
+        expect((await store.getPaper('2501.01001'))?.upvotes).toBeUndefined();
+        expect(await store.getPaper(titleId(TITLE))).toBeUndefined();
+        expect(await store.corpusChecksum()).toBe(checksum);
+      });
+    });
+
+    describe('listPapers', () => {
+      beforeEach(async () => {
+        await store.upsertPapers([other(1, { published: '2025-01-08' }), other(2, { published: '2025-01-09' })], DAY1);
+        await store.upsertPapers([other(3, { published: '2025-01-09', source: 'hf-api' }), hfItem], DAY2);
+        await store.upsertPapers([other(4, { published: '2025-01-10' })], DAY3);
+      });
+      it('orders by first seen, newest first, then id', async () => {
+        expect(ids(await store.listPapers())).toEqual([
+          '2501.01004',
+          '2501.01003',
+          titleId(TITLE),
+          '2501.01001',
+          '2501.01002',
+        ]);
+      });
+
+      it('filters by first-seen window, publication date and source', async () => {
+        expect(ids(await store.listPapers({ seenSince: DAY2.toISOString() }))).toEqual([
+          '2501.01004',
+          '2501.01003',
+          titleId(TITLE),
+        ]);
+        expect(ids(await store.listPapers({ seenSince: '2025-01-11', seenBefore: '2025-01-12T00:00:00+00:00' }))).toEqual(
+          ['2501.01003', titleId(TITLE)],
+        );
+        expect(ids(await store.listPapers({ published: '2025-01-09' }))).toEqual(['2501.01003', '2501.01002']);
+        expect(ids(await store.listPapers({ publishedSince: '2025-01-09' }))).toEqual([
+          '2501.01004',
+          '2501.01003',
+          '2501.01002',
+        ]);
+        expect(ids(await store.listPapers({ source: 'hf-page' }))).toEqual([titleId(TITLE)]);
+        expect(ids(await store.listPapers({ source: 'arxiv-rss', limit: 2, offset: 1 }))).toEqual([
+          '2501.01001',
+          '2501.01002',
+        ]);
+      });
+
+      it('names a bad query', async () => {
+        await expect(store.listPapers({ seenSince: 'yesterday' })).rejects.toThrow(/seenSince: not an ISO date-time/);
+        await expect(store.listPapers({ limit: -1 })).rejects.toThrow(/limit/);
+      });
+    });
+
+    describe('removePaper', () => {
+      it('forgets the paper and its aliases; ingesting it again brings it back as new', async () => {
+        await store.upsertPapers([hfItem, other(1)], DAY1);
+        await store.upsertPapers([arxivItem], DAY2);
+        const tid = titleId(TITLE);
+        expect(await store.removePaper('arXiv:2501.01234v2')).toBe(true);
+        expect(await store.removePaper('2501.01234')).toBe(false);
+        expect(await store.getPaper('2501.01234')).toBeUndefined();
+        expect(await store.getPaper(tid)).toBeUndefined();
+        expect(await store.findByTitle(TITLE)).toBeUndefined();
+        expect(ids(await store.listPapers())).toEqual(['2501.01001']);
+        expect(await store.count()).toBe(1);
+
+        const again = await store.upsertPapers([arxivItem], DAY3);
+        expect(again.added).toEqual(['2501.01234']);
+        expect(await store.getPaper('2501.01234')).toMatchObject({
+          firstSeen: DAY3.toISOString(),
+          sources: ['arxiv-atom'],
+        });
+      });
+    });
+
+    describe('stats and meta', () => {
+      it('counts papers per source and the newest first-seen time', async () => {
+        await store.upsertPapers([hfItem, other(1)], DAY1);
+        await store.upsertPapers([arxivItem, other(2)], DAY2);
+        expect(await store.stats()).toEqual({
+          papers: 3,
+          bySource: { 'arxiv-atom': 1, 'arxiv-rss': 2, 'hf-page': 1 },
+          vectors: {},
+          newestSeen: DAY2.toISOString(),
+        });
+      });
+
+      it('keeps metadata values', async () => {
+        expect(await store.getMeta('index.checksum')).toBeUndefined();
+        await store.setMeta('index.checksum', 'abc');
+        await store.setMeta('index.checksum', 'def');
+        expect(await store.getMeta('index.checksum')).toBe('def');
+      });
+
+      it('keeps language-model summaries, the newest per text and model', async () => {
+        const summary = { paperId: '2403.05555', contentHash: 'h1', model: 'm', text: 'TL;DR.', createdAt: DAY1.toISOString() };
+        await store.putSummary(summary);
+        await store.putSummary({ ...summary, text: 'Newer.' });
+        const got = await store.getSummaries('m', ['h1', 'h2']);
+        expect(got.get('h1')?.text).toBe('Newer.');
+        expect(got.has('h2')).toBe(false);
+        expect((await store.getSummaries('other-model', ['h1'])).size).toBe(0);
+        await expect(store.putSummary({ ...summary, text: ' ' })).rejects.toThrow(/text is empty/);
+      });
+    });
+
+    describe('two connections', () => {
+      it('two writers at once (two replicas) never store one paper twice', async () => {
+        const second = await opened.connect();
+        try {
+          const items = (n: number, tag: string): PaperInput[] =>
+            Array.from({ length: n }, (_, i) => ({ title: `Concurrent paper ${i}`, abstract: `seen by ${tag}`, source: 'jsonl' as const }));
+          const before = await store.count();
+          await Promise.all([store.upsertPapers(items(40, 'a')), second.upsertPapers(items(40, 'b')), store.upsertPapers(items(40, 'c'))]);
+          expect(await store.count()).toBe(before + 40);
+          // The other connection sees the same checksum (the corpus version moved for both).
+          expect(await second.corpusChecksum()).toBe(await store.corpusChecksum());
+        } finally {
+          await second.close();
+        }
+      });
     });
   });
-});
-
-describe('atomicity', () => {
-  it('rejects a batch with an invalid item before writing any of it', async () => {
-    await store.upsertPapers([other(1)], DAY1);
-    const bad = { ...other(3), abstract: '   ' };
-    await expect(store.upsertPapers([other(2), { ...other(1), upvotes: 9 }, bad], DAY2)).rejects.toThrow(
-      /item 2 \(2501\.01003\) is invalid \(abstract: abstract is empty\)/,
-    );
-    await expect(store.upsertPapers([other(2), { title: 'x' } as PaperInput], DAY2)).rejects.toBeInstanceOf(
-      StoreInputError,
-    );
-    expect(await store.count()).toBe(1);
-    expect((await store.getPaper('2501.01001'))?.upvotes).toBeUndefined();
-  });
-
-  it('rolls the whole batch back when a write fails halfway', async () => {
-    await store.upsertPapers([other(1)], DAY1);
-    const checksum = await store.corpusChecksum();
-    // A real failure inside SQLite, raised by a trigger another connection installs.
-    const raw = new Database(file);
-    raw.exec(`CREATE TRIGGER poison BEFORE INSERT ON papers WHEN NEW.title = 'Poison'
-              BEGIN SELECT RAISE(ABORT, 'poisoned'); END`);
-    raw.close();
-    const batch = [{ ...other(1), upvotes: 7 }, other(2), hfItem, arxivItem, { ...other(4), title: 'Poison' }];
-    await expect(store.upsertPapers(batch, DAY2)).rejects.toThrow(/poisoned/);
-    expect(await store.count()).toBe(1);
-    expect((await store.getPaper('2501.01001'))?.upvotes).toBeUndefined();
-    expect(await store.getPaper(titleId(TITLE))).toBeUndefined();
-    expect(await store.corpusChecksum()).toBe(checksum);
-  });
-});
-
-describe('listPapers', () => {
-  beforeEach(async () => {
-    await store.upsertPapers([other(1, { published: '2025-01-08' }), other(2, { published: '2025-01-09' })], DAY1);
-    await store.upsertPapers([other(3, { published: '2025-01-09', source: 'hf-api' }), hfItem], DAY2);
-    await store.upsertPapers([other(4, { published: '2025-01-10' })], DAY3);
-  });
-  it('orders by first seen, newest first, then id', async () => {
-    expect(ids(await store.listPapers())).toEqual([
-      '2501.01004',
-      '2501.01003',
-      titleId(TITLE),
-      '2501.01001',
-      '2501.01002',
-    ]);
-  });
-
-  it('filters by first-seen window, publication date and source', async () => {
-    expect(ids(await store.listPapers({ seenSince: DAY2.toISOString() }))).toEqual([
-      '2501.01004',
-      '2501.01003',
-      titleId(TITLE),
-    ]);
-    expect(ids(await store.listPapers({ seenSince: '2025-01-11', seenBefore: '2025-01-12T00:00:00+00:00' }))).toEqual(
-      ['2501.01003', titleId(TITLE)],
-    );
-    expect(ids(await store.listPapers({ published: '2025-01-09' }))).toEqual(['2501.01003', '2501.01002']);
-    expect(ids(await store.listPapers({ publishedSince: '2025-01-09' }))).toEqual([
-      '2501.01004',
-      '2501.01003',
-      '2501.01002',
-    ]);
-    expect(ids(await store.listPapers({ source: 'hf-page' }))).toEqual([titleId(TITLE)]);
-    expect(ids(await store.listPapers({ source: 'arxiv-rss', limit: 2, offset: 1 }))).toEqual([
-      '2501.01001',
-      '2501.01002',
-    ]);
-  });
-
-  it('names a bad query', async () => {
-    await expect(store.listPapers({ seenSince: 'yesterday' })).rejects.toThrow(/seenSince: not an ISO date-time/);
-    await expect(store.listPapers({ limit: -1 })).rejects.toThrow(/limit/);
-  });
-});
-
-describe('removePaper', () => {
-  it('forgets the paper and its aliases; ingesting it again brings it back as new', async () => {
-    await store.upsertPapers([hfItem, other(1)], DAY1);
-    await store.upsertPapers([arxivItem], DAY2);
-    const tid = titleId(TITLE);
-    expect(await store.removePaper('arXiv:2501.01234v2')).toBe(true);
-    expect(await store.removePaper('2501.01234')).toBe(false);
-    expect(await store.getPaper('2501.01234')).toBeUndefined();
-    expect(await store.getPaper(tid)).toBeUndefined();
-    expect(await store.findByTitle(TITLE)).toBeUndefined();
-    expect(ids(await store.listPapers())).toEqual(['2501.01001']);
-    expect(await store.count()).toBe(1);
-
-    const again = await store.upsertPapers([arxivItem], DAY3);
-    expect(again.added).toEqual(['2501.01234']);
-    expect(await store.getPaper('2501.01234')).toMatchObject({
-      firstSeen: DAY3.toISOString(),
-      sources: ['arxiv-atom'],
-    });
-  });
-});
-
-describe('stats and meta', () => {
-  it('counts papers per source and the newest first-seen time', async () => {
-    await store.upsertPapers([hfItem, other(1)], DAY1);
-    await store.upsertPapers([arxivItem, other(2)], DAY2);
-    expect(await store.stats()).toEqual({
-      papers: 3,
-      bySource: { 'arxiv-atom': 1, 'arxiv-rss': 2, 'hf-page': 1 },
-      vectors: {},
-      newestSeen: DAY2.toISOString(),
-    });
-  });
-
-  it('keeps metadata values', async () => {
-    expect(await store.getMeta('index.checksum')).toBeUndefined();
-    await store.setMeta('index.checksum', 'abc');
-    await store.setMeta('index.checksum', 'def');
-    expect(await store.getMeta('index.checksum')).toBe('def');
-  });
-});
+}
 
 function ids(ps: { id: string }[]): string[] {
   return ps.map((p) => p.id);

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/**
+ * The vector cache, paper vectors and the corpus checksum: part of the paper store contract, one
+ * suite run on every backend (SQLite, PostgreSQL).
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper, PaperInput } from '../src/papers/paper.ts';
 import { contentHash } from '../src/papers/normalize.ts';
-import { openSqliteStore, type SqlitePaperStore } from '../src/store/sqlite-store.ts';
+import type { PaperStore } from '../src/store/paper-store.ts';
+import { storeBackends, type OpenedStore } from './helpers/store-backends.ts';
 
 const NOW = new Date('2025-02-01T09:00:00.000Z');
 const KEY = 'builtin:hash-384';
@@ -20,7 +22,7 @@ const item = (n: number, extra: Partial<PaperInput> = {}): PaperInput => ({
 const vectorFor = (n: number, dim = 8): Float32Array =>
   Float32Array.from({ length: dim }, (_, i) => Math.fround((n + 1) * (i + 0.1) * (i % 2 ? -1 : 1) * 1e-3));
 
-async function embedAll(store: SqlitePaperStore, papers: Paper[], key = KEY): Promise<Map<string, Float32Array>> {
+async function embedAll(store: PaperStore, papers: Paper[], key = KEY): Promise<Map<string, Float32Array>> {
   const byId = new Map<string, Float32Array>();
   const entries = papers.map((p) => {
     const vector = vectorFor(Number(p.id.split('.')[1]));
@@ -37,160 +39,164 @@ async function collect(iter: AsyncIterable<{ paperId: string; vector: Float32Arr
   return out;
 }
 
-let dir: string;
-let store: SqlitePaperStore;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'paperfeed-vectors-'));
-  store = await openSqliteStore(join(dir, 'papers.sqlite'));
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+for (const backend of storeBackends('vectors')) {
+  describe.skipIf(backend.skip)(`vectors on ${backend.name}`, () => {
+    let opened: OpenedStore;
+    let store: PaperStore;
+    beforeEach(async () => {
+      opened = await backend.open();
+      store = opened.store;
+    });
+    afterEach(async () => {
+      await opened.destroy();
+    });
 
-describe('vector cache', () => {
-  it('round-trips floats exactly, also from a view at a byte offset', async () => {
-    const special = Float32Array.from([0.1, -0, 3.4028234663852886e38, 1.401298464324817e-45, -1.5, 1 / 3]);
-    const backing = new Float32Array(10);
-    backing.set([9, 1.25, -2.5, 7.75], 3);
-    const view = backing.subarray(4, 7); // byteOffset 16, three floats
-    await store.putCachedVectors(KEY, [
-      { contentHash: 'h-special', vector: special },
-      { contentHash: 'h-view', vector: view },
-    ]);
-    const got = await store.getCachedVectors(KEY, ['h-view', 'h-special', 'h-missing']);
-    expect([...got.keys()].sort()).toEqual(['h-special', 'h-view']);
-    expect(Array.from(got.get('h-special')!)).toEqual(Array.from(special));
-    expect(Object.is(got.get('h-special')![1], -0)).toBe(true);
-    expect(Array.from(got.get('h-view')!)).toEqual([1.25, -2.5, 7.75]);
-    // Another provider's cache is separate.
-    expect((await store.getCachedVectors('other:model', ['h-view'])).size).toBe(0);
+    describe('vector cache', () => {
+      it('round-trips floats exactly, also from a view at a byte offset', async () => {
+        const special = Float32Array.from([0.1, -0, 3.4028234663852886e38, 1.401298464324817e-45, -1.5, 1 / 3]);
+        const backing = new Float32Array(10);
+        backing.set([9, 1.25, -2.5, 7.75], 3);
+        const view = backing.subarray(4, 7); // byteOffset 16, three floats
+        await store.putCachedVectors(KEY, [
+          { contentHash: 'h-special', vector: special },
+          { contentHash: 'h-view', vector: view },
+        ]);
+        const got = await store.getCachedVectors(KEY, ['h-view', 'h-special', 'h-missing']);
+        expect([...got.keys()].sort()).toEqual(['h-special', 'h-view']);
+        expect(Array.from(got.get('h-special')!)).toEqual(Array.from(special));
+        expect(Object.is(got.get('h-special')![1], -0)).toBe(true);
+        expect(Array.from(got.get('h-view')!)).toEqual([1.25, -2.5, 7.75]);
+        // Another provider's cache is separate.
+        expect((await store.getCachedVectors('other:model', ['h-view'])).size).toBe(0);
+      });
+
+      it('returns independent copies', async () => {
+        await store.putCachedVectors(KEY, [{ contentHash: 'a', vector: Float32Array.from([1, 2]) }]);
+        const first = (await store.getCachedVectors(KEY, ['a'])).get('a')!;
+        first[0] = 99;
+        expect(Array.from((await store.getCachedVectors(KEY, ['a'])).get('a')!)).toEqual([1, 2]);
+      });
+
+      it('looks up more hashes than one query chunk', async () => {
+        const entries = Array.from({ length: 2_300 }, (_, i) => ({ contentHash: `h${i}`, vector: vectorFor(i, 2) }));
+        await store.putCachedVectors(KEY, entries);
+        const got = await store.getCachedVectors(KEY, entries.map((e) => e.contentHash));
+        expect(got.size).toBe(2_300);
+        expect(Array.from(got.get('h2299')!)).toEqual(Array.from(vectorFor(2299, 2)));
+      });
+
+      it('refuses vectors with NaN and writes none of the batch', async () => {
+        const bad = Float32Array.from([1, Number.NaN]);
+        await expect(
+          store.putCachedVectors(KEY, [
+            { contentHash: 'ok', vector: Float32Array.from([1, 2]) },
+            { contentHash: 'bad', vector: bad },
+          ]),
+        ).rejects.toThrow(/entry 1 \(bad\) holds NaN/);
+        expect((await store.getCachedVectors(KEY, ['ok'])).size).toBe(0);
+      });
+    });
+
+    describe('paper vectors', () => {
+      it('streams every paper that has a vector, in pages, while the store stays usable', async () => {
+        const inputs = Array.from({ length: 2_345 }, (_, i) => item(i));
+        await store.upsertPapers(inputs, NOW);
+        const papers = await store.listPapers();
+        const withVector = papers.filter((p) => Number(p.id.split('.')[1]) % 10 !== 3);
+        const expected = await embedAll(store, withVector);
+
+        const seen: string[] = [];
+        for await (const { paperId, vector } of store.paperVectors(KEY)) {
+          seen.push(paperId);
+          expect(Array.from(vector)).toEqual(Array.from(expected.get(paperId)!));
+          // Other statements between items: a held-open cursor would make better-sqlite3 refuse these (and hold a PG connection).
+          if (seen.length % 500 === 0) expect((await store.getPaper(paperId))?.id).toBe(paperId);
+        }
+        expect(seen).toEqual([...expected.keys()].sort());
+        expect(await collect(store.paperVectors('unknown:provider'))).toEqual([]);
+      });
+
+      it('lists papers whose current text has no vector, e.g. after an abstract changed', async () => {
+        await store.upsertPapers([item(1), item(2), item(3)], NOW);
+        await embedAll(store, await store.listPapers());
+        expect(await store.papersMissingVectors(KEY)).toEqual([]);
+        expect((await store.papersMissingVectors('other:model')).map((p) => p.id).sort()).toEqual([
+          '2502.00001',
+          '2502.00002',
+          '2502.00003',
+        ]);
+
+        const revised = item(2, { abstract: 'Abstract number 2, now with the full text of the revision.' });
+        await store.upsertPapers([revised], NOW);
+        const missing = await store.papersMissingVectors(KEY);
+        expect(missing.map((p) => p.id)).toEqual(['2502.00002']);
+        expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00001', '2502.00003']);
+        expect((await store.stats()).vectors).toEqual({ [KEY]: 2 });
+      });
+
+      it('drops a removed paper from the vectors and keeps its cached vector for a re-ingest', async () => {
+        await store.upsertPapers([item(1), item(2)], NOW);
+        await embedAll(store, await store.listPapers());
+        await store.removePaper('2502.00001');
+        expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00002']);
+        expect(await store.papersMissingVectors(KEY)).toEqual([]);
+        await store.upsertPapers([item(1)], NOW);
+        expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00001', '2502.00002']);
+      });
+    });
+
+    describe('corpusChecksum', () => {
+      it('is stable while nothing changes and changes with content or membership', async () => {
+        await store.upsertPapers([item(1), item(2)], NOW);
+        const base = await store.corpusChecksum();
+        expect(base).toMatch(/^[0-9a-f]{32}$/);
+        expect(await store.corpusChecksum()).toBe(base);
+
+        await store.upsertPapers([item(1), { ...item(2), upvotes: 3 }], NOW); // metadata only, same text
+        await store.setMeta('x', 'y');
+        await store.putCachedVectors(KEY, [{ contentHash: 'zz', vector: Float32Array.from([1]) }]);
+        expect(await store.corpusChecksum()).toBe(base);
+
+        await store.upsertPapers([item(2, { abstract: 'A revised abstract.' })], NOW);
+        const revised = await store.corpusChecksum();
+        expect(revised).not.toBe(base);
+
+        await store.upsertPapers([item(3)], NOW);
+        const grown = await store.corpusChecksum();
+        expect(grown).not.toBe(revised);
+        await store.removePaper('2502.00003');
+        expect(await store.corpusChecksum()).toBe(revised);
+      });
+
+      it('depends on the corpus, not on the order it was ingested in', async () => {
+        const inputs = Array.from({ length: 2_500 }, (_, i) => item(i)); // more than one checksum page
+        await store.upsertPapers(inputs, NOW);
+        const elsewhere = await backend.open();
+        const other = elsewhere.store;
+        try {
+          await other.upsertPapers([...inputs].reverse().slice(0, 1_000), NOW);
+          await other.upsertPapers([...inputs].reverse().slice(1_000), NOW);
+          expect(await other.corpusChecksum()).toBe(await store.corpusChecksum());
+          await other.removePaper('2502.02499');
+          expect(await other.corpusChecksum()).not.toBe(await store.corpusChecksum());
+        } finally {
+          await elsewhere.destroy();
+        }
+      });
+
+      it('notices a change committed by another connection to the same store', async () => {
+        await store.upsertPapers([item(1)], NOW);
+        const before = await store.corpusChecksum();
+        const second = await opened.connect();
+        try {
+          await second.upsertPapers([item(2)], NOW);
+          const after = await store.corpusChecksum();
+          expect(after).not.toBe(before);
+          expect(after).toBe(await second.corpusChecksum());
+        } finally {
+          await second.close();
+        }
+      });
+    });
   });
-
-  it('returns independent copies', async () => {
-    await store.putCachedVectors(KEY, [{ contentHash: 'a', vector: Float32Array.from([1, 2]) }]);
-    const first = (await store.getCachedVectors(KEY, ['a'])).get('a')!;
-    first[0] = 99;
-    expect(Array.from((await store.getCachedVectors(KEY, ['a'])).get('a')!)).toEqual([1, 2]);
-  });
-
-  it('looks up more hashes than one query chunk', async () => {
-    const entries = Array.from({ length: 2_300 }, (_, i) => ({ contentHash: `h${i}`, vector: vectorFor(i, 2) }));
-    await store.putCachedVectors(KEY, entries);
-    const got = await store.getCachedVectors(KEY, entries.map((e) => e.contentHash));
-    expect(got.size).toBe(2_300);
-    expect(Array.from(got.get('h2299')!)).toEqual(Array.from(vectorFor(2299, 2)));
-  });
-
-  it('refuses vectors with NaN and writes none of the batch', async () => {
-    const bad = Float32Array.from([1, Number.NaN]);
-    await expect(
-      store.putCachedVectors(KEY, [
-        { contentHash: 'ok', vector: Float32Array.from([1, 2]) },
-        { contentHash: 'bad', vector: bad },
-      ]),
-    ).rejects.toThrow(/entry 1 \(bad\) holds NaN/);
-    expect((await store.getCachedVectors(KEY, ['ok'])).size).toBe(0);
-  });
-});
-
-describe('paper vectors', () => {
-  it('streams every paper that has a vector, in pages, while the store stays usable', async () => {
-    const inputs = Array.from({ length: 2_345 }, (_, i) => item(i));
-    await store.upsertPapers(inputs, NOW);
-    const papers = await store.listPapers();
-    const withVector = papers.filter((p) => Number(p.id.split('.')[1]) % 10 !== 3);
-    const expected = await embedAll(store, withVector);
-
-    const seen: string[] = [];
-    for await (const { paperId, vector } of store.paperVectors(KEY)) {
-      seen.push(paperId);
-      expect(Array.from(vector)).toEqual(Array.from(expected.get(paperId)!));
-      // Other statements between items: a held-open cursor would make better-sqlite3 refuse these.
-      if (seen.length % 500 === 0) expect((await store.getPaper(paperId))?.id).toBe(paperId);
-    }
-    expect(seen).toEqual([...expected.keys()].sort());
-    expect(await collect(store.paperVectors('unknown:provider'))).toEqual([]);
-  });
-
-  it('lists papers whose current text has no vector, e.g. after an abstract changed', async () => {
-    await store.upsertPapers([item(1), item(2), item(3)], NOW);
-    await embedAll(store, await store.listPapers());
-    expect(await store.papersMissingVectors(KEY)).toEqual([]);
-    expect((await store.papersMissingVectors('other:model')).map((p) => p.id).sort()).toEqual([
-      '2502.00001',
-      '2502.00002',
-      '2502.00003',
-    ]);
-
-    const revised = item(2, { abstract: 'Abstract number 2, now with the full text of the revision.' });
-    await store.upsertPapers([revised], NOW);
-    const missing = await store.papersMissingVectors(KEY);
-    expect(missing.map((p) => p.id)).toEqual(['2502.00002']);
-    expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00001', '2502.00003']);
-    expect((await store.stats()).vectors).toEqual({ [KEY]: 2 });
-  });
-
-  it('drops a removed paper from the vectors and keeps its cached vector for a re-ingest', async () => {
-    await store.upsertPapers([item(1), item(2)], NOW);
-    await embedAll(store, await store.listPapers());
-    await store.removePaper('2502.00001');
-    expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00002']);
-    expect(await store.papersMissingVectors(KEY)).toEqual([]);
-    await store.upsertPapers([item(1)], NOW);
-    expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00001', '2502.00002']);
-  });
-});
-
-describe('corpusChecksum', () => {
-  it('is stable while nothing changes and changes with content or membership', async () => {
-    await store.upsertPapers([item(1), item(2)], NOW);
-    const base = await store.corpusChecksum();
-    expect(base).toMatch(/^[0-9a-f]{32}$/);
-    expect(await store.corpusChecksum()).toBe(base);
-
-    await store.upsertPapers([item(1), { ...item(2), upvotes: 3 }], NOW); // metadata only, same text
-    await store.setMeta('x', 'y');
-    await store.putCachedVectors(KEY, [{ contentHash: 'zz', vector: Float32Array.from([1]) }]);
-    expect(await store.corpusChecksum()).toBe(base);
-
-    await store.upsertPapers([item(2, { abstract: 'A revised abstract.' })], NOW);
-    const revised = await store.corpusChecksum();
-    expect(revised).not.toBe(base);
-
-    await store.upsertPapers([item(3)], NOW);
-    const grown = await store.corpusChecksum();
-    expect(grown).not.toBe(revised);
-    await store.removePaper('2502.00003');
-    expect(await store.corpusChecksum()).toBe(revised);
-  });
-
-  it('depends on the corpus, not on the order it was ingested in', async () => {
-    const inputs = Array.from({ length: 2_500 }, (_, i) => item(i)); // more than one checksum page
-    await store.upsertPapers(inputs, NOW);
-    const other = await openSqliteStore(join(dir, 'other.sqlite'));
-    try {
-      await other.upsertPapers([...inputs].reverse().slice(0, 1_000), NOW);
-      await other.upsertPapers([...inputs].reverse().slice(1_000), NOW);
-      expect(await other.corpusChecksum()).toBe(await store.corpusChecksum());
-      await other.removePaper('2502.02499');
-      expect(await other.corpusChecksum()).not.toBe(await store.corpusChecksum());
-    } finally {
-      await other.close();
-    }
-  });
-
-  it('notices a change committed by another connection to the same file', async () => {
-    await store.upsertPapers([item(1)], NOW);
-    const before = await store.corpusChecksum();
-    const second = await openSqliteStore(join(dir, 'papers.sqlite'));
-    try {
-      await second.upsertPapers([item(2)], NOW);
-      const after = await store.corpusChecksum();
-      expect(after).not.toBe(before);
-      expect(after).toBe(await second.corpusChecksum());
-    } finally {
-      await second.close();
-    }
-  });
-});
+}

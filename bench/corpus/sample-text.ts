@@ -1,7 +1,7 @@
 // The raw material of generated corpora: the sample papers in data/ cut into sentences (each a
 // word array, with the positions of its content words precomputed so that recombining costs no
 // tokenizing per paper) and the pools of words that replacements draw from.
-import { loadSampleCorpus } from '../../embeddings/retrieval-eval.ts';
+import { loadSampleCorpus } from '../retrieval-eval.ts';
 
 export interface SampleSentence {
   /** The words joined by single spaces. */

@@ -1,6 +1,7 @@
 /**
  * The Discord bot: a discord.js gateway client with the Guilds intent only, the interaction
- * handler, and the daily digests on the shared schedule (src/digests) delivered through REST.
+ * handler, and the daily digests, delivered through REST on the service's digest job (schedule,
+ * outbox and job lock: src/service/bot-digests.ts).
  *
  * Why Guilds and nothing more: slash commands, buttons and autocomplete arrive as
  * INTERACTION_CREATE, which Discord sends without any intent; Guilds (not privileged) keeps
@@ -9,9 +10,10 @@
  * sends DMs (no DirectMessages).
  */
 import { Client, Events, GatewayIntentBits, Options, RESTEvents, type Interaction } from 'discord.js';
-import { startDigestScheduler, type DigestScheduler, type DigestSender } from '../../src/digests/index.ts';
+import type { DigestSender } from '../../src/digests/index.ts';
 import type { Logger } from '../../src/log.ts';
 import type { App } from '../../src/service/app.ts';
+import { startBotDigests, type BotDigests } from '../../src/service/bot-digests.ts';
 import { discordDigestSender, NO_MENTIONS, type DiscordOut } from './deliver.ts';
 import { redactUrl } from './discord-errors.ts';
 import { createInteractionHandler } from './interactions.ts';
@@ -33,8 +35,8 @@ export interface DiscordBot {
   handleRaw(payload: unknown): void;
   /** Resolves when every interaction in progress is answered. */
   idle(): Promise<void>;
-  /** Starts the digest scheduler (once); start() does it unless options.digests is false. */
-  startDigests(): DigestScheduler;
+  /** Starts the digest job (once) on the service's schedule, outbox and locks; start() does it unless options.digests is false. */
+  startDigests(): Promise<BotDigests>;
   /** Logs in to the gateway and starts the digests. */
   start(): Promise<void>;
   /** Stops the digests, waits (bounded) for interactions in progress, and closes the gateway. */
@@ -97,7 +99,7 @@ export function createDiscordBot(app: App, options: DiscordBotOptions): DiscordB
 
   const out: DiscordOut = { rest: client.rest, log, dmChannels: new Map() };
   const sender = discordDigestSender(out);
-  let scheduler: DigestScheduler | undefined;
+  let scheduler: Promise<BotDigests> | undefined;
   const idle = async () => {
     while (inFlight.size) await Promise.all([...inFlight]);
   };
@@ -111,7 +113,7 @@ export function createDiscordBot(app: App, options: DiscordBotOptions): DiscordB
     },
     idle,
     startDigests() {
-      scheduler ??= startDigestScheduler(app, { platform: 'discord', send: sender });
+      scheduler ??= startBotDigests(app, 'discord', sender);
       return scheduler;
     },
     async start() {
@@ -123,15 +125,21 @@ export function createDiscordBot(app: App, options: DiscordBotOptions): DiscordB
         throw new Error(`Discord login failed: ${(err as Error).message} (check DISCORD_TOKEN)`, { cause: err });
       }
       log.info({ user: client.user?.tag, intents: 'Guilds' }, 'Discord bot connected');
-      if (options.digests !== false) this.startDigests();
+      if (options.digests === false) return;
+      try {
+        await this.startDigests();
+      } catch (err) {
+        await client.destroy().catch(() => undefined);
+        throw err;
+      }
     },
     async stop() {
-      scheduler?.stop();
+      const digests = await scheduler?.catch(() => undefined);
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, STOP_WAIT_MS);
       });
-      await Promise.race([Promise.all([idle(), scheduler?.idle()]), waited]);
+      await Promise.race([Promise.all([idle(), digests?.stop()]), waited]);
       clearTimeout(timer);
       await client.destroy();
     },

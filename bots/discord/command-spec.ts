@@ -111,7 +111,7 @@ function muteKind(o: OptionReader): (typeof MUTE_KINDS)[number] {
   return k as (typeof MUTE_KINDS)[number];
 }
 
-const HELP_TOPICS = ['today', 'similar', 'search', 'ask', 'why', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'save', 'unsave', 'saved', 'history', 'channel'];
+const HELP_TOPICS = ['today', 'similar', 'search', 'ask', 'why', 'feedback', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'save', 'unsave', 'saved', 'history', 'channel'];
 
 const dayOption: APIApplicationCommandBasicOption = {
   type: STRING,
@@ -280,6 +280,23 @@ function familySpecs(scope: 'user' | 'channel'): SubcommandSpec[] {
   ];
 }
 
+/** `/papers up|down|not-for-me paper:…`: the card buttons, typed (named like the buttons). */
+function feedbackSpecs(): SubcommandSpec[] {
+  const forms = [
+    ['up', 'up', 'Thumbs up: more papers like this one'],
+    ['down', 'down', 'Thumbs down: fewer papers like this one'],
+    ['not-for-me', 'not-interested', 'Not for me: never this paper again, similar ones a little lower'],
+  ] as const;
+  return forms.map(([name, kind, description]) => ({
+    name,
+    description,
+    options: [text('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)],
+    usage: 'feedback',
+    visibility: 'private',
+    build: (o) => ({ name: 'feedback', kind, paper: need(o, 'paper') }),
+  }));
+}
+
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [
   {
     name: 'today',
@@ -322,6 +339,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     visibility: 'private',
     build: (o) => ({ name: 'why', paper: need(o, 'paper') }),
   },
+  ...feedbackSpecs(),
   ...familySpecs('user'),
   {
     name: 'follow',

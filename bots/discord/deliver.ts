@@ -6,7 +6,7 @@
 import { Routes, type REST, type RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import { z } from 'zod';
 import type { Reply } from '../../src/commands/index.ts';
-import type { DigestSender } from '../../src/digests/index.ts';
+import { digestSender, type DigestSender } from '../../src/digests/index.ts';
 import type { Logger } from '../../src/log.ts';
 import { DiscordDeliveryError, reportDiscordError } from './discord-errors.ts';
 import { renderReply, type DiscordMessage } from './render.ts';
@@ -58,23 +58,12 @@ export async function openDm(out: DiscordOut, userId: string): Promise<string> {
   return parsed.data.id;
 }
 
-/**
- * Digests: a user's by DM only (their picks never reach a channel), a channel's into the channel.
- * A destination that is gone (missing access, unknown channel, DMs closed) answers 'dead' and the
- * scheduler turns that digest off; other failures throw, so a later tick retries.
- */
+/** Discord's side of the digests (src/digests/sender.ts): a DM channel by REST (remembered), dead destinations by their error code. */
 export function discordDigestSender(out: DiscordOut): DigestSender {
-  return async (recipient, reply) => {
-    try {
-      const channelId = recipient.kind === 'user' ? await openDm(out, recipient.id) : recipient.id;
-      await postReply(out, channelId, reply);
-      return 'sent';
-    } catch (err) {
-      if (err instanceof DiscordDeliveryError && err.failure.kind === 'dead') {
-        if (recipient.kind === 'user') out.dmChannels?.delete(recipient.id);
-        return 'dead';
-      }
-      throw err;
-    }
-  };
+  return digestSender({
+    openDm: (user) => openDm(out, user),
+    post: (channel, reply) => postReply(out, channel, reply),
+    isGone: (err) => err instanceof DiscordDeliveryError && err.failure.kind === 'dead',
+    forgetDm: (user) => void out.dmChannels?.delete(user),
+  });
 }

@@ -4,9 +4,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { App as BoltApp, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import { startDigestScheduler, type DigestScheduler, type DigestSender } from '../../src/digests/scheduler.ts';
+import type { DigestSender } from '../../src/digests/index.ts';
 import type { Logger } from '../../src/log.ts';
 import type { App } from '../../src/service/app.ts';
+import { startBotDigests, type BotDigests } from '../../src/service/bot-digests.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerListeners } from './listeners.ts';
 import { boundRequestClock } from './request-clock.ts';
@@ -19,9 +20,10 @@ export interface SlackBot {
   readonly bolt: BoltApp;
   /** HTTP mode: the port the receiver listens on (useful with port 0). */
   readonly port?: number;
-  /** Sends one digest (what the scheduler calls; exposed for the service's own scheduling). */
+  /** Sends one digest (what the digest job calls; exposed for the service's own scheduling). */
   readonly sendDigest: DigestSender;
-  readonly scheduler?: DigestScheduler;
+  /** The digest job on the service's schedule, outbox and locks (src/service/bot-digests.ts), unless `digests: false`. */
+  readonly scheduler?: BotDigests;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,7 @@ export function createSlackBot(app: App, options: SlackBotOptions): { bolt: Bolt
   return { bolt, out };
 }
 
-/** Starts the bot (and, unless `digests: false`, its digest scheduler); stop() undoes both. */
+/** Starts the bot (and, unless `digests: false`, its digest job); stop() undoes both. */
 export async function startSlackBot(app: App, options: SlackBotOptions): Promise<SlackBot> {
   const { bolt, out } = createSlackBot(app, options);
   try {
@@ -88,7 +90,13 @@ export async function startSlackBot(app: App, options: SlackBotOptions): Promise
     await bolt.start();
   }
   const sendDigest = slackDigestSender(out);
-  const scheduler = options.digests === false ? undefined : startDigestScheduler(app, { platform: 'slack', send: sendDigest });
+  let scheduler: BotDigests | undefined;
+  try {
+    if (options.digests !== false) scheduler = await startBotDigests(app, 'slack', sendDigest);
+  } catch (err) {
+    await bolt.stop();
+    throw err;
+  }
   out.log.info({ mode: options.mode, ...(port !== undefined ? { port } : {}) }, 'Slack bot started');
   return {
     bolt,
@@ -96,8 +104,7 @@ export async function startSlackBot(app: App, options: SlackBotOptions): Promise
     sendDigest,
     ...(scheduler ? { scheduler } : {}),
     async stop() {
-      scheduler?.stop();
-      await scheduler?.idle();
+      await scheduler?.stop();
       await bolt.stop();
     },
   };

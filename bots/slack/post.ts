@@ -4,7 +4,7 @@
  */
 import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../src/commands/reply.ts';
-import type { DigestSender } from '../../src/digests/scheduler.ts';
+import { digestSender, type DigestSender } from '../../src/digests/index.ts';
 import type { Logger } from '../../src/log.ts';
 import type { App } from '../../src/service/app.ts';
 import { replyMessages } from './blocks.ts';
@@ -58,20 +58,11 @@ export async function openDm(out: SlackOut, user: string): Promise<string> {
   return id;
 }
 
-/**
- * Digests: a user's by DM (conversations.open, then chat.postMessage there), a channel's into the
- * channel. A user's picks are never posted anywhere but their DM. A dead destination answers
- * 'dead' (the scheduler turns the digest off); other failures throw so a later tick retries.
- */
+/** Slack's side of the digests (src/digests/sender.ts): a DM by conversations.open, dead destinations by their error code. */
 export function slackDigestSender(out: SlackOut): DigestSender {
-  return async (recipient, reply) => {
-    try {
-      const channel = recipient.kind === 'user' ? await openDm(out, recipient.id) : recipient.id;
-      await postReply(out, channel, reply);
-      return 'sent';
-    } catch (err) {
-      if (err instanceof SlackDeliveryError && err.failure.kind === 'dead') return 'dead';
-      throw err;
-    }
-  };
+  return digestSender({
+    openDm: (user) => openDm(out, user),
+    post: (channel, reply) => postReply(out, channel, reply),
+    isGone: (err) => err instanceof SlackDeliveryError && err.failure.kind === 'dead',
+  });
 }

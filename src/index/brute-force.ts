@@ -7,7 +7,7 @@ import {
   type VectorIndex,
   type VectorUseOptions,
 } from './vector-index.ts';
-import { dotAt, normalized } from './vector-math.ts';
+import { dotAt, normalized } from '../vector-math.ts';
 
 /** A row of a packed matrix and its inner product with the query. */
 export interface RowHit {
@@ -98,7 +98,7 @@ export function exactTopKBatch(
   return out;
 }
 
-export { normalized } from './vector-math.ts';
+export { normalized } from '../vector-math.ts';
 
 /**
  * An in-memory VectorIndex with exact answers. Vectors live in one packed, growable

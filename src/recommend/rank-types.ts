@@ -146,8 +146,10 @@ export interface Ranking {
   /** Candidates handed in. */
   considered: number;
   excluded: Partial<Record<ExclusionKind, number>>;
-  /** Eligible candidates whose relevance fell short of the threshold. */
+  /** Eligible candidates that could not be picks (below the cut-off and not needed to fill n). */
   belowThreshold: number;
+  /** Eligible candidates below the absolute floor (personal mode): they share nothing with the profile. */
+  belowFloor: number;
   /** Personal mode: the least relevance a pick needed in this pool. */
   cutoff?: number;
 }

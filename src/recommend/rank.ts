@@ -18,10 +18,12 @@
  *   prior      = popularityWeight · ln(1 + upvotes) + recencyWeight · 2^(−age / half-life), age from
  *                the publication date; an undated paper gets no recency prior.
  *   score      = relevance + prior.
- *   A pick needs relevance ≥ max(floor, threshold · the best relevance among the day's eligible
- *   papers): relative to the pool, so a short topic under any embedder still fills the feed, a
- *   quiet day yields fewer picks, a profile with eligible candidates never gets an empty feed,
- *   and popularity alone never makes an irrelevant paper a pick. MMR then picks n.
+ *   cutoff     = max(floor, threshold · the best relevance among the day's eligible papers): MMR
+ *   picks n among the papers at or above it. When fewer than n are, the best others with
+ *   relevance ≥ floor fill the feed (by relevance): relative to the pool, so a short topic under
+ *   any embedder still fills the feed and a profile with eligible candidates never gets an empty
+ *   one; only a day with fewer than n papers above the floor yields fewer picks, and popularity
+ *   alone never makes a paper below the floor a pick.
  *
  * Why a learned model: the nearest liked paper (a max) ignores what the liked papers share, and a
  * centroid (Rocchio, kept as one anchor) weighs every word of them alike. The SVM learns which
@@ -408,6 +410,21 @@ export function scoreGeneral(c: Candidate, centrality: number, p: PreparedProfil
   return { ...c, relevance, prior, score: relevance + prior, reasons };
 }
 
+/**
+ * The papers MMR may pick from: those at or above the pool's cut-off, and when they are fewer
+ * than n, the most relevant others at or above the floor (never fewer picks than asked while
+ * such papers exist). Best score first.
+ */
+export function allowedPicks(pool: ScoredPool, n: number, floor: number): ScoredCandidate[] {
+  const above = pool.scored.filter((s) => s.relevance >= pool.cutoff);
+  if (above.length >= n) return above;
+  const fill = pool.scored
+    .filter((s) => s.relevance < pool.cutoff && s.relevance >= floor)
+    .sort((a, b) => b.relevance - a.relevance || a.paper.id.localeCompare(b.paper.id))
+    .slice(0, n - above.length);
+  return [...above, ...fill].sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
+}
+
 /** Ranks one recipient's candidates: exclusions, scores, the pool-relative threshold, then MMR down to n picks. */
 export function rankCandidates(cands: readonly Candidate[], profile: RankProfile | PreparedProfile, params: RankParams): Ranking {
   const p = 'tuning' in profile ? profile : prepareProfile(profile, params.tuning);
@@ -421,12 +438,13 @@ export function rankCandidates(cands: readonly Candidate[], profile: RankProfile
 
   let scored: ScoredCandidate[];
   let belowThreshold = 0;
+  let belowFloor = 0;
   let pool: ScoredPool | undefined;
   if (p.personal) {
     pool = scorePool(eligible, p, params);
-    const cutoff = pool.cutoff;
-    scored = pool.scored.filter((s) => s.relevance >= cutoff);
+    scored = allowedPicks(pool, params.n, p.tuning.floor);
     belowThreshold = pool.scored.length - scored.length;
+    belowFloor = pool.scored.filter((s) => s.relevance < p.tuning.floor).length;
   } else {
     // Centrality is measured against the whole day, excluded papers included: it describes the day.
     const central = centralities(cands);
@@ -439,5 +457,5 @@ export function rankCandidates(cands: readonly Candidate[], profile: RankProfile
     (a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id),
   );
   if (pool) for (const pick of picks) pick.reasons = explain(pick, pool, p);
-  return { mode: p.personal ? 'personal' : 'general', picks, considered: cands.length, excluded, belowThreshold, ...(pool ? { cutoff: pool.cutoff } : {}) };
+  return { mode: p.personal ? 'personal' : 'general', picks, considered: cands.length, excluded, belowThreshold, belowFloor, ...(pool ? { cutoff: pool.cutoff } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { SparseVector } from '../../embeddings/provider.ts';
-import { dotAt } from '../index/vector-math.ts';
-export { dot } from '../index/vector-math.ts';
+import { dotAt } from '../vector-math.ts';
+export { dot } from '../vector-math.ts';
 
 /** Rows packed in one array, so one candidate is compared with every row in a tight loop. */
 export interface PackedRows {

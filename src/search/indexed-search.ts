@@ -2,11 +2,11 @@ import { dot, type EmbeddingProvider, sparseDot } from '../../embeddings/provide
 import { relativeScoreFusion, type ScoredRanking } from '../index/fusion.ts';
 import { byScoreThenId, type Hit } from '../index/vector-index.ts';
 import { UserError } from '../errors.ts';
-import { parseArxivId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { Paper } from '../papers/paper.ts';
 import type { Generation } from '../corpus/generation.ts';
 import { embedPapers } from '../pipeline/embed.ts';
+import { lookupPaper } from '../store/paper-lookup.ts';
 import type { LexicalFilter, PaperStore } from '../store/paper-store.ts';
 import type { QueryOptions, ResolvedQuery, SearchService } from './search-service.ts';
 import type { ScoredPaper, SearchFilter, SearchMode } from './search-types.ts';
@@ -155,10 +155,8 @@ export function createSearchService(deps: SearchDeps): SearchService {
   const resolve = async (raw: string): Promise<ResolvedQuery> => {
     const query = raw.trim().slice(0, MAX_QUERY_CHARS);
     if (!query) throw new UserError('say what to find papers like: an arXiv id, a URL, a title or some words');
-    const arxivId = parseArxivId(query);
-    const looksLikeId = arxivId !== undefined || /^t-[0-9a-f]{16}$/.test(query) || /^https?:\/\//i.test(query);
-    const byId = looksLikeId ? await store.getPaper(query) : undefined;
-    if (byId) return { kind: 'paper', paper: byId };
+    const { paper, looksLikeId, arxivId } = await lookupPaper(store, query);
+    if (paper) return { kind: 'paper', paper };
     if (arxivId) {
       throw new UserError(
         `arXiv paper ${arxivId} is not in the store yet; ingest it first (e.g. \`paperfeed ingest --source arxiv\`), or describe it in words`,
@@ -167,8 +165,6 @@ export function createSearchService(deps: SearchDeps): SearchService {
     if (looksLikeId) {
       throw new UserError(`'${query}' names no stored paper and is not a link paperfeed understands (arXiv or Hugging Face papers)`);
     }
-    const byTitle = await store.findByTitle(query);
-    if (byTitle) return { kind: 'paper', paper: byTitle };
     return { kind: 'text', text: query };
   };
 

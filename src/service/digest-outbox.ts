@@ -3,8 +3,8 @@
  * subscriptions say who is due, the outbox makes each (recipient, local day) go out once, and the
  * platform's sender posts it.
  */
-import { cadenceOf, dueOf } from '../digests/cadence.ts';
-import { composeDigest, confirmDigest, digestDefaults, recipientOf, type DigestSender } from '../digests/index.ts';
+import { cadenceOf } from '../digests/cadence.ts';
+import { composeDigest, confirmDigest, digestDefaults, dueDigests, recipientOf, type DigestSender } from '../digests/index.ts';
 import { loadSubscription, updateStoredSubscription } from '../digests/subscriptions.ts';
 import type { Recipient } from '../recommend/index.ts';
 import type { App } from './app.ts';
@@ -19,7 +19,7 @@ export function subscriptionDigests(
 ): { planner: DigestPlanner; deliverer: DigestDeliverer } {
   const planner: DigestPlanner = {
     async due(now) {
-      return (await dueOf(app, platform, now)).map((d) => ({ recipient: recipientOf(d.subscription), date: d.localDate }));
+      return (await dueDigests(app, platform, now)).map((d) => ({ recipient: recipientOf(d.subscription), date: d.localDate }));
     },
     // The subscription's done day stops it being listed again today; the outbox already keeps it from going out twice.
     async settled(ref, _status, now) {

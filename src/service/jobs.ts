@@ -91,6 +91,24 @@ export interface DigestRunDeps {
   onSettled?(ref: DigestRef, status: OutboxStatus): void;
 }
 
+/**
+ * The digest run of one job lease, with the retry and take-over settings from configuration: the
+ * same for `serve` and for a bot started on its own.
+ */
+export function digestRunDeps(
+  config: Pick<Config, 'PAPERFEED_OUTBOX_MAX_ATTEMPTS' | 'PAPERFEED_LOCK_TTL_MS'>,
+  parts: Pick<DigestRunDeps, 'outbox' | 'deliverers' | 'planners' | 'log' | 'now' | 'onSettled'> & { lease: Claimant },
+): DigestRunDeps {
+  const { lease, ...rest } = parts;
+  return {
+    ...rest,
+    claimant: { owner: lease.owner, fence: lease.fence },
+    maxAttempts: config.PAPERFEED_OUTBOX_MAX_ATTEMPTS,
+    // Well past any lock expiry: by then the claimant is certainly gone.
+    staleMs: Math.max(10 * 60_000, 4 * config.PAPERFEED_LOCK_TTL_MS),
+  };
+}
+
 export interface DigestRunResult {
   enqueued: number;
   sent: number;

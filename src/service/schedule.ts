@@ -148,6 +148,11 @@ export class Scheduler {
     return run;
   }
 
+  /** Resolves when the runs queued so far (this process's) are done. */
+  async idle(): Promise<void> {
+    await this.chain;
+  }
+
   /** Stops the crons and asks the running job to wind down; resolves when it has, or after timeoutMs. */
   async stop(timeoutMs: number): Promise<boolean> {
     for (const { cron } of this.jobs.values()) cron.stop();

@@ -13,11 +13,13 @@ import {
   consolePlanner,
   configuredSources,
   CONSOLE_RECIPIENT,
+  digestRunDeps,
   runDigests,
   runIngest,
   type Deliverers,
   type DigestPlanner,
 } from './jobs.ts';
+import type { Claimant } from './outbox.ts';
 import { Scheduler, type JobOutcome } from './schedule.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import type { PaperSource } from '../sources/source.ts';
@@ -147,26 +149,23 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
       }
     },
   });
-  const digestDeps = (fence: number, owner: string, list: DigestPlanner[]) => ({
-    outbox: backends.outbox,
-    deliverers,
-    planners: list,
-    claimant: { owner, fence },
-    log,
-    maxAttempts: config.PAPERFEED_OUTBOX_MAX_ATTEMPTS,
-    // Well past any lock expiry: by then the claimant is certainly gone.
-    staleMs: Math.max(10 * 60_000, 4 * config.PAPERFEED_LOCK_TTL_MS),
-    now,
-    onSettled: (ref: { recipient: { platform: string } }, status: string) =>
-      metrics.posts.inc({ platform: ref.recipient.platform, result: status }),
-  });
+  const digestDeps = (lease: Claimant, list: DigestPlanner[]) =>
+    digestRunDeps(config, {
+      outbox: backends.outbox,
+      deliverers,
+      planners: list,
+      lease,
+      log,
+      now,
+      onSettled: (ref, status) => metrics.posts.inc({ platform: ref.recipient.platform, result: status }),
+    });
   if (consoleDigest) {
     const planner = consolePlanner(config.PAPERFEED_SCHEDULE_TIMEZONE);
     scheduler.add({
       name: 'console-digest',
       cron: config.PAPERFEED_CONSOLE_DIGEST_CRON,
       after: 'ingest',
-      run: async (ctx) => runDigests(digestDeps(ctx.lease.fence, ctx.lease.owner, [planner]), ctx.signal),
+      run: async (ctx) => runDigests(digestDeps(ctx.lease, [planner]), ctx.signal),
     });
   }
   if (planners.length > 0 || Object.keys(deliverers).some((p) => p !== 'cli')) {
@@ -174,7 +173,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
       name: 'digests',
       cron: tickCron,
       after: 'ingest',
-      run: async (ctx) => runDigests(digestDeps(ctx.lease.fence, ctx.lease.owner, planners), ctx.signal),
+      run: async (ctx) => runDigests(digestDeps(ctx.lease, planners), ctx.signal),
     });
   }
 

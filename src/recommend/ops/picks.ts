@@ -6,7 +6,7 @@ import type { RecommendApp } from '../app-parts.ts';
 import { candidateWindow, windowPapers, withVectors, type CandidateWindow } from '../candidates.ts';
 import { loadProfile } from '../profile-store.ts';
 import { hasPositiveSignals } from '../profile.ts';
-import { exclusionOf, explain, prepareProfile, priorOf, rankCandidates, scorePool } from '../rank.ts';
+import { allowedPicks, exclusionOf, explain, prepareProfile, priorOf, rankCandidates, scorePool } from '../rank.ts';
 import type { Exclusion, ExclusionKind } from '../rank-types.ts';
 import { buildRankProfile } from '../rank-input.ts';
 import type { Reason } from '../reasons.ts';
@@ -56,6 +56,8 @@ export interface PicksResult {
   candidates: number;
   excluded: Partial<Record<ExclusionKind, number>>;
   belowThreshold: number;
+  /** Eligible candidates below the absolute relevance floor: nothing to fill the picks with. */
+  belowFloor: number;
   /** Personal mode: the least relevance a pick needed today (PAPERFEED_PICKS_THRESHOLD × the day's best, at least a floor). */
   threshold: number;
   picks: PickedPaper[];
@@ -166,6 +168,7 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
     candidates: candidates.length,
     excluded: ranking.excluded,
     belowThreshold: ranking.belowThreshold,
+    belowFloor: ranking.belowFloor,
     threshold: ranking.cutoff ?? 0,
     picks,
     recorded: Boolean(opts.record),
@@ -218,7 +221,7 @@ export interface PaperExplanation {
   relevance: number;
   score: number;
   threshold: number;
-  /** Would it be a pick on relevance (before MMR and the count limit)? */
+  /** Would it be a pick on relevance: above the cut-off or needed to fill n (before MMR and the count limit)? */
   passes: boolean;
   reasons: Reason[];
 }
@@ -276,7 +279,8 @@ export async function explainPaper(app: RecommendApp, recipient: Recipient, pape
     mode: 'personal',
     relevance: s.relevance,
     score: s.score,
-    passes: !ex && s.relevance >= scored.cutoff,
+    // Above the cut-off, or among the best above the floor that fill a feed of n.
+    passes: !ex && allowedPicks(scored, params.n, prepared.tuning.floor).includes(s),
     reasons: explain(s, scored, prepared),
   };
 }

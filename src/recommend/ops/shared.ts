@@ -1,6 +1,6 @@
 import type { Paper } from '../../papers/paper.ts';
-import { parseArxivId } from '../../papers/ids.ts';
 import { UserError } from '../../errors.ts';
+import { lookupPaper } from '../../store/paper-lookup.ts';
 import type { RecommendApp } from '../app-parts.ts';
 import { normalizedAuthors, normalizePhrase } from '../text-match.ts';
 
@@ -15,8 +15,7 @@ export const clock = (opts?: OpOptions): Date => opts?.now ?? new Date();
 export async function resolvePaper(app: RecommendApp, ref: string): Promise<Paper> {
   const s = ref.trim();
   if (!s) throw new UserError('no paper given');
-  const id = parseArxivId(s) ?? s;
-  const paper = (await app.store.getPaper(id)) ?? (await app.store.findByTitle(s));
+  const { paper } = await lookupPaper(app.store, s);
   if (!paper) {
     throw new UserError(`no stored paper matches '${s}' (give an arXiv id, a paper id or an exact title of an ingested paper)`);
   }

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import onnxProto from 'onnx-proto';
 import type { onnx as pb } from 'onnx-proto';
-import { rng } from './rng.ts';
+import { rng } from '../embeddings/rng.ts';
 
 const { onnx } = onnxProto;
 

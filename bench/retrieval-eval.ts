@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeTitle } from '../src/papers/ids.ts';
 import { parseHfPage } from '../src/sources/hf-page.ts';
-import { dot } from './provider.ts';
+import { dot } from '../embeddings/provider.ts';
 
 export interface SamplePaper {
   title: string;
