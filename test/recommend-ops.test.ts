@@ -595,16 +595,16 @@ describe('reading list and history', () => {
   });
 
   it('keeps a saved paper out of picks after it is renamed to its arXiv id, and finds it by the new id', async () => {
-    const hashed = { ...day.graph, id: 'title-hash-graph', arxivId: undefined };
+    const hashed = { ...day.graph, id: 't-0123456789abcdef', arxivId: undefined };
     f.store.rename(day.graph.id, hashed);
     await addTopic(f.app, alice, 'graph neural networks molecules', { now: T0 });
-    await savePaper(f.app, alice, 'title-hash-graph', { now: T0 });
-    f.store.rename('title-hash-graph', { ...hashed, id: '2503.99999', arxivId: '2503.99999' });
+    await savePaper(f.app, alice, 't-0123456789abcdef', { now: T0 });
+    f.store.rename('t-0123456789abcdef', { ...hashed, id: '2503.99999', arxivId: '2503.99999' });
     const r = await getPicks(f.app, alice, { now: T0, n: 10 });
     expect(pickIds(r)).not.toContain('2503.99999');
     expect(await savePaper(f.app, alice, '2503.99999', { now: T0 })).toMatchObject({ added: false });
-    expect((await listSaved(f.app, alice))[0]).toMatchObject({ paperId: 'title-hash-graph', paper: expect.objectContaining({ id: '2503.99999' }) });
-    expect(await unsavePaper(f.app, alice, '2503.99999')).toMatchObject({ paperId: 'title-hash-graph' });
+    expect((await listSaved(f.app, alice))[0]).toMatchObject({ paperId: 't-0123456789abcdef', paper: expect.objectContaining({ id: '2503.99999' }) });
+    expect(await unsavePaper(f.app, alice, '2503.99999')).toMatchObject({ paperId: 't-0123456789abcdef' });
   });
 
   it('lists what was delivered per day with the reactions and saves, newest day first, within the days asked', async () => {
