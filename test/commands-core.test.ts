@@ -70,7 +70,7 @@ describe('executeCommand', () => {
     expect(emptyChannelTopic.text).toMatch(/A topic is missing\. Usage: `channel topics add <text>`/);
   });
 
-  it('today gives private paper cards with reasons and the four actions, and never repeats them', async () => {
+  it('today gives private paper cards with reasons and the five actions, and never repeats them', async () => {
     const first = await say(ctx('D2'), 'today');
     expect(first).toMatchObject({ kind: 'ok', visibility: 'private' });
     expect(first.cards.length).toBeGreaterThan(0);
@@ -81,7 +81,7 @@ describe('executeCommand', () => {
       // An undated paper shows no date rather than the day it was ingested.
       expect(card.date).toBe(paper.published);
       expect(card.why.length).toBeGreaterThan(0);
-      expect(card.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
+      expect(card.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested', 'save']);
       // Authors are trimmed: at most three names, then "+N more".
       expect(card.authors.split(', ').length).toBeLessThanOrEqual(3);
     }
@@ -138,6 +138,77 @@ describe('executeCommand', () => {
     expect(r.text).not.toContain('/secret/path');
     expect(spy).toHaveBeenCalledWith(expect.objectContaining({ command: 'similar', user: 'D7' }), 'chat command failed');
     spy.mockRestore();
+  });
+});
+
+describe('reading list, history and digest cadence in chat', () => {
+  it('saves from a card button and by command, lists newest first, exports, and unsaves', async () => {
+    const [a, b, c] = await app.store.listPapers({ limit: 3 });
+    const clicked = await runAction(app, ctx('R1', { channelId: 'G1' }), { action: 'save', paperId: a!.id });
+    expect(clicked).toMatchObject({ kind: 'ok', visibility: 'private' });
+    expect(clicked.text).toMatch(/Saved .* to your reading list/);
+    expect((await say(ctx('R1'), `save ${a!.title}`)).text).toMatch(/already on your reading list/);
+    await say({ ...ctx('R1'), now: new Date(Date.now() + 1_000) }, `save ${b!.id}`);
+    const list = await say({ ...ctx('R1'), now: new Date(Date.now() + 2_000) }, 'saved');
+    expect(list.text).toMatch(/\*\*Your reading list\*\*: 2 papers\./);
+    expect(list.cards.map((x) => x.paperId)).toEqual([b!.id, a!.id]);
+    expect(list.cards[0]!.actions).toContain('save');
+    // The channel it was clicked in saved nothing.
+    expect((await say(ctx('R1-other', { channelId: 'G1' }), 'saved')).kind).toBe('notice');
+
+    const bib = await say(ctx('R1'), 'saved --export bibtex');
+    expect(bib.kind).toBe('ok');
+    expect(bib.text).toMatch(/as bibtex: 2 papers/);
+    expect(replyText(bib)).toContain('@misc{');
+    const csl = await say(ctx('R1'), 'saved --export csl');
+    const json = replyText(csl).slice(replyText(csl).indexOf('['));
+    expect((JSON.parse(json) as { title: string }[]).map((x) => x.title).sort()).toEqual([a!.title, b!.title].sort());
+
+    expect((await say(ctx('R1'), `unsave ${a!.id}`)).text).toMatch(/Removed .* from your reading list/);
+    expect((await say(ctx('R1'), `unsave ${c!.id}`)).kind).toBe('error');
+    expect((await say(ctx('R1'), 'saved')).cards.map((x) => x.paperId)).toEqual([b!.id]);
+  });
+
+  it('says an export is too long for chat, naming the CLI command', async () => {
+    const many = await app.store.listPapers({ limit: 40 });
+    for (const p of many) await runAction(app, ctx('R2'), { action: 'save', paperId: p.id });
+    const r = await say(ctx('R2'), 'saved --export bibtex');
+    expect(r.kind).toBe('notice');
+    expect(r.text).toMatch(/too long for a chat message .*paperfeed saved --user <your id> --export bibtex/s);
+    const list = await say(ctx('R2'), 'saved');
+    expect(list.text).toMatch(/40 papers; the 10 newest shown/);
+    expect(list.cards).toHaveLength(10);
+  });
+
+  it('history shows what a user or a channel was sent, per day, with the asking user\'s reactions', async () => {
+    const now = new Date();
+    const first = await say({ ...ctx('R3', { channelId: 'G3' }), now }, 'history');
+    expect(first).toMatchObject({ kind: 'notice' });
+    expect(first.text).toMatch(/Nothing was sent to this channel in the last 7 days/);
+    await say(ctx('R3'), 'topics add language models');
+    const today = await say({ ...ctx('R3'), now }, 'today');
+    expect(today.cards.length).toBeGreaterThan(0);
+    const [p1, p2] = today.cards;
+    await runAction(app, ctx('R3'), { action: 'up', paperId: p1!.paperId });
+    await runAction(app, ctx('R3'), { action: 'save', paperId: p2!.paperId });
+    const h = await say({ ...ctx('R3'), now: new Date(now.getTime() + 1_000) }, 'history 3');
+    expect(h.text).toMatch(new RegExp(`Papers you were sent in the last 3 days\\*\\*: ${today.cards.length}`));
+    expect(h.text).toContain(`**${now.toISOString().slice(0, 10)}**`);
+    expect(h.text).toMatch(/— 👍/);
+    expect(h.text).toMatch(/— 🔖 saved/);
+    expect((await say(ctx('R3'), 'history 100')).kind).toBe('usage');
+  });
+
+  it('digest weekly <day> sets a weekly cadence for users and channels; digest shows it; daily goes back', async () => {
+    const monday = new Date('2026-11-30T09:00:00Z');
+    const w = await say({ ...ctx('R4', { tz: 'UTC' }), now: monday }, 'digest weekly friday');
+    expect(w.text).toMatch(/Your weekly digest is on: every Friday at 08:00 \(UTC\) by direct message, the week's best papers.*Next: 2026-12-04 at 08:00/);
+    expect((await say({ ...ctx('R4'), now: monday }, 'digest')).text).toMatch(/weekly digest is on: every Friday/);
+    expect((await say({ ...ctx('R4'), now: monday }, 'digest daily')).text).toMatch(/Your daily digest is on: every day at 08:00 \(UTC\).*Next: tomorrow/);
+    expect((await say(ctx('R4', { channelId: 'G4' }), 'channel digest weekly monday')).kind).toBe('error');
+    const ch = await say({ ...ctx('R4', { channelId: 'G4', admin: true }), now: monday }, 'channel digest weekly monday');
+    // Monday 09:00 is past 08:00: this week's slot has gone, the first is next Monday.
+    expect(ch.text).toMatch(/This channel's weekly digest is on: every Monday at 08:00 .*Next: 2026-12-07 at 08:00/);
   });
 });
 
@@ -279,7 +350,7 @@ describe('ask and the language-model notes', () => {
     expect(r.cards.map((c) => c.paperId)).toEqual([relevant[0]!.paper.id, relevant[1]!.paper.id]);
     expect(r.cards[0]!.why).toEqual([`cited as [1] (similarity ${relevant[0]!.cosine!.toFixed(2)})`]);
     expect(r.cards[1]!.why[0]).toMatch(/^cited as \[2\] \(similarity \d\.\d\d\)$/);
-    expect(r.cards[0]!.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
+    expect(r.cards[0]!.actions).toEqual(['more-like-this', 'up', 'down', 'not-interested', 'save']);
     const [head, answer, note] = r.text.split('\n');
     expect(head).toBe(`**Answer** to '${ON_TOPIC}':`);
     // The [9] is gone, and a link the model wrote is shown as text, not as a masked link.

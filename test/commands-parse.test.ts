@@ -94,6 +94,32 @@ describe('parseCommand', () => {
     expect(usage('channel digest time 7').text).toMatch(/HH:MM.*Usage: `channel topics add/s);
   });
 
+  it('parses the reading list, history and digest cadence', () => {
+    expect(command('save 2401.01234')).toEqual({ name: 'save', paper: '2401.01234' });
+    expect(command('bookmark https://arxiv.org/abs/2401.01234v2')).toEqual({ name: 'save', paper: 'https://arxiv.org/abs/2401.01234v2' });
+    expect(command('unsave 3')).toEqual({ name: 'unsave', paper: '3' });
+    expect(command('saved')).toEqual({ name: 'saved' });
+    expect(command('saved --export BibTeX')).toEqual({ name: 'saved', export: 'bibtex' });
+    expect(command('saved export csl')).toEqual({ name: 'saved', export: 'csl' });
+    expect(usage('saved --export ris').text).toMatch(/bibtex, jsonl or csl.*Usage: `saved`/s);
+    expect(usage('saved everything').text).toMatch(/Usage: `saved`/);
+    expect(usage('save').text).toMatch(/Say which paper/);
+    expect(command('history')).toEqual({ name: 'history', days: 7 });
+    expect(command('history 30')).toEqual({ name: 'history', days: 30 });
+    expect(command('history 14 days')).toEqual({ name: 'history', days: 14 });
+    expect(command('history 2d')).toEqual({ name: 'history', days: 2 });
+    expect(usage('history 91').text).toMatch(/at most 90 days/);
+    expect(usage('history 0').text).toMatch(/at least 1 day/);
+    expect(usage('history lots').text).toMatch(/how many days/);
+    expect(command('digest weekly monday')).toEqual({ name: 'digest', scope: 'user', op: 'weekly', day: 'monday' });
+    expect(command('digest weekly Fri')).toEqual({ name: 'digest', scope: 'user', op: 'weekly', day: 'friday' });
+    expect(command('digest weekly sundays')).toEqual({ name: 'digest', scope: 'user', op: 'weekly', day: 'sunday' });
+    expect(command('channel digest weekly tuesday')).toEqual({ name: 'digest', scope: 'channel', op: 'weekly', day: 'tuesday' });
+    expect(command('digest daily')).toEqual({ name: 'digest', scope: 'user', op: 'daily' });
+    expect(usage('digest weekly').text).toMatch(/Say the day/);
+    expect(usage('digest weekly someday').text).toMatch(/A day is monday, tuesday, ... or sunday/);
+  });
+
   it('caps long input instead of cutting it', () => {
     const long = `search ${'a'.repeat(COMMAND_LIMITS.input)}`;
     expect(usage(long).text).toMatch(new RegExp(`${long.length} characters long; commands are at most ${COMMAND_LIMITS.input}`));

@@ -16,22 +16,13 @@ import {
 import type { Recipient } from '../src/recommend/index.ts';
 import { runDigestTick, subscribeNow } from './helpers/digest-run.ts';
 import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { subscription } from './helpers/subscription.ts';
 
 /** Attempts per recipient and local day before the day is given up (the outbox's maxAttempts). */
 const MAX_ATTEMPTS = 3;
 const runDueDigests: typeof runDigestTick = (app, platform, send, now) => runDigestTick(app, platform, send, now, { maxAttempts: MAX_ATTEMPTS });
 
-const sub = (o: Partial<DigestSubscription>): DigestSubscription => ({
-  v: 1,
-  platform: 'slack',
-  kind: 'user',
-  id: 'U1',
-  enabled: true,
-  time: '08:00',
-  timeZone: 'UTC',
-  updatedAt: '2024-01-01T00:00:00.000Z',
-  ...o,
-});
+const sub = subscription;
 const at = (iso: string): Date => new Date(iso);
 
 describe('local clock', () => {

@@ -94,7 +94,13 @@ describe('every /papers subcommand', () => {
     { path: ['digest', 'on'], expect: /Your daily digest is on/ },
     { path: ['digest', 'time'], options: () => [str('time', '07:30')], expect: /every day at 07:30/ },
     { path: ['digest', 'timezone'], options: () => [str('zone', 'Europe/Berlin')], expect: /07:30 \(Europe\/Berlin\)/ },
+    { path: ['digest', 'weekly'], options: () => [str('day', 'monday')], expect: /Your weekly digest is on: every Monday at 07:30 \(Europe\/Berlin\)/ },
+    { path: ['digest', 'daily'], expect: /Your daily digest is on: every day at 07:30/ },
     { path: ['digest', 'off'], expect: /Your daily digest is off/ },
+    { path: ['save'], options: () => [str('paper', paperId)], expect: /Saved .* to your reading list/ },
+    { path: ['saved'], options: () => [str('export', 'bibtex')], expect: /as bibtex: 1 paper[\s\S]*@misc/ },
+    { path: ['history'], options: () => [int('days', 3)], expect: /Nothing was sent to this channel in the last 3 days/ },
+    { path: ['unsave'], options: () => [str('paper', paperId)], expect: /Removed .* from your reading list/ },
     { path: ['profile'], expect: /What drives your feed/ },
     { path: ['topics', 'remove'], options: () => [str('topic', '1')], expect: /Removed topic 'diffusion models for image generation'/ },
     { path: ['channel', 'topics-add'], where: MANAGER, options: () => [str('text', 'graph neural networks')], expect: /Added topic 1, 'graph neural networks' \(channel\)/ },
@@ -107,6 +113,8 @@ describe('every /papers subcommand', () => {
     { path: ['channel', 'digest-on'], where: MANAGER, expect: /This channel's daily digest is on/ },
     { path: ['channel', 'digest-time'], where: MANAGER, options: () => [str('time', '09:15')], expect: /every day at 09:15/ },
     { path: ['channel', 'digest-timezone'], where: MANAGER, options: () => [str('zone', 'Asia/Tokyo')], expect: /09:15 \(Asia\/Tokyo\)/ },
+    { path: ['channel', 'digest-weekly'], where: MANAGER, options: () => [str('day', 'friday')], expect: /This channel's weekly digest is on: every Friday at 09:15/ },
+    { path: ['channel', 'digest-daily'], where: MANAGER, expect: /This channel's daily digest is on/ },
     { path: ['channel', 'digest-off'], where: MANAGER, expect: /This channel's daily digest is off/ },
     { path: ['help'], options: () => [str('command', 'mute')], expect: /mute author <name> \[days\]/ },
     { path: ['library', 'import'], options: () => [str('list', '1706.03762')], expect: /Library import.* from the pasted list/ },
@@ -142,7 +150,7 @@ describe('every /papers subcommand', () => {
       expect(e.fields.map((f) => f.name)).toContain('Why');
       expect(e.footer.text).toMatch(new RegExp(`^#${i + 1} · `));
       const ids = (answer.data.components[i].components as { custom_id: string }[]).map((b) => b.custom_id.split('|')[1]);
-      expect(ids).toEqual(['more-like-this', 'up', 'down', 'not-interested']);
+      expect(ids).toEqual(['more-like-this', 'up', 'down', 'not-interested', 'save']);
     }
   });
 });
@@ -264,7 +272,7 @@ describe('card buttons', () => {
     expect(answer.type).toBe(7);
     expect(answer.data).not.toHaveProperty('embeds');
     const row = answer.data.components[0].components as { style: number; label?: string; custom_id: string }[];
-    expect(row.map((b) => b.style)).toEqual([1, 3, 2, 2]);
+    expect(row.map((b) => b.style)).toEqual([1, 3, 2, 2, 2]);
     expect(row[1]!.label).toBe('✓');
     expect(answer.data.components.slice(1)).toEqual(card.components.slice(1));
     expect(await feedbackOf(who)).toEqual([[paperOf(), 'up']]);
@@ -273,7 +281,7 @@ describe('card buttons', () => {
     const ephemeral = buttonClick(MANAGER, idOf('down', 1), messageWith({ ...card, flags: 64 }));
     const second = only(await direct.send(ephemeral), ephemeral);
     expect(second.type).toBe(7);
-    expect(second.data.components[1].components.map((b: { style: number }) => b.style)).toEqual([1, 2, 4, 2]);
+    expect(second.data.components[1].components.map((b: { style: number }) => b.style)).toEqual([1, 2, 4, 2, 2]);
     expect(await feedbackOf(MANAGER)).toEqual([[paperOf(1), 'down']]);
   });
 
@@ -284,6 +292,28 @@ describe('card buttons', () => {
     expect(answer.data.flags).toBe(64);
     expect(answer.data.content).toMatch(/Recorded not interested/);
     expect(await feedbackOf(SERVER_MANAGER)).toEqual([[paperOf(), 'not-interested']]);
+  });
+
+  it('🔖 Save on a personal message saves the paper for the clicking user and lights up beside the reaction', async () => {
+    const who: Where = { userId: '900000000000000014' };
+    const up = buttonClick(who, idOf('up'), messageWith(card, '1100000000000000004'));
+    const liked = only(await direct.send(up), up);
+    const click = buttonClick(who, idOf('save'), messageWith({ ...card, components: liked.data.components }, '1100000000000000004'));
+    const answer = only(await direct.send(click), click);
+    expect(answer.type).toBe(7);
+    const row = answer.data.components[0].components as { style: number; label?: string }[];
+    expect(row.map((b) => b.style)).toEqual([1, 3, 2, 2, 3]);
+    expect(row[4]!.label).toBe('Save ✓');
+    const saved = (await profileSummary(app, user(who))).profile.saved;
+    expect(saved.map((s) => s.paperId)).toEqual([paperOf()]);
+    expect(await feedbackOf(who)).toEqual([[paperOf(), 'up']]);
+
+    // On a message the channel sees: saved for the clicker, confirmed privately.
+    const shared = buttonClick(SERVER_MANAGER, idOf('save', 1), messageWith(card));
+    const confirm = only(await direct.send(shared), shared);
+    expect(confirm.type).toBe(4);
+    expect(confirm.data.flags).toBe(64);
+    expect(confirm.data.content).toMatch(/Saved .* to your reading list/);
   });
 
   it('"more like this" answers with similar papers, privately', async () => {
@@ -367,8 +397,10 @@ describe('Discord errors', () => {
     fake.fail('POST', /^\/interactions\//, rateLimited(0.05));
     const payload = chatInput(MEMBER, ['help']);
     const calls = await direct.send(payload);
-    expect(calls.filter((c) => c.path.startsWith('/interactions/'))).toHaveLength(2);
-    expect(calls.at(-1)!.body.data.content).toMatch(/paperfeed commands/);
+    const answers = calls.filter((c) => c.path.startsWith('/interactions/'));
+    expect(answers).toHaveLength(2);
+    // The help text may run on in follow-ups; the retried callback carries its start.
+    expect(answers.at(-1)!.body.data.content).toMatch(/paperfeed commands/);
     expect(direct.lines.some((l) => l.msg === 'Discord answered 429; retrying after retry_after' && l.retryAfterSeconds === '0.05' && !JSON.stringify(l).includes(String(payload.token)))).toBe(true);
   });
 });

@@ -191,13 +191,19 @@ describe('card buttons', () => {
     const rows = [cardRow(card(1), 1)!, cardRow(card(2), 2)!] as APIMessageTopLevelComponent[];
     const up = markFeedback(rows, '2401.10001', 'up')!;
     const styles = (cs: APIMessageTopLevelComponent[], i: number) => (cs[i] as { components: { style: number; label?: string }[] }).components;
-    expect(styles(up, 0).map((b) => b.style)).toEqual([ButtonStyle.Primary, ButtonStyle.Success, ButtonStyle.Secondary, ButtonStyle.Secondary]);
+    expect(styles(up, 0).map((b) => b.style)).toEqual([ButtonStyle.Primary, ButtonStyle.Success, ButtonStyle.Secondary, ButtonStyle.Secondary, ButtonStyle.Secondary]);
     expect(styles(up, 0)[1]!.label).toBe('✓');
     expect(up[1]).toEqual(rows[1]);
     const down = markFeedback(up, '2401.10001', 'not-interested')!;
-    expect(styles(down, 0).map((b) => b.style)).toEqual([ButtonStyle.Primary, ButtonStyle.Secondary, ButtonStyle.Secondary, ButtonStyle.Danger]);
+    expect(styles(down, 0).map((b) => b.style)).toEqual([ButtonStyle.Primary, ButtonStyle.Secondary, ButtonStyle.Secondary, ButtonStyle.Danger, ButtonStyle.Secondary]);
     expect(styles(down, 0)[1]!.label).toBeUndefined();
     expect(styles(down, 0)[3]!.label).toBe('Not for me ✓');
+    // 🔖 Save lights up on its own: the reaction stays marked, and a later reaction keeps the save.
+    const saved = markFeedback(down, '2401.10001', 'save')!;
+    expect(styles(saved, 0).map((b) => b.style)).toEqual([ButtonStyle.Primary, ButtonStyle.Secondary, ButtonStyle.Secondary, ButtonStyle.Danger, ButtonStyle.Success]);
+    expect(styles(saved, 0)[4]!.label).toBe('Save ✓');
+    const again = markFeedback(saved, '2401.10001', 'up')!;
+    expect(styles(again, 0).map((b) => b.style)).toEqual([ButtonStyle.Primary, ButtonStyle.Success, ButtonStyle.Secondary, ButtonStyle.Secondary, ButtonStyle.Success]);
     expect(markFeedback(rows, '2401.99999', 'up')).toBeUndefined();
     expect(markFeedback([{ type: ComponentType.TextDisplay, content: 'hi' } as APIMessageTopLevelComponent], '2401.10001', 'up')).toBeUndefined();
   });

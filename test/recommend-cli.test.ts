@@ -11,8 +11,10 @@ import type { CliContext } from '../src/cli/context.ts';
 import { register as feedback } from '../src/cli/commands/feedback.ts';
 import { register as picks } from '../src/cli/commands/picks.ts';
 import { register as profile } from '../src/cli/commands/profile.ts';
+import { register as saved } from '../src/cli/commands/saved.ts';
 import { register as topics } from '../src/cli/commands/topics.ts';
 import type { Paper } from '../src/papers/paper.ts';
+import { bibtexKey } from '../src/papers/reference-export.ts';
 import { changeDigest } from '../src/digests/settings.ts';
 import { listSubscriptions } from '../src/digests/subscriptions.ts';
 import type { App } from '../src/service/app.ts';
@@ -58,7 +60,7 @@ async function cli(...args: string[]): Promise<{ out: string; error?: unknown }>
     print: (t) => out.push(t),
     printJson: (v) => out.push(JSON.stringify(v, null, 2)),
   };
-  for (const register of [picks, topics, feedback, profile]) register(program, ctx);
+  for (const register of [picks, topics, feedback, profile, saved]) register(program, ctx);
   try {
     await program.parseAsync(args, { from: 'user' });
     return { out: out.join('\n') };
@@ -133,6 +135,29 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('mute', '--author', 'A', '--keyword', 'b', '--days', '3', '--user', 'dan')).error).toBeInstanceOf(UserError);
   });
 
+  it('save, saved (listed, JSON, exported to a file), unsave and history', async () => {
+    const [a, b] = [papers[7]!, papers[8]!];
+    expect((await cli('save', a.id, '--user', 'eve')).out).toBe(`Saved '${a.title}' (${a.id}).`);
+    expect((await cli('save', a.title, '--user', 'eve')).out).toBe(`'${a.title}' (${a.id}) was already saved.`);
+    expect((await cli('save', b.id, '--user', 'eve')).error).toBeUndefined();
+    expect((await cli('saved', '--user', 'eve')).out.split('\n')[0]).toBe('2 saved papers, newest first:');
+    expect((await json('saved', '--user', 'eve')).map((x: { paperId: string }) => x.paperId).sort()).toEqual([a.id, b.id].sort());
+    const file = `${dataDir}/saved.json`;
+    expect((await cli('saved', '--user', 'eve', '--export', 'csl', '-o', file)).error).toBeUndefined();
+    const { readFile } = await import('node:fs/promises');
+    expect((JSON.parse(await readFile(file, 'utf8')) as { title: string }[]).map((x) => x.title).sort()).toEqual([a.title, b.title].sort());
+    expect((await cli('saved', '--user', 'eve', '--export', 'ris')).error).toBeInstanceOf(CommanderError);
+    expect((await cli('unsave', a.id, '--user', 'eve')).out).toBe(`Removed '${a.title}' (${a.id}) from the reading list.`);
+    expect((await cli('unsave', a.id, '--user', 'eve')).error).toBeInstanceOf(UserError);
+    expect((await cli('saved', '--user', 'nobody')).out).toBe('The reading list is empty.');
+
+    expect((await cli('history', '--user', 'eve')).out).toBe('Nothing delivered in the last 7 days.');
+    const picked = await json('picks', '--user', 'eve', '-n', '2');
+    const h = await json('history', '--user', 'eve', '--days', '2');
+    expect(h[0].papers.map((p: { paperId: string }) => p.paperId).sort()).toEqual(picked.picks.map((p: { paper: Paper }) => p.paper.id).sort());
+    expect((await cli('history', '--user', 'eve', '--days', '91')).error).toBeDefined();
+  });
+
   it('profile: summary, why, export, reset, forget', async () => {
     await cli('topics', 'add', 'graph neural networks', '--user', 'eve');
     await cli('keywords', 'add', '-survey', '--user', 'eve');
@@ -185,4 +210,13 @@ describe('paperfeed binary', () => {
     expect(run('picks', '--user', 'a', '--channel', 'b').status).toBe(2);
     expect(run('profile', '--user', 'zoe', '--forget').status).toBe(0);
   }, 180_000);
+
+  it('exports the reading list as BibTeX on stdout', () => {
+    // The sample pages carry no arXiv ids: papers are named by their title-hash ids.
+    expect(run('save', papers[0]!.id, '--user', 'yan').status).toBe(0);
+    const out = run('saved', '--user', 'yan', '--export', 'bibtex');
+    expect(out.status).toBe(0);
+    expect(out.stdout.startsWith(`@misc{${bibtexKey(papers[0]!)},\n  title = {`)).toBe(true);
+    expect(run('unsave', '2401.99999', '--user', 'yan').status).toBe(2);
+  }, 120_000);
 });

@@ -37,6 +37,10 @@ import {
   resetProfile,
   unmute,
   weightTopic,
+  savePaper,
+  unsavePaper,
+  listSaved,
+  deliveryHistory,
   type Recipient,
 } from '../src/recommend/index.ts';
 
@@ -544,5 +548,107 @@ describe('issue 13: a first day that works, and nothing picked twice', () => {
     expect(await followAuthor(f.app, alice, 'ada lovelace', { now: T0 })).toMatchObject({ added: true, stored: true });
     expect(await followAuthor(f.app, alice, 'Nobody Atall', { now: T0 })).toMatchObject({ added: true, stored: false });
     expect(await mute(f.app, alice, { author: 'Nobody Atall' }, 7, { now: T0 })).toMatchObject({ stored: false });
+  });
+});
+
+describe('reading list and history', () => {
+  it('saves by any reference once, lists newest first, and unsaves by id, title or position', async () => {
+    expect(await savePaper(f.app, alice, `https://arxiv.org/abs/${day.rl1.id}v2`, { now: T0 })).toMatchObject({ paperId: day.rl1.id, added: true });
+    expect(await savePaper(f.app, alice, day.rl1.title, { now: hours(1) })).toMatchObject({ added: false });
+    await savePaper(f.app, alice, day.graph.id, { now: hours(2) });
+    await savePaper(f.app, alice, day.survey.id, { now: hours(3) });
+    expect((await listSaved(f.app, alice)).map((s) => s.paperId)).toEqual([day.survey.id, day.graph.id, day.rl1.id]);
+    expect(await unsavePaper(f.app, alice, '2', { now: hours(4) })).toMatchObject({ paperId: day.graph.id });
+    expect(await unsavePaper(f.app, alice, day.survey.title.toUpperCase())).toMatchObject({ paperId: day.survey.id });
+    expect(await unsavePaper(f.app, alice, `arXiv:${day.rl1.id}`)).toMatchObject({ paperId: day.rl1.id });
+    expect(await listSaved(f.app, alice)).toEqual([]);
+    await expect(unsavePaper(f.app, alice, day.rl1.id)).rejects.toThrow(/no saved paper/);
+    await expect(savePaper(f.app, alice, '9999.99999')).rejects.toThrow(UserError);
+    expect(await listSaved(f.app, bob)).toEqual([]);
+  });
+
+  it('reads a profile stored before the reading list as an empty list', async () => {
+    await addTopic(f.app, alice, 'graph neural networks', { now: T0 });
+    const stored = (await f.app.kv('profiles').get('user:alice')) as Record<string, unknown>;
+    delete stored.saved;
+    await f.app.kv('profiles').set('user:alice', stored);
+    expect(await listSaved(f.app, alice)).toEqual([]);
+    expect((await listTopics(f.app, alice)).map((t) => t.text)).toEqual(['graph neural networks']);
+  });
+
+  it('counts a saved paper as a strong like: its neighbours rise, it is never picked again', async () => {
+    await addTopic(f.app, alice, 'diffusion models inverse problems', { now: T0 });
+    await addTopic(f.app, alice, 'reasoning large language models', { now: T0 });
+    const score = (r: Awaited<ReturnType<typeof getPicks>>, id: string) => r.picks.find((p) => p.paper.id === id)?.score ?? -Infinity;
+    const before = await getPicks(f.app, alice, { now: T0, n: 10 });
+    await savePaper(f.app, alice, day.rl1.id, { now: T0 });
+    const after = await getPicks(f.app, alice, { now: T0, n: 10 });
+    expect(pickIds(after)).not.toContain(day.rl1.id);
+    expect(after.excluded.rated).toBe(1);
+    expect(score(after, day.rl2.id)).toBeGreaterThan(score(before, day.rl2.id));
+    expect(after.picks[0]!.paper.id).toBe(day.rl2.id);
+    expect(after.picks[0]!.reasons.some((x) => x.kind === 'liked' && x.text.includes(day.rl1.title))).toBe(true);
+
+    // A saved paper alone makes the feed personal.
+    await savePaper(f.app, bob, day.graph.id, { now: T0 });
+    expect((await getPicks(f.app, bob, { now: T0, n: 10 })).mode).toBe('personal');
+  });
+
+  it('keeps a saved paper out of picks after it is renamed to its arXiv id, and finds it by the new id', async () => {
+    const hashed = { ...day.graph, id: 't-0123456789abcdef', arxivId: undefined };
+    f.store.rename(day.graph.id, hashed);
+    await addTopic(f.app, alice, 'graph neural networks molecules', { now: T0 });
+    await savePaper(f.app, alice, 't-0123456789abcdef', { now: T0 });
+    f.store.rename('t-0123456789abcdef', { ...hashed, id: '2503.99999', arxivId: '2503.99999' });
+    const r = await getPicks(f.app, alice, { now: T0, n: 10 });
+    expect(pickIds(r)).not.toContain('2503.99999');
+    expect(await savePaper(f.app, alice, '2503.99999', { now: T0 })).toMatchObject({ added: false });
+    expect((await listSaved(f.app, alice))[0]).toMatchObject({ paperId: 't-0123456789abcdef', paper: expect.objectContaining({ id: '2503.99999' }) });
+    expect(await unsavePaper(f.app, alice, '2503.99999')).toMatchObject({ paperId: 't-0123456789abcdef' });
+  });
+
+  it('lists what was delivered per day with the reactions and saves, newest day first, within the days asked', async () => {
+    await recordDelivered(f.app, alice, [day.rl1.id, day.graph.id], { now: hours(-50) });
+    await recordDelivered(f.app, alice, [day.rl2.id], { now: hours(-1) });
+    await recordDelivered(f.app, alice, [day.survey.id], { now: hours(-24 * 10) });
+    await recordFeedback(f.app, alice, day.rl1.id, 'up', { now: T0 });
+    await recordFeedback(f.app, alice, day.graph.id, 'not-interested', { now: T0 });
+    await savePaper(f.app, alice, day.rl2.id, { now: T0 });
+    const h = await deliveryHistory(f.app, alice, alice, 7, { now: T0 });
+    expect(h.map((d) => d.date)).toEqual(['2025-03-04', '2025-03-02']);
+    expect(h[0]!.papers).toEqual([{ paperId: day.rl2.id, title: day.rl2.title, at: hours(-1).toISOString(), saved: true }]);
+    expect(h[1]!.papers.map((p) => [p.paperId, p.reaction, p.saved])).toEqual(
+      [[day.rl1.id, 'up', false], [day.graph.id, 'not-interested', false]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect((await deliveryHistory(f.app, alice, alice, 30, { now: T0 })).map((d) => d.date)).toContain('2025-02-22');
+    // A channel's history with a member's reactions.
+    const channel: Recipient = { kind: 'channel', platform: 'cli', id: 'general' };
+    await recordDelivered(f.app, channel, [day.rl1.id], { now: hours(-3) });
+    expect((await deliveryHistory(f.app, channel, alice, 7, { now: T0 }))[0]!.papers[0]).toMatchObject({ paperId: day.rl1.id, reaction: 'up' });
+    expect((await deliveryHistory(f.app, channel, bob, 7, { now: T0 }))[0]!.papers[0]!.reaction).toBeUndefined();
+  });
+
+  it('a weekly window takes the papers of the last 7 days, whatever the last digest', async () => {
+    await addTopic(f.app, alice, 'reasoning large language models', { now: T0 });
+    const older = paper('Verifiable rewards for language model reasoning', 'Reasoning of large language models improves with verifiable rewards and policy optimization.', {
+      firstSeen: hours(-24 * 5).toISOString(),
+      updatedAt: hours(-24 * 5).toISOString(),
+    });
+    const tooOld = paper('Chain of thought reasoning in language models', 'Reasoning large language models chain of thought.', {
+      firstSeen: hours(-24 * 8).toISOString(),
+      updatedAt: hours(-24 * 8).toISOString(),
+    });
+    f.store.add(older);
+    f.store.add(tooOld);
+    await recordDelivered(f.app, alice, [], { now: hours(-3), digestAt: hours(-3) });
+    const daily = await getPicks(f.app, alice, { now: T0, n: 10 });
+    expect(pickIds(daily)).not.toContain(older.id);
+    const weekly = await getPicks(f.app, alice, { now: T0, n: 10, lastDays: 7, record: true });
+    expect(weekly.window).toMatchObject({ kind: 'last-days', days: 7 });
+    expect(pickIds(weekly)).toContain(older.id);
+    expect(pickIds(weekly)).not.toContain(tooOld.id);
+    expect(formatPicks(weekly)).toMatch(/first seen in the last 7 days/);
+    const again = await getPicks(f.app, alice, { now: hours(1), n: 10, lastDays: 7 });
+    expect(pickIds(again).filter((id) => pickIds(weekly).includes(id))).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ const texts = (blocks: AnyBlock[]): string[] =>
   blocks.flatMap((b) => [...(b.text ? [b.text.text] : []), ...(b.type === 'context' ? b.elements!.map((e) => String(e.text)) : [])]);
 
 describe('replyMessages', () => {
-  it('renders a card: linked title, authors and date, why, and four buttons with action and paper id', () => {
+  it('renders a card: linked title, authors and date, why, and five buttons with action and paper id', () => {
     const [blocks] = blocksOf(reply({ cards: [card(7)] }));
     expect(blocks![0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Your picks*', verbatim: true } });
     expect(blocks![1]!.text!.text).toBe('*<https://arxiv.org/abs/2401.00007|Paper number 7>*\nAda Lovelace, Alan Turing +3 more · 2024-01-19');
@@ -36,6 +36,7 @@ describe('replyMessages', () => {
       ['pf:up', '2401.00007'],
       ['pf:down', '2401.00007'],
       ['pf:not-interested', '2401.00007'],
+      ['pf:save', '2401.00007'],
     ]);
   });
 
@@ -101,7 +102,7 @@ describe('markFeedback', () => {
     const once = markFeedback(blocks as never, '2401.00002', 'up') as AnyBlock[];
     expect(once).toHaveLength(blocks!.length + 1);
     const i = once.findIndex((b) => b.type === 'actions' && b.elements![0]!.value === '2401.00002');
-    expect(once[i]!.elements!.map((e) => e.style ?? null)).toEqual([null, 'primary', null, null]);
+    expect(once[i]!.elements!.map((e) => e.style ?? null)).toEqual([null, 'primary', null, null, null]);
     expect(once[i]!.block_id).not.toBe(blocks!.find((b) => b.type === 'actions' && b.elements![0]!.value === '2401.00002')!.block_id);
     expect(String(once[i + 1]!.elements![0]!.text)).toMatch(/more papers like this one/);
     // The other card is untouched.
@@ -109,7 +110,7 @@ describe('markFeedback', () => {
 
     const twice = markFeedback(once as never, '2401.00002', 'not-interested') as AnyBlock[];
     expect(twice).toHaveLength(once.length);
-    expect(twice[i]!.elements!.map((e) => e.style ?? null)).toEqual([null, null, null, 'primary']);
+    expect(twice[i]!.elements!.map((e) => e.style ?? null)).toEqual([null, null, null, 'primary', null]);
     expect(String(twice[i + 1]!.elements![0]!.text)).toMatch(/will not come back/);
     expect(markFeedback(blocks as never, 'not-here', 'down')).toBeUndefined();
   });

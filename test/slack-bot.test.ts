@@ -163,7 +163,7 @@ describe('/papers slash command', () => {
     expect(textOf([reply!])).toMatch(/Added topic 1, 'graph neural networks' \(channel\)/);
   });
 
-  it('today: paper cards with linked title, authors, date, why, and four buttons carrying action and paper id', async () => {
+  it('today: paper cards with linked title, authors, date, why, and five buttons carrying action and paper id', async () => {
     const [reply, ...more] = await slash('today', 'UBOB');
     expect(more).toHaveLength(0);
     expect(reply!.body.response_type).toBe('ephemeral');
@@ -172,7 +172,7 @@ describe('/papers slash command', () => {
     const cards = cardButtons(blocks);
     expect(cards.length).toBeGreaterThan(0);
     for (const c of cards) {
-      expect(c.actionIds).toEqual(['pf:more-like-this', 'pf:up', 'pf:down', 'pf:not-interested']);
+      expect(c.actionIds).toEqual(['pf:more-like-this', 'pf:up', 'pf:down', 'pf:not-interested', 'pf:save']);
       const paper = await app.store.getPaper(c.paperId);
       expect(paper).toBeDefined();
       // The card's section links the title and shows the date; a context block says why.
@@ -393,6 +393,42 @@ describe('card buttons', () => {
     expect(blocks).toHaveLength(message.blocks.length + 1);
     const summary = await profileSummary(app, slackUser('UFRAN'));
     expect(summary.profile.feedback).toEqual([expect.objectContaining({ paperId: card.paperId, kind: 'up' })]);
+  });
+
+  it('🔖 Save puts the paper on the reading list and marks the DM card; /papers saved, export and history answer', async () => {
+    const post = await dmWithCards('USAVE', 'DSAVE');
+    const card = cardButtons(blocksOf(post))[0]!;
+    const message = { ts: '1700000600.000100', text: String(post.args.text), blocks: blocksOf(post) };
+    const before = fake.callsOf('chat.update').length;
+    const res = await sendInteractive(
+      url,
+      blockActions({ userId: 'USAVE', channelId: 'DSAVE', message, actionId: 'pf:save', blockId: card.blockId, value: card.paperId, responseUrl: fake.responseUrl('click-save') }),
+      { secret: SECRET },
+    );
+    expect(res.status).toBe(200);
+    const [update] = await newCalls('chat.update', before);
+    const blocks = blocksOf(update!);
+    const i = blocks.findIndex((b) => b.type === 'actions' && b.elements!.some((e) => e.value === card.paperId));
+    expect(blocks[i]!.elements!.find((e) => e.action_id === 'pf:save')!.style).toBe('primary');
+    expect(String(blocks[i + 1]!.elements![0]!.text)).toMatch(/Saved to your reading list/);
+    expect((await profileSummary(app, slackUser('USAVE'))).profile.feedback).toEqual([]);
+
+    const [list] = await slash('saved', 'USAVE');
+    expect(list!.body.response_type).toBe('ephemeral');
+    expect(cardButtons(blocksOf(list!)).map((c) => c.paperId)).toEqual([card.paperId]);
+    expect(textOf([list!])).toMatch(/Your reading list\*: 1 paper\./);
+    const [bib] = await slash('saved --export bibtex', 'USAVE');
+    const bibText = textOf([bib!]);
+    expect(bibText).toMatch(/as bibtex: 1 paper/);
+    expect(bibText).toMatch(/@misc\{\w+,/);
+    const [today] = await slash('today', 'USAVE', 'DSAVE');
+    const sent = cardButtons(blocksOf(today!));
+    expect(sent.length).toBeGreaterThan(0);
+    await sendInteractive(url, blockActions({ userId: 'USAVE', channelId: 'DSAVE', message: { ts: '1700000700.000100', text: 'x', blocks: blocksOf(today!) }, actionId: 'pf:save', blockId: sent[0]!.blockId, value: sent[0]!.paperId, responseUrl: fake.responseUrl('click-save-2') }), { secret: SECRET });
+    await wait(async () => expect((await profileSummary(app, slackUser('USAVE'))).profile.saved).toHaveLength(2));
+    const [hist] = await slash('history', 'USAVE', 'DSAVE');
+    expect(textOf([hist!])).toMatch(new RegExp(`Papers you were sent in the last 7 days\\*: ${sent.length}`));
+    expect(textOf([hist!])).toMatch(/🔖 saved/);
   });
 
   it('"more like this" answers ephemerally with similar papers', async () => {

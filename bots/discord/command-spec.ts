@@ -6,6 +6,8 @@
  */
 import { ApplicationCommandOptionType, type APIApplicationCommandBasicOption } from 'discord.js';
 import { COMMAND_LIMITS, type CommandInput, type CommandName } from '../../src/commands/index.ts';
+import { WEEKDAYS, type Weekday } from '../../src/digests/clock.ts';
+import { REFERENCE_FORMATS, type ReferenceFormat } from '../../src/papers/reference-export.ts';
 import { PROFILE_LIMITS } from '../../src/recommend/profile.ts';
 
 /** Reads the typed options of the invoked subcommand (adapter over discord.js's option resolver). */
@@ -40,7 +42,7 @@ export const GROUP_DESCRIPTIONS: Record<string, string> = {
   topics: 'Free-text topics your picks are scored against',
   keywords: 'Words that boost, require or exclude papers',
   seed: 'Seed papers that anchor your feed',
-  digest: 'Your daily digest by direct message',
+  digest: 'Your digest by direct message, daily or weekly',
   channel: "This channel's feed and daily digest (changes: Manage Server or Manage Channels)",
   library: 'Your reference library as seeds and likes',
 };
@@ -110,7 +112,59 @@ function muteKind(o: OptionReader): (typeof MUTE_KINDS)[number] {
   return k as (typeof MUTE_KINDS)[number];
 }
 
-const HELP_TOPICS = ['today', 'similar', 'search', 'ask', 'why', 'feedback', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'library', 'channel'];
+const HELP_TOPICS = ['today', 'similar', 'search', 'ask', 'why', 'feedback', 'topics', 'keywords', 'follow', 'unfollow', 'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'save', 'unsave', 'saved', 'history', 'library', 'channel'];
+
+const dayOption: APIApplicationCommandBasicOption = {
+  type: STRING,
+  name: 'day',
+  description: 'The local day the weekly digest goes out',
+  required: true,
+  choices: WEEKDAYS.map((d) => ({ name: d, value: d })),
+};
+
+function weekday(o: OptionReader): Weekday {
+  const d = need(o, 'day');
+  if (!(WEEKDAYS as readonly string[]).includes(d)) throw new MalformedOption('day', `must be one of ${WEEKDAYS.join(', ')}`);
+  return d as Weekday;
+}
+
+/** The reading list and history (issue 16). */
+const READING_SPECS: SubcommandSpec[] = [
+  {
+    name: 'save',
+    description: 'Save a paper to your reading list (a strong like)',
+    options: [text('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)],
+    usage: 'save',
+    visibility: 'private',
+    build: (o) => ({ name: 'save', paper: need(o, 'paper') }),
+  },
+  {
+    name: 'unsave',
+    description: 'Take a paper off your reading list',
+    options: [text('paper', 'An arXiv id, title, or its number in saved', COMMAND_LIMITS.paperRef)],
+    usage: 'unsave',
+    visibility: 'private',
+    build: (o) => ({ name: 'unsave', paper: need(o, 'paper') }),
+  },
+  {
+    name: 'saved',
+    description: 'Your reading list, newest first, or exported',
+    options: [
+      { type: STRING, name: 'export', description: 'Export as BibTeX, JSON Lines or CSL JSON (Zotero)', required: false, choices: REFERENCE_FORMATS.map((f) => ({ name: f, value: f })) },
+    ],
+    usage: 'saved',
+    visibility: 'private',
+    build: (o) => ({ name: 'saved', ...optional('export', o.string('export') as ReferenceFormat | undefined) }),
+  },
+  {
+    name: 'history',
+    description: 'What you (in a channel: the channel) were sent, per day, with your reactions',
+    options: [{ type: INTEGER, name: 'days', description: `How many days back (default ${COMMAND_LIMITS.historyDays})`, required: false, min_value: 1, max_value: COMMAND_LIMITS.maxHistoryDays }],
+    usage: 'history',
+    visibility: 'private',
+    build: (o) => ({ name: 'history', ...optional('days', o.integer('days')) }),
+  },
+];
 
 /** Topics, keywords and digest commands for the user's own feed or the channel's. */
 function familySpecs(scope: 'user' | 'channel'): SubcommandSpec[] {
@@ -207,6 +261,22 @@ function familySpecs(scope: 'user' | 'channel'): SubcommandSpec[] {
       usage: usage('digest'),
       visibility: 'private',
       build: (o) => ({ name: 'digest', scope, op: 'timezone', timeZone: need(o, 'zone') }),
+    },
+    {
+      ...at('digest', 'weekly'),
+      description: `Make ${whose} digest weekly, the week's best on one day (turns it on)`,
+      options: [dayOption],
+      usage: usage('digest'),
+      visibility: 'private',
+      build: (o) => ({ name: 'digest', scope, op: 'weekly', day: weekday(o) }),
+    },
+    {
+      ...at('digest', 'daily'),
+      description: `Make ${whose} digest daily again (turns it on)`,
+      options: [],
+      usage: usage('digest'),
+      visibility: 'private',
+      build: () => ({ name: 'digest', scope, op: 'daily' }),
     },
   ];
 }
@@ -355,6 +425,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     // The file is read from the interaction's resolved attachments (interactions.ts), not from here.
     build: (o) => ({ name: 'library', op: 'import', ...optional('text', o.string('list')) }),
   },
+  ...READING_SPECS,
   ...familySpecs('channel'),
   {
     name: 'help',

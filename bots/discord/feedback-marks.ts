@@ -2,6 +2,7 @@
  * After a feedback click on a personal message (a DM or an ephemeral reply), the message is
  * updated in place: the chosen button lights up (green for 👍, red for 👎 and "not for me") and
  * carries a check mark; the card's other feedback buttons go back to grey, so a change of mind shows.
+ * 🔖 Save lights up green on its own, whatever the reaction.
  */
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIComponentInMessageActionRow, type APIMessageTopLevelComponent } from 'discord.js';
 import type { CardAction } from '../../src/commands/index.ts';
@@ -12,6 +13,7 @@ const CHOSEN_STYLE: Record<Exclude<CardAction, 'more-like-this'>, ButtonStyle> =
   up: ButtonStyle.Success,
   down: ButtonStyle.Danger,
   'not-interested': ButtonStyle.Danger,
+  save: ButtonStyle.Success,
 };
 const MARK = ' ✓';
 
@@ -40,6 +42,8 @@ export function markFeedback(
         if (b.type !== ComponentType.Button || !('custom_id' in b)) return b;
         const req = parseCustomId(b.custom_id);
         if (!req || req.action === 'more-like-this') return b;
+        // Saving and reacting are independent: a save keeps the 👍 lit, a 👍 keeps the save.
+        if ((req.action === 'save') !== (action === 'save')) return b;
         const chosen = req.action === action;
         const base = (b.label ?? '').replace(/\s*✓$/u, '');
         const label = chosen ? `${base}${MARK}`.trim() : base;

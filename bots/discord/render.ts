@@ -50,6 +50,7 @@ export const BASE_STYLE: Record<CardAction, ButtonStyle.Primary | ButtonStyle.Se
   up: ButtonStyle.Secondary,
   down: ButtonStyle.Secondary,
   'not-interested': ButtonStyle.Secondary,
+  save: ButtonStyle.Secondary,
 };
 
 /** Characters Discord counts towards the 6,000 of a message's embeds. */

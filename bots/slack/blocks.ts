@@ -120,6 +120,7 @@ const FEEDBACK_NOTE: Record<Exclude<CardAction, 'more-like-this'>, string> = {
   up: '👍 Noted: more papers like this one.',
   down: '👎 Noted: fewer papers like this one.',
   'not-interested': '🙅 Noted: this paper will not come back.',
+  save: '🔖 Saved to your reading list (`saved` lists it).',
 };
 
 /**

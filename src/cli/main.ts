@@ -14,12 +14,13 @@ import { register as library } from './commands/library.ts';
 import { register as papers } from './commands/papers.ts';
 import { register as picks } from './commands/picks.ts';
 import { register as profile } from './commands/profile.ts';
+import { register as saved } from './commands/saved.ts';
 import { register as search } from './commands/search.ts';
 import { register as serve } from './commands/serve.ts';
 import { register as slack } from './commands/slack.ts';
 import { register as topics } from './commands/topics.ts';
 
-const COMMANDS: RegisterCommand[] = [papers, search, picks, topics, feedback, profile, ask, chat, serve, slack, discord, library];
+const COMMANDS: RegisterCommand[] = [papers, search, picks, topics, feedback, saved, profile, ask, chat, serve, slack, discord, library];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 

@@ -1,9 +1,10 @@
-// Card buttons: "more like this", thumbs up, thumbs down, "not for me".
+// Card buttons: "more like this", thumbs up, thumbs down, "not for me", save to the reading list.
 import { z } from 'zod';
 import type { App } from '../service/app.ts';
 import type { CommandContext } from './context.ts';
 import { guard } from './execute.ts';
 import { react } from './feedback.ts';
+import { save } from './saved.ts';
 import { similar } from './find.ts';
 import { errorReply } from './replies.ts';
 import { CARD_ACTIONS, type CardAction, type Reply } from './reply.ts';
@@ -35,6 +36,7 @@ export async function runAction(app: App, ctx: CommandContext, request: ActionRe
   const { action, paperId } = parsed.data;
   return guard(app, { action, paperId, platform: ctx.platform, user: ctx.userId }, async () => {
     if (action === 'more-like-this') return similar(app, paperId, 'private');
+    if (action === 'save') return save(app, ctx, paperId);
     return react(app, ctx, paperId, action);
   });
 }
@@ -45,4 +47,5 @@ export const ACTION_LABELS: Record<CardAction, { label: string; emoji: string }>
   up: { label: 'Thumbs up', emoji: '👍' },
   down: { label: 'Thumbs down', emoji: '👎' },
   'not-interested': { label: 'Not for me', emoji: '🙅' },
+  save: { label: 'Save', emoji: '🔖' },
 };

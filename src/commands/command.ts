@@ -4,7 +4,9 @@
  * commands built from platform options, so every field is bounded here.
  */
 import { z } from 'zod';
+import { REFERENCE_FORMATS } from '../papers/reference-export.ts';
 import { FEEDBACK_KINDS, PROFILE_LIMITS } from '../recommend/profile.ts';
+import { WEEKDAYS } from '../digests/clock.ts';
 
 export const COMMAND_LIMITS = {
   /** Longest command text accepted at all; longer input is refused, never cut silently. */
@@ -25,6 +27,9 @@ export const COMMAND_LIMITS = {
   results: 5,
   /** `library import` with a pasted list of ids: longer than any other command (a file has its own limit). */
   pastedList: 20_000,
+  /** `history [days]`: default and longest look back. */
+  historyDays: 7,
+  maxHistoryDays: 90,
 } as const;
 
 /** Default mute length when the user gives none. */
@@ -78,9 +83,12 @@ const keywordsSchema = z.discriminatedUnion('op', [
 ]);
 
 const digestSchema = z.discriminatedUnion('op', [
-  z.object({ name: op('digest'), scope: scopeSchema, op: z.enum(['status', 'on', 'off']) }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: op('status') }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: z.enum(['on', 'off']) }),
   z.object({ name: op('digest'), scope: scopeSchema, op: op('time'), time: timeArg }),
   z.object({ name: op('digest'), scope: scopeSchema, op: op('timezone'), timeZone: timeZoneArg }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: op('daily') }),
+  z.object({ name: op('digest'), scope: scopeSchema, op: op('weekly'), day: z.enum(WEEKDAYS, 'a day is monday, tuesday, ... or sunday') }),
 ]);
 
 const muteKind = z.enum(['author', 'keyword', 'topic']);
@@ -116,6 +124,14 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.object({ name: op('forget-me') }),
   /** The pasted list keeps its line breaks: parsers report entries by line. Attached files come in the context. */
   z.object({ name: op('library'), op: op('import'), text: z.string().max(COMMAND_LIMITS.pastedList, `a pasted list is at most ${COMMAND_LIMITS.pastedList} characters; attach a file instead`).optional() }),
+  // The reading list and history (issue 16).
+  z.object({ name: op('save'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  z.object({ name: op('unsave'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  z.object({ name: op('saved'), export: z.enum(REFERENCE_FORMATS, 'an export format is bibtex, jsonl or csl').optional() }),
+  z.object({
+    name: op('history'),
+    days: z.number().int().min(1, 'history looks back at least 1 day').max(COMMAND_LIMITS.maxHistoryDays, `history looks back at most ${COMMAND_LIMITS.maxHistoryDays} days`).default(COMMAND_LIMITS.historyDays),
+  }),
 ]);
 
 /** A parsed, validated command. `scope: 'channel'` is the `channel ...` form. */

@@ -9,7 +9,7 @@ import type { Reply } from './reply.ts';
 
 type DigestCommand = Extract<Command, { name: 'digest' }>;
 
-/** "today at 08:00 (America/New_York)". */
+/** " Next: today at 08:00." */
 function nextWords(s: DigestStatus, now: Date): string {
   if (!s.next) return '';
   const next = new Date(s.next);
@@ -23,13 +23,18 @@ function nextWords(s: DigestStatus, now: Date): string {
 /** One line on a recipient's digest, for `digest` and `profile`. */
 export function describeDigest(s: DigestStatus, now: Date): string {
   const user = s.recipient.kind === 'user';
-  const subject = user ? 'Your daily digest' : "This channel's daily digest";
+  const cadence = s.weekday ? 'weekly' : 'daily';
+  const subject = user ? `Your ${cadence} digest` : `This channel's ${cadence} digest`;
   if (!s.enabled) {
     const why = s.disabledReason ? ` (turned off: ${s.disabledReason})` : '';
     const how = user ? '`digest on` or `digest time HH:MM`' : '`channel digest time HH:MM`';
     return `${subject} is off${why}. Turn it on with ${how}.`;
   }
   const where = user ? 'by direct message' : 'in this channel';
+  if (s.weekday) {
+    const day = `${s.weekday.charAt(0).toUpperCase()}${s.weekday.slice(1)}`;
+    return `${subject} is on: every ${day} at ${s.time} (${s.timeZone}) ${where}, the week's best papers; a quiet week sends nothing.${nextWords(s, now)}`;
+  }
   return `${subject} is on: every day at ${s.time} (${s.timeZone}) ${where}; quiet days send nothing.${nextWords(s, now)}`;
 }
 
@@ -40,9 +45,8 @@ export async function digest(app: App, ctx: CommandContext, cmd: DigestCommand):
     return okReply(describeDigest(await digestStatus(app, r, now), now), 'private');
   }
   const r = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the digest') : userRecipient(ctx);
-  const change =
-    cmd.op === 'time' ? { op: 'time' as const, time: cmd.time } : cmd.op === 'timezone' ? { op: 'timezone' as const, timeZone: cmd.timeZone } : { op: cmd.op };
-  const hint = r.kind === 'user' && (cmd.op === 'on' || cmd.op === 'time') ? await ctx.userTimeZone?.() : undefined;
+  const { name: _name, scope: _scope, ...change } = cmd;
+  const hint = r.kind === 'user' && (cmd.op === 'on' || cmd.op === 'time' || cmd.op === 'weekly') ? await ctx.userTimeZone?.() : undefined;
   const status = await changeDigest(app, r, change, { now, ...(hint ? { timeZoneHint: hint } : {}) });
   return okReply(describeDigest(status, now), 'private');
 }

@@ -19,6 +19,8 @@ import { library } from './library.ts';
 import { literal } from './markup.ts';
 import { errorReply } from './replies.ts';
 import type { Reply } from './reply.ts';
+import { history } from './history.ts';
+import { save, saved, unsave } from './saved.ts';
 import { seed } from './seed.ts';
 import { topics } from './topics.ts';
 import { helpReply, USAGE, usageFor } from './usage.ts';
@@ -61,6 +63,14 @@ function dispatch(app: App, ctx: CommandContext, cmd: Command): Promise<Reply> |
       return forgetMe(app, ctx);
     case 'library':
       return library(app, ctx, cmd);
+    case 'save':
+      return save(app, ctx, cmd.paper);
+    case 'unsave':
+      return unsave(app, ctx, cmd.paper);
+    case 'saved':
+      return saved(app, ctx, cmd);
+    case 'history':
+      return history(app, ctx, cmd.days);
   }
 }
 

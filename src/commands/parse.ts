@@ -5,6 +5,7 @@
  */
 import { feedbackKindOf } from '../recommend/index.ts';
 import { COMMAND_LIMITS, commandSchema, type Command, type CommandInput, type CommandName, type Scope } from './command.ts';
+import { WEEKDAYS } from '../digests/clock.ts';
 import { usageReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 import { unknownCommand, usageFor } from './usage.ts';
@@ -20,6 +21,9 @@ const ALIASES: Record<string, CommandName> = {
   digests: 'digest',
   forget: 'forget-me',
   forgetme: 'forget-me',
+  bookmark: 'save',
+  unbookmark: 'unsave',
+  bookmarks: 'saved',
   '?': 'help',
 };
 
@@ -86,7 +90,7 @@ function parseFeedback(words: string[]): Command | Reply | undefined {
 
 const NAMES = new Set<string>([
   'help', 'today', 'similar', 'search', 'ask', 'why', 'topics', 'keywords', 'follow', 'unfollow',
-  'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'library',
+  'mute', 'unmute', 'seed', 'digest', 'profile', 'forget-me', 'save', 'unsave', 'saved', 'history', 'library',
 ] satisfies CommandName[]);
 const isCommandName = (s: string): s is CommandName => NAMES.has(s);
 
@@ -158,7 +162,39 @@ function parseFamily(name: CommandName, w: Words, scope: Scope): Parsed {
     case 'library':
       // Reached only through parseCommand's LIBRARY_IMPORT; kept for the exhaustive switch.
       return usageFor('library');
+    case 'save':
+      return needRest(name, w, (paper) => ({ name: 'save', paper }), 'which paper (an arXiv id, link or title)');
+    case 'unsave':
+      return needRest(name, w, (paper) => ({ name: 'unsave', paper }), 'which paper (an arXiv id, title or its number in `saved`)');
+    case 'saved':
+      return parseSaved(w);
+    case 'history':
+      return parseHistory(w);
   }
+}
+
+/** `saved`, `saved --export bibtex`, `saved export csl`. */
+function parseSaved(w: Words): Parsed {
+  if (w.args.length === 0) return { name: 'saved' };
+  const flag = w.args[0]!.toLowerCase().replace(/^--?/, '');
+  if (flag !== 'export' || w.args.length !== 2) return usageFor('saved', 'Say `saved` or `saved --export bibtex|jsonl|csl`');
+  return { name: 'saved', export: w.args[1]!.toLowerCase() as 'bibtex' };
+}
+
+/** `history`, `history 30`, `history 30d`, `history 30 days`. */
+function parseHistory(w: Words): Parsed {
+  if (w.args.length === 0) return { name: 'history' };
+  const m = /^(\d{1,6})(d|days?)?$/i.exec(w.args[0]!);
+  const rest = w.args.slice(1).map((a) => a.toLowerCase());
+  if (!m || !(rest.length === 0 || (rest.length === 1 && /^days?$/.test(rest[0]!)))) return usageFor('history', 'Say how many days to look back, like `history 30`');
+  return { name: 'history', days: Number(m[1]) };
+}
+
+/** "mon", "Monday", "mondays" → "monday". */
+function weekdayWord(w: string | undefined): string | undefined {
+  const s = w?.toLowerCase().replace(/s$/, '');
+  if (!s || s.length < 3) return s;
+  return WEEKDAYS.find((d) => d.startsWith(s)) ?? s;
 }
 
 function parseTopics(w: Words, scope: Scope): Parsed {
@@ -242,6 +278,12 @@ function parseDigest(w: Words, scope: Scope): Parsed {
       return value ? { name: 'digest', scope, op: 'time', time: value } : usageFor(usage, 'Say the time, as HH:MM (24-hour)');
     case 'timezone':
       return value ? { name: 'digest', scope, op: 'timezone', timeZone: value } : usageFor(usage, 'Say the time zone, like Europe/Berlin');
+    case 'daily':
+      return w.args.length > 1 ? usageFor(usage, '`digest daily` takes nothing more') : { name: 'digest', scope, op: 'daily' };
+    case 'weekly':
+      return w.args.length === 2
+        ? { name: 'digest', scope, op: 'weekly', day: weekdayWord(w.args[1]) as 'monday' }
+        : usageFor(usage, 'Say the day, like `digest weekly monday`');
     default:
       return usageFor(usage, `\`digest ${op.slice(0, 40)}\` is not a digest command`);
   }

@@ -13,6 +13,8 @@ function windowWords(w: CandidateWindow, kind: 'user' | 'channel'): string {
       return `from ${w.date}`;
     case 'first-digest':
       return 'from the last 24 hours';
+    case 'last-days':
+      return `from the last ${w.days} days`;
     case 'since-last-digest':
       return w.capped ? 'from the last 7 days' : `since ${kind === 'user' ? 'your' : 'the'} last digest`;
   }

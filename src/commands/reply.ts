@@ -4,7 +4,7 @@
  */
 
 /** Buttons on a paper card. */
-export const CARD_ACTIONS = ['more-like-this', 'up', 'down', 'not-interested'] as const;
+export const CARD_ACTIONS = ['more-like-this', 'up', 'down', 'not-interested', 'save'] as const;
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
 export interface PaperCard {

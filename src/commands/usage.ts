@@ -36,8 +36,8 @@ export const USAGE: Record<CommandName, Usage> = {
   unmute: { forms: ['unmute author|keyword|topic <value>'], summary: 'end a mute early' },
   seed: { forms: ['seed <arXiv id>', 'seed remove <arXiv id>'], summary: '"more like this paper": a paper that anchors your feed' },
   digest: {
-    forms: ['digest', 'digest on', 'digest off', 'digest time HH:MM', 'digest timezone <Area/City>'],
-    summary: 'your daily digest by direct message, at your time in your time zone',
+    forms: ['digest', 'digest on', 'digest off', 'digest time HH:MM', 'digest timezone <Area/City>', 'digest weekly <day>', 'digest daily'],
+    summary: "your digest by direct message, daily or weekly (the week's best), at your time in your time zone",
   },
   profile: { forms: ['profile'], summary: 'what drives your feed' },
   'forget-me': { forms: ['forget-me'], summary: 'delete everything stored about you' },
@@ -45,6 +45,10 @@ export const USAGE: Record<CommandName, Usage> = {
     forms: ['library import (with a .bib, CSL JSON or RIS file attached)', 'library import <arXiv ids, DOIs or links>'],
     summary: 'start from your reference library: stored papers become seeds and likes, the others shape your picks by their text',
   },
+  save: { forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
+  unsave: { forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
+  saved: { forms: ['saved', 'saved --export bibtex|jsonl|csl'], summary: 'your reading list, newest first, or exported for a reference manager' },
+  history: { forms: ['history [days]'], summary: 'what you (in a channel: the channel) were sent, per day, with your reactions (default 7 days, at most 90)' },
   help: { forms: ['help', 'help <command>'], summary: 'this list' },
 };
 
@@ -59,9 +63,11 @@ export const CHANNEL_USAGE: Usage = {
     'channel digest',
     'channel digest time HH:MM',
     'channel digest timezone <Area/City>',
+    'channel digest weekly <day>',
+    'channel digest daily',
     'channel digest off',
   ],
-  summary: "the channel's own feed and daily digest (changes: channel admins only)",
+  summary: "the channel's own feed and digest (changes: channel admins only)",
 };
 
 const code = (s: string): string => `\`${s}\``;

@@ -65,3 +65,16 @@ export function minutesOf(time: string): number {
   const [h, m] = time.split(':');
   return Number(h) * 60 + Number(m);
 }
+
+export const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The weekday of a local date (YYYY-MM-DD). */
+export function weekdayOf(date: string): Weekday {
+  return WEEKDAYS[new Date(`${date}T12:00:00Z`).getUTCDay()]!;
+}
+
+/** Whole days from local date a to local date b. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T12:00:00Z`) - Date.parse(`${a}T12:00:00Z`)) / 86_400_000);
+}

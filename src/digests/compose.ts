@@ -3,6 +3,7 @@ import { enrichPicks } from '../commands/enrich.ts';
 import { picksReply } from '../commands/picks.ts';
 import type { Reply } from '../commands/reply.ts';
 import type { RecommendApp } from '../recommend/app-parts.ts';
+import { WEEKLY_LOOKBACK_DAYS, type Cadence } from './cadence.ts';
 import { getPicks, recordPicks, type PicksResult, type Recipient } from '../recommend/index.ts';
 
 export interface Digest {
@@ -17,9 +18,17 @@ export interface Digest {
  * The digest a recipient would get now. A user's digest is private (a DM); a channel's is ranked
  * by the channel's own profile, so nobody's personal picks ever reach a channel.
  */
-export async function composeDigest(app: RecommendApp, recipient: Recipient, now: Date): Promise<Digest> {
-  const res = await getPicks(app, recipient, { now, record: false });
-  const heading = recipient.kind === 'user' ? 'Your daily papers' : "Today's papers for this channel";
+export async function composeDigest(app: RecommendApp, recipient: Recipient, now: Date, cadence: Cadence = 'daily'): Promise<Digest> {
+  // A weekly digest takes the week's best: a week of candidates, not the papers since the last digest.
+  const res = await getPicks(app, recipient, { now, record: false, ...(cadence === 'weekly' ? { lastDays: WEEKLY_LOOKBACK_DAYS } : {}) });
+  const heading =
+    cadence === 'weekly'
+      ? recipient.kind === 'user'
+        ? "Your week's papers"
+        : "This week's papers for this channel"
+      : recipient.kind === 'user'
+        ? 'Your daily papers'
+        : "Today's papers for this channel";
   // TL;DRs and why-lines when a language model is configured; never a reason for the digest to fail.
   const reply = await enrichPicks(app, res, picksReply(res, heading, recipient.kind === 'user' ? 'private' : 'channel'));
   return { recipient, reply, paperIds: res.picks.map((p) => p.paper.id), picks: res };

@@ -1,4 +1,4 @@
-// Platform-neutral daily digests: subscriptions, schedule and composition.
+// Platform-neutral daily and weekly digests: subscriptions, schedule and composition.
 export { canonicalTimeZone, localClock, minutesOf } from './clock.ts';
 export type { LocalClock } from './clock.ts';
 export { changeDigest, digestStatus, digestDefaults, checkTimeZone, nextDigest } from './settings.ts';
@@ -15,6 +15,10 @@ export {
 } from './subscriptions.ts';
 export type { DigestSubscription } from './subscriptions.ts';
 export { composeDigest, confirmDigest } from './compose.ts';
+export { cadenceOf, dueOn, WEEKLY_LOOKBACK_DAYS } from './cadence.ts';
+export type { Cadence } from './cadence.ts';
+export { WEEKDAYS, weekdayOf } from './clock.ts';
+export type { Weekday } from './clock.ts';
 export type { Digest } from './compose.ts';
 export { dueDigests, dueAt } from './due.ts';
 export type { DueDigest } from './due.ts';

@@ -5,19 +5,25 @@
 import { UserError } from '../errors.ts';
 import type { RecommendApp } from '../recommend/app-parts.ts';
 import type { Recipient } from '../recommend/index.ts';
-import { canonicalTimeZone, localClock, minutesOf } from './clock.ts';
+import { dueOn } from './cadence.ts';
+import { canonicalTimeZone, localClock, minutesOf, weekdayOf, type Weekday } from './clock.ts';
 import { loadSubscription, updateSubscription, type DigestSubscription, type SubscriptionDefaults } from './subscriptions.ts';
 
 export type DigestChange =
   | { op: 'on' | 'off' }
   | { op: 'time'; time: string }
-  | { op: 'timezone'; timeZone: string };
+  | { op: 'timezone'; timeZone: string }
+  /** Daily again, or weekly on a local weekday (both turn the digest on). */
+  | { op: 'daily' }
+  | { op: 'weekly'; day: Weekday };
 
 export interface DigestStatus {
   recipient: Recipient;
   enabled: boolean;
   time: string;
   timeZone: string;
+  /** Weekly on this day; absent: daily. */
+  weekday?: Weekday;
   /** When the next digest goes out (ISO, to the minute), if enabled. */
   next?: string;
   /** Set when paperfeed turned delivery off itself (e.g. the bot was removed from the channel). */
@@ -35,15 +41,22 @@ export function checkTimeZone(name: string): string {
   return tz;
 }
 
-/** The next delivery instant of a subscription, found by stepping local minutes (DST-safe). */
+const QUARTER_MS = 15 * 60_000;
+
+/**
+ * The next delivery instant of a subscription, found by stepping local minutes (DST-safe). A
+ * weekly one skips the other days by quarter hours: every zone's offset is a whole number of
+ * quarter hours, so a quarter-hour step never jumps past a local midnight.
+ */
 export function nextDigest(s: DigestSubscription, now: Date): Date | undefined {
   if (!s.enabled) return undefined;
-  const target = minutesOf(s.time);
   const start = Math.floor(now.getTime() / 60_000) * 60_000;
-  // At most two days ahead; stepping by minutes keeps daylight-saving jumps right.
-  for (let t = start; t <= start + 49 * 3_600_000; t += 60_000) {
+  // At most two days ahead (daily) or eight (weekly).
+  const end = start + (s.weekday ? 8 * 24 + 1 : 49) * 3_600_000;
+  for (let t = start; t <= end; ) {
     const local = localClock(new Date(t), s.timeZone);
-    if (local.minutes >= target && local.date !== s.doneDate) return new Date(t);
+    if (dueOn(s, local)) return new Date(t);
+    t = s.weekday && weekdayOf(local.date) !== s.weekday ? Math.floor(t / QUARTER_MS) * QUARTER_MS + QUARTER_MS : t + 60_000;
   }
   return undefined;
 }
@@ -55,7 +68,7 @@ export function nextDigest(s: DigestSubscription, now: Date): Date | undefined {
 function settle(s: DigestSubscription, now: Date): void {
   if (!s.enabled) return;
   const local = localClock(now, s.timeZone);
-  if (local.minutes >= minutesOf(s.time)) s.doneDate = local.date;
+  if (local.minutes >= minutesOf(s.time) && (!s.weekday || weekdayOf(local.date) === s.weekday)) s.doneDate = local.date;
   delete s.failures;
 }
 
@@ -66,6 +79,7 @@ function statusOf(r: Recipient, s: DigestSubscription, now: Date): DigestStatus 
     enabled: s.enabled,
     time: s.time,
     timeZone: s.timeZone,
+    ...(s.weekday ? { weekday: s.weekday } : {}),
     ...(next ? { next: next.toISOString() } : {}),
     ...(s.disabledReason ? { disabledReason: s.disabledReason } : {}),
   };
@@ -105,6 +119,17 @@ export async function changeDigest(
         break;
       case 'timezone':
         s.timeZone = timeZone!;
+        break;
+      case 'daily':
+        delete s.weekday;
+        s.enabled = true;
+        break;
+      case 'weekly':
+        // From daily, the last daily digest does not hold back the first weekly one.
+        if (!s.weekday) delete s.doneDate;
+        s.weekday = change.day;
+        if (fresh && hint) s.timeZone = hint;
+        s.enabled = true;
         break;
     }
     delete s.disabledReason;

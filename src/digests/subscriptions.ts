@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { deleteRecord, loadRecord, updateRecord, updateStoredRecord, type RecordKind } from '../recommend/kv-record.ts';
 import type { RecommendApp } from '../recommend/app-parts.ts';
 import { RECIPIENT_PLATFORMS, type Recipient } from '../recommend/recipient.ts';
+import { WEEKDAYS } from './clock.ts';
 
 export const DIGESTS_NAMESPACE = 'digests';
 const INDEX_KEY = 'index';
@@ -22,6 +23,11 @@ const subscriptionSchema = z.object({
   enabled: z.boolean(),
   /** Local time, HH:MM. */
   time: z.string().regex(/^\d{2}:\d{2}$/),
+  /**
+   * Set: a weekly digest on this local weekday, taking the week's best. Absent: daily (every
+   * subscription stored before cadences reads as daily).
+   */
+  weekday: z.enum(WEEKDAYS).optional(),
   /** IANA time zone, canonical (checked with Intl before it is stored). */
   timeZone: z.string().min(1).max(64),
   /** The local day whose digest is done (sent, empty, or given up on): at most one per local day. */

@@ -13,16 +13,22 @@ export const MAX_LOOKBACK_DAYS = 7;
 export type CandidateWindow =
   | { kind: 'since-last-digest'; since: string; until: string; capped: boolean }
   | { kind: 'first-digest'; since: string; until: string }
-  | { kind: 'date'; date: string; since: string; until: string };
+  | { kind: 'date'; date: string; since: string; until: string }
+  /** A weekly digest: papers first seen in the last `days` days, whatever the last digest. */
+  | { kind: 'last-days'; days: number; since: string; until: string };
 
 /**
  * The window for a digest at `now`:
  * - with a date D: papers published on D or first seen on D (UTC);
+ * - with lastDays N (a weekly digest): papers first seen in the last N days;
  * - otherwise papers first seen since the last digest (at most MAX_LOOKBACK_DAYS back);
  * - for a first digest, those first seen in the last FIRST_DIGEST_HOURS hours.
  */
-export function candidateWindow(now: Date, lastDigest: string | undefined, date?: string): CandidateWindow {
+export function candidateWindow(now: Date, lastDigest: string | undefined, date?: string, lastDays?: number): CandidateWindow {
   const until = now.toISOString();
+  if (lastDays !== undefined && !date) {
+    return { kind: 'last-days', days: lastDays, since: new Date(now.getTime() - lastDays * 24 * HOUR_MS).toISOString(), until };
+  }
   if (date) {
     const start = new Date(`${date}T00:00:00.000Z`);
     return { kind: 'date', date, since: start.toISOString(), until: new Date(start.getTime() + 24 * HOUR_MS).toISOString() };

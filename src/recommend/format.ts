@@ -15,6 +15,8 @@ function windowText(w: CandidateWindow): string {
       return `papers published or first seen on ${w.date}`;
     case 'first-digest':
       return 'papers first seen in the last 24 hours';
+    case 'last-days':
+      return `papers first seen in the last ${w.days} days`;
     case 'since-last-digest':
       return w.capped ? 'papers first seen in the last 7 days' : `papers first seen since ${w.since.slice(0, 16).replace('T', ' ')} UTC`;
   }

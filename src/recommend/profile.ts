@@ -17,6 +17,8 @@ export const PROFILE_LIMITS = {
   /** Oldest feedback is dropped beyond this: recent taste matters more. */
   feedback: 2_000,
   mutes: 200,
+  /** The reading list (🔖 Save). */
+  saved: 1_000,
   minWeight: 0.1,
   maxWeight: 5,
   maxMuteDays: 3_650,
@@ -69,6 +71,9 @@ const feedbackSchema = z.object({
   at: iso,
 });
 
+/** A paper on the reading list: kept for later, and a strong like for picks. */
+const savedSchema = z.object({ paperId: z.string().min(1), title: z.string(), at: iso });
+
 export const MUTE_KINDS = ['author', 'keyword', 'topic'] as const;
 export type MuteKind = (typeof MUTE_KINDS)[number];
 
@@ -93,6 +98,8 @@ export const profileSchema = z.object({
   mutes: z.array(muteSchema).max(PROFILE_LIMITS.mutes),
   /** Absent in records written before library import. */
   textLikes: z.array(textLikeSchema).max(PROFILE_LIMITS.textLikes).optional(),
+  /** Absent in records written before the reading list: read as empty. */
+  saved: z.array(savedSchema).max(PROFILE_LIMITS.saved).default([]),
 });
 
 export type Profile = z.infer<typeof profileSchema>;
@@ -102,6 +109,7 @@ export type Feedback = Profile['feedback'][number];
 export type Mute = Profile['mutes'][number];
 export type Seed = Profile['seeds'][number];
 export type TextLike = NonNullable<Profile['textLikes']>[number];
+export type SavedPaper = Profile['saved'][number];
 export type CachedEmbedding = z.infer<typeof embeddingSchema>;
 
 export function emptyProfile(now: Date): Profile {
@@ -117,6 +125,7 @@ export function emptyProfile(now: Date): Profile {
     seeds: [],
     feedback: [],
     mutes: [],
+    saved: [],
   };
 }
 
@@ -145,7 +154,8 @@ export function hasPositiveSignals(p: Profile, now: Date): boolean {
     p.categories.length > 0 ||
     p.keywords.some((k) => k.mode !== 'exclude') ||
     p.feedback.some((f) => f.kind === 'up') ||
-    (p.textLikes?.length ?? 0) > 0
+    (p.textLikes?.length ?? 0) > 0 ||
+    p.saved.length > 0
   );
 }
 

@@ -4,26 +4,12 @@ import { embeddingText } from '../papers/normalize.ts';
 import type { RecommendApp } from './app-parts.ts';
 import { sparseOf } from './candidates.ts';
 import { phraseVectors } from './phrase-vectors.ts';
+import { papersByRecordedId } from './recorded-papers.ts';
 import { activeMutes, latestFeedback, type Profile } from './profile.ts';
 import type { AnchorPaper, RankProfile } from './rank-types.ts';
 import type { Recipient } from './recipient.ts';
 import type { SentLog } from './sent-log.ts';
 import { normalizePhrase } from './text-match.ts';
-
-/**
- * Stored papers by the ids a profile or sent-log recorded (an id may since have been renamed to an
- * arXiv id: the store resolves aliases one at a time, so only the ids not found directly cost a lookup).
- */
-async function papersByRecordedId(app: RecommendApp, ids: string[]): Promise<Map<string, Paper>> {
-  const out = new Map<string, Paper>();
-  for (const p of await app.store.getPapers(ids)) out.set(p.id, p);
-  for (const id of ids) {
-    if (out.has(id)) continue;
-    const p = await app.store.getPaper(id);
-    if (p) out.set(id, p);
-  }
-  return out;
-}
 
 /**
  * Turns a stored profile and sent-log into ranking input: phrases and papers embedded under the
@@ -43,9 +29,10 @@ export async function buildRankProfile(
   // Only a paper stored without an arXiv id (under a title hash) is ever renamed: the rest of a
   // long sent-log needs no lookup.
   const renamable = sentIds.filter((id) => parseArxivId(id) === undefined);
-  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...renamable])];
+  const saved = [...profile.saved].sort((a, b) => a.at.localeCompare(b.at));
+  const ids = [...new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...saved.map((s) => s.paperId), ...renamable])];
   const papers = await papersByRecordedId(app, ids);
-  const anchorIds = new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId)]);
+  const anchorIds = new Set([...profile.seeds.map((s) => s.paperId), ...feedback.map((f) => f.paperId), ...saved.map((s) => s.paperId)]);
   const anchorPapers = [...new Map([...papers].filter(([id]) => anchorIds.has(id)).map(([, p]) => [p.id, p])).values()];
   const vectors = await app.search.vectorsFor(anchorPapers);
   const sparse = new Map(sparseOf(app, anchorPapers.map(embeddingText)).map((v, i) => [anchorPapers[i]!.id, v] as const));
@@ -69,8 +56,14 @@ export async function buildRankProfile(
     const vector = phrases.get(normalizePhrase(t.text));
     return vector ? [{ paperId: titleId(t.title), title: t.title, vector, sparse: sparseOf(app, [t.text])[0] }] : [];
   });
-  const rated = withAliases(feedback.map((f) => f.paperId));
+  // Saved papers are never picked again, like rated ones.
+  const rated = withAliases([...feedback.map((f) => f.paperId), ...saved.map((s) => s.paperId)]);
   for (const t of textLiked) rated.add(t.paperId);
+  const liked = feedback.filter((f) => f.kind === 'up').flatMap((f) => anchor(f.paperId, f.title) ?? []);
+  // Saved papers are strong likes: positives of the learned model and liked anchors. The liked list
+  // has no per-paper weight, so they come last, where the likedAnchors cap (the most recent) keeps them.
+  const likedIds = new Set(liked.map((a) => a.paperId));
+  const savedAnchors = saved.flatMap((s) => anchor(s.paperId, s.title) ?? []).filter((a) => !likedIds.has(a.paperId));
   const mutes = activeMutes(profile, now);
   return {
     topics: profile.topics.flatMap((t) => {
@@ -78,8 +71,8 @@ export async function buildRankProfile(
       return vector ? [{ text: t.text, weight: t.weight, vector, sparse: sparseOf(app, [t.text])[0] }] : [];
     }),
     seeds: profile.seeds.flatMap((s) => anchor(s.paperId, s.title) ?? []),
-    // Text likes first: ranking keeps the most recent liked papers, and a thumbs-up on a stored paper says more.
-    liked: [...textLiked, ...feedback.filter((f) => f.kind === 'up').flatMap((f) => anchor(f.paperId, f.title) ?? [])],
+    // Text likes first: ranking keeps the most recent liked papers, and a thumbs-up or a save on a stored paper says more.
+    liked: [...textLiked, ...liked, ...savedAnchors],
     disliked: feedback
       .filter((f) => f.kind !== 'up')
       .flatMap((f) => {

@@ -3,8 +3,9 @@
  * subscriptions say who is due, the outbox makes each (recipient, local day) go out once, and the
  * platform's sender posts it.
  */
+import { cadenceOf } from '../digests/cadence.ts';
 import { composeDigest, confirmDigest, digestDefaults, dueDigests, recipientOf, type DigestSender } from '../digests/index.ts';
-import { updateStoredSubscription } from '../digests/subscriptions.ts';
+import { loadSubscription, updateStoredSubscription } from '../digests/subscriptions.ts';
 import type { Recipient } from '../recommend/index.ts';
 import type { App } from './app.ts';
 import type { DigestDeliverer, DigestPlanner } from './jobs.ts';
@@ -13,6 +14,8 @@ export function subscriptionDigests(
   app: App,
   platform: Recipient['platform'],
   send: DigestSender,
+  /** The clock a digest is composed by (tests pass their own, as the schedule's `now`). */
+  clock: () => Date = () => new Date(),
 ): { planner: DigestPlanner; deliverer: DigestDeliverer } {
   const planner: DigestPlanner = {
     async due(now) {
@@ -29,8 +32,10 @@ export function subscriptionDigests(
   };
   const deliverer: DigestDeliverer = {
     async deliver(ref) {
-      const now = new Date();
-      const digest = await composeDigest(app, ref.recipient, now);
+      const now = clock();
+      // Daily or weekly (the week's best), as the subscription says now.
+      const { value: subscription } = await loadSubscription(app, ref.recipient, digestDefaults(app), now);
+      const digest = await composeDigest(app, ref.recipient, now, cadenceOf(subscription));
       // Quiet days send nothing (as the platform schedulers do): the entry is still settled.
       if (digest.paperIds.length === 0) return;
       const outcome = await send(ref.recipient, digest.reply);

@@ -23,7 +23,7 @@ import type { Outbox } from './outbox.ts';
 
 /** kv namespaces with records about a person, and what forget deletes in each. */
 export const FORGOTTEN_NAMESPACES: Readonly<Record<string, string>> = {
-  [PROFILES_NAMESPACE]: 'the profile (topics, keywords, authors, reactions, mutes) under <kind>:<id>, and any unreadable copy kept aside',
+  [PROFILES_NAMESPACE]: 'the profile (topics, keywords, authors, reactions, mutes, reading list) under <kind>:<id>, and any unreadable copy kept aside',
   [SENT_NAMESPACE]: 'the papers delivered to the recipient, under <kind>:<id>',
   [DIGESTS_NAMESPACE]: 'the digest subscription on every platform, and its entries in the subscription index',
   [RATE_NAMESPACE]: "the times of the user's recent `ask` calls, under user:<id>",

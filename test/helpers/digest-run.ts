@@ -46,7 +46,7 @@ export async function runDigestTick(
       throw err;
     }
   };
-  const { planner, deliverer } = subscriptionDigests(app, platform, recording);
+  const { planner, deliverer } = subscriptionDigests(app, platform, recording, () => now);
   const claimed: DigestRef[] = [];
   const outbox = new SqliteOutbox(openServiceDb(app.config.dataDir));
   try {

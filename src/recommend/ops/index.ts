@@ -21,3 +21,7 @@ export type { ProfileSummary, ProfileExport, ProfileView } from './profile.ts';
 export { importLibrary, IMPORT_SEEDS } from './library.ts';
 export type { LibraryImportInput, LibraryImportResult, PaperOutcome, TextOutcome } from './library.ts';
 export type { OpOptions } from './shared.ts';
+export { savePaper, unsavePaper, listSaved } from './saved.ts';
+export type { SavedView } from './saved.ts';
+export { deliveryHistory } from './history.ts';
+export type { HistoryDay, HistoryPaper } from './history.ts';

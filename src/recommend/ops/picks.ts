@@ -22,6 +22,8 @@ export interface PicksOptions extends OpOptions {
   n?: number;
   /** Record the picks as delivered (and, without a date, move the last-digest mark to now). */
   record?: boolean;
+  /** Candidates first seen in the last N days instead of since the last digest (a weekly digest: 7). */
+  lastDays?: number;
 }
 
 export interface PickedPaper {
@@ -71,6 +73,7 @@ const picksOptionsSchema = z.object({
   date: dateSchema.optional(),
   n: z.number().int().min(1).max(50).optional(),
   record: z.boolean().optional(),
+  lastDays: z.number().int().min(1).max(31).optional(),
   now: z.date().optional(),
 });
 
@@ -87,7 +90,13 @@ const since = (r: Recipient): string => (r.kind === 'user' ? 'your last digest' 
 function emptyNotice(status: Exclude<PicksStatus, 'ok'>, r: Recipient, w: CandidateWindow, candidates: number): string {
   const holidays = '(weekends and arXiv holidays have none)';
   const scope =
-    w.kind === 'date' ? `on ${w.date}` : w.kind === 'first-digest' ? 'in the last 24 hours' : `since ${since(r)}`;
+    w.kind === 'date'
+      ? `on ${w.date}`
+      : w.kind === 'first-digest'
+        ? 'in the last 24 hours'
+        : w.kind === 'last-days'
+          ? `in the last ${w.days} days`
+          : `since ${since(r)}`;
   switch (status) {
     case 'no-candidates':
       return w.kind === 'date'
@@ -123,7 +132,7 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
   );
   // The first personal digest after general ones goes back to where those began (a first day that works).
   const personal = hasPositiveSignals(profile.value, now);
-  const window = candidateWindow(now, (personal && sent.value.generalSince) || sent.value.lastDigest, opts.date);
+  const window = candidateWindow(now, (personal && sent.value.generalSince) || sent.value.lastDigest, opts.date, opts.lastDays);
   const candidates = await withVectors(app, await windowPapers(app, window));
   const params = rankParamsFrom(app.config, now, opts.n !== undefined ? { n: opts.n } : {});
   const rankProfile = await buildRankProfile(app, r, profile.value, sent.value, now, { persist: profile.stored });

@@ -1,5 +1,5 @@
 import type { RecommendApp } from '../app-parts.ts';
-import { activeMutes, hasPositiveSignals, latestFeedback, type Feedback, type Profile, type Seed } from '../profile.ts';
+import { activeMutes, hasPositiveSignals, latestFeedback, type Feedback, type Profile, type SavedPaper, type Seed } from '../profile.ts';
 import { deleteProfile, loadProfile } from '../profile-store.ts';
 import { checkRecipient, recipientKey, type Recipient } from '../recipient.ts';
 import { loadSentLog } from '../sent-log.ts';
@@ -23,6 +23,8 @@ export interface ProfileView {
   mutes: (MuteView & { at: string })[];
   /** Papers from an imported library that are not stored, liked by their text. */
   textLikes: { title: string; addedAt: string }[];
+  /** The reading list, in the order saved. */
+  saved: SavedPaper[];
 }
 
 export function profileView(p: Profile): ProfileView {
@@ -37,6 +39,7 @@ export function profileView(p: Profile): ProfileView {
     feedback: p.feedback.map((f) => ({ ...f })),
     mutes: p.mutes.map((m) => ({ kind: m.kind, value: m.value, at: m.at, until: m.until })),
     textLikes: (p.textLikes ?? []).map((t) => ({ title: t.title, addedAt: t.addedAt })),
+    saved: p.saved.map((s) => ({ ...s })),
   };
 }
 
@@ -85,6 +88,7 @@ function drivers(p: Profile, now: Date, threshold: number, r: Recipient): string
   const texts = p.textLikes ?? [];
   if (texts.length) out.push(`${plural(texts.length, 'paper')} from ${you === 'you' ? 'your' : "this channel's"} library that paperfeed has not stored count as liked by their titles and abstracts: ${quoted(texts.map((t) => t.title), 3)}.`);
   if (ni) out.push(`${plural(ni, 'paper')} marked not interested will not come back, and similar ones rank a little lower.`);
+  if (p.saved.length) out.push(`${plural(p.saved.length, 'saved paper')} on the reading list count as strong likes and will not be picked again.`);
   if (p.authors.length) out.push(`Papers by ${quoted(p.authors.map((a) => a.name))} get a boost.`);
   const kw = (mode: string) => p.keywords.filter((k) => k.mode === mode).map((k) => k.phrase);
   if (kw('require').length) out.push(`Only papers mentioning ${quoted(kw('require'))} (any of them) are picked.`);

@@ -1,0 +1,38 @@
+// `history [days]`: what you (in a channel: the channel) were sent, per day, with your reactions.
+import { deliveryHistory, type HistoryPaper } from '../recommend/index.ts';
+import type { App } from '../service/app.ts';
+import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { literal } from './markup.ts';
+import { noticeReply, okReply } from './replies.ts';
+import type { Reply } from './reply.ts';
+
+/** Most papers listed in one reply: a long look back says how many more there were. */
+export const HISTORY_SHOWN = 60;
+
+const MARKS = { up: '👍', down: '👎', 'not-interested': '🙅 not for me' } as const;
+
+function line(p: HistoryPaper): string {
+  const marks = [p.reaction ? MARKS[p.reaction] : undefined, p.saved ? '🔖 saved' : undefined].filter(Boolean).join(' ');
+  const title = p.title.length > 120 ? `${p.title.slice(0, 119)}…` : p.title;
+  return `• ${literal(title)} (${literal(p.paperId)})${marks ? ` — ${marks}` : ''}`;
+}
+
+export async function history(app: App, ctx: CommandContext, days: number): Promise<Reply> {
+  const me = userRecipient(ctx);
+  const sentTo = ctx.channelId ? { kind: 'channel' as const, platform: ctx.platform, id: ctx.channelId } : me;
+  const list = await deliveryHistory(app, sentTo, me, days, { now: clockOf(ctx) });
+  const whom = sentTo.kind === 'channel' ? 'this channel was' : 'you were';
+  const span = `in the last ${days} ${days === 1 ? 'day' : 'days'}`;
+  if (list.length === 0) return noticeReply(`Nothing was sent to ${sentTo.kind === 'channel' ? 'this channel' : 'you'} ${span}.`);
+  const total = list.reduce((n, d) => n + d.papers.length, 0);
+  const lines = [`**Papers ${whom} sent ${span}**: ${total} (days in UTC${sentTo.kind === 'channel' ? '; reactions are yours' : ''})`];
+  let shown = 0;
+  for (const day of list) {
+    if (shown >= HISTORY_SHOWN) break;
+    lines.push(`**${day.date}**`);
+    for (const p of day.papers.slice(0, HISTORY_SHOWN - shown)) lines.push(line(p));
+    shown += Math.min(day.papers.length, HISTORY_SHOWN - shown);
+  }
+  if (total > shown) lines.push(`_…and ${total - shown} more; ask for fewer days to see them._`);
+  return okReply(lines.join('\n'), 'private');
+}

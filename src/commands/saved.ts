@@ -1,0 +1,74 @@
+// `save <paper>`, `unsave <paper>`, `saved [--export bibtex|jsonl|csl]`: the reading list.
+import type { Paper } from '../papers/paper.ts';
+import { toBibtex, toCslJson, type ReferenceFormat } from '../papers/reference-export.ts';
+import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
+import type { App } from '../service/app.ts';
+import { toJsonl } from '../sources/jsonl.ts';
+import type { Command } from './command.ts';
+import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { literal } from './markup.ts';
+import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
+import type { Reply } from './reply.ts';
+
+/** Cards shown by `saved`: the newest; the count says how many more there are. */
+export const SAVED_SHOWN = 10;
+
+/**
+ * Longest export shown in a chat reply. Chat returns the export as text (Slack sections hold 3,000
+ * characters, a Discord message 2,000 and the adapters split longer text): beyond this it would be
+ * a wall of messages, so a longer list is named and sent to the CLI instead.
+ */
+export const CHAT_EXPORT_MAX = 6_000;
+
+export function exportReferences(papers: readonly Paper[], format: ReferenceFormat): string {
+  switch (format) {
+    case 'bibtex':
+      return toBibtex(papers);
+    case 'csl':
+      return toCslJson(papers);
+    case 'jsonl':
+      return papers.map((p) => `${toJsonl(p)}\n`).join('');
+  }
+}
+
+export async function save(app: App, ctx: CommandContext, paper: string): Promise<Reply> {
+  const s = await savePaper(app, userRecipient(ctx), paper, { now: clockOf(ctx) });
+  return okReply(
+    s.added
+      ? `🔖 Saved ${quote(s.title)} (${s.paperId}) to your reading list. Papers like it will rank higher; \`saved\` lists them.`
+      : `${quote(s.title)} (${s.paperId}) is already on your reading list.`,
+    'private',
+  );
+}
+
+export async function unsave(app: App, ctx: CommandContext, paper: string): Promise<Reply> {
+  const s = await unsavePaper(app, userRecipient(ctx), paper, { now: clockOf(ctx) });
+  return okReply(`Removed ${quote(s.title)} (${s.paperId}) from your reading list.`, 'private');
+}
+
+type SavedCommand = Extract<Command, { name: 'saved' }>;
+
+export async function saved(app: App, ctx: CommandContext, cmd: SavedCommand): Promise<Reply> {
+  const list = await listSaved(app, userRecipient(ctx), { now: clockOf(ctx) });
+  if (list.length === 0) return noticeReply('Your reading list is empty. Save a paper with the 🔖 button or `save <arXiv id>`.');
+  const papers = list.flatMap((s) => s.paper ?? []);
+  const gone = list.length - papers.length;
+  const goneNote = gone ? ` (${gone} no longer stored, left out)` : '';
+  if (cmd.export) {
+    const text = exportReferences(papers, cmd.export);
+    const head = `Your reading list as ${cmd.export}: ${papers.length} ${papers.length === 1 ? 'paper' : 'papers'}${goneNote}.`;
+    if (text.length > CHAT_EXPORT_MAX) {
+      return noticeReply(
+        `${head} That is ${text.length.toLocaleString('en-US')} characters, too long for a chat message (at most ${CHAT_EXPORT_MAX.toLocaleString('en-US')}). ` +
+          `Export it with the command line: \`paperfeed saved --user <your id> --export ${cmd.export}\`, or \`unsave\` papers you have read.`,
+      );
+    }
+    return okReply(`${head}\n${literal(text)}`, 'private');
+  }
+  const shown = list.slice(0, SAVED_SHOWN);
+  const more = list.length > shown.length ? `; the ${shown.length} newest shown (export shows all)` : '';
+  const cards = shown.flatMap((s) => (s.paper ? [cardFromPaper(s.paper, [`saved ${s.at.slice(0, 10)}`])] : []));
+  const missing = shown.filter((s) => !s.paper).map((s) => `${quote(s.title)} (${literal(s.paperId)}): no longer stored`);
+  const count = `**Your reading list**: ${list.length} ${list.length === 1 ? 'paper' : 'papers'}${more}.`;
+  return okReply([count, ...missing].join('\n'), 'private', cards);
+}
