@@ -128,6 +128,13 @@ for (const backend of backends) {
       expect(await store.pruneVectors(['new:fit:3'])).toBe(0);
       await expect(store.pruneVectors([])).rejects.toThrow(/at least one provider key/);
       expect((await store.getCachedVectors('new:fit:3', live)).size).toBe(2);
+      // A whole superseded fit, more than one deletion page, under two old keys.
+      const many = Array.from({ length: 1_200 }, (_, i) => ({ contentHash: `h${i}`, vector: v }));
+      await store.putCachedVectors('older:fit:3', many);
+      await store.putCachedVectors('oldest:fit:3', many.slice(0, 700));
+      expect(await store.pruneVectors(['new:fit:3'])).toBe(1_900);
+      expect((await store.getCachedVectors('older:fit:3', ['h0', 'h1199'])).size).toBe(0);
+      expect((await store.getCachedVectors('new:fit:3', live)).size).toBe(2);
     });
 
     it('answers the facts query filters need for a few ids', async () => {
