@@ -19,6 +19,7 @@ import type {
   UpsertResult,
 } from './paper-store.ts';
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
+import { CHECKSUM_META, recordedChecksum } from './corpus-checksum.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
 import { dropLexicalDoc, PgLexicalBatch, searchPgLexical } from './postgres-lexical.ts';
@@ -515,9 +516,17 @@ export class PostgresPaperStore implements PaperStore {
    * their index is one tiny query.
    */
   async corpusChecksum(): Promise<string> {
-    const { rows } = await this.pool.query<{ version: string }>(`SELECT version FROM corpus_version`);
+    const { rows } = await this.pool.query<{ version: string; recorded: string | null }>(
+      `SELECT version, (SELECT value FROM meta WHERE key = $1) AS recorded FROM corpus_version`,
+      [CHECKSUM_META],
+    );
     const version = rows[0]!.version;
     if (this.checksumCache?.version === version) return this.checksumCache.checksum;
+    const recorded = recordedChecksum(rows[0]!.recorded ?? undefined, version);
+    if (recorded !== undefined) {
+      this.checksumCache = { version, checksum: recorded };
+      return recorded;
+    }
     const computed = await withTransaction(
       this.pool,
       async (tx) => {
@@ -531,6 +540,7 @@ export class PostgresPaperStore implements PaperStore {
       },
       { isolation: 'REPEATABLE READ' },
     );
+    await this.setMeta(CHECKSUM_META, `${computed.version}:${computed.checksum}`);
     this.checksumCache = computed;
     return computed.checksum;
   }

@@ -30,6 +30,7 @@ import {
   validPageSize,
   validPapers,
 } from './store-input.ts';
+import { CHECKSUM_META, recordedChecksum } from './corpus-checksum.ts';
 import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
@@ -410,15 +411,28 @@ export class SqlitePaperStore implements PaperStore {
   async corpusChecksum(): Promise<string> {
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     if (this.checksumCache?.dataVersion === dataVersion) return this.checksumCache.checksum;
-    const hash = createHash('sha256');
-    for (let after = ''; ; ) {
-      const [text, last, n] = this.q.checksumPage.get(after, CHECKSUM_PAGE)!;
-      if (text !== null) hash.update(text);
-      if (n < CHECKSUM_PAGE || last === null) break;
-      after = last;
+    // One snapshot: the change-feed head and the pairs it covers.
+    const { head, checksum, computed } = this.db.transaction(() => {
+      const head = this.q.lastChange.get()!;
+      const recorded = recordedChecksum(this.q.getMeta.get(CHECKSUM_META), String(head));
+      if (recorded !== undefined) return { head, checksum: recorded, computed: false };
+      const hash = createHash('sha256');
+      for (let after = ''; ; ) {
+        const [text, last, n] = this.q.checksumPage.get(after, CHECKSUM_PAGE)!;
+        if (text !== null) hash.update(text);
+        if (n < CHECKSUM_PAGE || last === null) break;
+        after = last;
+      }
+      return { head, checksum: hash.digest('hex').slice(0, 32), computed: true };
+    })();
+    if (computed) {
+      try {
+        this.q.setMeta.run(CHECKSUM_META, `${head}:${checksum}`);
+      } catch (err) {
+        this.log?.debug({ err: (err as Error).message }, 'could not record the corpus checksum (it is computed again next time)');
+      }
     }
-    const checksum = hash.digest('hex').slice(0, 32);
-    this.checksumCache = { dataVersion, checksum };
+    this.checksumCache = { dataVersion: this.db.pragma('data_version', { simple: true }) as number, checksum };
     return checksum;
   }
 
