@@ -78,7 +78,8 @@ async function builtin(deps: SelectDeps): Promise<{ provider: EmbeddingProvider;
     try {
       const known = await deps.builtinFingerprint?.(blob);
       state = known ? { ...decodeState(blob, builtinParamsSchema), fingerprint: known } : deserializeBuiltin(blob);
-      if (!known) await deps.recordBuiltinFingerprint?.(blob, state.fingerprint);
+      // Best effort: a store that cannot take the record now decodes the long way again next time.
+      if (!known) await Promise.resolve(deps.recordBuiltinFingerprint?.(blob, state.fingerprint)).catch(() => {});
     } catch (err) {
       deps.log.warn({ err: (err as Error).message }, 'embeddings: stored built-in state is unreadable; refitting on the corpus');
     }
