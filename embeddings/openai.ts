@@ -3,11 +3,6 @@
 // picks a paid API. Its key `openai:<model>:<dim>` keeps its vectors apart from every other space.
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { ConfigError } from '../src/config/config.ts';
-import { createOpenAiClient, describeEndpoint } from '../src/llm/client.ts';
-import { llmEnabled } from '../src/llm/settings.ts';
-import { processUsage } from '../src/llm/usage.ts';
-import type { Logger } from '../src/log.ts';
 import { type EmbeddingProvider, l2normalize, providerKey } from './provider.ts';
 
 export const DEFAULT_OPENAI_EMBED_MODEL = 'text-embedding-3-small';
@@ -126,41 +121,4 @@ export async function createOpenAiEmbeddingProvider(opts: OpenAiEmbeddingOptions
       return out;
     },
   };
-}
-
-export interface OpenAiEmbeddingConfig {
-  OPENAI_API_KEY: string | undefined;
-  OPENAI_BASE_URL: string | undefined;
-  PAPERFEED_OPENAI_EMBED_MODEL: string;
-  PAPERFEED_OPENAI_EMBED_DIM: number | undefined;
-  PAPERFEED_LLM_TIMEOUT_MS: number;
-  PAPERFEED_LLM_RETRIES: number;
-}
-
-/** The provider PAPERFEED_EMBEDDINGS=openai asks for, with a line saying where it embeds. */
-export async function openAiProviderFromConfig(
-  config: Partial<OpenAiEmbeddingConfig>,
-  log: Logger,
-  usage: EmbeddingUsage = processUsage,
-): Promise<{ provider: EmbeddingProvider; summary: string }> {
-  if (!llmEnabled(config)) {
-    throw new ConfigError([
-      'PAPERFEED_EMBEDDINGS=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server such as a local Ollama)',
-    ]);
-  }
-  const provider = await createOpenAiEmbeddingProvider({
-    client: createOpenAiClient(
-      {
-        OPENAI_API_KEY: config.OPENAI_API_KEY,
-        OPENAI_BASE_URL: config.OPENAI_BASE_URL,
-        PAPERFEED_LLM_TIMEOUT_MS: config.PAPERFEED_LLM_TIMEOUT_MS ?? 20_000,
-        PAPERFEED_LLM_RETRIES: config.PAPERFEED_LLM_RETRIES ?? 2,
-      },
-      log,
-    ),
-    model: config.PAPERFEED_OPENAI_EMBED_MODEL ?? DEFAULT_OPENAI_EMBED_MODEL,
-    ...(config.PAPERFEED_OPENAI_EMBED_DIM !== undefined ? { dimension: config.PAPERFEED_OPENAI_EMBED_DIM } : {}),
-    usage,
-  });
-  return { provider, summary: `OpenAI-compatible ${provider.model} (${provider.dimension}-d) at ${describeEndpoint(config)}` };
 }

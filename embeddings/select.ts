@@ -21,10 +21,9 @@ import { decodeState } from './builtin-codec.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, probeModelDownload } from './hub-probe.ts';
 import { findLocalModel, howToGetModel } from './model-files.ts';
 import { createTransformersProvider, ModelUnavailableError } from './transformers.ts';
-import { type OpenAiEmbeddingConfig, openAiProviderFromConfig } from './openai.ts';
 
 /** The settings the choice reads (the App's validated configuration has them: src/config/config.ts). */
-export interface EmbeddingConfig extends Partial<OpenAiEmbeddingConfig> {
+export interface EmbeddingConfig {
   PAPERFEED_EMBEDDINGS: 'auto' | 'builtin' | 'transformers' | 'openai';
   PAPERFEED_MODEL: string;
   PAPERFEED_MODEL_DIR: string;
@@ -35,6 +34,11 @@ export interface EmbeddingConfig extends Partial<OpenAiEmbeddingConfig> {
 
 export interface SelectDeps {
   log: Logger;
+  /**
+   * The API provider PAPERFEED_EMBEDDINGS=openai asks for, with a line saying where it embeds.
+   * Made by the caller (src/llm/openai-embeddings.ts): the client, key and counters are the service's.
+   */
+  openai?(): Promise<{ provider: EmbeddingProvider; summary: string }>;
   /** The persisted built-in state (serializeBuiltin's output), if any. */
   loadBuiltinState(): Promise<Uint8Array | undefined> | Uint8Array | undefined;
   /**
@@ -132,7 +136,8 @@ export async function selectProvider(config: EmbeddingConfig, deps: SelectDeps):
   const mode = config.PAPERFEED_EMBEDDINGS;
 
   if (mode === 'openai') {
-    const { provider, summary } = await openAiProviderFromConfig(config, deps.log);
+    if (!deps.openai) throw new Error('PAPERFEED_EMBEDDINGS=openai: this caller cannot make the OpenAI provider');
+    const { provider, summary } = await deps.openai();
     return announce(deps, provider, `embeddings: ${summary}; PAPERFEED_EMBEDDINGS=openai`, 'configured');
   }
 

@@ -1,11 +1,12 @@
 import { rm } from 'node:fs/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOpenAiEmbeddingProvider, EmbeddingApiError, openAiProviderFromConfig } from '../embeddings/openai.ts';
+import { createOpenAiEmbeddingProvider, EmbeddingApiError } from '../embeddings/openai.ts';
 import { dot } from '../embeddings/provider.ts';
 import { type EmbeddingConfig, type SelectDeps, selectProvider } from '../embeddings/select.ts';
 import { ConfigError, loadConfig, type EnvOverrides } from '../src/config/config.ts';
 import { createOpenAiClient } from '../src/llm/client.ts';
+import { type OpenAiEmbeddingConfig, openAiProviderFromConfig } from '../src/llm/openai-embeddings.ts';
 import { UsageCounters } from '../src/llm/usage.ts';
 import { createLogger } from '../src/log.ts';
 import { ProviderMismatchError } from '../src/corpus/index-files.ts';
@@ -97,7 +98,7 @@ describe('OpenAI embeddings provider against a local compatible server', () => {
   });
 
   it('is chosen only when PAPERFEED_EMBEDDINGS=openai, and then only with a key or base URL', async () => {
-    const base: EmbeddingConfig = {
+    const base: EmbeddingConfig & Partial<OpenAiEmbeddingConfig> = {
       PAPERFEED_EMBEDDINGS: 'openai',
       PAPERFEED_MODEL: 'none/none',
       PAPERFEED_MODEL_DIR: '/nonexistent/models',
@@ -106,21 +107,27 @@ describe('OpenAI embeddings provider against a local compatible server', () => {
       PAPERFEED_EMBED_BATCH: 8,
     };
     const lines: { msg: string; provider?: string }[] = [];
-    const deps: SelectDeps = {
-      log: pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) }),
-      loadBuiltinState: () => undefined,
-      saveBuiltinState: () => undefined,
-      corpus: () => ['a few words about optimal transport', 'and a few about diffusion models'],
+    const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) });
+    // As the composition root wires it (src/corpus/embedder-choice.ts): the factory sees the same config.
+    const select = (config: typeof base) => {
+      const deps: SelectDeps = {
+        log,
+        openai: () => openAiProviderFromConfig(config, log),
+        loadBuiltinState: () => undefined,
+        saveBuiltinState: () => undefined,
+        corpus: () => ['a few words about optimal transport', 'and a few about diffusion models'],
+      };
+      return selectProvider(config, deps);
     };
-    await expect(selectProvider(base, deps)).rejects.toThrow(ConfigError);
+    await expect(select(base)).rejects.toThrow(ConfigError);
 
-    const chosen = await selectProvider({ ...base, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_OPENAI_EMBED_DIM: 24 }, deps);
+    const chosen = await select({ ...base, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_OPENAI_EMBED_DIM: 24 });
     expect(chosen.key).toBe('openai:text-embedding-3-small:24');
     expect(lines.at(-1)).toMatchObject({ provider: 'openai' });
     expect(lines.at(-1)!.msg).toMatch(/PAPERFEED_EMBEDDINGS=openai/);
 
     // auto never picks the paid API, even with a key at hand.
-    const auto = await selectProvider({ ...base, PAPERFEED_EMBEDDINGS: 'auto', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL }, deps);
+    const auto = await select({ ...base, PAPERFEED_EMBEDDINGS: 'auto', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL });
     expect(auto.id).toBe('builtin');
     expect(fake.embeddings).toHaveLength(0);
   });

@@ -12,6 +12,7 @@ import { fitBuiltinOffThread } from '../../embeddings/builtin-fit-thread.ts';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { selectProvider, type SelectDeps } from '../../embeddings/select.ts';
 import type { Config } from '../config/config.ts';
+import { openAiProviderFromConfig } from '../llm/openai-embeddings.ts';
 import type { Logger } from '../log.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { PaperStore } from '../store/paper-store.ts';
@@ -32,9 +33,10 @@ export interface EmbedderCandidate {
   fitSize?: number;
 }
 
-export function embedderSelectDeps(store: PaperStore, log: Logger, mayDownload: boolean): SelectDeps {
+export function embedderSelectDeps(config: Config, store: PaperStore, log: Logger, mayDownload: boolean): SelectDeps {
   return {
     log,
+    openai: () => openAiProviderFromConfig(config, log),
     loadBuiltinState: async () => {
       const b64 = await store.getMeta(BUILTIN_STATE_KEY);
       return b64 ? Buffer.from(b64, 'base64') : undefined;
@@ -54,7 +56,7 @@ export function embedderSelectDeps(store: PaperStore, log: Logger, mayDownload: 
 
 /** The embedder a start uses: the configured one, with a built-in fit loaded (or made now). */
 export function openingEmbedder(config: Config, store: PaperStore, log: Logger, mayDownload: boolean): Promise<EmbeddingProvider> {
-  return selectProvider(config, embedderSelectDeps(store, log, mayDownload));
+  return selectProvider(config, embedderSelectDeps(config, store, log, mayDownload));
 }
 
 /** A fresh fit of the built-in provider on the stored corpus, in a worker thread; saved only by commit(). */
@@ -81,7 +83,7 @@ export async function reindexEmbedder(
 ): Promise<EmbedderCandidate> {
   if (config.PAPERFEED_EMBEDDINGS === 'builtin') return refitBuiltin(store, signal);
   // Without corpusSize, selection never refits the built-in state it loads: the fit comes next.
-  const { corpusSize: _unused, ...deps } = embedderSelectDeps(store, log, true);
+  const { corpusSize: _unused, ...deps } = embedderSelectDeps(config, store, log, true);
   const embedder = reopen ? await selectProvider(config, deps) : opened;
   if (embedder.id === 'builtin') return refitBuiltin(store, signal);
   return { embedder, commit: async () => {} };
