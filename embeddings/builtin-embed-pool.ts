@@ -2,12 +2,11 @@
 // new generation over a whole corpus) uses every core and keeps off the event loop. The fitted
 // state is sent to each worker once; batches go to whichever worker is free.
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../src/ts-worker.ts';
 import { builtinDimension, type BuiltinState } from './builtin.ts';
 import type { EmbedPool } from './provider.ts';
 
-/** Workers run the TypeScript sources the way scripts do: through bin/run-ts.js (tsx). */
-const RUN_TS = new URL('../bin/run-ts.js', import.meta.url);
 const WORKER_FILE = fileURLToPath(new URL('./builtin-embed-worker.ts', import.meta.url));
 
 type Reply = { id: number; packed: Float32Array } | { id: number; error: string };
@@ -41,8 +40,7 @@ export function createBuiltinEmbedPool(state: BuiltinState, threads: number): Em
     }
   };
 
-  const workers = Array.from({ length: Math.max(1, threads) }, () => {
-    const worker = new Worker(RUN_TS, { argv: [WORKER_FILE], workerData: state });
+  const attach = (worker: Worker) => {
     worker.on('message', (r: Reply) => {
       const task = running.get(worker);
       running.delete(worker);
@@ -57,11 +55,22 @@ export function createBuiltinEmbedPool(state: BuiltinState, threads: number): Em
       if (!closed) fail(new Error(`an embedding worker exited (code ${code}) before the pool was closed`));
     });
     idle.push(worker);
-    return worker;
-  });
+  };
+  // Batches queue until the workers have started; each takes work as soon as it is up.
+  const count = Math.max(1, threads);
+  const live: Worker[] = [];
+  const starting = Array.from({ length: count }, () =>
+    startTsWorker(WORKER_FILE, state).then((worker) => {
+      live.push(worker);
+      if (closed) return;
+      attach(worker);
+      dispatch();
+    }),
+  );
+  Promise.all(starting).catch((err: Error) => fail(err));
 
   return {
-    threads: workers.length,
+    threads: count,
     embed(texts) {
       if (failure) return Promise.reject(failure);
       if (closed) return Promise.reject(new Error('the embedding pool is closed'));
@@ -73,7 +82,9 @@ export function createBuiltinEmbedPool(state: BuiltinState, threads: number): Em
     async close() {
       closed = true;
       fail(new Error('the embedding pool is closed'));
-      await Promise.all(workers.map((w) => w.terminate()));
+      // Every start has ended (a failed one left nothing running) before the workers are ended.
+      await Promise.allSettled(starting);
+      await Promise.all(live.map((w) => w.terminate()));
     },
   };
 }

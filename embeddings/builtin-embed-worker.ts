@@ -1,6 +1,7 @@
 // Worker thread body of builtin-embed-pool.ts: holds one fitted state (sent once, at start) and
 // embeds the batches of texts it is sent, moving each batch's vectors back packed in one array.
 import { parentPort, workerData } from 'node:worker_threads';
+import { reportReady } from '../src/ts-worker.ts';
 import { builtinDimension, type BuiltinState, embedBuiltin } from './builtin.ts';
 
 const port = parentPort!;
@@ -16,3 +17,4 @@ port.on('message', (m: { id: number; texts: string[] }) => {
     port.postMessage({ id: m.id, error: (err as Error).stack ?? String(err) });
   }
 });
+reportReady();

@@ -1,15 +1,13 @@
 // Fits the built-in provider in a worker thread: the fit (term statistics of every text, then a
 // truncated SVD that takes seconds) never holds up the event loop of a serving process.
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../src/ts-worker.ts';
 import { type BuiltinParams, type BuiltinState, DEFAULT_BUILTIN_PARAMS } from './builtin.ts';
 
 /** Texts per message to the worker. */
 const CHUNK = 500;
 /** Chunks sent and not yet added: reading the next chunk overlaps adding this one. */
 const IN_FLIGHT = 2;
-/** Workers run the TypeScript sources the way scripts do: through bin/run-ts.js (tsx). */
-const RUN_TS = new URL('../bin/run-ts.js', import.meta.url);
 const WORKER_FILE = fileURLToPath(new URL('./builtin-fit-worker.ts', import.meta.url));
 
 type Reply = { ack: true } | { state: BuiltinState } | { error: string };
@@ -18,7 +16,7 @@ export async function fitBuiltinOffThread(
   texts: AsyncIterable<string> | Iterable<string>,
   params: BuiltinParams = DEFAULT_BUILTIN_PARAMS,
 ): Promise<BuiltinState> {
-  const worker = new Worker(RUN_TS, { argv: [WORKER_FILE], workerData: params });
+  const worker = await startTsWorker(WORKER_FILE, params);
   // One reply per message sent, in order; an error or an early exit fails whatever is waiting.
   const waiting: { resolve(r: Reply): void; reject(e: Error): void }[] = [];
   let failure: Error | undefined;

@@ -2,6 +2,7 @@
 // at a time (acknowledging each, so the sender never queues the corpus), then fits and moves the
 // state's arrays back (no copy, and no re-hash of the state on the serving thread).
 import { parentPort, workerData } from 'node:worker_threads';
+import { reportReady } from '../src/ts-worker.ts';
 import { BuiltinFitter, type BuiltinParams } from './builtin.ts';
 
 const port = parentPort!;
@@ -22,6 +23,7 @@ try {
       port.close();
     }
   });
+  reportReady();
 } catch (err) {
   port.postMessage({ error: (err as Error).stack ?? String(err) });
   port.close();

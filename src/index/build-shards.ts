@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import { createHnswIndex, type HnswIndex, type HnswParams, loadHnswIndex } from './hnsw-index.ts';
 import { checkShardCount, commitShards, MANIFEST_FILE, shardDir, shardOf, type ShardedIndex } from './sharded-index.ts';
+import { startTsWorker } from '../ts-worker.ts';
 
 /** One shard's settings: what a build worker starts with. */
 export interface ShardSpec {
@@ -106,7 +106,7 @@ export async function startShardBuild(opts: BuildShardsOptions): Promise<ShardBu
   }));
   if (streaming) await rm(join(opts.dir, MANIFEST_FILE), { force: true });
   // Streaming: every shard's worker from the start, each sent its rows a full chunk at a time.
-  const workers = streaming ? jobs.map((job) => startWorker(specOf(job))) : undefined;
+  const workers = streaming ? await settleAll(jobs.map((job) => startWorker(specOf(job))), (w) => w.stop()) : undefined;
   const sent = jobs.map(() => 0);
   let total = 0;
   const abort = async () => {
@@ -148,7 +148,7 @@ export async function startShardBuild(opts: BuildShardsOptions): Promise<ShardBu
         // Even one shard goes to a worker when large: the build then never holds up this thread.
         const shards = total >= workersFrom
           ? await runPooled(jobs, threads, async (job) => {
-              const worker = startWorker(specOf(job, Math.max(1, job.ids.length)));
+              const worker = await startWorker(specOf(job, Math.max(1, job.ids.length)));
               job.chunks.forEach((chunk, c) => {
                 const ids = job.ids.slice(c * CHUNK_ROWS, (c + 1) * CHUNK_ROWS);
                 worker.send(ids, chunk.length === ids.length * opts.dimension ? chunk : chunk.slice(0, ids.length * opts.dimension));
@@ -183,11 +183,17 @@ async function loadBuilt(job: ShardJob): Promise<HnswIndex> {
   return loaded.index;
 }
 
-/** Like Promise.all, but only once every promise has settled: no worker writes after the caller moves on. */
-async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+/**
+ * Like Promise.all, but only once every promise has settled: no worker writes after the caller
+ * moves on. On a failure, `release` is called on each value that did arrive.
+ */
+async function settleAll<T>(promises: Promise<T>[], release?: (value: T) => Promise<void>): Promise<T[]> {
   const settled = await Promise.allSettled(promises);
   const failure = settled.find((s) => s.status === 'rejected');
-  if (failure) throw failure.reason;
+  if (failure) {
+    if (release) await Promise.all(settled.flatMap((s) => (s.status === 'fulfilled' ? [release(s.value)] : [])));
+    throw failure.reason;
+  }
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
 }
 
@@ -234,8 +240,6 @@ async function runPooled<J, R>(jobs: J[], limit: number, run: (job: J) => Promis
   return results;
 }
 
-/** Workers run the TypeScript sources the way scripts do: through bin/run-ts.js (tsx). */
-const RUN_TS = new URL('../../bin/run-ts.js', import.meta.url);
 const WORKER_FILE = fileURLToPath(new URL('./shard-build-worker.ts', import.meta.url));
 
 interface ShardWorker {
@@ -246,8 +250,8 @@ interface ShardWorker {
   stop(): Promise<void>;
 }
 
-function startWorker(spec: ShardSpec): ShardWorker {
-  const worker = new Worker(RUN_TS, { argv: [WORKER_FILE], workerData: spec });
+async function startWorker(spec: ShardSpec): Promise<ShardWorker> {
+  const worker = await startTsWorker(WORKER_FILE, spec);
   let settled = false;
   const result = new Promise<void>((resolve, reject) => {
     worker.once('message', (m: { ok: true } | { ok: false; message: string }) => {

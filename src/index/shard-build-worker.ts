@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createHnswIndex } from './hnsw-index.ts';
 import type { ShardSpec } from './build-shards.ts';
+import { reportReady } from '../ts-worker.ts';
 
 const port = parentPort!;
 const spec = workerData as ShardSpec;
@@ -29,6 +30,7 @@ try {
       fail(err);
     }
   });
+  reportReady();
 } catch (err) {
   fail(err);
 }
