@@ -19,14 +19,18 @@
 // thousands). PAPERFEED_BENCH_CORPUS_SECONDS: length of each query phase (default 20, 10 quick).
 // PAPERFEED_BENCH_CORPUS_SOURCE=arxiv-snapshot ingests the corpus from one file in the arXiv
 // metadata snapshot format (`ingest --format arxiv-snapshot`) instead of the folder of daily files.
-// PAPERFEED_BENCH_CORPUS_KEEP=1 keeps the temp dir (corpus, data dir, child logs). PAPERFEED_HNSW_*,
+// PAPERFEED_BENCH_CORPUS_KEEP=1 keeps the temp dir (corpus, data dir, child logs).
+// PAPERFEED_BENCH_CORPUS_RESUME=<kept dir> goes on from a kept run whose corpus ingest was stopped
+// after storing (the papers are stored, the index is not): `reindex` completes it (the built-in fit
+// is deterministic, so the vectors already cached are reused), then steps 2-4 run. PAPERFEED_HNSW_*,
 // PAPERFEED_SEARCH_MODE, PAPERFEED_HYBRID_* and PAPERFEED_EMBEDDINGS are passed on to the children.
-import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { rng } from '../embeddings/rng.ts';
 import { assertOk, Children, diskBytes, failure, logTimeline, processMemory, type CliRun } from './corpus/children.ts';
-import { generateCorpus } from './corpus/generate.ts';
+import Database from 'better-sqlite3';
+import { type CorpusSummary, generateCorpus } from './corpus/generate.ts';
 import { pollUntil, readMetrics, startServe, type ServeProcess } from './corpus/serve-process.ts';
 import { failedNote, loopWhile, max, p50, p99, runLoad, timedGet, type LoadResult } from './http-load.ts';
 import type { Bench, Figure } from './figures.ts';
@@ -48,6 +52,8 @@ interface Settings {
   keep: boolean;
   /** What the corpus is ingested from: the folder of daily JSONL files, or one arXiv snapshot file. */
   source: 'days' | 'arxiv-snapshot';
+  /** A kept run's dir to go on from (PAPERFEED_BENCH_CORPUS_RESUME). */
+  resume?: string;
 }
 
 function settings(opts: { quick: boolean; full: boolean }): Settings {
@@ -58,7 +64,9 @@ function settings(opts: { quick: boolean; full: boolean }): Settings {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new Error('PAPERFEED_BENCH_CORPUS_SECONDS: expected a positive number');
   const source = env.PAPERFEED_BENCH_CORPUS_SOURCE ?? 'days';
   if (source !== 'days' && source !== 'arxiv-snapshot') throw new Error(`PAPERFEED_BENCH_CORPUS_SOURCE: expected days or arxiv-snapshot, got '${source}'`);
-  return { papers: Math.round(papers / PER_DAY) * PER_DAY, seconds, keep: env.PAPERFEED_BENCH_CORPUS_KEEP === '1', source };
+  const resume = env.PAPERFEED_BENCH_CORPUS_RESUME;
+  if (resume !== undefined && !existsSync(join(resume, 'data'))) throw new Error(`PAPERFEED_BENCH_CORPUS_RESUME: ${resume} is not a kept corpus bench dir (no data/)`);
+  return { papers: Math.round(papers / PER_DAY) * PER_DAY, seconds, keep: resume !== undefined || env.PAPERFEED_BENCH_CORPUS_KEEP === '1', source, ...(resume ? { resume } : {}) };
 }
 
 /** A clean environment for the children: default settings, except the index and search ones given to the bench. */
@@ -90,10 +98,10 @@ function textQueries(titles: string[]): string[] {
 
 const bench: Bench = async (opts) => {
   const s = settings(opts);
-  const dir = mkdtempSync(join(tmpdir(), 'paperfeed-corpus-'));
+  const dir = s.resume ?? mkdtempSync(join(tmpdir(), 'paperfeed-corpus-'));
   const dataDir = join(dir, 'data');
   const logDir = join(dir, 'logs');
-  mkdirSync(logDir);
+  mkdirSync(logDir, { recursive: true });
   const children = new Children(childEnv(dataDir), logDir);
   const overrides = Object.keys(process.env).filter((k) => PASSED_ON.test(k));
   const base = `${s.papers} papers from ${s.source === 'days' ? 'daily JSONL files' : 'an arXiv snapshot file'}, built-in embedder, ${overrides.length ? `overrides: ${overrides.join(', ')}` : 'default settings'}`;
@@ -137,31 +145,44 @@ const bench: Bench = async (opts) => {
   try {
     // ---- 1. the corpus ----
     const snapshotFile = join(dir, 'corpus', 'arxiv-snapshot.json');
-    const corpus = await phase('generate', async () => {
-      const cpu = process.cpuUsage();
-      const c = generateCorpus({
-        papers: s.papers + 3 * PER_DAY,
-        out: join(dir, 'corpus'),
-        perDay: PER_DAY,
-        holdBack: 3,
-        ...(s.source === 'arxiv-snapshot' ? { single: snapshotFile, singleFormat: 'arxiv-snapshot' as const } : {}),
-      });
-      const used = process.cpuUsage(cpu);
-      add('generate corpus', c.papers / (c.ms / 1000), 'papers/s', `${c.papers} papers, ${c.days.length} daily files, ${c.terms} made-up terms`);
-      add('generate corpus (per CPU second)', c.papers / ((used.user + used.system) / 1e6), 'papers/s');
-      return c;
-    });
+    const summaryFile = join(dir, 'corpus', 'summary.json');
+    const corpus: Pick<CorpusSummary, 'picks'> = s.resume
+      ? resumedCorpus(summaryFile, dataDir)
+      : await phase('generate', async () => {
+          const cpu = process.cpuUsage();
+          const c = generateCorpus({
+            papers: s.papers + 3 * PER_DAY,
+            out: join(dir, 'corpus'),
+            perDay: PER_DAY,
+            holdBack: 3,
+            ...(s.source === 'arxiv-snapshot' ? { single: snapshotFile, singleFormat: 'arxiv-snapshot' as const } : {}),
+          });
+          const used = process.cpuUsage(cpu);
+          add('generate corpus', c.papers / (c.ms / 1000), 'papers/s', `${c.papers} papers, ${c.days.length} daily files, ${c.terms} made-up terms`);
+          add('generate corpus (per CPU second)', c.papers / ((used.user + used.system) / 1e6), 'papers/s');
+          writeFileSync(summaryFile, JSON.stringify({ picks: c.picks }));
+          return c;
+        });
     // The three days held back: the daily increment, an ingest while serve runs, and one serve ingests itself.
-    const held = corpus.days.slice(-3).map((d, i) => {
-      const folder = join(dir, ['increment', 'during-serve', 'serve-ingest'][i]!);
+    const held = ['increment', 'during-serve', 'serve-ingest'].map((name, i) => {
+      const folder = join(dir, name);
+      if (s.resume) return folder;
       mkdirSync(folder);
-      renameSync(d.file, join(folder, basename(d.file)));
+      const day = (corpus as CorpusSummary).days.at(i - 3)!;
+      renameSync(day.file, join(folder, basename(day.file)));
       return folder;
     });
     const [incrementDir, duringDir, serveIngestDir] = held as [string, string, string];
 
     // ---- 2. the CLI ----
-    await phase('ingest corpus (CLI)', async () => {
+    if (s.resume) {
+      await phase('resume: reindex (CLI)', async () => {
+        const run = assertOk('reindex', await children.run('reindex', ['reindex', '--json'], ingestTimeout));
+        add('resumed corpus: reindex wall time', run.ms / 1000, 's', run.stdout.trim().slice(0, 200));
+        if (run.peakRss !== undefined) add('resumed corpus: reindex peak RSS', run.peakRss / MB, 'MB');
+        timeline('reindex', run, 5);
+      });
+    } else await phase('ingest corpus (CLI)', async () => {
       const from = s.source === 'arxiv-snapshot' ? ['--format', 'arxiv-snapshot', snapshotFile] : [join(dir, 'corpus', 'days')];
       const run = assertOk('ingest', await children.run('ingest-corpus', ['ingest', ...from, '--json'], ingestTimeout));
       ingestFigures('ingest corpus', run, s.papers);
@@ -299,5 +320,17 @@ const bench: Bench = async (opts) => {
   if (figures[0]) figures[0].note = `${figures[0].note ? `${figures[0].note}; ` : ''}${base}`;
   return figures;
 };
+
+/** The queries of a kept run: its summary, or (a run from before summaries were kept) papers sampled from its store. */
+function resumedCorpus(summaryFile: string, dataDir: string): Pick<CorpusSummary, 'picks'> {
+  if (existsSync(summaryFile)) return JSON.parse(readFileSync(summaryFile, 'utf8')) as Pick<CorpusSummary, 'picks'>;
+  const db = new Database(join(dataDir, 'papers.sqlite'), { readonly: true });
+  try {
+    const picks = db.prepare<[], { id: string; title: string }>('SELECT id, title FROM papers ORDER BY random() LIMIT 256').all();
+    return { picks };
+  } finally {
+    db.close();
+  }
+}
 
 export default bench;
