@@ -1,9 +1,12 @@
 // `ask <question>`: an answer from the stored papers with numbered citations, the cited papers as cards.
+import { z } from 'zod';
 import { ask as askModel, ASK_DEFAULT_K, llmFromApp, type AskResult, type Citation } from '../llm/index.ts';
 import type { Paper } from '../papers/paper.ts';
 import { recipientKey } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { COMMAND_LIMITS, textArg } from './command.ts';
 import { userRecipient, type CommandContext } from './context.ts';
+import { defineCommand, needRest } from './definition.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
 import type { PaperCard, Reply } from './reply.ts';
 
@@ -59,3 +62,11 @@ export async function ask(app: App, ctx: CommandContext, question: string): Prom
   const result = await askModel(app, llm, question, { user: recipientKey(userRecipient(ctx)), k: ASK_DEFAULT_K });
   return askReply(app, question, result);
 }
+
+export const askCommand = defineCommand({
+  name: 'ask',
+  schema: z.object({ name: z.literal('ask'), question: textArg('a question', COMMAND_LIMITS.question) }),
+  usage: { forms: ['ask <question>'], summary: 'an answer from the stored papers, citing them (needs a language model)' },
+  parse: (w, call) => needRest(w, call, (question) => ({ name: 'ask' as const, question }), 'what you want to know'),
+  run: (app, ctx, cmd) => ask(app, ctx, cmd.question),
+});

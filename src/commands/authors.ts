@@ -1,7 +1,10 @@
 // `follow` / `unfollow`: authors whose papers get a boost.
+import { z } from 'zod';
 import { followAuthor, unfollowAuthor } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { COMMAND_LIMITS, textArg } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { defineCommand, needRest } from './definition.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -17,3 +20,19 @@ export async function unfollow(app: App, ctx: CommandContext, author: string): P
   const r = await unfollowAuthor(app, userRecipient(ctx), author, { now: clockOf(ctx) });
   return okReply(`No longer following ${quote(r.author)}.`, 'private');
 }
+
+export const followCommand = defineCommand({
+  name: 'follow',
+  schema: z.object({ name: z.literal('follow'), author: textArg('an author', COMMAND_LIMITS.author) }),
+  usage: { forms: ['follow <author>'], summary: "boost an author's papers" },
+  parse: (w, call) => needRest(w, call, (author) => ({ name: 'follow' as const, author }), 'which author'),
+  run: (app, ctx, cmd) => follow(app, ctx, cmd.author),
+});
+
+export const unfollowCommand = defineCommand({
+  name: 'unfollow',
+  schema: z.object({ name: z.literal('unfollow'), author: textArg('an author', COMMAND_LIMITS.author) }),
+  usage: { forms: ['unfollow <author>'], summary: 'stop following an author' },
+  parse: (w, call) => needRest(w, call, (author) => ({ name: 'unfollow' as const, author }), 'which author'),
+  run: (app, ctx, cmd) => unfollow(app, ctx, cmd.author),
+});

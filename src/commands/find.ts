@@ -1,6 +1,8 @@
 // `similar` and `search`, and the "more like this" button: not personal, so they may be shown to a channel.
+import { z } from 'zod';
 import type { App } from '../service/app.ts';
-import { COMMAND_LIMITS } from './command.ts';
+import { COMMAND_LIMITS, textArg } from './command.ts';
+import { defineCommand, needRest } from './definition.ts';
 import { cardFromScored, noticeReply, okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -18,3 +20,21 @@ export async function search(app: App, query: string): Promise<Reply> {
   if (results.length === 0) return noticeReply(`No stored papers match ${quote(query)}.`, 'channel');
   return okReply(`**Search: ${quote(query)}**`, 'channel', results.map((r) => cardFromScored(r, `matches ${quote(query, 60)}`)));
 }
+
+export const similarCommand = defineCommand({
+  name: 'similar',
+  aliases: ['like'],
+  schema: z.object({ name: z.literal('similar'), query: textArg('what to find papers like', COMMAND_LIMITS.query) }),
+  usage: { forms: ['similar <arXiv id | URL | title | text>'], summary: 'papers like a paper or a description' },
+  parse: (w, call) => needRest(w, call, (query) => ({ name: 'similar' as const, query }), 'which paper (arXiv id, link or title) or what text'),
+  run: (app, _ctx, cmd) => similar(app, cmd.query),
+});
+
+export const searchCommand = defineCommand({
+  name: 'search',
+  aliases: ['find'],
+  schema: z.object({ name: z.literal('search'), query: textArg('what to search for', COMMAND_LIMITS.query) }),
+  usage: { forms: ['search <text>'], summary: 'search titles and abstracts' },
+  parse: (w, call) => needRest(w, call, (query) => ({ name: 'search' as const, query }), 'what to search for'),
+  run: (app, _ctx, cmd) => search(app, cmd.query),
+});

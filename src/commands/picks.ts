@@ -1,7 +1,10 @@
 // `today` and `why`: a recipient's picks and the reasons behind one paper.
+import { z } from 'zod';
 import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { COMMAND_LIMITS, textArg } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { defineCommand, needRest, noArgs } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, cardFromPick, noticeReply, okReply } from './replies.ts';
@@ -47,3 +50,20 @@ export async function why(app: App, ctx: CommandContext, paperRef: string): Prom
   const reasons = e.excluded ? [`not picked: ${e.excluded.text}`] : e.reasons.map((r) => r.text);
   return okReply(literal(formatExplanation(e)), 'private', [cardFromPaper(e.paper, reasons, e.score)]);
 }
+
+export const todayCommand = defineCommand({
+  name: 'today',
+  aliases: ['picks'],
+  schema: z.object({ name: z.literal('today') }),
+  usage: { forms: ['today'], summary: 'your picks now (papers since your last digest)' },
+  parse: (w, call) => noArgs('today', w, call, { name: 'today' as const }),
+  run: (app, ctx) => today(app, ctx),
+});
+
+export const whyCommand = defineCommand({
+  name: 'why',
+  schema: z.object({ name: z.literal('why'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  usage: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
+  parse: (w, call) => needRest(w, call, (paper) => ({ name: 'why' as const, paper }), 'which paper'),
+  run: (app, ctx, cmd) => why(app, ctx, cmd.paper),
+});

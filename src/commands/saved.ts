@@ -1,10 +1,12 @@
 // `save <paper>`, `unsave <paper>`, `saved [--export bibtex|jsonl|csl]`: the reading list.
+import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
-import { toBibtex, toCslJson, type ReferenceFormat } from '../papers/reference-export.ts';
+import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '../papers/reference-export.ts';
 import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { toJsonl } from '../sources/jsonl.ts';
-import type { Command } from './command.ts';
+import { COMMAND_LIMITS, textArg } from './command.ts';
+import { defineCommand, needRest } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
@@ -46,7 +48,7 @@ export async function unsave(app: App, ctx: CommandContext, paper: string): Prom
   return okReply(`Removed ${quote(s.title)} (${s.paperId}) from your reading list.`, 'private');
 }
 
-type SavedCommand = Extract<Command, { name: 'saved' }>;
+type SavedCommand = z.output<typeof savedSchema>;
 
 export async function saved(app: App, ctx: CommandContext, cmd: SavedCommand): Promise<Reply> {
   const list = await listSaved(app, userRecipient(ctx), { now: clockOf(ctx) });
@@ -72,3 +74,39 @@ export async function saved(app: App, ctx: CommandContext, cmd: SavedCommand): P
   const count = `**Your reading list**: ${list.length} ${list.length === 1 ? 'paper' : 'papers'}${more}.`;
   return okReply([count, ...missing].join('\n'), 'private', cards);
 }
+
+const paperSchema = <N extends string>(name: N) => z.object({ name: z.literal(name), paper: textArg('a paper', COMMAND_LIMITS.paperRef) });
+const savedSchema = z.object({ name: z.literal('saved'), export: z.enum(REFERENCE_FORMATS, 'an export format is bibtex, jsonl or csl').optional() });
+
+export const saveCommand = defineCommand({
+  name: 'save',
+  aliases: ['bookmark'],
+  schema: paperSchema('save'),
+  usage: { forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
+  parse: (w, call) => needRest(w, call, (paper) => ({ name: 'save' as const, paper }), 'which paper (an arXiv id, link or title)'),
+  run: (app, ctx, cmd) => save(app, ctx, cmd.paper),
+});
+
+export const unsaveCommand = defineCommand({
+  name: 'unsave',
+  aliases: ['unbookmark'],
+  schema: paperSchema('unsave'),
+  usage: { forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
+  parse: (w, call) => needRest(w, call, (paper) => ({ name: 'unsave' as const, paper }), 'which paper (an arXiv id, title or its number in `saved`)'),
+  run: (app, ctx, cmd) => unsave(app, ctx, cmd.paper),
+});
+
+export const savedCommand = defineCommand({
+  name: 'saved',
+  aliases: ['bookmarks'],
+  schema: savedSchema,
+  usage: { forms: ['saved', 'saved --export bibtex|jsonl|csl'], summary: 'your reading list, newest first, or exported for a reference manager' },
+  /** `saved`, `saved --export bibtex`, `saved export csl`. */
+  parse(w, { usage }) {
+    if (w.args.length === 0) return { name: 'saved' as const };
+    const flag = w.args[0]!.toLowerCase().replace(/^--?/, '');
+    if (flag !== 'export' || w.args.length !== 2) return usage('Say `saved` or `saved --export bibtex|jsonl|csl`');
+    return { name: 'saved' as const, export: w.args[1]!.toLowerCase() as 'bibtex' };
+  },
+  run: saved,
+});

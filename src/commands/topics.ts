@@ -1,13 +1,16 @@
 // `topics ...` and `channel topics ...`: free-text topics a feed is scored against.
 import { addTopic, formatTopics, listTopics, removeTopic, type Recipient } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
-import type { Command } from './command.ts';
+import { z } from 'zod';
+import { PROFILE_LIMITS } from '../recommend/profile.ts';
+import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
+import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
-type TopicsCommand = Extract<Command, { name: 'topics' }>;
+type TopicsCommand = z.output<typeof topicsSchema>;
 
 const whose = (r: Recipient): string => (r.kind === 'user' ? 'Your' : "This channel's");
 
@@ -28,3 +31,43 @@ export async function topics(app: App, ctx: CommandContext, cmd: TopicsCommand):
   const removed = await removeTopic(app, r, cmd.ref, { now });
   return okReply(`Removed topic ${quote(removed.text, 120)}${r.kind === 'channel' ? ' (channel)' : ''}.`, 'private');
 }
+
+const topicsSchema = z.discriminatedUnion('op', [
+  z.object({ name: z.literal('topics'), scope: scopeSchema, op: z.literal('list') }),
+  z.object({
+    name: z.literal('topics'),
+    scope: scopeSchema,
+    op: z.literal('add'),
+    text: textArg('a topic', COMMAND_LIMITS.topic),
+    weight: z.number().min(PROFILE_LIMITS.minWeight).max(PROFILE_LIMITS.maxWeight).optional(),
+  }),
+  z.object({ name: z.literal('topics'), scope: scopeSchema, op: z.literal('remove'), ref: textArg('the topic to remove', COMMAND_LIMITS.topic) }),
+]);
+
+function parseTopics(w: Words, { scope, usage }: ParseCall): z.input<typeof topicsSchema> | Reply {
+  const op = sub(w.args[0]) ?? 'list';
+  const text = after(w.args, 1);
+  switch (op) {
+    case 'list':
+      return { name: 'topics', scope, op: 'list' };
+    case 'add':
+      return text ? { name: 'topics', scope, op: 'add', text } : usage('Say which topic to add');
+    case 'remove':
+      return text ? { name: 'topics', scope, op: 'remove', ref: text } : usage('Say which topic to remove (its number or text)');
+    default:
+      return usage(`\`topics ${op.slice(0, 40)}\` is not a topics command`);
+  }
+}
+
+export const topicsCommand = defineCommand({
+  name: 'topics',
+  aliases: ['topic'],
+  schema: topicsSchema,
+  usage: {
+    forms: ['topics add <text>', 'topics list', 'topics remove <number | text>'],
+    summary: 'free-text topics your picks are scored against',
+  },
+  channelForms: ['channel topics add <text>', 'channel topics list', 'channel topics remove <number | text>'],
+  parse: parseTopics,
+  run: topics,
+});
