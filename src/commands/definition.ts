@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { App } from '../service/app.ts';
 import type { Scope } from './command.ts';
 import type { CommandContext } from './context.ts';
+import type { SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
 export interface Usage {
@@ -51,6 +52,8 @@ export interface CommandDefinition<S extends Schema = Schema> {
   /** Reads the raw text before anything else (keeps line breaks); undefined when it is not this command. */
   parseText?(text: string, call: ParseCall): NoInfer<z.input<S>> | Reply | undefined;
   run(app: App, ctx: CommandContext, cmd: NoInfer<z.output<S>>): Promise<Reply> | Reply;
+  /** How it appears as `/papers` subcommands on Discord (bots/discord/command-spec.ts derives the spec). */
+  discord?: SlashForms<NoInfer<z.input<S>>>;
 }
 
 /** Keeps a definition's literal types (its schema, hence its handler's command type). */

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { localClock, WEEKDAYS } from '../digests/clock.ts';
 import { changeDigest, digestStatus, type DigestStatus } from '../digests/settings.ts';
 import type { App } from '../service/app.ts';
-import { scopeSchema, timeArg, timeZoneArg } from './command.ts';
+import { COMMAND_LIMITS, scopeSchema, timeArg, timeZoneArg } from './command.ts';
+import { choiceOption, need, oneOf, textOption, whoseFeed, type SlashForm, type SlashOption } from './slash-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { okReply } from './replies.ts';
@@ -110,5 +111,33 @@ export const digestCommand = defineCommand({
     'channel digest off',
   ],
   parse: parseDigest,
+  discord: {
+    groups: { digest: 'Your digest by direct message, daily or weekly' },
+    forms: (scope) => {
+      const whose = whoseFeed(scope);
+      const form = (name: string, description: string, build: SlashForm<z.input<typeof digestSchema>>['build'], options: SlashOption[] = []) => ({
+        group: 'digest',
+        name,
+        description,
+        options,
+        build,
+      });
+      return [
+        { ...form('status', `When ${whose} daily digest goes out`, () => ({ name: 'digest' as const, scope, op: 'status' as const })), channelName: 'digest' },
+        form('on', `Turn ${whose} daily digest on`, () => ({ name: 'digest' as const, scope, op: 'on' as const })),
+        form('off', `Turn ${whose} daily digest off`, () => ({ name: 'digest' as const, scope, op: 'off' as const })),
+        form('time', `Set the local time of ${whose} daily digest (turns it on)`, (o) => ({ name: 'digest' as const, scope, op: 'time' as const, time: need(o, 'time') }), [
+          textOption('time', 'Local time, HH:MM 24-hour (e.g. 08:30)', 5),
+        ]),
+        form('timezone', `Set the time zone of ${whose} daily digest`, (o) => ({ name: 'digest' as const, scope, op: 'timezone' as const, timeZone: need(o, 'zone') }), [
+          textOption('zone', 'IANA time zone, e.g. Europe/Berlin', COMMAND_LIMITS.timeZone, { autocomplete: true }),
+        ]),
+        form('weekly', `Make ${whose} digest weekly, the week's best on one day (turns it on)`, (o) => ({ name: 'digest' as const, scope, op: 'weekly' as const, day: oneOf(o, 'day', WEEKDAYS) }), [
+          choiceOption('day', 'The local day the weekly digest goes out', WEEKDAYS),
+        ]),
+        form('daily', `Make ${whose} digest daily again (turns it on)`, () => ({ name: 'digest' as const, scope, op: 'daily' as const })),
+      ];
+    },
+  },
   run: digest,
 });

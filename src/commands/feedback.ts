@@ -5,6 +5,7 @@ import { FEEDBACK_KINDS } from '../recommend/profile.ts';
 import type { App } from '../service/app.ts';
 import { COMMAND_LIMITS, textArg } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { need, textOption, type OptionReader } from './slash-form.ts';
 import { defineCommand } from './definition.ts';
 import { literal } from './markup.ts';
 import { okReply } from './replies.ts';
@@ -33,6 +34,21 @@ export const feedbackCommand = defineCommand({
       return paper ? { name: 'feedback' as const, kind, paper } : usage('Say which paper (an arXiv id, link or title)');
     }
     return undefined;
+  },
+  // `/papers up|down|not-for-me paper:…`, named like the buttons.
+  discord: {
+    forms: (
+      [
+        ['up', 'up', 'Thumbs up: more papers like this one'],
+        ['down', 'down', 'Thumbs down: fewer papers like this one'],
+        ['not-for-me', 'not-interested', 'Not for me: never this paper again, similar ones a little lower'],
+      ] as const
+    ).map(([name, kind, description]) => ({
+      name,
+      description,
+      options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)],
+      build: (o: OptionReader) => ({ name: 'feedback' as const, kind, paper: need(o, 'paper') }),
+    })),
   },
   run: (app, ctx, cmd) => react(app, ctx, cmd.paper, cmd.kind),
 });

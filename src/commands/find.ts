@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { App } from '../service/app.ts';
 import { COMMAND_LIMITS, textArg } from './command.ts';
+import { need, textOption } from './slash-form.ts';
 import { defineCommand, needRest } from './definition.ts';
 import { cardFromScored, noticeReply, okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -27,6 +28,17 @@ export const similarCommand = defineCommand({
   schema: z.object({ name: z.literal('similar'), query: textArg('what to find papers like', COMMAND_LIMITS.query) }),
   usage: { forms: ['similar <arXiv id | URL | title | text>'], summary: 'papers like a paper or a description' },
   parse: (w, call) => needRest(w, call, (query) => ({ name: 'similar' as const, query }), 'which paper (arXiv id, link or title) or what text'),
+  discord: {
+    forms: [
+      {
+        name: 'similar',
+        description: 'Papers like a paper (arXiv id, link, title) or a description',
+        options: [textOption('query', 'An arXiv id, a link, a title or a few sentences', COMMAND_LIMITS.query)],
+        visibility: 'channel',
+        build: (o) => ({ name: 'similar' as const, query: need(o, 'query') }),
+      },
+    ],
+  },
   run: (app, _ctx, cmd) => similar(app, cmd.query),
 });
 
@@ -36,5 +48,16 @@ export const searchCommand = defineCommand({
   schema: z.object({ name: z.literal('search'), query: textArg('what to search for', COMMAND_LIMITS.query) }),
   usage: { forms: ['search <text>'], summary: 'search titles and abstracts' },
   parse: (w, call) => needRest(w, call, (query) => ({ name: 'search' as const, query }), 'what to search for'),
+  discord: {
+    forms: [
+      {
+        name: 'search',
+        description: 'Search titles and abstracts',
+        options: [textOption('query', 'What to search for', COMMAND_LIMITS.query)],
+        visibility: 'channel',
+        build: (o) => ({ name: 'search' as const, query: need(o, 'query') }),
+      },
+    ],
+  },
   run: (app, _ctx, cmd) => search(app, cmd.query),
 });

@@ -4,6 +4,7 @@ import { deliveryHistory, type HistoryPaper } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { optional } from './slash-form.ts';
 import { defineCommand } from './definition.ts';
 import { literal } from './markup.ts';
 import { noticeReply, okReply } from './replies.ts';
@@ -59,6 +60,16 @@ export const historyCommand = defineCommand({
     const rest = w.args.slice(1).map((a) => a.toLowerCase());
     if (!m || !(rest.length === 0 || (rest.length === 1 && /^days?$/.test(rest[0]!)))) return usage('Say how many days to look back, like `history 30`');
     return { name: 'history' as const, days: Number(m[1]) };
+  },
+  discord: {
+    forms: [
+      {
+        name: 'history',
+        description: 'What you (in a channel: the channel) were sent, per day, with your reactions',
+        options: [{ type: 'integer', name: 'days', description: `How many days back (default ${COMMAND_LIMITS.historyDays})`, required: false, min: 1, max: COMMAND_LIMITS.maxHistoryDays }],
+        build: (o) => ({ name: 'history' as const, ...optional('days', o.integer('days')) }),
+      },
+    ],
   },
   run: (app, ctx, cmd) => history(app, ctx, cmd.days),
 });

@@ -3,6 +3,7 @@ import { addKeyword, profileSummary, removeKeyword } from '../recommend/index.ts
 import type { App } from '../service/app.ts';
 import { z } from 'zod';
 import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
+import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from './slash-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
@@ -48,6 +49,16 @@ function parseKeywords(w: Words, { scope, usage }: ParseCall): z.input<typeof ke
   }
 }
 
+const KEYWORD_MODES = { boost: '', require: '+', exclude: '-' } as const;
+
+/** The slash options as the core's phrase syntax: '+word' requires, '-word' excludes. */
+function keywordPhrase(o: OptionReader): string {
+  const word = need(o, 'word');
+  if (o.string('mode') === undefined) return word;
+  const mode = oneOf(o, 'mode', Object.keys(KEYWORD_MODES) as (keyof typeof KEYWORD_MODES)[]);
+  return `${KEYWORD_MODES[mode]}${word.replace(/^[+-]/, '')}`;
+}
+
 export const keywordsCommand = defineCommand({
   name: 'keywords',
   aliases: ['keyword'],
@@ -58,5 +69,29 @@ export const keywordsCommand = defineCommand({
   },
   channelForms: ['channel keywords add|remove <word>', 'channel keywords list'],
   parse: parseKeywords,
+  discord: {
+    groups: { keywords: 'Words that boost, require or exclude papers' },
+    forms: (scope) => [
+      {
+        group: 'keywords',
+        name: 'add',
+        description: `Add a keyword to ${whoseFeed(scope)} feed`,
+        // The mode becomes the core's '+'/'-' prefix, so the word itself gets one character less.
+        options: [
+          textOption('word', 'A word or short phrase', COMMAND_LIMITS.keyword - 1),
+          choiceOption('mode', 'boost (default), require (only papers with it), or exclude (never papers with it)', Object.keys(KEYWORD_MODES), false),
+        ],
+        build: (o) => ({ name: 'keywords' as const, scope, op: 'add' as const, phrase: keywordPhrase(o) }),
+      },
+      { group: 'keywords', name: 'list', description: `List ${whoseFeed(scope)} keywords`, build: () => ({ name: 'keywords' as const, scope, op: 'list' as const }) },
+      {
+        group: 'keywords',
+        name: 'remove',
+        description: `Remove one of ${whoseFeed(scope)} keywords`,
+        options: [textOption('word', 'The keyword to remove', COMMAND_LIMITS.keyword)],
+        build: (o) => ({ name: 'keywords' as const, scope, op: 'remove' as const, phrase: need(o, 'word') }),
+      },
+    ],
+  },
   run: keywords,
 });

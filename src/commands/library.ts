@@ -6,6 +6,7 @@ import { LIBRARY_LIMITS } from '../library/entry.ts';
 import { importLibraryFrom, type LibraryReport } from '../library/import.ts';
 import type { App } from '../service/app.ts';
 import { COMMAND_LIMITS } from './command.ts';
+import { optional, textOption } from './slash-form.ts';
 import { defineCommand } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
@@ -86,6 +87,22 @@ export const libraryCommand = defineCommand({
     if (op?.toLowerCase() !== 'import') return usage(op ? `\`library ${op.slice(0, 40)}\` is not a library command` : undefined);
     const list = m[2]!.trim();
     return { name: 'library' as const, op: 'import' as const, ...(list ? { text: list } : {}) };
+  },
+  discord: {
+    groups: { library: 'Your reference library as seeds and likes' },
+    forms: [
+      {
+        group: 'library',
+        name: 'import',
+        description: 'Import a BibTeX, CSL JSON or RIS file, or a list of arXiv ids and DOIs',
+        options: [
+          { type: 'attachment', name: 'file', description: 'Your library export (at most 5 MB)', required: false },
+          textOption('list', 'arXiv ids, DOIs or links, separated by spaces', 4_000, { required: false }),
+        ],
+        // The file is read from the interaction's resolved attachments (bots/discord/interactions.ts), not from here.
+        build: (o) => ({ name: 'library' as const, op: 'import' as const, ...optional('text', o.string('list')) }),
+      },
+    ],
   },
   run: library,
 });

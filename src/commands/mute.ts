@@ -3,6 +3,7 @@ import { mute as muteOp, unmute as unmuteOp, type MuteTarget } from '../recommen
 import type { App } from '../service/app.ts';
 import { z } from 'zod';
 import { COMMAND_LIMITS, DEFAULT_MUTE_DAYS, textArg } from './command.ts';
+import { choiceOption, need, oneOf, optional, textOption } from './slash-form.ts';
 import { defineCommand, type ParseCall, type Words } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
@@ -34,6 +35,9 @@ const muteSchema = z.object({
 });
 const unmuteSchema = z.object({ name: z.literal('unmute'), kind: muteKind, value: textArg('what to unmute', COMMAND_LIMITS.topic) });
 
+const KIND_OPTION = choiceOption('kind', 'What to mute: an author, a keyword or a topic', muteKind.options);
+const VALUE_OPTION = textOption('value', 'The author, keyword or topic', COMMAND_LIMITS.topic);
+
 const MUTE_KINDS = { author: 'author', authors: 'author', keyword: 'keyword', keywords: 'keyword', word: 'keyword', topic: 'topic', topics: 'topic' } as const;
 
 function parseMute(name: 'mute' | 'unmute', w: Words, { usage }: ParseCall): z.input<typeof muteSchema> | z.input<typeof unmuteSchema> | Reply {
@@ -63,6 +67,20 @@ export const muteCommand = defineCommand({
     summary: 'never pick papers by an author, with a word, or on a topic for a while (default 30 days)',
   },
   parse: (w, call) => parseMute('mute', w, call) as z.input<typeof muteSchema> | Reply,
+  discord: {
+    forms: [
+      {
+        name: 'mute',
+        description: 'Never pick papers by an author, with a word, or on a topic for a while',
+        options: [
+          KIND_OPTION,
+          VALUE_OPTION,
+          { type: 'integer', name: 'days', description: `For how many days (default ${DEFAULT_MUTE_DAYS})`, required: false, min: 1, max: COMMAND_LIMITS.maxMuteDays },
+        ],
+        build: (o) => ({ name: 'mute' as const, kind: oneOf(o, 'kind', muteKind.options), value: need(o, 'value'), ...optional('days', o.integer('days')) }),
+      },
+    ],
+  },
   run: mute,
 });
 
@@ -71,5 +89,15 @@ export const unmuteCommand = defineCommand({
   schema: unmuteSchema,
   usage: { forms: ['unmute author|keyword|topic <value>'], summary: 'end a mute early' },
   parse: (w, call) => parseMute('unmute', w, call) as z.input<typeof unmuteSchema> | Reply,
+  discord: {
+    forms: [
+      {
+        name: 'unmute',
+        description: 'End a mute early',
+        options: [KIND_OPTION, VALUE_OPTION],
+        build: (o) => ({ name: 'unmute' as const, kind: oneOf(o, 'kind', muteKind.options), value: need(o, 'value') }),
+      },
+    ],
+  },
   run: unmute,
 });

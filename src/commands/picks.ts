@@ -4,6 +4,7 @@ import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type P
 import type { App } from '../service/app.ts';
 import { COMMAND_LIMITS, textArg } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { need, textOption } from './slash-form.ts';
 import { defineCommand, needRest, noArgs } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
 import { literal } from './markup.ts';
@@ -57,6 +58,7 @@ export const todayCommand = defineCommand({
   schema: z.object({ name: z.literal('today') }),
   usage: { forms: ['today'], summary: 'your picks now (papers since your last digest)' },
   parse: (w, call) => noArgs('today', w, call, { name: 'today' as const }),
+  discord: { forms: [{ name: 'today' as const, description: 'Your picks now (papers since your last digest)', build: () => ({ name: 'today' as const }) }] },
   run: (app, ctx) => today(app, ctx),
 });
 
@@ -65,5 +67,8 @@ export const whyCommand = defineCommand({
   schema: z.object({ name: z.literal('why'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
   usage: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
   parse: (w, call) => needRest(w, call, (paper) => ({ name: 'why' as const, paper }), 'which paper'),
+  discord: {
+    forms: [{ name: 'why' as const, description: 'Why a paper would (or would not) be picked for you', options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)], build: (o) => ({ name: 'why' as const, paper: need(o, 'paper') }) }],
+  },
   run: (app, ctx, cmd) => why(app, ctx, cmd.paper),
 });

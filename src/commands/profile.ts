@@ -39,6 +39,7 @@ export const profileCommand = defineCommand({
   schema: z.object({ name: z.literal('profile') }),
   usage: { forms: ['profile'], summary: 'what drives your feed' },
   parse: (w, call) => noArgs('profile', w, call, { name: 'profile' as const }),
+  discord: { forms: [{ name: 'profile' as const, description: 'What drives your feed', build: () => ({ name: 'profile' as const }) }] },
   run: (app, ctx) => profile(app, ctx),
 });
 
@@ -48,5 +49,6 @@ export const forgetMeCommand = defineCommand({
   schema: z.object({ name: z.literal('forget-me') }),
   usage: { forms: ['forget-me'], summary: 'delete everything stored about you' },
   parse: (w, call) => noArgs('forget-me', w, call, { name: 'forget-me' as const }),
+  discord: { forms: [{ name: 'forget-me' as const, description: 'Delete everything paperfeed stored about you', build: () => ({ name: 'forget-me' as const }) }] },
   run: (app, ctx) => forgetMe(app, ctx),
 });

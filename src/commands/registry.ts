@@ -70,3 +70,6 @@ export function definitionOf(name: string): CommandDefinition | undefined {
 export function definitionFor(word: string): CommandDefinition | undefined {
   return BY_NAME.get(word) ?? COMMANDS.find((d) => (d.aliases as readonly string[] | undefined)?.includes(word));
 }
+
+/** Every command's name, in help order. */
+export const commandNames = (): string[] => COMMANDS.map((d) => d.name);

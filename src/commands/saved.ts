@@ -6,6 +6,7 @@ import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { toJsonl } from '../sources/jsonl.ts';
 import { COMMAND_LIMITS, textArg } from './command.ts';
+import { choiceOption, need, optional, textOption } from './slash-form.ts';
 import { defineCommand, needRest } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
@@ -84,6 +85,9 @@ export const saveCommand = defineCommand({
   schema: paperSchema('save'),
   usage: { forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
   parse: (w, call) => needRest(w, call, (paper) => ({ name: 'save' as const, paper }), 'which paper (an arXiv id, link or title)'),
+  discord: {
+    forms: [{ name: 'save' as const, description: 'Save a paper to your reading list (a strong like)', options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)], build: (o) => ({ name: 'save' as const, paper: need(o, 'paper') }) }],
+  },
   run: (app, ctx, cmd) => save(app, ctx, cmd.paper),
 });
 
@@ -93,6 +97,16 @@ export const unsaveCommand = defineCommand({
   schema: paperSchema('unsave'),
   usage: { forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
   parse: (w, call) => needRest(w, call, (paper) => ({ name: 'unsave' as const, paper }), 'which paper (an arXiv id, title or its number in `saved`)'),
+  discord: {
+    forms: [
+      {
+        name: 'unsave',
+        description: 'Take a paper off your reading list',
+        options: [textOption('paper', 'An arXiv id, title, or its number in saved', COMMAND_LIMITS.paperRef)],
+        build: (o) => ({ name: 'unsave' as const, paper: need(o, 'paper') }),
+      },
+    ],
+  },
   run: (app, ctx, cmd) => unsave(app, ctx, cmd.paper),
 });
 
@@ -107,6 +121,16 @@ export const savedCommand = defineCommand({
     const flag = w.args[0]!.toLowerCase().replace(/^--?/, '');
     if (flag !== 'export' || w.args.length !== 2) return usage('Say `saved` or `saved --export bibtex|jsonl|csl`');
     return { name: 'saved' as const, export: w.args[1]!.toLowerCase() as 'bibtex' };
+  },
+  discord: {
+    forms: [
+      {
+        name: 'saved',
+        description: 'Your reading list, newest first, or exported',
+        options: [choiceOption('export', 'Export as BibTeX, JSON Lines or CSL JSON (Zotero)', REFERENCE_FORMATS, false)],
+        build: (o) => ({ name: 'saved' as const, ...optional('export', o.string('export') as ReferenceFormat | undefined) }),
+      },
+    ],
   },
   run: saved,
 });

@@ -3,6 +3,7 @@ import { addSeed, removeSeed } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { z } from 'zod';
 import { COMMAND_LIMITS, textArg } from './command.ts';
+import { need, textOption } from './slash-form.ts';
 import { after, defineCommand, sub } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
@@ -40,6 +41,19 @@ export const seedCommand = defineCommand({
       return paper ? { name: 'seed' as const, op: op as 'add' | 'remove', paper } : usage('Say which paper');
     }
     return w.rest ? { name: 'seed' as const, op: 'add' as const, paper: w.rest } : usage('Say which paper (an arXiv id)');
+  },
+  discord: {
+    groups: { seed: 'Seed papers that anchor your feed' },
+    forms: [
+      {
+        group: 'seed',
+        name: 'add',
+        description: 'Anchor your feed on a paper: papers like it rank high',
+        options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)],
+        build: (o) => ({ name: 'seed' as const, op: 'add' as const, paper: need(o, 'paper') }),
+      },
+      { group: 'seed', name: 'remove' as const, description: 'Remove a seed paper', options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)], build: (o) => ({ name: 'seed' as const, op: 'remove' as const, paper: need(o, 'paper') }) },
+    ],
   },
   run: seed,
 });

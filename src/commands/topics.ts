@@ -4,6 +4,7 @@ import type { App } from '../service/app.ts';
 import { z } from 'zod';
 import { PROFILE_LIMITS } from '../recommend/profile.ts';
 import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
+import { need, optional, textOption, whoseFeed } from './slash-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
@@ -69,5 +70,35 @@ export const topicsCommand = defineCommand({
   },
   channelForms: ['channel topics add <text>', 'channel topics list', 'channel topics remove <number | text>'],
   parse: parseTopics,
+  discord: {
+    groups: { topics: 'Free-text topics your picks are scored against' },
+    forms: (scope) => [
+      {
+        group: 'topics',
+        name: 'add',
+        description: `Add a topic to ${whoseFeed(scope)} feed, in a few words`,
+        options: [
+          textOption('text', 'The topic, e.g. "diffusion models for inverse problems"', COMMAND_LIMITS.topic),
+          {
+            type: 'number',
+            name: 'weight',
+            description: `How much it counts, ${PROFILE_LIMITS.minWeight} to ${PROFILE_LIMITS.maxWeight} (default 1)`,
+            required: false,
+            min: PROFILE_LIMITS.minWeight,
+            max: PROFILE_LIMITS.maxWeight,
+          },
+        ],
+        build: (o) => ({ name: 'topics' as const, scope, op: 'add' as const, text: need(o, 'text'), ...optional('weight', o.number('weight')) }),
+      },
+      { group: 'topics', name: 'list', description: `List ${whoseFeed(scope)} topics`, build: () => ({ name: 'topics' as const, scope, op: 'list' as const }) },
+      {
+        group: 'topics',
+        name: 'remove',
+        description: `Remove one of ${whoseFeed(scope)} topics`,
+        options: [textOption('topic', 'The topic (its number or text)', COMMAND_LIMITS.topic, { autocomplete: true })],
+        build: (o) => ({ name: 'topics' as const, scope, op: 'remove' as const, ref: need(o, 'topic') }),
+      },
+    ],
+  },
   run: topics,
 });

@@ -1,8 +1,9 @@
 // Help and usage text, derived from the command definitions (registry.ts), and the `help` command.
 import { z } from 'zod';
 import { defineCommand, type Usage } from './definition.ts';
-import { COMMANDS, definitionOf } from './registry.ts';
+import { COMMANDS, commandNames, definitionOf } from './registry.ts';
 import { usageReply, okReply } from './replies.ts';
+import { choiceOption, optional, type SlashOption } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
 export type { Usage };
@@ -56,5 +57,19 @@ export const helpCommand = defineCommand({
   schema: z.object({ name: z.literal('help'), topic: z.string().max(40).optional() }),
   usage: { forms: ['help', 'help <command>'], summary: 'this list' },
   parse: (w) => ({ name: 'help' as const, ...(w.rest ? { topic: w.rest.slice(0, 40) } : {}) }),
+  discord: {
+    forms: [
+      {
+        name: 'help',
+        description: 'What paperfeed can do',
+        // Read when the spec is built, after every definition (this one is listed last).
+        get options(): SlashOption[] {
+          const topics = [...commandNames().filter((n) => n !== 'help'), 'channel'];
+          return [choiceOption('command', 'Help on one command', topics, false)];
+        },
+        build: (o) => ({ name: 'help' as const, ...optional('topic', o.string('command')) }),
+      },
+    ],
+  },
   run: (_app, _ctx, cmd) => helpReply(cmd.topic),
 });
