@@ -1,13 +1,11 @@
 // `ask <question>`: an answer from the stored papers with numbered citations, the cited papers as cards.
-import { z } from 'zod';
 import { ask as askModel, ASK_DEFAULT_K, llmFromApp, type AskResult, type Citation } from '../llm/index.ts';
 import type { Paper } from '../papers/paper.ts';
 import { recipientKey } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
-import { COMMAND_LIMITS, textArg } from './command.ts';
+import { COMMAND_LIMITS } from './command.ts';
 import { userRecipient, type CommandContext } from './context.ts';
-import { need, textOption } from './slash-form.ts';
-import { defineCommand, needRest } from './definition.ts';
+import { textCommand } from './definition.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
 import type { PaperCard, Reply } from './reply.ts';
 
@@ -64,21 +62,14 @@ export async function ask(app: App, ctx: CommandContext, question: string): Prom
   return askReply(app, question, result);
 }
 
-export const askCommand = defineCommand({
+export const askCommand = textCommand({
   name: 'ask',
-  schema: z.object({ name: z.literal('ask'), question: textArg('a question', COMMAND_LIMITS.question) }),
+  field: 'question',
+  what: 'a question',
+  max: COMMAND_LIMITS.question,
   usage: { forms: ['ask <question>'], summary: 'an answer from the stored papers, citing them (needs a language model)' },
-  parse: (w, call) => needRest(w, call, (question) => ({ name: 'ask' as const, question }), 'what you want to know'),
-  discord: {
-    forms: [
-      {
-        name: 'ask',
-        description: 'An answer from the stored papers, citing them (needs a language model)',
-        options: [textOption('question', 'Your question, e.g. "how can diffusion models sample faster?"', COMMAND_LIMITS.question)],
-        // The question and the hourly limit it counts against are the asker's: private.
-        build: (o) => ({ name: 'ask' as const, question: need(o, 'question') }),
-      },
-    ],
-  },
-  run: (app, ctx, cmd) => ask(app, ctx, cmd.question),
+  say: 'what you want to know',
+  // The question and the hourly limit it counts against are the asker's: private.
+  slash: { description: 'An answer from the stored papers, citing them (needs a language model)', option: 'Your question, e.g. "how can diffusion models sample faster?"' },
+  run: ask,
 });

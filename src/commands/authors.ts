@@ -1,11 +1,9 @@
 // `follow` / `unfollow`: authors whose papers get a boost.
-import { z } from 'zod';
 import { followAuthor, unfollowAuthor } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
-import { COMMAND_LIMITS, textArg } from './command.ts';
+import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
-import { need, textOption } from './slash-form.ts';
-import { defineCommand, needRest } from './definition.ts';
+import { textCommand } from './definition.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -22,31 +20,24 @@ export async function unfollow(app: App, ctx: CommandContext, author: string): P
   return okReply(`No longer following ${quote(r.author)}.`, 'private');
 }
 
-export const followCommand = defineCommand({
+export const followCommand = textCommand({
   name: 'follow',
-  schema: z.object({ name: z.literal('follow'), author: textArg('an author', COMMAND_LIMITS.author) }),
+  field: 'author',
+  what: 'an author',
+  max: COMMAND_LIMITS.author,
   usage: { forms: ['follow <author>'], summary: "boost an author's papers" },
-  parse: (w, call) => needRest(w, call, (author) => ({ name: 'follow' as const, author }), 'which author'),
-  discord: {
-    forms: [
-      {
-        name: 'follow',
-        description: "Boost an author's papers",
-        options: [textOption('author', 'The author, as written on papers', COMMAND_LIMITS.author)],
-        build: (o) => ({ name: 'follow' as const, author: need(o, 'author') }),
-      },
-    ],
-  },
-  run: (app, ctx, cmd) => follow(app, ctx, cmd.author),
+  say: 'which author',
+  slash: { description: "Boost an author's papers", option: 'The author, as written on papers' },
+  run: follow,
 });
 
-export const unfollowCommand = defineCommand({
+export const unfollowCommand = textCommand({
   name: 'unfollow',
-  schema: z.object({ name: z.literal('unfollow'), author: textArg('an author', COMMAND_LIMITS.author) }),
+  field: 'author',
+  what: 'an author',
+  max: COMMAND_LIMITS.author,
   usage: { forms: ['unfollow <author>'], summary: 'stop following an author' },
-  parse: (w, call) => needRest(w, call, (author) => ({ name: 'unfollow' as const, author }), 'which author'),
-  discord: {
-    forms: [{ name: 'unfollow' as const, description: 'Stop following an author', options: [textOption('author', 'The author', COMMAND_LIMITS.author)], build: (o) => ({ name: 'unfollow' as const, author: need(o, 'author') }) }],
-  },
-  run: (app, ctx, cmd) => unfollow(app, ctx, cmd.author),
+  say: 'which author',
+  slash: { description: 'Stop following an author', option: 'The author' },
+  run: unfollow,
 });

@@ -3,11 +3,11 @@
  * words after the name are read, and its handler. The parser's names and dispatch, the help text
  * and the Discord slash-command spec are derived from the list in registry.ts.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { App } from '../service/app.ts';
-import type { Scope } from './command.ts';
+import { textArg, type Scope } from './command.ts';
 import type { CommandContext } from './context.ts';
-import type { SlashForms } from './slash-form.ts';
+import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
 export interface Usage {
@@ -78,4 +78,43 @@ export function noArgs<T>(name: string, w: Words, call: ParseCall, cmd: T): T | 
 /** A command whose argument is all the text after its name. */
 export function needRest<T>(w: Words, call: ParseCall, build: (rest: string) => T, what: string): T | Reply {
   return w.rest ? build(w.rest) : call.usage(`Say ${what}`);
+}
+
+/** A command whose one argument is free text: `similar <text>`, `follow <author>`, `save <paper>`. */
+export function textCommand<N extends string, F extends string>(d: {
+  name: N;
+  aliases?: readonly string[];
+  /** The command's field, also the slash option's name. */
+  field: F;
+  /** The argument in the schema's messages ("a paper") and its longest length. */
+  what: string;
+  max: number;
+  usage: Usage;
+  /** What the usage reply asks for when it is missing: "Say <say>". */
+  say: string;
+  slash: { description: string; option: string; visibility?: 'private' | 'channel' };
+  run(app: App, ctx: CommandContext, value: string): Promise<Reply> | Reply;
+}) {
+  type Cmd = { name: N } & Record<F, string>;
+  const make = (value: string) => ({ name: d.name, [d.field]: value }) as Cmd;
+  const schema = z.object({ name: z.literal(d.name), [d.field]: textArg(d.what, d.max) }) as unknown as z.ZodType<Cmd, Cmd>;
+  return defineCommand({
+    name: d.name,
+    ...(d.aliases ? { aliases: d.aliases } : {}),
+    schema,
+    usage: d.usage,
+    parse: (w, call) => needRest(w, call, make, d.say),
+    discord: {
+      forms: [
+        {
+          name: d.name,
+          description: d.slash.description,
+          options: [textOption(d.field, d.slash.option, d.max)],
+          ...(d.slash.visibility ? { visibility: d.slash.visibility } : {}),
+          build: (o) => make(need(o, d.field)),
+        },
+      ],
+    },
+    run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field]),
+  });
 }

@@ -1,9 +1,7 @@
 // `similar` and `search`, and the "more like this" button: not personal, so they may be shown to a channel.
-import { z } from 'zod';
 import type { App } from '../service/app.ts';
-import { COMMAND_LIMITS, textArg } from './command.ts';
-import { need, textOption } from './slash-form.ts';
-import { defineCommand, needRest } from './definition.ts';
+import { COMMAND_LIMITS } from './command.ts';
+import { textCommand } from './definition.ts';
 import { cardFromScored, noticeReply, okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -22,42 +20,26 @@ export async function search(app: App, query: string): Promise<Reply> {
   return okReply(`**Search: ${quote(query)}**`, 'channel', results.map((r) => cardFromScored(r, `matches ${quote(query, 60)}`)));
 }
 
-export const similarCommand = defineCommand({
+export const similarCommand = textCommand({
   name: 'similar',
   aliases: ['like'],
-  schema: z.object({ name: z.literal('similar'), query: textArg('what to find papers like', COMMAND_LIMITS.query) }),
+  field: 'query',
+  what: 'what to find papers like',
+  max: COMMAND_LIMITS.query,
   usage: { forms: ['similar <arXiv id | URL | title | text>'], summary: 'papers like a paper or a description' },
-  parse: (w, call) => needRest(w, call, (query) => ({ name: 'similar' as const, query }), 'which paper (arXiv id, link or title) or what text'),
-  discord: {
-    forms: [
-      {
-        name: 'similar',
-        description: 'Papers like a paper (arXiv id, link, title) or a description',
-        options: [textOption('query', 'An arXiv id, a link, a title or a few sentences', COMMAND_LIMITS.query)],
-        visibility: 'channel',
-        build: (o) => ({ name: 'similar' as const, query: need(o, 'query') }),
-      },
-    ],
-  },
-  run: (app, _ctx, cmd) => similar(app, cmd.query),
+  say: 'which paper (arXiv id, link or title) or what text',
+  slash: { description: 'Papers like a paper (arXiv id, link, title) or a description', option: 'An arXiv id, a link, a title or a few sentences', visibility: 'channel' },
+  run: (app, _ctx, query) => similar(app, query),
 });
 
-export const searchCommand = defineCommand({
+export const searchCommand = textCommand({
   name: 'search',
   aliases: ['find'],
-  schema: z.object({ name: z.literal('search'), query: textArg('what to search for', COMMAND_LIMITS.query) }),
+  field: 'query',
+  what: 'what to search for',
+  max: COMMAND_LIMITS.query,
   usage: { forms: ['search <text>'], summary: 'search titles and abstracts' },
-  parse: (w, call) => needRest(w, call, (query) => ({ name: 'search' as const, query }), 'what to search for'),
-  discord: {
-    forms: [
-      {
-        name: 'search',
-        description: 'Search titles and abstracts',
-        options: [textOption('query', 'What to search for', COMMAND_LIMITS.query)],
-        visibility: 'channel',
-        build: (o) => ({ name: 'search' as const, query: need(o, 'query') }),
-      },
-    ],
-  },
-  run: (app, _ctx, cmd) => search(app, cmd.query),
+  say: 'what to search for',
+  slash: { description: 'Search titles and abstracts', option: 'What to search for', visibility: 'channel' },
+  run: (app, _ctx, query) => search(app, query),
 });

@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
-import { COMMAND_LIMITS, textArg } from './command.ts';
+import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
-import { need, textOption } from './slash-form.ts';
-import { defineCommand, needRest, noArgs } from './definition.ts';
+import { defineCommand, noArgs, textCommand } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, cardFromPick, noticeReply, okReply } from './replies.ts';
@@ -62,13 +61,13 @@ export const todayCommand = defineCommand({
   run: (app, ctx) => today(app, ctx),
 });
 
-export const whyCommand = defineCommand({
+export const whyCommand = textCommand({
   name: 'why',
-  schema: z.object({ name: z.literal('why'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  field: 'paper',
+  what: 'a paper',
+  max: COMMAND_LIMITS.paperRef,
   usage: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
-  parse: (w, call) => needRest(w, call, (paper) => ({ name: 'why' as const, paper }), 'which paper'),
-  discord: {
-    forms: [{ name: 'why' as const, description: 'Why a paper would (or would not) be picked for you', options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)], build: (o) => ({ name: 'why' as const, paper: need(o, 'paper') }) }],
-  },
-  run: (app, ctx, cmd) => why(app, ctx, cmd.paper),
+  say: 'which paper',
+  slash: { description: 'Why a paper would (or would not) be picked for you', option: 'An arXiv id, link or title' },
+  run: why,
 });

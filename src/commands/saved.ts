@@ -5,9 +5,9 @@ import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '..
 import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { toJsonl } from '../sources/jsonl.ts';
-import { COMMAND_LIMITS, textArg } from './command.ts';
-import { choiceOption, need, optional, textOption } from './slash-form.ts';
-import { defineCommand, needRest } from './definition.ts';
+import { COMMAND_LIMITS } from './command.ts';
+import { choiceOption, optional } from './slash-form.ts';
+import { defineCommand, textCommand } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
@@ -76,38 +76,30 @@ export async function saved(app: App, ctx: CommandContext, cmd: SavedCommand): P
   return okReply([count, ...missing].join('\n'), 'private', cards);
 }
 
-const paperSchema = <N extends string>(name: N) => z.object({ name: z.literal(name), paper: textArg('a paper', COMMAND_LIMITS.paperRef) });
 const savedSchema = z.object({ name: z.literal('saved'), export: z.enum(REFERENCE_FORMATS, 'an export format is bibtex, jsonl or csl').optional() });
 
-export const saveCommand = defineCommand({
+export const saveCommand = textCommand({
   name: 'save',
   aliases: ['bookmark'],
-  schema: paperSchema('save'),
+  field: 'paper',
+  what: 'a paper',
+  max: COMMAND_LIMITS.paperRef,
   usage: { forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
-  parse: (w, call) => needRest(w, call, (paper) => ({ name: 'save' as const, paper }), 'which paper (an arXiv id, link or title)'),
-  discord: {
-    forms: [{ name: 'save' as const, description: 'Save a paper to your reading list (a strong like)', options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)], build: (o) => ({ name: 'save' as const, paper: need(o, 'paper') }) }],
-  },
-  run: (app, ctx, cmd) => save(app, ctx, cmd.paper),
+  say: 'which paper (an arXiv id, link or title)',
+  slash: { description: 'Save a paper to your reading list (a strong like)', option: 'An arXiv id, link or title' },
+  run: save,
 });
 
-export const unsaveCommand = defineCommand({
+export const unsaveCommand = textCommand({
   name: 'unsave',
   aliases: ['unbookmark'],
-  schema: paperSchema('unsave'),
+  field: 'paper',
+  what: 'a paper',
+  max: COMMAND_LIMITS.paperRef,
   usage: { forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
-  parse: (w, call) => needRest(w, call, (paper) => ({ name: 'unsave' as const, paper }), 'which paper (an arXiv id, title or its number in `saved`)'),
-  discord: {
-    forms: [
-      {
-        name: 'unsave',
-        description: 'Take a paper off your reading list',
-        options: [textOption('paper', 'An arXiv id, title, or its number in saved', COMMAND_LIMITS.paperRef)],
-        build: (o) => ({ name: 'unsave' as const, paper: need(o, 'paper') }),
-      },
-    ],
-  },
-  run: (app, ctx, cmd) => unsave(app, ctx, cmd.paper),
+  say: 'which paper (an arXiv id, title or its number in `saved`)',
+  slash: { description: 'Take a paper off your reading list', option: 'An arXiv id, title, or its number in saved' },
+  run: unsave,
 });
 
 export const savedCommand = defineCommand({

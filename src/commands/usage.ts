@@ -33,7 +33,7 @@ export function usageFor(name: string, problem?: string): Reply {
 
 /** Usage for text that names no command at all. */
 export function unknownCommand(word: string): Reply {
-  const known = COMMANDS.map((d) => d.name).join(', ');
+  const known = commandNames().join(', ');
   return usageReply(`Unknown command ${code(word.slice(0, 40))}. Commands: ${known}, channel. Try ${code('help')}.`);
 }
 
