@@ -3,7 +3,9 @@ import { ask as askModel, ASK_DEFAULT_K, llmFromApp, type AskResult, type Citati
 import type { Paper } from '../papers/paper.ts';
 import { recipientKey } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { COMMAND_LIMITS } from './command.ts';
 import { userRecipient, type CommandContext } from './context.ts';
+import { textCommand } from './definition.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
 import type { PaperCard, Reply } from './reply.ts';
 
@@ -59,3 +61,15 @@ export async function ask(app: App, ctx: CommandContext, question: string): Prom
   const result = await askModel(app, llm, question, { user: recipientKey(userRecipient(ctx)), k: ASK_DEFAULT_K });
   return askReply(app, question, result);
 }
+
+export const askCommand = textCommand({
+  name: 'ask',
+  field: 'question',
+  what: 'a question',
+  max: COMMAND_LIMITS.question,
+  usage: { forms: ['ask <question>'], summary: 'an answer from the stored papers, citing them (needs a language model)' },
+  say: 'what you want to know',
+  // The question and the hourly limit it counts against are the asker's: private.
+  slash: { description: 'An answer from the stored papers, citing them (needs a language model)', option: 'Your question, e.g. "how can diffusion models sample faster?"' },
+  run: ask,
+});

@@ -1,7 +1,9 @@
 // `follow` / `unfollow`: authors whose papers get a boost.
 import { followAuthor, unfollowAuthor } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { textCommand } from './definition.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -17,3 +19,25 @@ export async function unfollow(app: App, ctx: CommandContext, author: string): P
   const r = await unfollowAuthor(app, userRecipient(ctx), author, { now: clockOf(ctx) });
   return okReply(`No longer following ${quote(r.author)}.`, 'private');
 }
+
+export const followCommand = textCommand({
+  name: 'follow',
+  field: 'author',
+  what: 'an author',
+  max: COMMAND_LIMITS.author,
+  usage: { forms: ['follow <author>'], summary: "boost an author's papers" },
+  say: 'which author',
+  slash: { description: "Boost an author's papers", option: 'The author, as written on papers' },
+  run: follow,
+});
+
+export const unfollowCommand = textCommand({
+  name: 'unfollow',
+  field: 'author',
+  what: 'an author',
+  max: COMMAND_LIMITS.author,
+  usage: { forms: ['unfollow <author>'], summary: 'stop following an author' },
+  say: 'which author',
+  slash: { description: 'Stop following an author', option: 'The author' },
+  run: unfollow,
+});

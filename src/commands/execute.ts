@@ -4,75 +4,12 @@
  */
 import { UserError } from '../errors.ts';
 import type { App } from '../service/app.ts';
-import { ask } from './ask.ts';
-import { follow, unfollow } from './authors.ts';
-import { commandSchema, type Command, type CommandInput, type CommandName } from './command.ts';
 import type { CommandContext } from './context.ts';
-import { digest } from './digest.ts';
-import { react } from './feedback.ts';
-import { search, similar } from './find.ts';
-import { keywords } from './keywords.ts';
-import { mute, unmute } from './mute.ts';
-import { today, why } from './picks.ts';
-import { forgetMe, profile } from './profile.ts';
-import { library } from './library.ts';
 import { literal } from './markup.ts';
+import { commandSchema, definitionOf, type Command, type CommandInput } from './registry.ts';
 import { errorReply } from './replies.ts';
 import type { Reply } from './reply.ts';
-import { history } from './history.ts';
-import { save, saved, unsave } from './saved.ts';
-import { seed } from './seed.ts';
-import { topics } from './topics.ts';
-import { helpReply, USAGE, usageFor } from './usage.ts';
-
-function dispatch(app: App, ctx: CommandContext, cmd: Command): Promise<Reply> | Reply {
-  switch (cmd.name) {
-    case 'help':
-      return helpReply(cmd.topic);
-    case 'today':
-      return today(app, ctx);
-    case 'similar':
-      return similar(app, cmd.query);
-    case 'search':
-      return search(app, cmd.query);
-    case 'ask':
-      return ask(app, ctx, cmd.question);
-    case 'why':
-      return why(app, ctx, cmd.paper);
-    case 'feedback':
-      return react(app, ctx, cmd.paper, cmd.kind);
-    case 'topics':
-      return topics(app, ctx, cmd);
-    case 'keywords':
-      return keywords(app, ctx, cmd);
-    case 'follow':
-      return follow(app, ctx, cmd.author);
-    case 'unfollow':
-      return unfollow(app, ctx, cmd.author);
-    case 'mute':
-      return mute(app, ctx, cmd);
-    case 'unmute':
-      return unmute(app, ctx, cmd);
-    case 'seed':
-      return seed(app, ctx, cmd);
-    case 'digest':
-      return digest(app, ctx, cmd);
-    case 'profile':
-      return profile(app, ctx);
-    case 'forget-me':
-      return forgetMe(app, ctx);
-    case 'library':
-      return library(app, ctx, cmd);
-    case 'save':
-      return save(app, ctx, cmd.paper);
-    case 'unsave':
-      return unsave(app, ctx, cmd.paper);
-    case 'saved':
-      return saved(app, ctx, cmd);
-    case 'history':
-      return history(app, ctx, cmd.days);
-  }
-}
+import { usageFor } from './usage.ts';
 
 /** Turns any failure into a Reply: UserErrors as they are, others logged. */
 export async function guard(app: App, what: Record<string, unknown>, run: () => Promise<Reply> | Reply): Promise<Reply> {
@@ -97,10 +34,9 @@ export async function executeCommand(app: App, ctx: CommandContext, command: Com
     const problem = parsed.error.issues[0]?.message ?? 'invalid command';
     const problemText = problem.charAt(0).toUpperCase() + problem.slice(1);
     if (c.scope === 'channel') return usageFor('channel', problemText);
-    if (typeof c.name === 'string' && Object.hasOwn(USAGE, c.name)) return usageFor(c.name as CommandName, problemText);
-    return usageFor('help', problemText);
+    return usageFor(typeof c.name === 'string' && definitionOf(c.name) ? c.name : 'help', problemText);
   }
   const cmd = parsed.data;
-  return guard(app, { command: cmd.name, platform: ctx.platform, user: ctx.userId, channel: ctx.channelId }, () => dispatch(app, ctx, cmd));
+  return guard(app, { command: cmd.name, platform: ctx.platform, user: ctx.userId, channel: ctx.channelId }, () => definitionOf(cmd.name)!.run(app, ctx, cmd));
 }
 

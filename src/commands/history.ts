@@ -1,7 +1,11 @@
 // `history [days]`: what you (in a channel: the channel) were sent, per day, with your reactions.
+import { z } from 'zod';
 import { deliveryHistory, type HistoryPaper } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { optional } from './slash-form.ts';
+import { defineCommand } from './definition.ts';
 import { literal } from './markup.ts';
 import { noticeReply, okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -36,3 +40,36 @@ export async function history(app: App, ctx: CommandContext, days: number): Prom
   if (total > shown) lines.push(`_…and ${total - shown} more; ask for fewer days to see them._`);
   return okReply(lines.join('\n'), 'private');
 }
+
+export const historyCommand = defineCommand({
+  name: 'history',
+  schema: z.object({
+    name: z.literal('history'),
+    days: z
+      .number()
+      .int()
+      .min(1, 'history looks back at least 1 day')
+      .max(COMMAND_LIMITS.maxHistoryDays, `history looks back at most ${COMMAND_LIMITS.maxHistoryDays} days`)
+      .default(COMMAND_LIMITS.historyDays),
+  }),
+  usage: { forms: ['history [days]'], summary: 'what you (in a channel: the channel) were sent, per day, with your reactions (default 7 days, at most 90)' },
+  /** `history`, `history 30`, `history 30d`, `history 30 days`. */
+  parse(w, { usage }) {
+    if (w.args.length === 0) return { name: 'history' as const };
+    const m = /^(\d{1,6})(d|days?)?$/i.exec(w.args[0]!);
+    const rest = w.args.slice(1).map((a) => a.toLowerCase());
+    if (!m || !(rest.length === 0 || (rest.length === 1 && /^days?$/.test(rest[0]!)))) return usage('Say how many days to look back, like `history 30`');
+    return { name: 'history' as const, days: Number(m[1]) };
+  },
+  discord: {
+    forms: [
+      {
+        name: 'history',
+        description: 'What you (in a channel: the channel) were sent, per day, with your reactions',
+        options: [{ type: 'integer', name: 'days', description: `How many days back (default ${COMMAND_LIMITS.historyDays})`, required: false, min: 1, max: COMMAND_LIMITS.maxHistoryDays }],
+        build: (o) => ({ name: 'history' as const, ...optional('days', o.integer('days')) }),
+      },
+    ],
+  },
+  run: (app, ctx, cmd) => history(app, ctx, cmd.days),
+});

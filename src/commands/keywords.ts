@@ -1,12 +1,15 @@
 // `keywords ...` and `channel keywords ...`: words matched in titles and abstracts.
 import { addKeyword, profileSummary, removeKeyword } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
-import type { Command } from './command.ts';
+import { z } from 'zod';
+import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
+import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from './slash-form.ts';
+import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
-type KeywordsCommand = Extract<Command, { name: 'keywords' }>;
+type KeywordsCommand = z.output<typeof keywordsSchema>;
 
 const EFFECT = { boost: 'now get a boost', exclude: 'are now never picked', require: 'are now required (any one of the required words)' } as const;
 
@@ -25,3 +28,70 @@ export async function keywords(app: App, ctx: CommandContext, cmd: KeywordsComma
   const k = await removeKeyword(app, r, cmd.phrase, { now });
   return okReply(`Removed keyword ${quote(k.label)}.`, 'private');
 }
+
+const keywordsSchema = z.discriminatedUnion('op', [
+  z.object({ name: z.literal('keywords'), scope: scopeSchema, op: z.literal('list') }),
+  z.object({ name: z.literal('keywords'), scope: scopeSchema, op: z.literal('add'), phrase: textArg('a keyword', COMMAND_LIMITS.keyword) }),
+  z.object({ name: z.literal('keywords'), scope: scopeSchema, op: z.literal('remove'), phrase: textArg('a keyword', COMMAND_LIMITS.keyword) }),
+]);
+
+function parseKeywords(w: Words, { scope, usage }: ParseCall): z.input<typeof keywordsSchema> | Reply {
+  const op = sub(w.args[0]) ?? 'list';
+  const phrase = after(w.args, 1);
+  switch (op) {
+    case 'list':
+      return { name: 'keywords', scope, op: 'list' };
+    case 'add':
+    case 'remove':
+      return phrase ? { name: 'keywords', scope, op, phrase } : usage(`Say which keyword to ${op}`);
+    default:
+      return usage(`\`keywords ${op.slice(0, 40)}\` is not a keywords command`);
+  }
+}
+
+const KEYWORD_MODES = { boost: '', require: '+', exclude: '-' } as const;
+
+/** The slash options as the core's phrase syntax: '+word' requires, '-word' excludes. */
+function keywordPhrase(o: OptionReader): string {
+  const word = need(o, 'word');
+  if (o.string('mode') === undefined) return word;
+  const mode = oneOf(o, 'mode', Object.keys(KEYWORD_MODES) as (keyof typeof KEYWORD_MODES)[]);
+  return `${KEYWORD_MODES[mode]}${word.replace(/^[+-]/, '')}`;
+}
+
+export const keywordsCommand = defineCommand({
+  name: 'keywords',
+  aliases: ['keyword'],
+  schema: keywordsSchema,
+  usage: {
+    forms: ['keywords add <word>', 'keywords add -<word>', 'keywords add +<word>', 'keywords remove <word>', 'keywords list'],
+    summary: "words matched in titles and abstracts: 'word' boosts, '-word' excludes, '+word' requires",
+  },
+  channelForms: ['channel keywords add|remove <word>', 'channel keywords list'],
+  parse: parseKeywords,
+  discord: {
+    groups: { keywords: 'Words that boost, require or exclude papers' },
+    forms: (scope) => [
+      {
+        group: 'keywords',
+        name: 'add',
+        description: `Add a keyword to ${whoseFeed(scope)} feed`,
+        // The mode becomes the core's '+'/'-' prefix, so the word itself gets one character less.
+        options: [
+          textOption('word', 'A word or short phrase', COMMAND_LIMITS.keyword - 1),
+          choiceOption('mode', 'boost (default), require (only papers with it), or exclude (never papers with it)', Object.keys(KEYWORD_MODES), false),
+        ],
+        build: (o) => ({ name: 'keywords' as const, scope, op: 'add' as const, phrase: keywordPhrase(o) }),
+      },
+      { group: 'keywords', name: 'list', description: `List ${whoseFeed(scope)} keywords`, build: () => ({ name: 'keywords' as const, scope, op: 'list' as const }) },
+      {
+        group: 'keywords',
+        name: 'remove',
+        description: `Remove one of ${whoseFeed(scope)} keywords`,
+        options: [textOption('word', 'The keyword to remove', COMMAND_LIMITS.keyword)],
+        build: (o) => ({ name: 'keywords' as const, scope, op: 'remove' as const, phrase: need(o, 'word') }),
+      },
+    ],
+  },
+  run: keywords,
+});

@@ -1,16 +1,19 @@
 // `library import`: a researcher's reference library (attached file or pasted list) into their profile.
+import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { checkLibrarySize, SIZE_LIMIT_TEXT } from '../library/detect.ts';
 import { LIBRARY_LIMITS } from '../library/entry.ts';
 import { importLibraryFrom, type LibraryReport } from '../library/import.ts';
 import type { App } from '../service/app.ts';
-import type { Command } from './command.ts';
+import { COMMAND_LIMITS } from './command.ts';
+import { optional, textOption } from './slash-form.ts';
+import { defineCommand } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
-type LibraryCommand = Extract<Command, { name: 'library' }>;
+type LibraryCommand = z.output<typeof librarySchema>;
 
 /** Imports every attached file, or else the pasted list; one report each. */
 export async function library(app: App, ctx: CommandContext, cmd: LibraryCommand): Promise<Reply> {
@@ -58,3 +61,48 @@ export function libraryReportText(r: LibraryReport): string {
   }
   return lines.join('\n');
 }
+
+/** The pasted list keeps its line breaks: parsers report entries by line. Attached files come in the context. */
+const librarySchema = z.object({
+  name: z.literal('library'),
+  op: z.literal('import'),
+  text: z.string().max(COMMAND_LIMITS.pastedList, `a pasted list is at most ${COMMAND_LIMITS.pastedList} characters; attach a file instead`).optional(),
+});
+
+// `library import <list>`: the text after it is read as typed, line breaks included.
+const LIBRARY_IMPORT = /^\s*(?:\/papers\s+)?library\b(?:\s+(\S+))?([\s\S]*)$/i;
+
+export const libraryCommand = defineCommand({
+  name: 'library',
+  schema: librarySchema,
+  usage: {
+    forms: ['library import (with a .bib, CSL JSON or RIS file attached)', 'library import <arXiv ids, DOIs or links>'],
+    summary: 'start from your reference library: stored papers become seeds and likes, the others shape your picks by their text',
+  },
+  // Read before the length limit on commands: a pasted list is longer than any other command.
+  parseText(text, { usage }) {
+    const m = LIBRARY_IMPORT.exec(text.slice(0, 100)) ? LIBRARY_IMPORT.exec(text) : null;
+    if (!m) return undefined;
+    const op = m[1];
+    if (op?.toLowerCase() !== 'import') return usage(op ? `\`library ${op.slice(0, 40)}\` is not a library command` : undefined);
+    const list = m[2]!.trim();
+    return { name: 'library' as const, op: 'import' as const, ...(list ? { text: list } : {}) };
+  },
+  discord: {
+    groups: { library: 'Your reference library as seeds and likes' },
+    forms: [
+      {
+        group: 'library',
+        name: 'import',
+        description: 'Import a BibTeX, CSL JSON or RIS file, or a list of arXiv ids and DOIs',
+        options: [
+          { type: 'attachment', name: 'file', description: 'Your library export (at most 5 MB)', required: false },
+          textOption('list', 'arXiv ids, DOIs or links, separated by spaces', 4_000, { required: false }),
+        ],
+        // The file is read from the interaction's resolved attachments (bots/discord/interactions.ts), not from here.
+        build: (o) => ({ name: 'library' as const, op: 'import' as const, ...optional('text', o.string('list')) }),
+      },
+    ],
+  },
+  run: library,
+});

@@ -1,13 +1,16 @@
 // `mute` / `unmute`: keep an author, a keyword or a topic out of the feed for a while.
 import { mute as muteOp, unmute as unmuteOp, type MuteTarget } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
-import type { Command } from './command.ts';
+import { z } from 'zod';
+import { COMMAND_LIMITS, DEFAULT_MUTE_DAYS, textArg } from './command.ts';
+import { choiceOption, need, oneOf, optional, textOption } from './slash-form.ts';
+import { defineCommand, type ParseCall, type Words } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
-type MuteCommand = Extract<Command, { name: 'mute' }>;
-type UnmuteCommand = Extract<Command, { name: 'unmute' }>;
+type MuteCommand = z.output<typeof muteSchema>;
+type UnmuteCommand = z.output<typeof unmuteSchema>;
 
 const targetOf = (c: { kind: MuteCommand['kind']; value: string }): MuteTarget =>
   c.kind === 'author' ? { author: c.value } : c.kind === 'keyword' ? { keyword: c.value } : { topic: c.value };
@@ -22,3 +25,79 @@ export async function unmute(app: App, ctx: CommandContext, cmd: UnmuteCommand):
   const m = await unmuteOp(app, userRecipient(ctx), targetOf(cmd), { now: clockOf(ctx) });
   return okReply(`Unmuted ${m.kind} ${quote(m.value)}.`, 'private');
 }
+
+const muteKind = z.enum(['author', 'keyword', 'topic']);
+const muteSchema = z.object({
+  name: z.literal('mute'),
+  kind: muteKind,
+  value: textArg('what to mute', COMMAND_LIMITS.topic),
+  days: z.number().int().min(1).max(COMMAND_LIMITS.maxMuteDays).default(DEFAULT_MUTE_DAYS),
+});
+const unmuteSchema = z.object({ name: z.literal('unmute'), kind: muteKind, value: textArg('what to unmute', COMMAND_LIMITS.topic) });
+
+const KIND_OPTION = choiceOption('kind', 'What to mute: an author, a keyword or a topic', muteKind.options);
+const VALUE_OPTION = textOption('value', 'The author, keyword or topic', COMMAND_LIMITS.topic);
+
+const MUTE_KINDS = { author: 'author', authors: 'author', keyword: 'keyword', keywords: 'keyword', word: 'keyword', topic: 'topic', topics: 'topic' } as const;
+
+function parseMute(name: 'mute' | 'unmute', w: Words, { usage }: ParseCall): z.input<typeof muteSchema> | z.input<typeof unmuteSchema> | Reply {
+  const kind = MUTE_KINDS[(w.args[0]?.toLowerCase() ?? '') as keyof typeof MUTE_KINDS];
+  if (!kind) return usage(w.args[0] ? `Say what kind of thing to ${name}: author, keyword or topic` : undefined);
+  let values = w.args.slice(1);
+  if (name === 'unmute') return values.length ? { name, kind, value: values.join(' ') } : usage(`Say which ${kind}`);
+  // A trailing "7", "7d" or "7 days" is the duration, when something is left to mute.
+  let days: number | undefined;
+  const last = values.at(-1)?.toLowerCase();
+  const unit = last === 'days' || last === 'day' ? values.at(-2) : undefined;
+  const num = /^(\d{1,6})(d|days?)?$/i.exec(unit ?? last ?? '');
+  const used = unit ? 2 : 1;
+  if (num && values.length > used) {
+    days = Number(num[1]);
+    values = values.slice(0, -used);
+  }
+  if (!values.length) return usage(`Say which ${kind} to mute`);
+  return { name, kind, value: values.join(' '), ...(days !== undefined ? { days } : {}) };
+}
+
+export const muteCommand = defineCommand({
+  name: 'mute',
+  schema: muteSchema,
+  usage: {
+    forms: ['mute author <name> [days]', 'mute keyword <word> [days]', 'mute topic <text> [days]'],
+    summary: 'never pick papers by an author, with a word, or on a topic for a while (default 30 days)',
+  },
+  parse: (w, call) => parseMute('mute', w, call) as z.input<typeof muteSchema> | Reply,
+  discord: {
+    forms: [
+      {
+        name: 'mute',
+        description: 'Never pick papers by an author, with a word, or on a topic for a while',
+        options: [
+          KIND_OPTION,
+          VALUE_OPTION,
+          { type: 'integer', name: 'days', description: `For how many days (default ${DEFAULT_MUTE_DAYS})`, required: false, min: 1, max: COMMAND_LIMITS.maxMuteDays },
+        ],
+        build: (o) => ({ name: 'mute' as const, kind: oneOf(o, 'kind', muteKind.options), value: need(o, 'value'), ...optional('days', o.integer('days')) }),
+      },
+    ],
+  },
+  run: mute,
+});
+
+export const unmuteCommand = defineCommand({
+  name: 'unmute',
+  schema: unmuteSchema,
+  usage: { forms: ['unmute author|keyword|topic <value>'], summary: 'end a mute early' },
+  parse: (w, call) => parseMute('unmute', w, call) as z.input<typeof unmuteSchema> | Reply,
+  discord: {
+    forms: [
+      {
+        name: 'unmute',
+        description: 'End a mute early',
+        options: [KIND_OPTION, VALUE_OPTION],
+        build: (o) => ({ name: 'unmute' as const, kind: oneOf(o, 'kind', muteKind.options), value: need(o, 'value') }),
+      },
+    ],
+  },
+  run: unmute,
+});

@@ -1,7 +1,10 @@
 // `today` and `why`: a recipient's picks and the reasons behind one paper.
+import { z } from 'zod';
 import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
+import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { defineCommand, noArgs, textCommand } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, cardFromPick, noticeReply, okReply } from './replies.ts';
@@ -47,3 +50,24 @@ export async function why(app: App, ctx: CommandContext, paperRef: string): Prom
   const reasons = e.excluded ? [`not picked: ${e.excluded.text}`] : e.reasons.map((r) => r.text);
   return okReply(literal(formatExplanation(e)), 'private', [cardFromPaper(e.paper, reasons, e.score)]);
 }
+
+export const todayCommand = defineCommand({
+  name: 'today',
+  aliases: ['picks'],
+  schema: z.object({ name: z.literal('today') }),
+  usage: { forms: ['today'], summary: 'your picks now (papers since your last digest)' },
+  parse: (w, call) => noArgs('today', w, call, { name: 'today' as const }),
+  discord: { forms: [{ name: 'today' as const, description: 'Your picks now (papers since your last digest)', build: () => ({ name: 'today' as const }) }] },
+  run: (app, ctx) => today(app, ctx),
+});
+
+export const whyCommand = textCommand({
+  name: 'why',
+  field: 'paper',
+  what: 'a paper',
+  max: COMMAND_LIMITS.paperRef,
+  usage: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
+  say: 'which paper',
+  slash: { description: 'Why a paper would (or would not) be picked for you', option: 'An arXiv id, link or title' },
+  run: why,
+});

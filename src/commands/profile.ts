@@ -1,9 +1,11 @@
 // `profile` (what drives my feed) and `forget-me` (delete everything stored about me).
+import { z } from 'zod';
 import { digestStatus } from '../digests/settings.ts';
 import { profileSummary } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { forgetRecipient } from '../service/forget.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { defineCommand, noArgs } from './definition.ts';
 import { describeDigest } from './digest.ts';
 import { literal } from './markup.ts';
 import { okReply } from './replies.ts';
@@ -31,3 +33,22 @@ export async function forgetMe(app: App, ctx: CommandContext): Promise<Reply> {
     'private',
   );
 }
+
+export const profileCommand = defineCommand({
+  name: 'profile',
+  schema: z.object({ name: z.literal('profile') }),
+  usage: { forms: ['profile'], summary: 'what drives your feed' },
+  parse: (w, call) => noArgs('profile', w, call, { name: 'profile' as const }),
+  discord: { forms: [{ name: 'profile' as const, description: 'What drives your feed', build: () => ({ name: 'profile' as const }) }] },
+  run: (app, ctx) => profile(app, ctx),
+});
+
+export const forgetMeCommand = defineCommand({
+  name: 'forget-me',
+  aliases: ['forget', 'forgetme'],
+  schema: z.object({ name: z.literal('forget-me') }),
+  usage: { forms: ['forget-me'], summary: 'delete everything stored about you' },
+  parse: (w, call) => noArgs('forget-me', w, call, { name: 'forget-me' as const }),
+  discord: { forms: [{ name: 'forget-me' as const, description: 'Delete everything paperfeed stored about you', build: () => ({ name: 'forget-me' as const }) }] },
+  run: (app, ctx) => forgetMe(app, ctx),
+});

@@ -1,10 +1,13 @@
 // `save <paper>`, `unsave <paper>`, `saved [--export bibtex|jsonl|csl]`: the reading list.
+import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
-import { toBibtex, toCslJson, type ReferenceFormat } from '../papers/reference-export.ts';
+import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '../papers/reference-export.ts';
 import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
 import type { App } from '../service/app.ts';
 import { toJsonl } from '../sources/jsonl.ts';
-import type { Command } from './command.ts';
+import { COMMAND_LIMITS } from './command.ts';
+import { choiceOption, optional } from './slash-form.ts';
+import { defineCommand, textCommand } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
@@ -46,7 +49,7 @@ export async function unsave(app: App, ctx: CommandContext, paper: string): Prom
   return okReply(`Removed ${quote(s.title)} (${s.paperId}) from your reading list.`, 'private');
 }
 
-type SavedCommand = Extract<Command, { name: 'saved' }>;
+type SavedCommand = z.output<typeof savedSchema>;
 
 export async function saved(app: App, ctx: CommandContext, cmd: SavedCommand): Promise<Reply> {
   const list = await listSaved(app, userRecipient(ctx), { now: clockOf(ctx) });
@@ -72,3 +75,54 @@ export async function saved(app: App, ctx: CommandContext, cmd: SavedCommand): P
   const count = `**Your reading list**: ${list.length} ${list.length === 1 ? 'paper' : 'papers'}${more}.`;
   return okReply([count, ...missing].join('\n'), 'private', cards);
 }
+
+const savedSchema = z.object({ name: z.literal('saved'), export: z.enum(REFERENCE_FORMATS, 'an export format is bibtex, jsonl or csl').optional() });
+
+export const saveCommand = textCommand({
+  name: 'save',
+  aliases: ['bookmark'],
+  field: 'paper',
+  what: 'a paper',
+  max: COMMAND_LIMITS.paperRef,
+  usage: { forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
+  say: 'which paper (an arXiv id, link or title)',
+  slash: { description: 'Save a paper to your reading list (a strong like)', option: 'An arXiv id, link or title' },
+  run: save,
+});
+
+export const unsaveCommand = textCommand({
+  name: 'unsave',
+  aliases: ['unbookmark'],
+  field: 'paper',
+  what: 'a paper',
+  max: COMMAND_LIMITS.paperRef,
+  usage: { forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
+  say: 'which paper (an arXiv id, title or its number in `saved`)',
+  slash: { description: 'Take a paper off your reading list', option: 'An arXiv id, title, or its number in saved' },
+  run: unsave,
+});
+
+export const savedCommand = defineCommand({
+  name: 'saved',
+  aliases: ['bookmarks'],
+  schema: savedSchema,
+  usage: { forms: ['saved', 'saved --export bibtex|jsonl|csl'], summary: 'your reading list, newest first, or exported for a reference manager' },
+  /** `saved`, `saved --export bibtex`, `saved export csl`. */
+  parse(w, { usage }) {
+    if (w.args.length === 0) return { name: 'saved' as const };
+    const flag = w.args[0]!.toLowerCase().replace(/^--?/, '');
+    if (flag !== 'export' || w.args.length !== 2) return usage('Say `saved` or `saved --export bibtex|jsonl|csl`');
+    return { name: 'saved' as const, export: w.args[1]!.toLowerCase() as 'bibtex' };
+  },
+  discord: {
+    forms: [
+      {
+        name: 'saved',
+        description: 'Your reading list, newest first, or exported',
+        options: [choiceOption('export', 'Export as BibTeX, JSON Lines or CSL JSON (Zotero)', REFERENCE_FORMATS, false)],
+        build: (o) => ({ name: 'saved' as const, ...optional('export', o.string('export') as ReferenceFormat | undefined) }),
+      },
+    ],
+  },
+  run: saved,
+});

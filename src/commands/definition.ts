@@ -1,0 +1,120 @@
+/**
+ * A chat command is one definition: its name and other words for it, its schema, its help, how its
+ * words after the name are read, and its handler. The parser's names and dispatch, the help text
+ * and the Discord slash-command spec are derived from the list in registry.ts.
+ */
+import { z } from 'zod';
+import type { App } from '../service/app.ts';
+import { textArg, type Scope } from './command.ts';
+import type { CommandContext } from './context.ts';
+import { need, textOption, type SlashForms } from './slash-form.ts';
+import type { Reply } from './reply.ts';
+
+export interface Usage {
+  /** The accepted forms, as typed after `/papers`. */
+  forms: string[];
+  summary: string;
+}
+
+/** The words after the command name. */
+export interface Words {
+  /** The words as typed. */
+  args: string[];
+  /** The text after the command name (original spacing collapsed). */
+  rest: string;
+}
+
+/** How the words are being read: for the user or the channel, and the usage reply that fits. */
+export interface ParseCall {
+  scope: Scope;
+  /** The usage reply for this form (the `channel ...` usage in a channel form), led by the problem. */
+  usage(problem?: string): Reply;
+}
+
+/** A command's schema: an object (or a union of objects on `op`) whose `name` is the command's. */
+type Schema = z.ZodType<{ name: string }, { name: string }>;
+
+export interface CommandDefinition<S extends Schema = Schema> {
+  name: z.output<S>['name'];
+  /** Other words people type for it (`picks` for `today`). */
+  aliases?: readonly string[];
+  schema: S;
+  usage: Usage;
+  /** Its `channel ...` forms, when it also works on the channel's settings (then `parse` sees scope 'channel'). */
+  channelForms?: readonly string[];
+  /**
+   * The words after the name → the command (checked against the schema afterwards) or a usage
+   * reply. Absent: the command is not typed by its name (see `parseWords` / `parseText`).
+   */
+  parse?(w: Words, call: ParseCall): NoInfer<z.input<S>> | Reply;
+  /** Reads whole command words before name lookup (`up <paper>`); undefined when they are not this command. */
+  parseWords?(words: string[], call: ParseCall): NoInfer<z.input<S>> | Reply | undefined;
+  /** Reads the raw text before anything else (keeps line breaks); undefined when it is not this command. */
+  parseText?(text: string, call: ParseCall): NoInfer<z.input<S>> | Reply | undefined;
+  run(app: App, ctx: CommandContext, cmd: NoInfer<z.output<S>>): Promise<Reply> | Reply;
+  /** How it appears as `/papers` subcommands on Discord (bots/discord/command-spec.ts derives the spec). */
+  discord?: SlashForms<NoInfer<z.input<S>>>;
+}
+
+/** Keeps a definition's literal types (its schema, hence its handler's command type). */
+export const defineCommand = <S extends Schema>(d: CommandDefinition<S>): CommandDefinition<S> => d;
+
+const SUB_ALIASES: Record<string, string> = { rm: 'remove', delete: 'remove', del: 'remove', ls: 'list', tz: 'timezone', zone: 'timezone' };
+
+/** A sub-command word, lower case, with its aliases (`rm` → `remove`). */
+export const sub = (w: string | undefined): string | undefined => {
+  const s = w?.toLowerCase();
+  return s === undefined ? undefined : (SUB_ALIASES[s] ?? s);
+};
+
+/** The words from the n-th on, as one text. */
+export const after = (args: string[], n: number): string => args.slice(n).join(' ');
+
+/** A command that takes no arguments. */
+export function noArgs<T>(name: string, w: Words, call: ParseCall, cmd: T): T | Reply {
+  return w.args.length ? call.usage(`\`${name}\` takes no arguments`) : cmd;
+}
+
+/** A command whose argument is all the text after its name. */
+export function needRest<T>(w: Words, call: ParseCall, build: (rest: string) => T, what: string): T | Reply {
+  return w.rest ? build(w.rest) : call.usage(`Say ${what}`);
+}
+
+/** A command whose one argument is free text: `similar <text>`, `follow <author>`, `save <paper>`. */
+export function textCommand<N extends string, F extends string>(d: {
+  name: N;
+  aliases?: readonly string[];
+  /** The command's field, also the slash option's name. */
+  field: F;
+  /** The argument in the schema's messages ("a paper") and its longest length. */
+  what: string;
+  max: number;
+  usage: Usage;
+  /** What the usage reply asks for when it is missing: "Say <say>". */
+  say: string;
+  slash: { description: string; option: string; visibility?: 'private' | 'channel' };
+  run(app: App, ctx: CommandContext, value: string): Promise<Reply> | Reply;
+}) {
+  type Cmd = { name: N } & Record<F, string>;
+  const make = (value: string) => ({ name: d.name, [d.field]: value }) as Cmd;
+  const schema = z.object({ name: z.literal(d.name), [d.field]: textArg(d.what, d.max) }) as unknown as z.ZodType<Cmd, Cmd>;
+  return defineCommand({
+    name: d.name,
+    ...(d.aliases ? { aliases: d.aliases } : {}),
+    schema,
+    usage: d.usage,
+    parse: (w, call) => needRest(w, call, make, d.say),
+    discord: {
+      forms: [
+        {
+          name: d.name,
+          description: d.slash.description,
+          options: [textOption(d.field, d.slash.option, d.max)],
+          ...(d.slash.visibility ? { visibility: d.slash.visibility } : {}),
+          build: (o) => make(need(o, d.field)),
+        },
+      ],
+    },
+    run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field]),
+  });
+}
