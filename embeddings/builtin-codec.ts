@@ -40,6 +40,29 @@ export function stateFingerprint(state: StateBody): string {
   return createHash('sha256').update(encodeState(state)).digest('hex').slice(0, 10);
 }
 
+/**
+ * The fingerprint of an encoded state, from its bytes: what stateFingerprint gives for the state
+ * it decodes to, when this zlib wrote it (a blob written by another zlib may deflate differently,
+ * so a loader records the fingerprint with the blob rather than trusting this on an old blob).
+ */
+export function blobFingerprint(blob: Uint8Array): string {
+  return createHash('sha256').update(blob).digest('hex').slice(0, 10);
+}
+
+/** A blob's own checksum (its last 32 bytes, in hex): names one blob without hashing it again. */
+export function blobChecksum(blob: Uint8Array): string {
+  return Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength).subarray(Math.max(0, blob.byteLength - 32)).toString('hex');
+}
+
+/** The papers a stored fit was made on, from its header alone (no inflating, no checks of the tables). */
+export function stateDocCount(blob: Uint8Array): number {
+  const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (b.length < 8 || !b.subarray(0, 4).equals(MAGIC)) throw new Error('corrupt built-in embedding state: not a paperfeed built-in state (bad magic)');
+  const header = z.object({ docCount: z.number().int().min(0) }).safeParse(JSON.parse(b.subarray(8, 8 + b.readUInt32LE(4)).toString('utf8')));
+  if (!header.success) throw new Error('corrupt built-in embedding state: bad header');
+  return header.data.docCount;
+}
+
 export function decodeState(buf: Uint8Array, paramsSchema: z.ZodType<BuiltinParams>): StateBody {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const fail = (why: string): never => {

@@ -12,10 +12,12 @@ import {
   createBuiltinProvider,
   DEFAULT_BUILTIN_PARAMS,
   describeBuiltin,
+  builtinParamsSchema,
   deserializeBuiltin,
   fitBuiltinAsync,
   serializeBuiltin,
 } from './builtin.ts';
+import { decodeState } from './builtin-codec.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, probeModelDownload } from './hub-probe.ts';
 import { findLocalModel, howToGetModel } from './model-files.ts';
 import { createTransformersProvider, ModelUnavailableError } from './transformers.ts';
@@ -35,6 +37,12 @@ export interface SelectDeps {
   log: Logger;
   /** The persisted built-in state (serializeBuiltin's output), if any. */
   loadBuiltinState(): Promise<Uint8Array | undefined> | Uint8Array | undefined;
+  /**
+   * The fingerprint recorded with this stored blob, if any: decoding then skips recomputing it
+   * (which re-encodes the whole state). Recorded after a full decode with recordBuiltinFingerprint.
+   */
+  builtinFingerprint?(blob: Uint8Array): Promise<string | undefined>;
+  recordBuiltinFingerprint?(blob: Uint8Array, fingerprint: string): Promise<void>;
   saveBuiltinState(blob: Buffer): Promise<void> | void;
   /** Texts of the stored corpus (embeddingText of each paper), to fit the built-in provider on. */
   corpus(): AsyncIterable<string> | Iterable<string>;
@@ -66,7 +74,10 @@ async function builtin(deps: SelectDeps): Promise<{ provider: EmbeddingProvider;
   let origin = 'loaded';
   if (blob) {
     try {
-      state = deserializeBuiltin(blob);
+      const known = await deps.builtinFingerprint?.(blob);
+      state = known ? { ...decodeState(blob, builtinParamsSchema), fingerprint: known } : deserializeBuiltin(blob);
+      // Best effort: a store that cannot take the record now decodes the long way again next time.
+      if (!known) await Promise.resolve(deps.recordBuiltinFingerprint?.(blob, state.fingerprint)).catch(() => {});
     } catch (err) {
       deps.log.warn({ err: (err as Error).message }, 'embeddings: stored built-in state is unreadable; refitting on the corpus');
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSource, readPaperFiles } from '../src/sources/files.ts';
-import { readLines, type FileLine } from '../src/sources/lines.ts';
+import { GROUP_BYTES, readLines, type FileLine } from '../src/sources/lines.ts';
 import { collectSource } from '../src/sources/source.ts';
 
 const tree = fileURLToPath(new URL('./fixtures/tree', import.meta.url));
@@ -104,6 +104,26 @@ describe('file sources', () => {
     expect(damaged.filter((l) => l.bad).map((l) => l.no)).toEqual([2, 4]);
     expect(damaged[0]!.text).toBe('ok');
     expect(damaged[2]!.text).toBe('ok');
+  });
+
+  it('hands out lines in groups of about GROUP_BYTES, each line once, in order, with its end offset', async () => {
+    const path = join(tmp, 'groups.jsonl');
+    // 3 MB in lines of varied length: several 1 MB reads, each split into groups.
+    const texts = Array.from({ length: 6_000 }, (_, i) => `${i} ${'w'.repeat(i % 900)}`);
+    writeFileSync(path, texts.join('\n') + '\n');
+    const groups: FileLine[][] = [];
+    for await (const group of readLines(path)) groups.push(group);
+    const lines = groups.flat();
+    expect(lines.map((l) => l.text)).toEqual(texts);
+    expect(lines.map((l) => l.no)).toEqual(texts.map((_, i) => i + 1));
+    let end = 0;
+    for (const [i, l] of lines.entries()) {
+      end += Buffer.byteLength(texts[i]!) + 1;
+      expect(l.end).toBe(end);
+    }
+    expect(groups.length).toBeGreaterThan(end / GROUP_BYTES);
+    // A group is at most the budget plus its last line (the longest here is under 1 KB).
+    for (const g of groups) expect(g.at(-1)!.end - g[0]!.end).toBeLessThanOrEqual(GROUP_BYTES + 1_000);
   });
 
   it('drops a line over the length limit without holding it, and goes on at the next line', async () => {

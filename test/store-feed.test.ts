@@ -128,6 +128,38 @@ for (const backend of backends) {
       expect(await store.pruneVectors(['new:fit:3'])).toBe(0);
       await expect(store.pruneVectors([])).rejects.toThrow(/at least one provider key/);
       expect((await store.getCachedVectors('new:fit:3', live)).size).toBe(2);
+      // A whole superseded fit, more than one deletion page, under two old keys.
+      const many = Array.from({ length: 1_200 }, (_, i) => ({ contentHash: `h${i}`, vector: v }));
+      await store.putCachedVectors('older:fit:3', many);
+      await store.putCachedVectors('oldest:fit:3', many.slice(0, 700));
+      expect(await store.pruneVectors(['new:fit:3'])).toBe(1_900);
+      expect((await store.getCachedVectors('older:fit:3', ['h0', 'h1199'])).size).toBe(0);
+      expect((await store.getCachedVectors('new:fit:3', live)).size).toBe(2);
+    });
+
+    it('records its corpus checksum for the next process, until any paper write', async () => {
+      const written = await store.corpusChecksum();
+      const other = await backend.open();
+      try {
+        expect(await other.corpusChecksum()).toBe(written);
+        // What another process finds recorded at the current write counter is what it answers, with no pass over the store:
+        const recorded = await other.getMeta('corpus-checksum');
+        expect(recorded).toMatch(/^\d+:[0-9a-f]{32}$/);
+        await other.setMeta('corpus-checksum', recorded!.replace(/[0-9a-f]{32}$/, 'f'.repeat(32)));
+        const third = await backend.open();
+        expect(await third.corpusChecksum()).toBe('f'.repeat(32));
+        await third.close();
+        // A paper write moves the counter: every process computes the checksum again, and agrees.
+        await other.upsertPapers([arxiv(900)], NOW);
+        const after = await store.corpusChecksum();
+        expect(after).not.toBe(written);
+        expect(after).not.toBe('f'.repeat(32));
+        expect(await other.corpusChecksum()).toBe(after);
+        await other.removePaper('2501.00900');
+        expect(await store.corpusChecksum()).toBe(written);
+      } finally {
+        await other.close();
+      }
     });
 
     it('answers the facts query filters need for a few ids', async () => {

@@ -5,9 +5,9 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   builtinNeedsRefit,
   createBuiltinProvider,
-  deserializeBuiltin,
   serializeBuiltin,
 } from '../../embeddings/builtin.ts';
+import { blobChecksum, blobFingerprint, stateDocCount } from '../../embeddings/builtin-codec.ts';
 import { fitBuiltinOffThread } from '../../embeddings/builtin-fit-thread.ts';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { selectProvider, type SelectDeps } from '../../embeddings/select.ts';
@@ -18,6 +18,8 @@ import type { PaperStore } from '../store/paper-store.ts';
 
 /** Store meta key of the built-in embedder's fitted state (base64). */
 const BUILTIN_STATE_KEY = 'embeddings.builtin.state';
+/** Store meta key of that state's fingerprint, as `<blob checksum>:<fingerprint>`. */
+const BUILTIN_FINGERPRINT_KEY = 'embeddings.builtin.fingerprint';
 /** Papers read per page while fitting; the event loop runs between pages. */
 const FIT_PAGE = 500;
 
@@ -37,7 +39,13 @@ export function embedderSelectDeps(store: PaperStore, log: Logger, mayDownload: 
       const b64 = await store.getMeta(BUILTIN_STATE_KEY);
       return b64 ? Buffer.from(b64, 'base64') : undefined;
     },
-    saveBuiltinState: (blob) => store.setMeta(BUILTIN_STATE_KEY, blob.toString('base64')),
+    saveBuiltinState: (blob) => saveFit(store, blob),
+    builtinFingerprint: async (blob) => {
+      const recorded = await store.getMeta(BUILTIN_FINGERPRINT_KEY);
+      const [checksum, fingerprint] = recorded?.split(':') ?? [];
+      return checksum === blobChecksum(blob) ? fingerprint : undefined;
+    },
+    recordBuiltinFingerprint: (blob, fingerprint) => store.setMeta(BUILTIN_FINGERPRINT_KEY, `${blobChecksum(blob)}:${fingerprint}`),
     corpus: () => corpusTexts(store),
     corpusSize: () => store.count(),
     mayDownload,
@@ -55,7 +63,7 @@ export async function refitBuiltin(store: PaperStore, signal?: AbortSignal): Pro
   return {
     embedder: createBuiltinProvider(state),
     fitSize: state.docCount,
-    commit: () => store.setMeta(BUILTIN_STATE_KEY, serializeBuiltin(state).toString('base64')),
+    commit: () => saveFit(store, serializeBuiltin(state)),
   };
 }
 
@@ -93,12 +101,18 @@ export function builtinOutgrownCheck(store: PaperStore) {
       if (embedder.id !== 'builtin') return false;
       if (!fitSizes.has(embedder.key)) {
         const b64 = await store.getMeta(BUILTIN_STATE_KEY);
-        fitSizes.set(embedder.key, b64 ? deserializeBuiltin(Buffer.from(b64, 'base64')).docCount : undefined);
+        fitSizes.set(embedder.key, b64 ? stateDocCount(Buffer.from(b64, 'base64')) : undefined);
       }
       const docCount = fitSizes.get(embedder.key);
       return docCount === undefined || builtinNeedsRefit({ docCount }, await store.count());
     },
   };
+}
+
+/** Saves a fit with its fingerprint (the hash of the blob this process just encoded). */
+async function saveFit(store: PaperStore, blob: Buffer): Promise<void> {
+  await store.setMeta(BUILTIN_STATE_KEY, blob.toString('base64'));
+  await store.setMeta(BUILTIN_FINGERPRINT_KEY, `${blobChecksum(blob)}:${blobFingerprint(blob)}`);
 }
 
 async function* corpusTexts(store: PaperStore, signal?: AbortSignal): AsyncIterable<string> {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PaperInput } from '../papers/paper.ts';
 import type { App } from '../service/app.ts';
 import type { PaperSource, SourceIssue, SourceProgress } from '../sources/source.ts';
@@ -26,6 +27,12 @@ export interface IngestReport {
 export interface IngestOptions {
   /** Store batch size: each batch is one transaction. */
   batchSize?: number;
+  /**
+   * Shares the event loop (a service's own ingest): each store transaction is sized to take about
+   * this long (ms, at most batchSize papers), and other work runs between transactions and between
+   * the source's chunks. Unset: batchSize papers a transaction, back to back.
+   */
+  sliceMs?: number;
   /** Ignore recorded positions and read every source from its start. */
   restart?: boolean;
   onStage?: (stage: 'read' | 'embed', source?: string) => void;
@@ -54,6 +61,8 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
     read: 0, added: 0, merged: 0, unchanged: 0, duplicates: 0, filtered: 0, skipped: [], skippedCount: 0, resumed: [], embedded: 0,
   };
   const batchSize = opts.batchSize ?? 1_000;
+  const sizer = batchSizer(batchSize, opts.sliceMs);
+  const shareLoop = opts.sliceMs === undefined ? async () => {} : () => nextTurn();
   // Every path is checked before anything is stored: a typo in the last one must not leave half an ingest.
   for (const source of sources) await source.check?.();
   // What the index must follow: only the ids this run touched, never a corpus scan.
@@ -61,9 +70,13 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
   const changes = { upserted: [] as string[], removed: [] as string[], since: await app.store.corpusChecksum() };
 
   const store = async (items: readonly PaperInput[]): Promise<void> => {
-    for (let i = 0; i < items.length; i += batchSize) {
-      const batch = items.slice(i, i + batchSize);
+    for (let i = 0; i < items.length; ) {
+      const batch = items.slice(i, i + sizer.size());
+      i += batch.length;
+      const started = performance.now();
       const result = await app.store.upsertPapers(batch);
+      sizer.took(batch.length, performance.now() - started);
+      await shareLoop();
       report.duplicates += batch.length - result.added.length - result.merged.length - result.unchanged.length;
       report.added += result.added.length;
       report.merged += result.merged.length;
@@ -89,13 +102,14 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
       for (const issue of chunk.issues) if (report.skipped.length < MAX_LISTED_ISSUES) report.skipped.push(issue);
       for (const paper of chunk.papers) pending.push(paper);
       // Full batches are stored at chunk boundaries (memory: one batch plus one bounded chunk).
-      if (pending.length >= batchSize) {
+      if (pending.length >= sizer.size()) {
         await store(pending);
         pending = [];
       }
       // The chunk's position covers every paper read so far only when none is waiting to be stored.
       if (key && pending.length === 0 && chunk.position !== undefined) await app.store.setMeta(key, JSON.stringify(chunk.position));
       if (chunk.progress) opts.onReadProgress?.(chunk.progress, report.read);
+      await shareLoop();
     }
     await store(pending);
     // Read to the end: the next run starts afresh.
@@ -109,6 +123,23 @@ export async function ingest(app: App, sources: PaperSource[], opts: IngestOptio
     'ingest finished',
   );
   return report;
+}
+
+/**
+ * Papers per store transaction. With a time budget it starts small and follows the measured cost
+ * per paper (growing at most twofold a step, so one cheap batch of unchanged papers cannot make
+ * the next one long); without one it is always `max`.
+ */
+export function batchSizer(max: number, budgetMs?: number): { size(): number; took(papers: number, ms: number): void } {
+  let size = budgetMs === undefined ? max : Math.min(max, 16);
+  return {
+    size: () => size,
+    took(papers, ms) {
+      if (budgetMs === undefined || papers === 0) return;
+      const fits = Math.floor(budgetMs / Math.max(ms / papers, 1e-3));
+      size = Math.max(1, Math.min(max, fits, size * 2));
+    },
+  };
 }
 
 async function recordedPosition(app: App, key: string): Promise<unknown> {

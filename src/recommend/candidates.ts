@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { embeddingText } from '../papers/normalize.ts';
 import type { Paper } from '../papers/paper.ts';
 import type { RecommendApp } from './app-parts.ts';
@@ -60,6 +61,9 @@ export function sparseOf(app: Pick<RecommendApp, 'embedder'>, texts: string[]): 
   return app.embedder.sparse && texts.length > 0 ? app.embedder.sparse(texts) : texts.map(() => undefined);
 }
 
+/** Texts given sparse vectors at a time by withVectors (a few ms of work). */
+const SPARSE_SLICE = 100;
+
 /** Papers with their current vectors (and sparse vectors); a paper that cannot be embedded is left out (and logged). */
 export async function withVectors(app: RecommendApp, papers: Paper[]): Promise<Candidate[]> {
   if (papers.length === 0) return [];
@@ -69,8 +73,12 @@ export async function withVectors(app: RecommendApp, papers: Paper[]): Promise<C
     const vector = vectors.get(paper.id);
     if (vector) out.push({ paper, vector });
   }
-  const sparse = sparseOf(app, out.map((c) => embeddingText(c.paper)));
-  out.forEach((c, i) => (c.sparse = sparse[i]));
+  // A full window is thousands of texts: made a slice at a time, so a service answers meanwhile.
+  for (let i = 0; i < out.length; i += SPARSE_SLICE) {
+    const slice = out.slice(i, i + SPARSE_SLICE);
+    sparseOf(app, slice.map((c) => embeddingText(c.paper))).forEach((v, j) => (slice[j]!.sparse = v));
+    await yieldToLoop();
+  }
   if (out.length < papers.length) app.log.warn({ missing: papers.length - out.length }, 'candidates without a vector were skipped');
   return out;
 }

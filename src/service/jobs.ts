@@ -44,6 +44,12 @@ export function configuredSources(config: Config): PaperSource[] {
   });
 }
 
+/**
+ * A store transaction of the service's own ingest holds the event loop (SQLite is synchronous):
+ * kept about this short, with the API answering between them.
+ */
+const INGEST_SLICE_MS = 10;
+
 export interface IngestJobHooks {
   onReport?(report: IngestReport): void;
 }
@@ -54,7 +60,7 @@ export async function runIngest(app: App, sources: PaperSource[], signal: AbortS
   for (const source of sources) {
     if (signal.aborted) break;
     try {
-      const report = await ingest(app, [source]);
+      const report = await ingest(app, [source], { sliceMs: INGEST_SLICE_MS });
       hooks.onReport?.(report);
       totals.read += report.read;
       totals.added += report.added;

@@ -19,6 +19,7 @@ import type {
   UpsertResult,
 } from './paper-store.ts';
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
+import { CHECKSUM_META, recordedChecksum } from './corpus-checksum.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
 import { dropLexicalDoc, PgLexicalBatch, searchPgLexical } from './postgres-lexical.ts';
@@ -213,8 +214,8 @@ export class PostgresPaperStore implements PaperStore {
       const outcome = storeBatch(papers, repo);
       const log = new WriteLog();
       const lexical = new PgLexicalBatch(log);
+      await applyOps(tx, ops);
       for (const op of ops) {
-        await applyOp(tx, op);
         if (op.kind === 'insert') {
           lexical.inserted(op.paper);
           log.upserted(op.paper.id);
@@ -515,9 +516,17 @@ export class PostgresPaperStore implements PaperStore {
    * their index is one tiny query.
    */
   async corpusChecksum(): Promise<string> {
-    const { rows } = await this.pool.query<{ version: string }>(`SELECT version FROM corpus_version`);
+    const { rows } = await this.pool.query<{ version: string; recorded: string | null }>(
+      `SELECT version, (SELECT value FROM meta WHERE key = $1) AS recorded FROM corpus_version`,
+      [CHECKSUM_META],
+    );
     const version = rows[0]!.version;
     if (this.checksumCache?.version === version) return this.checksumCache.checksum;
+    const recorded = recordedChecksum(rows[0]!.recorded ?? undefined, version);
+    if (recorded !== undefined) {
+      this.checksumCache = { version, checksum: recorded };
+      return recorded;
+    }
     const computed = await withTransaction(
       this.pool,
       async (tx) => {
@@ -531,6 +540,7 @@ export class PostgresPaperStore implements PaperStore {
       },
       { isolation: 'REPEATABLE READ' },
     );
+    await this.setMeta(CHECKSUM_META, `${computed.version}:${computed.checksum}`);
     this.checksumCache = computed;
     return computed.checksum;
   }
@@ -604,31 +614,64 @@ async function resolveIn(db: PgQueryable, raw: string): Promise<string | undefin
   return undefined;
 }
 
-async function applyOp(tx: PgQueryable, op: Op): Promise<void> {
-  switch (op.kind) {
+/** Array types of the papers columns, for unnest. */
+const ARRAY_TYPES = COLUMNS.map((c) => (c === 'author_count' || c === 'upvotes' ? 'int[]' : 'text[]'));
+
+/**
+ * Replays the batch's writes in order, each run of consecutive writes of one kind in one
+ * statement (a round trip per run, not per paper). A run of updates never touches a row twice,
+ * and a rename (a new primary key, cascading to aliases and the lexical index) goes alone.
+ */
+async function applyOps(tx: PgQueryable, ops: readonly Op[]): Promise<void> {
+  let run: Op[] = [];
+  let runIsRename = false;
+  const touched = new Set<string>();
+  for (const op of ops) {
+    const rename = op.kind === 'update' && op.fromId !== op.paper.id;
+    const joins = run.length > 0 && run[0]!.kind === op.kind && !rename && !runIsRename && !(op.kind === 'update' && touched.has(op.fromId));
+    if (!joins && run.length > 0) {
+      await applyRun(tx, run);
+      run = [];
+      touched.clear();
+    }
+    run.push(op);
+    runIsRename = rename;
+    if (op.kind === 'update') touched.add(op.fromId);
+  }
+  if (run.length > 0) await applyRun(tx, run);
+}
+
+async function applyRun(tx: PgQueryable, run: readonly Op[]): Promise<void> {
+  const columns = (papers: Paper[]) => {
+    const rows = papers.map(paperToRow);
+    return COLUMNS.map((c) => rows.map((r) => r[c]));
+  };
+  const unnest = (from: number) => ARRAY_TYPES.map((t, i) => `$${from + i}::${t}`).join(', ');
+  switch (run[0]!.kind) {
     case 'insert': {
-      const row = paperToRow(op.paper);
-      await tx.query(
-        `INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
-        COLUMNS.map((c) => row[c]),
-      );
+      const papers = run.map((op) => (op as Extract<Op, { kind: 'insert' }>).paper);
+      await tx.query(`INSERT INTO papers (${PAPER_COLUMNS}) SELECT * FROM unnest(${unnest(1)})`, columns(papers));
       return;
     }
     case 'update': {
-      const row = paperToRow(op.paper);
+      const updates = run as Extract<Op, { kind: 'update' }>[];
       await tx.query(
-        `UPDATE papers SET ${COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE id = $${COLUMNS.length + 1}`,
-        [...COLUMNS.map((c) => row[c]), op.fromId],
+        `UPDATE papers p SET ${COLUMNS.map((c) => `${c} = u.${c}`).join(', ')}
+         FROM unnest($1::text[], ${unnest(2)}) AS u(from_id, ${PAPER_COLUMNS})
+         WHERE p.id = u.from_id`,
+        [updates.map((op) => op.fromId), ...columns(updates.map((op) => op.paper))],
       );
       return;
     }
-    case 'alias':
-      // As in SQLite: ignored when a paper or an alias already owns that id.
+    case 'alias': {
+      const aliases = run as Extract<Op, { kind: 'alias' }>[];
+      // As in SQLite: ignored when a paper or an alias already owns that id (the first of a run wins).
       await tx.query(
-        `INSERT INTO aliases (alias, paper_id) SELECT $1, $2
-         WHERE NOT EXISTS (SELECT 1 FROM papers WHERE id = $1) ON CONFLICT (alias) DO NOTHING`,
-        [op.alias, op.paperId],
+        `INSERT INTO aliases (alias, paper_id) SELECT u.alias, u.paper_id FROM unnest($1::text[], $2::text[]) AS u(alias, paper_id)
+         WHERE NOT EXISTS (SELECT 1 FROM papers WHERE id = u.alias) ON CONFLICT (alias) DO NOTHING`,
+        [aliases.map((op) => op.alias), aliases.map((op) => op.paperId)],
       );
       return;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../log.ts';
 import type { Hit } from '../index/vector-index.ts';
@@ -29,6 +30,7 @@ import {
   validPageSize,
   validPapers,
 } from './store-input.ts';
+import { CHECKSUM_META, recordedChecksum } from './corpus-checksum.ts';
 import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
@@ -39,6 +41,8 @@ export { StoreInputError } from './store-input.ts';
 const STREAM_BATCH = 1_000;
 /** Pairs hashed per checksum step: at 100k papers, 2k pages beat 10k pages and one unpaged sorted scan. */
 const CHECKSUM_PAGE = 2_000;
+/** Vectors deleted per step when pruning a superseded fit (a few ms each). */
+const PRUNE_PAGE = 500;
 /** See OpenOptions.pageSize: vectors pack seven to a page instead of one. */
 const PAGE_SIZE = 16_384;
 
@@ -296,13 +300,34 @@ export class SqlitePaperStore implements PaperStore {
 
   async pruneVectors(keepProviderKeys: readonly string[]): Promise<number> {
     checkKeepKeys(keepProviderKeys);
-    // NOT IN over an uncorrelated subquery: SQLite builds its set of live hashes once.
-    return this.db
-      .prepare<[string]>(
-        `DELETE FROM vectors WHERE provider_key NOT IN (SELECT value FROM json_each(?))
-           OR content_hash NOT IN (SELECT content_hash FROM papers)`,
-      )
-      .run(JSON.stringify(keepProviderKeys)).changes;
+    // A superseded fit is a whole corpus of vectors: deleted a page at a time along the primary
+    // key, with the event loop free between pages, so a service stays responsive meanwhile.
+    // The keys, one index seek each (DISTINCT would read the whole index).
+    const nextKey = this.db.prepare<[string], string | null>(`SELECT min(provider_key) FROM vectors WHERE provider_key > ?`).pluck();
+    const keys: string[] = [];
+    for (let k = nextKey.get(''); k !== null && k !== undefined; k = nextKey.get(k)) keys.push(k);
+    const deletePage = this.db.prepare<[string, number]>(
+      `DELETE FROM vectors WHERE rowid IN (SELECT rowid FROM vectors WHERE provider_key = ? LIMIT ?)`,
+    );
+    let pruned = 0;
+    for (const key of keys.filter((k) => !keepProviderKeys.includes(k))) {
+      for (let n = -1; n !== 0; ) {
+        n = deletePage.run(key, PRUNE_PAGE).changes;
+        pruned += n;
+        await yieldToLoop();
+      }
+    }
+    // Texts no paper has any more: few, after a rename or removal. NOT IN over an uncorrelated
+    // subquery: SQLite builds its set of live hashes once.
+    return (
+      pruned +
+      this.db
+        .prepare<[string]>(
+          `DELETE FROM vectors WHERE provider_key IN (SELECT value FROM json_each(?))
+             AND content_hash NOT IN (SELECT content_hash FROM papers)`,
+        )
+        .run(JSON.stringify(keepProviderKeys)).changes
+    );
   }
 
   async stats(): Promise<StoreStats> {
@@ -386,15 +411,28 @@ export class SqlitePaperStore implements PaperStore {
   async corpusChecksum(): Promise<string> {
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     if (this.checksumCache?.dataVersion === dataVersion) return this.checksumCache.checksum;
-    const hash = createHash('sha256');
-    for (let after = ''; ; ) {
-      const [text, last, n] = this.q.checksumPage.get(after, CHECKSUM_PAGE)!;
-      if (text !== null) hash.update(text);
-      if (n < CHECKSUM_PAGE || last === null) break;
-      after = last;
+    // One snapshot: the change-feed head and the pairs it covers.
+    const { head, checksum, computed } = this.db.transaction(() => {
+      const head = this.q.lastChange.get()!;
+      const recorded = recordedChecksum(this.q.getMeta.get(CHECKSUM_META), String(head));
+      if (recorded !== undefined) return { head, checksum: recorded, computed: false };
+      const hash = createHash('sha256');
+      for (let after = ''; ; ) {
+        const [text, last, n] = this.q.checksumPage.get(after, CHECKSUM_PAGE)!;
+        if (text !== null) hash.update(text);
+        if (n < CHECKSUM_PAGE || last === null) break;
+        after = last;
+      }
+      return { head, checksum: hash.digest('hex').slice(0, 32), computed: true };
+    })();
+    if (computed) {
+      try {
+        this.q.setMeta.run(CHECKSUM_META, `${head}:${checksum}`);
+      } catch (err) {
+        this.log?.debug({ err: (err as Error).message }, 'could not record the corpus checksum (it is computed again next time)');
+      }
     }
-    const checksum = hash.digest('hex').slice(0, 32);
-    this.checksumCache = { dataVersion, checksum };
+    this.checksumCache = { dataVersion: this.db.pragma('data_version', { simple: true }) as number, checksum };
     return checksum;
   }
 

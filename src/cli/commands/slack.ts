@@ -1,6 +1,9 @@
 // `paperfeed slack start`: the Slack bot and its daily digests, until Ctrl-C.
-import { slackOptionsFromConfig, startSlackBot } from '../../../bots/slack/index.ts';
 import type { RegisterCommand } from '../context.ts';
+
+// Loaded when the command runs: Bolt and Express take a good part of a second to load, which every
+// other command (a cold `similar`) would pay for nothing.
+const slackBot = () => import('../../../bots/slack/index.ts');
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<NodeJS.Signals> {
@@ -22,6 +25,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('run the Slack bot (Socket Mode or HTTP, by PAPERFEED_SLACK_MODE) with its daily digests')
     .option('--no-digests', 'answer commands only; do not send scheduled digests from this process')
     .action(async (o: { digests: boolean }) => {
+      const { slackOptionsFromConfig, startSlackBot } = await slackBot();
       await ctx.withApp(async (app) => {
         const bot = await startSlackBot(app, { ...slackOptionsFromConfig(app.config), digests: o.digests });
         const mode = app.config.PAPERFEED_SLACK_MODE;
