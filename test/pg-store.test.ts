@@ -207,11 +207,12 @@ describe.skipIf(!PG_URL)('PostgreSQL lexical index against FTS5', () => {
     await lite.upsertPapers(half, T);
     const pool2 = await openPgPool(db.url, { max: 1 });
     const { PAPER_COLUMNS, paperToRow } = await import('../src/store/paper-rows.ts');
-    const cols = PAPER_COLUMNS.split(', ');
+    // A v2 schema has no DOI column (v4 added it).
+    const cols = PAPER_COLUMNS.split(', ').filter((c) => c !== 'doi');
     for await (const page of lite.iteratePapers()) {
       for (const p of page) {
         const row = paperToRow(p) as unknown as Record<string, unknown>;
-        await pool2.query(`INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
+        await pool2.query(`INSERT INTO papers (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
       }
     }
     await pool2.end();
@@ -229,6 +230,49 @@ describe.skipIf(!PG_URL)('PostgreSQL lexical index against FTS5', () => {
     } finally {
       await pg.close();
       await lite.close();
+    }
+  });
+});
+
+describe.skipIf(!PG_URL)('PostgreSQL upgrade to the DOI column', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await freshPgDatabase('doi_upgrade');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('gives the papers of a v3 schema a DOI column and its index, filled by later merges', async () => {
+    const pool = await openPgPool(db.url, { max: 1 });
+    try {
+      await migratePg(pool, 'papers', PG_MIGRATIONS.slice(0, 3));
+      const { PAPER_COLUMNS, paperToRow } = await import('../src/store/paper-rows.ts');
+      const cols = PAPER_COLUMNS.split(', ').filter((c) => c !== 'doi');
+      const row = paperToRow({ id: '2503.00001', arxivId: '2503.00001', title: 'Otters use tools', abstract: 'Observed.', authors: [], sources: ['jsonl'], firstSeen: T0.toISOString(), updatedAt: T0.toISOString() }) as unknown as Record<string, unknown>;
+      await pool.query(`INSERT INTO papers (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
+    } finally {
+      await pool.end();
+    }
+    const pg = await openPostgresStore(db.url);
+    try {
+      expect(await pg.getPaper('2503.00001')).not.toHaveProperty('doi');
+      expect(await pg.findByDois(['10.1000/otters'])).toEqual(new Map());
+      const result = await pg.upsertPapers([{ rawId: '2503.00001', title: 'Otters use tools', abstract: 'Observed.', doi: 'doi:10.1000/OTTERS', source: 'arxiv-oai' }], T1);
+      expect(result.merged).toEqual(['2503.00001']);
+      expect((await pg.getPaper('2503.00001'))?.doi).toBe('10.1000/otters');
+      expect(await pg.findByDois(['10.1000/otters'])).toEqual(new Map([['10.1000/otters', '2503.00001']]));
+    } finally {
+      await pg.close();
+    }
+    const check = await openPgPool(db.url, { max: 1 });
+    try {
+      const { rows } = await check.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'papers' AND indexname = 'papers_doi'`);
+      expect(rows).toEqual([{ indexname: 'papers_doi' }]);
+      const version = await check.query<{ version: number }>(`SELECT version FROM paperfeed_schema WHERE component = 'papers'`);
+      expect(version.rows[0]!.version).toBe(PG_MIGRATIONS.length);
+    } finally {
+      await check.end();
     }
   });
 });

@@ -37,6 +37,7 @@ export function toPaper(input: PaperInput, now: Date): Paper {
   if (input.organization) paper.organization = spaces(input.organization);
   const categories = (input.categories ?? []).map(spaces).filter(Boolean);
   if (categories.length) paper.categories = [...new Set(categories)];
+  if (input.doi) paper.doi = input.doi;
   return paper;
 }
 
@@ -71,6 +72,9 @@ export function mergePapers(stored: Paper, incoming: Paper): Paper {
   if (upvotes >= 0) merged.upvotes = upvotes;
   const organization = stored.organization ?? incoming.organization;
   if (organization) merged.organization = organization;
+  // A paper has one DOI: the first one known stays (a later copy may carry an erratum's).
+  const doi = stored.doi ?? incoming.doi;
+  if (doi) merged.doi = doi;
   const categories = unite(stored.categories ?? [], incoming.categories ?? []);
   if (categories.length) merged.categories = categories;
   merged.updatedAt = samePaper(stored, merged) ? stored.updatedAt : incoming.updatedAt;
