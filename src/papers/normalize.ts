@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Paper, PaperInput, SourceName } from './paper.ts';
 import { stripControls } from './clean-text.ts';
+import { normalizeDoi } from './doi.ts';
 import { absUrlFor, normalizeTitle, parseArxivId, pdfUrlFor, titleId } from './ids.ts';
 
 // Every source's text passes here: control characters go, any run of whitespace (line breaks
@@ -37,7 +38,9 @@ export function toPaper(input: PaperInput, now: Date): Paper {
   if (input.organization) paper.organization = spaces(input.organization);
   const categories = (input.categories ?? []).map(spaces).filter(Boolean);
   if (categories.length) paper.categories = [...new Set(categories)];
-  if (input.doi) paper.doi = input.doi;
+  // Validated input is already in this form; the canonical paper does not rely on that.
+  const doi = input.doi && normalizeDoi(input.doi);
+  if (doi) paper.doi = doi;
   return paper;
 }
 
