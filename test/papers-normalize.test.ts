@@ -105,7 +105,7 @@ describe('DOIs', () => {
     for (const spelling of ['10.1145/3571730.ABC', 'doi:10.1145/3571730.abc', 'DOI: 10.1145/3571730.abc', 'https://doi.org/10.1145/3571730.abc', 'http://dx.doi.org/10.1145%2F3571730.abc']) {
       expect(parse(spelling).data?.doi, spelling).toBe('10.1145/3571730.abc');
     }
-    for (const garbage of ['', 'n/a', '10.12/x', 'https://example.org/10.1145/abc', `10.1145/${'x'.repeat(400)}`, '10.1145/has space']) {
+    for (const garbage of ['', 'n/a', '10.12/x', 'https://example.org/10.1145/abc', `10.1145/${'x'.repeat(400)}`, '10.1145/has space', '10.1145/bell\u0007\u001b[2J']) {
       const result = parse(garbage);
       expect(result.success, garbage).toBe(false);
       expect(result.error?.issues.map((i) => [i.path.join('.'), i.message.replace(/".*"/, '"…"')])).toEqual([

@@ -7,7 +7,9 @@ import { z } from 'zod';
 /** Longest DOI accepted; real ones stay well under 200 characters. */
 export const DOI_MAX = 300;
 
-const DOI = /^(?:(?:https?:\/\/)?(?:dx\.)?doi\.org\/|doi:\s*)?(10\.\d{4,9}\/\S+)$/i;
+// The suffix is any printable text without spaces: control characters (terminal escapes) are no part of a DOI.
+// eslint-disable-next-line no-control-regex
+const DOI = /^(?:(?:https?:\/\/)?(?:dx\.)?doi\.org\/|doi:\s*)?(10\.\d{4,9}\/[^\s\u0000-\u001f\u007f-\u009f]+)$/i;
 
 /** A DOI in any usual spelling (bare, doi:, resolver URL, percent-encoded), lower-case; undefined otherwise. */
 export function normalizeDoi(raw: string): string | undefined {
