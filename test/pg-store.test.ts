@@ -37,12 +37,13 @@ const renameScenario: PaperInput[][] = [
       source: 'arxiv-atom',
       published: '2024-03-02',
       categories: ['cs.LG'],
+      doi: 'https://doi.org/10.1000/Sparse.Moe',
     },
   ],
   [
     // The same arXiv paper twice in one batch, once with an upvote count: merged into one.
     { rawId: '2403.05555', title: 'Routing Is All You Need', abstract: 'Short.', source: 'arxiv-rss' },
-    { rawId: 'arXiv:2403.05555v3', title: 'Routing is all you need!', abstract: 'A longer abstract.', source: 'hf-api', upvotes: 12 },
+    { rawId: 'arXiv:2403.05555v3', title: 'Routing is all you need!', abstract: 'A longer abstract.', source: 'hf-api', upvotes: 12, doi: 'doi:10.1000/ROUTING' },
     // Another arXiv paper that shares a title: a different paper, not a merge.
     { rawId: '2403.07777', title: 'Routing Is All You Need', abstract: 'Different work.', source: 'arxiv-atom' },
   ],
@@ -98,6 +99,11 @@ describe.skipIf(!PG_URL)('PostgreSQL paper store (same behaviour as SQLite)', ()
     }
     const renamed = await pg.getPaper('2403.01234');
     expect(renamed?.arxivId).toBe('2403.01234');
+    // DOIs travel with renames and merges inside a batch, as in SQLite.
+    expect(renamed?.doi).toBe('10.1000/sparse.moe');
+    const dois = ['10.1000/sparse.moe', '10.1000/routing'];
+    expect(await pg.findByDois(dois)).toEqual(await lite.findByDois(dois));
+    expect((await pg.findByDois(dois)).get('10.1000/routing')).toBe('2403.05555');
     for (const ref of [
       '2403.01234',
       'arXiv:2403.01234v1',
