@@ -41,6 +41,7 @@ describe('paperfeed CLI', () => {
           abstract: 'Regularized optimal transport (OT) is now increasingly used as a loss or as a matching layer in neural networks.',
           authors: ['Tianlin Liu', 'Joan Puigcerver', 'Mathieu Blondel'],
           published: '2022-09-30',
+          doi: 'https://doi.org/10.48550/arXiv.2210.00001',
         }),
         '{"id": "broken", "title": "no abstract"}',
         '{not json',
@@ -55,6 +56,8 @@ describe('paperfeed CLI', () => {
     expect(shown.id).toBe('2210.00001');
     expect(shown.authors).toEqual(['Tianlin Liu', 'Joan Puigcerver', 'Mathieu Blondel']);
     expect(shown.sources).toEqual(['hf-page', 'jsonl']);
+    expect(shown.doi).toBe('10.48550/arxiv.2210.00001');
+    expect((await cli('show', '2210.00001')).stdout).toContain('\nDOI: https://doi.org/10.48550/arxiv.2210.00001\n');
     expect((await cli('stats', '--json')).stdout).toContain('"papers": 425');
   });
 
@@ -84,6 +87,9 @@ describe('paperfeed CLI', () => {
     expect(lines).toHaveLength(425);
     const again = await runCli(['--data-dir', join(dir, 'copy'), 'ingest', out, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: 425, skipped: [] });
+    expect(lines.filter((l) => l.includes('"doi"'))).toHaveLength(1);
+    const copied = await runCli(['--data-dir', join(dir, 'copy'), 'show', '2210.00001', '--json']);
+    expect(JSON.parse(copied.stdout).doi).toBe('10.48550/arxiv.2210.00001');
   });
 
   it('exits 2 with a clear message on usage errors, 0 on help', async () => {

@@ -61,6 +61,48 @@ describe('matching', () => {
   });
 });
 
+describe('matching by DOI', () => {
+  it('matches entries known only by a DOI (BibTeX, RIS, CSL JSON, a list), after the arXiv id and before the title', async () => {
+    // Papers that carry DOIs: a journal paper without an arXiv id, and an arXiv paper with its journal DOI.
+    await app.store.upsertPapers([
+      { title: 'Deep Residual Learning for Image Recognition', abstract: 'We present a residual learning framework.', doi: 'https://doi.org/10.1109/CVPR.2016.90', source: 'jsonl' },
+      { rawId: '2101.00042', title: 'Protein Structure from Sequence', abstract: 'We predict structures.', doi: '10.1038/s41586-021-03819-2', source: 'jsonl' },
+    ]);
+    const residual = (await app.store.findByTitle('Deep Residual Learning for Image Recognition'))!;
+    const match = async (name: string, text: string) => {
+      const parsed = parseLibrary(text, name);
+      expect(parsed.skipped).toEqual([]);
+      return matchLibrary(app.store, parsed.entries);
+    };
+    const how = (m: Awaited<ReturnType<typeof match>>) => m.matched.map((x) => [x.paper.id, x.by]);
+
+    // A DOI-only BibTeX entry; an entry whose title names another paper (the DOI decides); an
+    // entry with an arXiv id and a DOI of another paper (the arXiv id decides).
+    const bib = await match('refs.bib', [
+      '@article{he2016, doi = {10.1109/cvpr.2016.90}}',
+      '@article{jumper2021, title = {Highly accurate protein structure prediction with AlphaFold}, doi = {https://doi.org/10.1038/S41586-021-03819-2}}',
+      '@article{vaswani, title = {Attention Is All You Need}, eprint = {1706.03762}, archivePrefix = {arXiv}, doi = {10.1109/CVPR.2016.90}}',
+    ].join('\n'));
+    expect(how(bib)).toEqual([[residual.id, 'doi'], ['2101.00042', 'doi'], ['1706.03762', 'arxiv']]);
+    expect(bib.text).toEqual([]);
+
+    const ris = await match('refs.ris', ['TY  - JOUR', 'DO  - 10.1109/CVPR.2016.90', 'ER  - ', ''].join('\n'));
+    expect(how(ris)).toEqual([[residual.id, 'doi']]);
+    const csl = await match('refs.json', JSON.stringify([
+      { id: 'a', type: 'article-journal', DOI: '10.1038/s41586-021-03819-2' },
+      // A DOI no stored paper carries: the title still matches.
+      { id: 'b', type: 'article-journal', DOI: '10.9999/elsewhere', title: 'deep residual learning for image recognition' },
+    ]));
+    expect(how(csl)).toEqual([['2101.00042', 'doi'], [residual.id, 'title']]);
+    const list = await match('the pasted list', 'doi:10.1109/CVPR.2016.90\nhttps://doi.org/10.1038/s41586-021-03819-2\n');
+    expect(how(list)).toEqual([[residual.id, 'doi'], ['2101.00042', 'doi']]);
+    // The same paper by DOI and by title is one match; the other is named.
+    const twice = await match('refs.bib', '@article{x, doi = {10.1109/CVPR.2016.90}}\n@article{y, title = {Deep Residual Learning for Image Recognition}}');
+    expect(how(twice)).toEqual([[residual.id, 'doi']]);
+    expect(twice.skipped).toEqual([{ where: expect.stringContaining('y'), reason: expect.stringMatching(/^the same paper as .*x/) }]);
+  });
+});
+
 describe('import into a profile', () => {
   it('makes the first papers seeds and the rest likes, keeps unstored ones as text, and a second import changes nothing', async () => {
     const sample = (await app.store.listPapers({ limit: 40 })).filter((p) => !p.arxivId).slice(0, IMPORT_SEEDS + 2);

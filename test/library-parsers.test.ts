@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.ts';
 import { parseBibtex } from '../src/library/bibtex.ts';
 import { detectFormat, parseLibrary } from '../src/library/detect.ts';
-import { LIBRARY_LIMITS, normalizeDoi, type LibraryEntry } from '../src/library/entry.ts';
+import { LIBRARY_LIMITS, type LibraryEntry } from '../src/library/entry.ts';
+import { normalizeDoi } from '../src/papers/doi.ts';
 import { latexToText } from '../src/library/latex.ts';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/library/${name}`, import.meta.url));

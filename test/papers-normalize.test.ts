@@ -98,3 +98,30 @@ describe('control and invisible characters at the input edge', () => {
     expect(paperInputSchema.safeParse(hostile).success).toBe(true);
   });
 });
+
+describe('DOIs', () => {
+  it('are validated and normalized at the edge: lower-case, without resolver or doi: prefix', () => {
+    const parse = (doi: string) => paperInputSchema.safeParse({ ...fromArxiv, doi });
+    for (const spelling of ['10.1145/3571730.ABC', 'doi:10.1145/3571730.abc', 'DOI: 10.1145/3571730.abc', 'https://doi.org/10.1145/3571730.abc', 'http://dx.doi.org/10.1145%2F3571730.abc']) {
+      expect(parse(spelling).data?.doi, spelling).toBe('10.1145/3571730.abc');
+    }
+    for (const garbage of ['', 'n/a', '10.12/x', 'https://example.org/10.1145/abc', `10.1145/${'x'.repeat(400)}`, '10.1145/has space', '10.1145/bell\u0007\u001b[2J']) {
+      const result = parse(garbage);
+      expect(result.success, garbage).toBe(false);
+      expect(result.error?.issues.map((i) => [i.path.join('.'), i.message.replace(/".*"/, '"…"')])).toEqual([
+        ['doi', 'doi "…" is not a DOI (expected 10.<registrant>/<suffix>)'],
+      ]);
+    }
+  });
+
+  it('a merge keeps a known DOI, takes a new one when none was known, and a paper without one is unchanged by a copy without one', () => {
+    const page = toPaper({ ...fromPage, doi: '10.1000/Page' }, t0);
+    const arxiv = toPaper({ ...fromArxiv, doi: '10.1000/other' }, t1);
+    expect(page.doi).toBe('10.1000/page');
+    expect(mergePapers(page, arxiv).doi).toBe('10.1000/page');
+    const merged = mergePapers(toPaper(fromPage, t0), arxiv);
+    expect(merged.doi).toBe('10.1000/other');
+    expect(samePaper(merged, mergePapers(merged, toPaper(fromArxiv, t1)))).toBe(true);
+    expect(mergePapers(toPaper(fromPage, t0), toPaper(fromArxiv, t1))).not.toHaveProperty('doi');
+  });
+});

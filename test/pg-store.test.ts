@@ -37,12 +37,13 @@ const renameScenario: PaperInput[][] = [
       source: 'arxiv-atom',
       published: '2024-03-02',
       categories: ['cs.LG'],
+      doi: 'https://doi.org/10.1000/Sparse.Moe',
     },
   ],
   [
     // The same arXiv paper twice in one batch, once with an upvote count: merged into one.
     { rawId: '2403.05555', title: 'Routing Is All You Need', abstract: 'Short.', source: 'arxiv-rss' },
-    { rawId: 'arXiv:2403.05555v3', title: 'Routing is all you need!', abstract: 'A longer abstract.', source: 'hf-api', upvotes: 12 },
+    { rawId: 'arXiv:2403.05555v3', title: 'Routing is all you need!', abstract: 'A longer abstract.', source: 'hf-api', upvotes: 12, doi: 'doi:10.1000/ROUTING' },
     // Another arXiv paper that shares a title: a different paper, not a merge.
     { rawId: '2403.07777', title: 'Routing Is All You Need', abstract: 'Different work.', source: 'arxiv-atom' },
   ],
@@ -98,6 +99,11 @@ describe.skipIf(!PG_URL)('PostgreSQL paper store (same behaviour as SQLite)', ()
     }
     const renamed = await pg.getPaper('2403.01234');
     expect(renamed?.arxivId).toBe('2403.01234');
+    // DOIs travel with renames and merges inside a batch, as in SQLite.
+    expect(renamed?.doi).toBe('10.1000/sparse.moe');
+    const dois = ['10.1000/sparse.moe', '10.1000/routing'];
+    expect(await pg.findByDois(dois)).toEqual(await lite.findByDois(dois));
+    expect((await pg.findByDois(dois)).get('10.1000/routing')).toBe('2403.05555');
     for (const ref of [
       '2403.01234',
       'arXiv:2403.01234v1',
@@ -207,11 +213,12 @@ describe.skipIf(!PG_URL)('PostgreSQL lexical index against FTS5', () => {
     await lite.upsertPapers(half, T);
     const pool2 = await openPgPool(db.url, { max: 1 });
     const { PAPER_COLUMNS, paperToRow } = await import('../src/store/paper-rows.ts');
-    const cols = PAPER_COLUMNS.split(', ');
+    // A v2 schema has no DOI column (v4 added it).
+    const cols = PAPER_COLUMNS.split(', ').filter((c) => c !== 'doi');
     for await (const page of lite.iteratePapers()) {
       for (const p of page) {
         const row = paperToRow(p) as unknown as Record<string, unknown>;
-        await pool2.query(`INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
+        await pool2.query(`INSERT INTO papers (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
       }
     }
     await pool2.end();
@@ -229,6 +236,49 @@ describe.skipIf(!PG_URL)('PostgreSQL lexical index against FTS5', () => {
     } finally {
       await pg.close();
       await lite.close();
+    }
+  });
+});
+
+describe.skipIf(!PG_URL)('PostgreSQL upgrade to the DOI column', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await freshPgDatabase('doi_upgrade');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('gives the papers of a v3 schema a DOI column and its index, filled by later merges', async () => {
+    const pool = await openPgPool(db.url, { max: 1 });
+    try {
+      await migratePg(pool, 'papers', PG_MIGRATIONS.slice(0, 3));
+      const { PAPER_COLUMNS, paperToRow } = await import('../src/store/paper-rows.ts');
+      const cols = PAPER_COLUMNS.split(', ').filter((c) => c !== 'doi');
+      const row = paperToRow({ id: '2503.00001', arxivId: '2503.00001', title: 'Otters use tools', abstract: 'Observed.', authors: [], sources: ['jsonl'], firstSeen: T0.toISOString(), updatedAt: T0.toISOString() }) as unknown as Record<string, unknown>;
+      await pool.query(`INSERT INTO papers (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => row[c]));
+    } finally {
+      await pool.end();
+    }
+    const pg = await openPostgresStore(db.url);
+    try {
+      expect(await pg.getPaper('2503.00001')).not.toHaveProperty('doi');
+      expect(await pg.findByDois(['10.1000/otters'])).toEqual(new Map());
+      const result = await pg.upsertPapers([{ rawId: '2503.00001', title: 'Otters use tools', abstract: 'Observed.', doi: 'doi:10.1000/OTTERS', source: 'arxiv-oai' }], T1);
+      expect(result.merged).toEqual(['2503.00001']);
+      expect((await pg.getPaper('2503.00001'))?.doi).toBe('10.1000/otters');
+      expect(await pg.findByDois(['10.1000/otters'])).toEqual(new Map([['10.1000/otters', '2503.00001']]));
+    } finally {
+      await pg.close();
+    }
+    const check = await openPgPool(db.url, { max: 1 });
+    try {
+      const { rows } = await check.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'papers' AND indexname = 'papers_doi'`);
+      expect(rows).toEqual([{ indexname: 'papers_doi' }]);
+      const version = await check.query<{ version: number }>(`SELECT version FROM paperfeed_schema WHERE component = 'papers'`);
+      expect(version.rows[0]!.version).toBe(PG_MIGRATIONS.length);
+    } finally {
+      await check.end();
     }
   });
 });

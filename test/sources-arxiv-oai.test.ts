@@ -49,7 +49,7 @@ describe('arXiv OAI-PMH', () => {
       categories: ['cs.LG', 'stat.ML'],
       source: 'arxiv-oai',
     });
-    expect(page.batch.papers[1]).toMatchObject({ rawId: '2401.00420', authors: ['Daniel Kim'], categories: ['cs.CL', 'cs.LG'] });
+    expect(page.batch.papers[1]).toMatchObject({ rawId: '2401.00420', authors: ['Daniel Kim'], categories: ['cs.CL', 'cs.LG'], doi: '10.48550/arxiv.2401.00420' });
     expect(page.batch.issues).toEqual([{ where: `${WHERE}#record 3 (oai:arXiv.org:2401.00777)`, problem: 'abstract is empty' }]);
   });
 

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toPaper } from '../src/papers/normalize.ts';
+import { addSnapshotLine } from '../src/sources/arxiv-snapshot.ts';
 import { readFileSource, readPaperFiles } from '../src/sources/files.ts';
+import { emptyBatch } from '../src/sources/validate.ts';
 import type { SourceChunk } from '../src/sources/source.ts';
 
 const SNAPSHOT = fileURLToPath(new URL('./fixtures/arxiv/arxiv-metadata-oai-snapshot.json', import.meta.url));
@@ -24,6 +26,7 @@ describe('arXiv metadata snapshot', () => {
       authors: ['C. Balázs', 'E. L. Berger', 'P. M. Nadolsky', 'C. -P. Yuan'],
       published: '2007-04-02',
       categories: ['hep-ph'],
+      doi: '10.1103/physrevd.76.013009',
       source: 'arxiv-snapshot',
     });
     for (const p of batch.papers) expect(`${p.title} ${p.abstract}`).not.toMatch(/\n|\s{2}|^\s|\s$/);
@@ -36,6 +39,17 @@ describe('arXiv metadata snapshot', () => {
       published: '2023-12-31',
       categories: ['cs.LG', 'stat.ML'],
     });
+  });
+
+  it('keeps the first of several DOIs, and a record whose DOI field holds none without a DOI', () => {
+    const record = (id: string, doi: string | null) =>
+      JSON.stringify({ id, title: `Paper ${id}`, abstract: 'An abstract.', categories: 'hep-ph', doi, versions: [{ version: 'v1', created: 'Mon, 2 Apr 2007 19:18:42 GMT' }] });
+    const batch = emptyBatch();
+    addSnapshotLine(batch, record('0704.0002', '10.1103/PhysRevD.76.013009 10.1103/PhysRevD.77.019901'), 'a:1');
+    addSnapshotLine(batch, record('0704.0003', 'Phys.Rev.D76:013009'), 'a:2');
+    expect(batch.issues).toEqual([]);
+    expect(batch.papers.map((p) => [p.rawId, p.doi])).toEqual([['0704.0002', '10.1103/physrevd.76.013009'], ['0704.0003', undefined]]);
+    expect(batch.papers[1]).not.toHaveProperty('doi');
   });
 
   it('names each bad record by file:line and reason, and skips it', async () => {

@@ -40,7 +40,8 @@ describe('arXiv Atom (export API)', () => {
     });
     expect(first!.abstract).toContain('confirm that $<5\\%$ of the gains');
     expect(first!.abstract).not.toMatch(/\n|\s{2}/);
-    expect(second).toMatchObject({ rawId: '2401.07812', authors: ['Daniel Kim'], categories: ['cs.CL', 'cs.LG'] });
+    // <arxiv:doi>, kept in its stored form (the first entry has none: toEqual above says so).
+    expect(second).toMatchObject({ rawId: '2401.07812', authors: ['Daniel Kim'], categories: ['cs.CL', 'cs.LG'], doi: '10.48550/arxiv.2401.07812' });
     expect(second!.abstract).toContain('PG-19 & arXiv');
     expect(toPaper(second!, new Date()).id).toBe('2401.07812');
   });

@@ -104,6 +104,15 @@ describe('JSON arrays', () => {
   });
 });
 
+describe('JSON Lines DOIs', () => {
+  it('reads a DOI in any usual spelling and names one that is none, skipping only that record', () => {
+    const line = (id: string, doi: string) => JSON.stringify({ id, title: `Paper ${id}`, abstract: 'An abstract.', doi });
+    const batch = parseJsonl([line('2401.00001', 'doi:10.1000/ABC'), line('2401.00002', 'see the journal')].join('\n'), 'd.jsonl');
+    expect(batch.papers.map((p) => [p.rawId, p.doi])).toEqual([['2401.00001', '10.1000/abc']]);
+    expect(batch.issues).toEqual([{ where: 'd.jsonl:2', problem: 'doi "see the journal" is not a DOI (expected 10.<registrant>/<suffix>)' }]);
+  });
+});
+
 describe('toJsonl (the export format)', () => {
   const now = new Date('2024-02-01T10:00:00.000Z');
   const inputs: PaperInput[] = [
@@ -116,6 +125,7 @@ describe('toJsonl (the export format)', () => {
       upvotes: 4,
       organization: 'University of Lisbon',
       categories: ['cs.LG', 'math.OC'],
+      doi: 'https://doi.org/10.1000/XYZ.123',
       source: 'arxiv-atom',
     },
     {
@@ -132,10 +142,11 @@ describe('toJsonl (the export format)', () => {
     const line = toJsonl(paper);
     expect(line).not.toContain('\n');
     expect(Object.keys(JSON.parse(line))).toEqual([
-      'id', 'title', 'abstract', 'authors', 'url', 'pdfUrl', 'published', 'upvotes', 'organization', 'categories', 'sources', 'firstSeen',
+      'id', 'title', 'abstract', 'authors', 'url', 'pdfUrl', 'published', 'upvotes', 'organization', 'categories', 'doi', 'sources', 'firstSeen',
     ]);
     expect(JSON.parse(line)).toMatchObject({
       id: '2401.07890',
+      doi: '10.1000/xyz.123',
       url: 'https://arxiv.org/abs/2401.07890',
       pdfUrl: 'https://arxiv.org/pdf/2401.07890',
       sources: ['arxiv-atom'],

@@ -10,6 +10,13 @@ import { MIGRATIONS, openDatabase, SCHEMA_VERSION, StoreOpenError } from '../src
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 
 const NOW = new Date('2025-03-01T10:00:00.000Z');
+/** The papers columns before schema v4 added the DOI. */
+const V1_COLUMNS = PAPER_COLUMNS.replace('doi, ', '');
+const insertV1 = (db: Database.Database) => db.prepare(`INSERT INTO papers (${V1_COLUMNS}) VALUES (${V1_COLUMNS.replace(/(\w+)/g, '@$1')})`);
+const rowV1 = (p: Parameters<typeof paperToRow>[0]) => {
+  const { doi: _doi, ...row } = paperToRow(p);
+  return row;
+};
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'paperfeed-open-'));
@@ -119,9 +126,9 @@ describe('migrations', () => {
   it('indexes the papers of a v2 file for lexical search when it is upgraded to v3', async () => {
     const file = join(dir, 'papers.sqlite');
     const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 2) });
-    const insert = old.prepare(`INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${PAPER_COLUMNS.replace(/(\w+)/g, '@$1')})`);
+    const insert = insertV1(old);
     for (const [id, title] of [['2503.00001', 'Otters use tools'], ['2503.00002', 'Sea otters and kelp forests']] as const) {
-      insert.run(paperToRow({ id, title, abstract: `${title}, observed.`, authors: [], sources: ['jsonl'], firstSeen: NOW.toISOString(), updatedAt: NOW.toISOString() }));
+      insert.run(rowV1({ id, title, abstract: `${title}, observed.`, authors: [], sources: ['jsonl'], firstSeen: NOW.toISOString(), updatedAt: NOW.toISOString() }));
     }
     old.close();
 
@@ -133,6 +140,28 @@ describe('migrations', () => {
     await store.upsertPapers([{ rawId: '2503.00003', title: 'Kelp', abstract: 'Kelp grows.', source: 'jsonl' }], NOW);
     expect((await store.searchLexical('kelp otters', 5)).map((h) => h.id)).toEqual(['2503.00003', '2503.00001']);
     await store.close();
+  });
+
+  it('gives the papers of a v3 file a DOI column when it is upgraded to v4, filled by later merges', async () => {
+    const file = join(dir, 'papers.sqlite');
+    const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 3) });
+    insertV1(old).run(rowV1({ id: '2503.00001', arxivId: '2503.00001', title: 'Otters use tools', abstract: 'Observed.', authors: [], sources: ['jsonl'], firstSeen: NOW.toISOString(), updatedAt: NOW.toISOString() }));
+    old.close();
+
+    const store = await openSqliteStore(file);
+    const before = await store.getPaper('2503.00001');
+    expect(before?.title).toBe('Otters use tools');
+    expect(before).not.toHaveProperty('doi');
+    expect(await store.findByDois(['10.1000/otters'])).toEqual(new Map());
+    const result = await store.upsertPapers([{ rawId: '2503.00001', title: 'Otters use tools', abstract: 'Observed.', doi: 'https://doi.org/10.1000/OTTERS', source: 'arxiv-oai' }], NOW);
+    expect(result.merged).toEqual(['2503.00001']);
+    expect((await store.getPaper('2503.00001'))?.doi).toBe('10.1000/otters');
+    expect(await store.findByDois(['10.1000/otters'])).toEqual(new Map([['10.1000/otters', '2503.00001']]));
+    await store.close();
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'papers' AND name = 'papers_doi'`).pluck().get()).toBe('papers_doi');
+    raw.close();
   });
 
   it('gives a new file pages that hold several vectors each', async () => {

@@ -15,6 +15,7 @@ beforeAll(async () => {
   await store.upsertPapers([
     { rawId: '2401.00001', title: 'Routing Mixtures of Experts', abstract: 'A.', source: 'arxiv-atom' },
     { title: 'A Paper Known by Title Only', abstract: 'B.', source: 'hf-page' },
+    { title: 'A Journal Paper', abstract: 'C.', source: 'jsonl', doi: '10.1000/Journal.1' },
   ]);
 });
 afterAll(async () => {
@@ -30,6 +31,15 @@ describe('lookupPaper', () => {
     const tid = titleId('A Paper Known by Title Only');
     expect(await lookupPaper(store, tid)).toMatchObject({ paper: { id: tid }, looksLikeId: true });
     expect(await lookupPaper(store, 'https://arxiv.org/abs/2401.00001')).toMatchObject({ looksLikeId: true, arxivId: '2401.00001' });
+  });
+
+  it('finds a paper by a DOI it carries in any spelling, and an arXiv paper by its arXiv DOI', async () => {
+    const journal = titleId('A Journal Paper');
+    for (const ref of ['10.1000/journal.1', 'doi:10.1000/JOURNAL.1', 'https://doi.org/10.1000/journal.1']) {
+      expect(await lookupPaper(store, ref), ref).toMatchObject({ paper: { id: journal }, looksLikeId: true });
+    }
+    expect(await lookupPaper(store, 'https://doi.org/10.48550/arXiv.2401.00001')).toMatchObject({ paper: { id: '2401.00001' }, arxivId: '2401.00001' });
+    expect(await lookupPaper(store, '10.1000/unknown')).toEqual({ paper: undefined, looksLikeId: true });
   });
 
   it('says what a reference that names nothing stored was: an arXiv id, another link, or words', async () => {

@@ -97,6 +97,62 @@ for (const backend of storeBackends('papers')) {
         expect(await store.findByTitle('Scaling laws for dense mixtures')).toBeUndefined();
       });
 
+      it('keeps a DOI in its bare lower-case form and finds papers by it, in batches on the server', async () => {
+        const result = await store.upsertPapers(
+          [
+            { ...arxivItem, doi: 'https://doi.org/10.1145/3571730.ABC' },
+            other(1, { doi: 'doi:10.48550/arXiv.2501.01001' }),
+            other(2),
+            // A title-only paper (no arXiv id) with a DOI: found by it all the same.
+            { title: 'A Journal Paper', abstract: 'Only in a journal.', source: 'jsonl', doi: '10.1007/S00453-020-00001-X' },
+          ],
+          DAY1,
+        );
+        expect(result.added).toHaveLength(4);
+        expect((await store.getPaper('2501.01234'))?.doi).toBe('10.1145/3571730.abc');
+        expect(await store.getPaper('2501.01002')).not.toHaveProperty('doi');
+        const journal = titleId('A Journal Paper');
+        const found = await store.findByDois([
+          '10.1145/3571730.ABC',
+          'https://dx.doi.org/10.1007/s00453-020-00001-x',
+          '10.48550/arxiv.2501.01001',
+          '10.9999/not-stored',
+          'not a doi',
+        ]);
+        expect(found).toEqual(
+          new Map([
+            ['10.1145/3571730.abc', '2501.01234'],
+            ['10.1007/s00453-020-00001-x', journal],
+            ['10.48550/arxiv.2501.01001', '2501.01001'],
+          ]),
+        );
+        expect(await store.findByDois([])).toEqual(new Map());
+        // More DOIs than one server round trip takes: all answered.
+        const many = Array.from({ length: 2_500 }, (_, i) => `10.5555/filler.${i}`);
+        expect((await store.findByDois([...many, '10.1145/3571730.abc'])).get('10.1145/3571730.abc')).toBe('2501.01234');
+      });
+
+      it('a merge keeps a known DOI and fills a missing one; a rename carries it', async () => {
+        await store.upsertPapers([{ ...hfItem, doi: '10.1000/first' }, other(1)], DAY1);
+        // The arXiv copy renames the title-only paper and brings another DOI: the first one stays.
+        const renamed = await store.upsertPapers([{ ...arxivItem, doi: '10.1000/second' }], DAY2);
+        expect(renamed.renamed).toEqual([{ from: titleId(TITLE), to: '2501.01234' }]);
+        expect((await store.getPaper('2501.01234'))?.doi).toBe('10.1000/first');
+        expect(await store.findByDois(['10.1000/first', '10.1000/second'])).toEqual(new Map([['10.1000/first', '2501.01234']]));
+        // A copy without a DOI changes nothing; one with a DOI fills a paper that had none.
+        expect((await store.upsertPapers([arxivItem], DAY2)).unchanged).toEqual(['2501.01234']);
+        expect((await store.upsertPapers([other(1, { doi: '10.1000/late' })], DAY3)).merged).toEqual(['2501.01001']);
+        expect((await store.getPaper('2501.01001'))?.doi).toBe('10.1000/late');
+        expect((await store.listPapers({ seenSince: DAY1.toISOString() })).map((p) => p.doi).sort()).toEqual(['10.1000/first', '10.1000/late']);
+      });
+
+      it('rejects a DOI that is none, naming it, and writes nothing', async () => {
+        await expect(store.upsertPapers([other(1), other(2, { doi: 'ISBN 978-3-16-148410-0' })], DAY1)).rejects.toThrow(
+          /item 1 \(2501\.01002\) is invalid \(doi: doi "ISBN 978-3-16-148410-0" is not a DOI/,
+        );
+        expect(await store.count()).toBe(0);
+      });
+
       it('re-ingesting the same data changes nothing', async () => {
         const batch = [hfItem, arxivItem, other(1), other(2, { authorCount: 1 })];
         const first = await store.upsertPapers(batch, DAY1);

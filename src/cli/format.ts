@@ -22,12 +22,14 @@ export function paperDetails(p: Paper): string {
       .join(' · '),
     paperLink(p),
     p.pdfUrl ? `PDF: ${p.pdfUrl}` : '',
+    p.doi ? `DOI: https://doi.org/${p.doi}` : '',
     `sources: ${p.sources.join(', ')}; first seen ${p.firstSeen}`,
     p.categories?.length ? `categories: ${p.categories.join(', ')}` : '',
     '',
     p.abstract,
   ];
-  return lines.filter((l, i) => l !== '' || i === 7).join('\n');
+  // Empty lines are fields this paper lacks, except the one before the abstract.
+  return lines.filter((l, i) => l !== '' || i === lines.length - 2).join('\n');
 }
 
 export function scoredLine(r: ScoredPaper, rank: number): string {

@@ -8,7 +8,8 @@
  * model and a LaTeX toolchain (@retorquere/bibtex-parser) or report no per-entry errors with lines.
  */
 import { parseArxivId } from '../papers/ids.ts';
-import { arxivIdOfDoi, keepOrSkip, LIBRARY_LIMITS, lineIndex, normalizeDoi, type LibraryEntry, type ParsedLibrary } from './entry.ts';
+import { arxivIdOfDoi, normalizeDoi } from '../papers/doi.ts';
+import { keepOrSkip, LIBRARY_LIMITS, lineIndex, type LibraryEntry, type ParsedLibrary } from './entry.ts';
 import { latexToText } from './latex.ts';
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];

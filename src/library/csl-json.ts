@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { parseArxivId } from '../papers/ids.ts';
-import { arxivIdOfDoi, keepOrSkip, LIBRARY_LIMITS, normalizeDoi, type ParsedLibrary } from './entry.ts';
+import { arxivIdOfDoi, normalizeDoi } from '../papers/doi.ts';
+import { keepOrSkip, LIBRARY_LIMITS, type ParsedLibrary } from './entry.ts';
 
 const text = z.string().max(1_000_000).optional();
 

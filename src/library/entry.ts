@@ -39,30 +39,6 @@ export interface ParsedLibrary {
   skipped: Skipped[];
 }
 
-const DOI = /^(?:(?:https?:\/\/)?(?:dx\.)?doi\.org\/|doi:\s*)?(10\.\d{4,9}\/\S+)$/i;
-
-/** A DOI in any usual spelling (bare, doi:, resolver URL), lower-case; undefined otherwise. */
-export function normalizeDoi(raw: string): string | undefined {
-  let s = raw.trim();
-  try {
-    // Links carry the DOI percent-encoded (10.1000%2Fabc).
-    s = decodeURIComponent(s);
-  } catch {
-    // A stray % is kept as written.
-  }
-  const m = DOI.exec(s);
-  if (!m) return undefined;
-  const doi = m[1]!.toLowerCase();
-  // Punctuation that ends a sentence or a list is not part of a DOI.
-  return doi.replace(/[.,;]+$/, '');
-}
-
-/** arXiv's own DOIs (DataCite, 10.48550/arXiv.<id>) name an arXiv paper. */
-export function arxivIdOfDoi(doi: string): string | undefined {
-  const m = /^10\.48550\/arxiv\.(.+)$/i.exec(doi);
-  return m ? m[1] : undefined;
-}
-
 /** Text cut at a word boundary to at most `max` characters. */
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;

@@ -4,7 +4,8 @@
  * Lines starting with '#' are comments.
  */
 import { parseArxivId } from '../papers/ids.ts';
-import { arxivIdOfDoi, LIBRARY_LIMITS, normalizeDoi, type ParsedLibrary } from './entry.ts';
+import { arxivIdOfDoi, normalizeDoi } from '../papers/doi.ts';
+import { LIBRARY_LIMITS, type ParsedLibrary } from './entry.ts';
 
 export function parseIdList(input: string): ParsedLibrary {
   const out: ParsedLibrary = { format: 'list', entries: [], skipped: [] };

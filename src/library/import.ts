@@ -9,14 +9,14 @@ import type { Recipient } from '../recommend/recipient.ts';
 import type { OpOptions } from '../recommend/ops/shared.ts';
 import { parseLibrary } from './detect.ts';
 import type { LibraryFormat, Skipped } from './entry.ts';
-import { matchLibrary } from './match.ts';
+import { matchLibrary, type MatchedEntry } from './match.ts';
 
 export interface LibraryReport {
   /** The file name, or "the pasted list". */
   source: string;
   format: LibraryFormat;
   /** Entries that name a stored paper: seeded or liked now, or already in the profile. */
-  matched: { where: string; paperId: string; title: string; by: 'arxiv' | 'title'; outcome: PaperOutcome }[];
+  matched: { where: string; paperId: string; title: string; by: MatchedEntry['by']; outcome: PaperOutcome }[];
   /** Entries not stored, kept as text likes (now or by an earlier import). */
   keptAsText: { where: string; title: string; outcome: 'kept' | 'already' }[];
   skipped: Skipped[];

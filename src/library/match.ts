@@ -1,8 +1,8 @@
 /**
  * Library entries against the store: by arXiv id (any version or link form, and arXiv's own DOIs),
- * then by normalized title (case, accents, punctuation and spacing folded). The store keeps no
- * other DOIs, so a journal DOI matches through its entry's title. What is not stored but has a
- * title is kept as text; the rest is named with the reason.
+ * then by DOI (any DOI a stored paper carries: a journal's, or arXiv's own for a paper stored
+ * without its arXiv id), then by normalized title (case, accents, punctuation and spacing folded).
+ * What is not stored but has a title is kept as text; the rest is named with the reason.
  */
 import { normalizeTitle } from '../papers/ids.ts';
 import type { Paper } from '../papers/paper.ts';
@@ -12,7 +12,7 @@ import type { LibraryEntry, Skipped } from './entry.ts';
 export interface MatchedEntry {
   where: string;
   paper: Paper;
-  by: 'arxiv' | 'title';
+  by: 'arxiv' | 'doi' | 'title';
 }
 
 export interface TextEntry {
@@ -27,16 +27,27 @@ export interface LibraryMatch {
   skipped: Skipped[];
 }
 
-export async function matchLibrary(store: Pick<PaperStore, 'getPaper' | 'getPapers' | 'findByTitle'>, entries: readonly LibraryEntry[]): Promise<LibraryMatch> {
+export async function matchLibrary(
+  store: Pick<PaperStore, 'getPaper' | 'getPapers' | 'findByTitle' | 'findByDois'>,
+  entries: readonly LibraryEntry[],
+): Promise<LibraryMatch> {
   const out: LibraryMatch = { matched: [], text: [], skipped: [] };
   const ids = [...new Set(entries.flatMap((e) => (e.arxivId ? [e.arxivId] : [])))];
   const byId = new Map((await store.getPapers(ids)).map((p) => [p.id, p] as const));
+  // One lookup for the whole library: at most a few thousand DOIs, answered from the DOI index.
+  const doiIds = await store.findByDois(entries.flatMap((e) => (e.doi ? [e.doi] : [])));
+  const byDoi = new Map((await store.getPapers([...new Set(doiIds.values())])).map((p) => [p.id, p] as const));
   const seenPaper = new Map<string, string>();
   const seenTitle = new Map<string, string>();
   for (const e of entries) {
     let paper: Paper | undefined;
     let by: MatchedEntry['by'] = 'arxiv';
     if (e.arxivId) paper = byId.get(e.arxivId) ?? (await store.getPaper(e.arxivId));
+    const viaDoi = e.doi === undefined ? undefined : doiIds.get(e.doi);
+    if (!paper && viaDoi !== undefined) {
+      paper = byDoi.get(viaDoi);
+      by = 'doi';
+    }
     if (!paper && e.title) {
       paper = await store.findByTitle(e.title);
       by = 'title';

@@ -3,7 +3,8 @@
  * it. Lines without a tag continue the previous field (wrapped abstracts).
  */
 import { parseArxivId } from '../papers/ids.ts';
-import { arxivIdOfDoi, keepOrSkip, LIBRARY_LIMITS, normalizeDoi, type LibraryEntry, type ParsedLibrary } from './entry.ts';
+import { arxivIdOfDoi, normalizeDoi } from '../papers/doi.ts';
+import { keepOrSkip, LIBRARY_LIMITS, type LibraryEntry, type ParsedLibrary } from './entry.ts';
 
 const TAG = /^([A-Z][A-Z0-9])  -(?: (.*))?$/;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Paper, PaperInput, SourceName } from './paper.ts';
 import { stripControls } from './clean-text.ts';
+import { normalizeDoi } from './doi.ts';
 import { absUrlFor, normalizeTitle, parseArxivId, pdfUrlFor, titleId } from './ids.ts';
 
 // Every source's text passes here: control characters go, any run of whitespace (line breaks
@@ -37,6 +38,9 @@ export function toPaper(input: PaperInput, now: Date): Paper {
   if (input.organization) paper.organization = spaces(input.organization);
   const categories = (input.categories ?? []).map(spaces).filter(Boolean);
   if (categories.length) paper.categories = [...new Set(categories)];
+  // Validated input is already in this form; the canonical paper does not rely on that.
+  const doi = input.doi && normalizeDoi(input.doi);
+  if (doi) paper.doi = doi;
   return paper;
 }
 
@@ -71,6 +75,9 @@ export function mergePapers(stored: Paper, incoming: Paper): Paper {
   if (upvotes >= 0) merged.upvotes = upvotes;
   const organization = stored.organization ?? incoming.organization;
   if (organization) merged.organization = organization;
+  // A paper has one DOI: the first one known stays (a later copy may carry an erratum's).
+  const doi = stored.doi ?? incoming.doi;
+  if (doi) merged.doi = doi;
   const categories = unite(stored.categories ?? [], incoming.categories ?? []);
   if (categories.length) merged.categories = categories;
   merged.updatedAt = samePaper(stored, merged) ? stored.updatedAt : incoming.updatedAt;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasVisibleText } from './clean-text.ts';
+import { doiSchema } from './doi.ts';
 
 /** Where a paper came from; a merged paper keeps every source it arrived through. */
 export const SOURCE_NAMES = ['hf-page', 'hf-api', 'arxiv-atom', 'arxiv-rss', 'jsonl', 'arxiv-snapshot', 'arxiv-oai'] as const;
@@ -25,6 +26,8 @@ export interface PaperInput {
   upvotes?: number;
   organization?: string;
   categories?: string[];
+  /** Any spelling (bare, doi:, resolver URL); the schema keeps it lower-case and bare. */
+  doi?: string;
 }
 
 /** A stored, canonical paper. */
@@ -43,6 +46,8 @@ export interface Paper {
   upvotes?: number;
   organization?: string;
   categories?: string[];
+  /** Lower-case, without a resolver prefix (papers/doi.ts). */
+  doi?: string;
   /** ISO timestamp of the first time this paper was stored: "new since the last digest" uses it. */
   firstSeen: string;
   /** ISO timestamp of the last merge that changed the paper. */
@@ -82,4 +87,5 @@ export const paperInputSchema = z.object({
   upvotes: z.number().int().nonnegative().optional(),
   organization: z.string().trim().min(1).max(300).optional(),
   categories: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+  doi: doiSchema.optional(),
 });

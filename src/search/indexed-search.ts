@@ -163,7 +163,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
       );
     }
     if (looksLikeId) {
-      throw new UserError(`'${query}' names no stored paper and is not a link paperfeed understands (arXiv or Hugging Face papers)`);
+      throw new UserError(`'${query}' names no stored paper (paperfeed reads arXiv and Hugging Face papers links, and the DOIs its papers carry)`);
     }
     return { kind: 'text', text: query };
   };

@@ -3,6 +3,7 @@
  * paged by `start` until opensearch:totalResults. A bad query answers 200 with a single entry
  * titled "Error"; that, like XML that does not parse, is one issue for the whole page.
  */
+import { firstDoi } from '../papers/doi.ts';
 import { parseArxivId } from '../papers/ids.ts';
 import type { PaperSource, SourceBatch, SourceChunk } from './source.ts';
 import { dateOfIso } from './dates.ts';
@@ -77,6 +78,8 @@ function entryFields(entry: XmlNode): Record<string, unknown> {
     pdfUrl: href((l) => attrOf(l, 'title') === 'pdf'),
     published: published ? dateOfIso(published) : undefined,
     categories: unique(primary ? [primary, ...categories] : categories),
+    // <arxiv:doi>, the journal DOI an author added (or arXiv's own).
+    doi: firstDoi(textOf(entry.doi)),
     source: 'arxiv-atom',
   };
 }

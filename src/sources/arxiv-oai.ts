@@ -8,6 +8,7 @@
  * errors come as `<error code="…">`: noRecordsMatch is an empty harvest; any other is a failure.
  */
 import { z } from 'zod';
+import { firstDoi } from '../papers/doi.ts';
 import { parseArxivId } from '../papers/ids.ts';
 import { describeFilter, passesFilter, type ArxivFilter } from './arxiv-filter.ts';
 import { dateOfIso } from './dates.ts';
@@ -122,6 +123,7 @@ function recordFields(meta: XmlNode): RecordFields {
     // <created> is the v1 submission date, the paper's publication.
     published: created ? dateOfIso(created) : undefined,
     categories: categories.length ? categories : undefined,
+    doi: firstDoi(textOf(meta.doi)),
     source: 'arxiv-oai',
   };
 }

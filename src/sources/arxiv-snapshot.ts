@@ -3,10 +3,11 @@
  * line with `id` (`2401.00001` or old-style `hep-th/9901001`), `title`, `abstract` (both with hard
  * line breaks and runs of spaces), `authors` (one string) and `authors_parsed` ([last, first,
  * suffix] arrays), `categories` (space-separated), `versions` ([{ version: "v1", created: RFC 822
- * date }, …]), `update_date`, `doi`, and fields paperfeed does not keep (submitter, comments,
+ * date }, …]), `update_date`, `doi` (sometimes several, space-separated: the first is kept), and fields paperfeed does not keep (submitter, comments,
  * journal-ref, report-no, license). The published date is the v1 submission date.
  */
 import { z } from 'zod';
+import { firstDoi } from '../papers/doi.ts';
 import { parseArxivId } from '../papers/ids.ts';
 import { LIMITS } from '../papers/paper.ts';
 import { passesFilter, type ArxivFilter } from './arxiv-filter.ts';
@@ -81,6 +82,7 @@ export function addSnapshotLine(batch: SourceBatch, line: string, where: string,
       authorCount: authors && authors.length > LIMITS.authors ? authors.length : undefined,
       published,
       categories: categories.length ? categories.slice(0, 50) : undefined,
+      doi: firstDoi(r.doi),
       source: 'arxiv-snapshot',
     },
     where,

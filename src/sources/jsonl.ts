@@ -3,7 +3,7 @@
  * writes with toJsonl, and the simplest way to feed paperfeed papers from anywhere else.
  *
  * A record needs `id`, `title` and `abstract`; `authors`, `url`, `published` (date or datetime),
- * `upvotes` and the other PaperInput fields are optional; unknown fields (`sources`, `firstSeen`)
+ * `upvotes`, `doi` and the other PaperInput fields are optional; unknown fields (`sources`, `firstSeen`)
  * are ignored on input.
  */
 import { z } from 'zod';
@@ -28,6 +28,8 @@ const recordSchema = z.object({
   upvotes: z.number().optional(),
   organization: z.string().optional(),
   categories: z.array(z.string()).optional(),
+  // Checked (and normalized) with the paper: a bad DOI is named there.
+  doi: z.string().optional(),
 });
 
 export function parseJsonl(text: string, where: string, options: ParseOptions = {}): SourceBatch {
@@ -120,6 +122,7 @@ function addItem(batch: SourceBatch, item: unknown, where: string): void {
       upvotes: r.upvotes,
       organization: r.organization,
       categories: r.categories,
+      doi: r.doi,
       source: 'jsonl',
     },
     where,
@@ -140,6 +143,7 @@ export function toJsonl(paper: Paper): string {
     upvotes: paper.upvotes,
     organization: paper.organization,
     categories: paper.categories,
+    doi: paper.doi,
     sources: paper.sources,
     firstSeen: paper.firstSeen,
   };

@@ -17,6 +17,7 @@ export interface PaperRow {
   upvotes: number | null;
   organization: string | null;
   categories: string | null;
+  doi: string | null;
   content_hash: string;
   first_seen: string;
   updated_at: string;
@@ -24,7 +25,7 @@ export interface PaperRow {
 
 export const PAPER_COLUMNS =
   'id, norm_title, arxiv_id, title, abstract, authors, author_count, abs_url, pdf_url, published, sources, ' +
-  'upvotes, organization, categories, content_hash, first_seen, updated_at';
+  'upvotes, organization, categories, doi, content_hash, first_seen, updated_at';
 
 export function paperToRow(p: Paper): PaperRow {
   return {
@@ -42,6 +43,7 @@ export function paperToRow(p: Paper): PaperRow {
     upvotes: p.upvotes ?? null,
     organization: p.organization ?? null,
     categories: p.categories?.length ? JSON.stringify(p.categories) : null,
+    doi: p.doi ?? null,
     content_hash: contentHash(p),
     first_seen: p.firstSeen,
     updated_at: p.updatedAt,
@@ -67,6 +69,7 @@ export function rowToPaper(r: PaperRow): Paper {
   if (r.upvotes !== null) p.upvotes = r.upvotes;
   if (r.organization !== null) p.organization = r.organization;
   if (r.categories !== null) p.categories = JSON.parse(r.categories) as string[];
+  if (r.doi !== null) p.doi = r.doi;
   return p;
 }
 

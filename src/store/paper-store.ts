@@ -78,6 +78,12 @@ export interface PaperStore {
   getPapers(ids: string[]): Promise<Paper[]>;
   /** Finds by normalized title, for "similar <title>". */
   findByTitle(title: string): Promise<Paper | undefined>;
+  /**
+   * The stored paper of each DOI, keyed by the DOI in its stored form (papers/doi.ts; other
+   * spellings are normalized first, and what is no DOI is ignored). DOIs of no stored paper are
+   * absent; should two papers carry one DOI, the smaller id answers, on both backends.
+   */
+  findByDois(dois: readonly string[]): Promise<Map<string, string>>;
   listPapers(query?: ListQuery): Promise<Paper[]>;
   count(): Promise<number>;
   removePaper(id: string): Promise<boolean>;

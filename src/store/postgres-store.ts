@@ -30,6 +30,7 @@ import {
   validLexicalQuery,
   validListQuery,
   validPageSize,
+  storedDois,
   validPapers,
 } from './store-input.ts';
 import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
@@ -134,6 +135,12 @@ export const PG_MIGRATIONS: readonly string[] = [
     seq      BIGINT NOT NULL UNIQUE,
     removed  BOOLEAN NOT NULL
   );
+  `,
+  // v4
+  `
+  -- DOIs (lower-case, bare; papers/doi.ts), so a library entry known only by its DOI finds its paper.
+  ALTER TABLE papers ADD COLUMN doi TEXT COLLATE "C";
+  CREATE INDEX papers_doi ON papers(doi);
   `,
 ];
 
@@ -328,6 +335,19 @@ export class PostgresPaperStore implements PaperStore {
       [titleId(title)],
     );
     return alias.rows[0] && rowToPaper(alias.rows[0]);
+  }
+
+  async findByDois(dois: readonly string[]): Promise<Map<string, string>> {
+    const wanted = storedDois(dois);
+    const out = new Map<string, string>();
+    for (let i = 0; i < wanted.length; i += STREAM_BATCH) {
+      const { rows } = await this.pool.query<{ doi: string; id: string }>(
+        `SELECT doi, min(id) AS id FROM papers WHERE doi = ANY($1::text[]) GROUP BY doi`,
+        [wanted.slice(i, i + STREAM_BATCH)],
+      );
+      for (const r of rows) out.set(r.doi, r.id);
+    }
+    return out;
   }
 
   async listPapers(query: ListQuery = {}): Promise<Paper[]> {

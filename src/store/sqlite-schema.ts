@@ -120,6 +120,12 @@ export const MIGRATIONS: readonly string[] = [
     removed  INTEGER NOT NULL
   );
   `,
+  // v4
+  `
+  -- DOIs (lower-case, bare; papers/doi.ts), so a library entry known only by its DOI finds its paper.
+  ALTER TABLE papers ADD COLUMN doi TEXT;
+  CREATE INDEX papers_doi ON papers(doi);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

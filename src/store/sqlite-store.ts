@@ -28,6 +28,7 @@ import {
   validLexicalQuery,
   validListQuery,
   validPageSize,
+  storedDois,
   validPapers,
 } from './store-input.ts';
 import { CHECKSUM_META, recordedChecksum } from './corpus-checksum.ts';
@@ -81,6 +82,9 @@ export class SqlitePaperStore implements PaperStore {
          FROM aliases a JOIN papers p ON p.id = a.paper_id WHERE a.alias = ?`,
       ),
       byNormTitle: row(`SELECT ${PAPER_COLUMNS} FROM papers WHERE norm_title = ? ORDER BY first_seen DESC, id`),
+      byDois: db.prepare<[string], { doi: string; id: string }>(
+        `SELECT doi, min(id) AS id FROM papers WHERE doi IN (SELECT value FROM json_each(?)) GROUP BY doi`,
+      ),
       insert: db.prepare(
         `INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${PAPER_COLUMNS.replace(/(\w+)/g, '@$1')})`,
       ),
@@ -229,6 +233,12 @@ export class SqlitePaperStore implements PaperStore {
     if (hit) return rowToPaper(hit);
     const viaAlias = this.q.byAlias.get(titleId(title));
     return viaAlias && rowToPaper(viaAlias);
+  }
+
+  async findByDois(dois: readonly string[]): Promise<Map<string, string>> {
+    const wanted = storedDois(dois);
+    if (wanted.length === 0) return new Map();
+    return new Map(this.q.byDois.all(JSON.stringify(wanted)).map((r) => [r.doi, r.id]));
   }
 
   async listPapers(query: ListQuery = {}): Promise<Paper[]> {

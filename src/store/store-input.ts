@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDateSchema } from '../papers/dates.ts';
+import { normalizeDoi } from '../papers/doi.ts';
 import { toPaper } from '../papers/normalize.ts';
 import { type Paper, type PaperInput, paperInputSchema } from '../papers/paper.ts';
 import type { LexicalFilter, ListQuery, StoredSummary } from './paper-store.ts';
@@ -122,4 +123,14 @@ export function checkKeepKeys(keys: readonly string[]): void {
   if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => typeof k !== 'string' || k === '')) {
     throw new StoreInputError('pruneVectors: name at least one provider key to keep, none empty; nothing was deleted');
   }
+}
+
+/** DOIs to look up, in their stored form, each once; what is no DOI cannot name a stored paper. */
+export function storedDois(dois: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const raw of dois) {
+    const doi = typeof raw === 'string' ? normalizeDoi(raw) : undefined;
+    if (doi) out.add(doi);
+  }
+  return [...out];
 }

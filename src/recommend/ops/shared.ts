@@ -11,13 +11,13 @@ export interface OpOptions {
 
 export const clock = (opts?: OpOptions): Date => opts?.now ?? new Date();
 
-/** A stored paper named by arXiv id or URL, paper id, or exact title; a UserError otherwise. */
+/** A stored paper named by arXiv id or URL, DOI, paper id, or exact title; a UserError otherwise. */
 export async function resolvePaper(app: RecommendApp, ref: string): Promise<Paper> {
   const s = ref.trim();
   if (!s) throw new UserError('no paper given');
   const { paper } = await lookupPaper(app.store, s);
   if (!paper) {
-    throw new UserError(`no stored paper matches '${s}' (give an arXiv id, a paper id or an exact title of an ingested paper)`);
+    throw new UserError(`no stored paper matches '${s}' (give an arXiv id, a DOI, a paper id or an exact title of an ingested paper)`);
   }
   return paper;
 }
