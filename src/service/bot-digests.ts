@@ -9,8 +9,8 @@ import type { Recipient } from '../recommend/index.ts';
 import type { App } from './app.ts';
 import { openServiceBackends, type ServiceBackends } from './backends.ts';
 import { subscriptionDigests } from './digest-outbox.ts';
-import { digestRunDeps, runDigests } from './jobs.ts';
-import { Scheduler } from './schedule.ts';
+import { digestRunDeps, runDigests, serviceScheduler } from './jobs.ts';
+import type { Scheduler } from './schedule.ts';
 
 export interface BotDigests {
   readonly scheduler: Scheduler;
@@ -37,13 +37,7 @@ export async function startBotDigests(
   const log = app.log.child({ component: `${platform}-digests` });
   const backends = opts.backends ?? (await openServiceBackends(config));
   const { planner, deliverer } = subscriptionDigests(app, platform, send);
-  const scheduler = new Scheduler({
-    store: app.store,
-    locks: backends.locks,
-    log,
-    timezone: config.PAPERFEED_SCHEDULE_TIMEZONE,
-    lockTtlMs: config.PAPERFEED_LOCK_TTL_MS,
-  });
+  const scheduler = serviceScheduler(app, backends.locks, log);
   scheduler.add({
     name: 'digests',
     cron: opts.tickCron ?? '* * * * *',

@@ -11,7 +11,9 @@ import { readFileSource } from '../sources/files.ts';
 import { createNetworkSource } from '../sources/network.ts';
 import type { PaperSource } from '../sources/source.ts';
 import type { App } from './app.ts';
+import type { JobLocks } from './locks.ts';
 import type { Claimant, DigestRef, Outbox, OutboxStatus } from './outbox.ts';
+import { Scheduler, type SchedulerDeps } from './schedule.ts';
 
 /** Sends one recipient's digest for one local day (computing the picks, rendering, posting, recording them). */
 export interface DigestDeliverer {
@@ -95,6 +97,26 @@ export interface DigestRunDeps {
   retryAfterMs?: number;
   now?: () => Date;
   onSettled?(ref: DigestRef, status: OutboxStatus): void;
+}
+
+/**
+ * The job schedule of a service process: job state in the store, locks shared with the other
+ * replicas, the configured time zone and lock lease. The same for `serve` and a bot on its own.
+ */
+export function serviceScheduler(
+  app: Pick<App, 'store' | 'config'>,
+  locks: JobLocks,
+  log: Logger,
+  extra: Pick<SchedulerDeps, 'now' | 'onOutcome'> = {},
+): Scheduler {
+  return new Scheduler({
+    store: app.store,
+    locks,
+    log,
+    timezone: app.config.PAPERFEED_SCHEDULE_TIMEZONE,
+    lockTtlMs: app.config.PAPERFEED_LOCK_TTL_MS,
+    ...extra,
+  });
 }
 
 /**

@@ -16,11 +16,12 @@ import {
   digestRunDeps,
   runDigests,
   runIngest,
+  serviceScheduler,
   type Deliverers,
   type DigestPlanner,
 } from './jobs.ts';
 import type { Claimant } from './outbox.ts';
-import { Scheduler, type JobOutcome } from './schedule.ts';
+import type { JobOutcome, Scheduler } from './schedule.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import type { PaperSource } from '../sources/source.ts';
 import { writeLine } from '../terminal-text.ts';
@@ -119,12 +120,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
   const consoleDigest = !opts.once && (opts.consoleDigest ?? bots.length === 0);
   if (consoleDigest) deliverers.cli = consoleDeliverer(app, print);
 
-  const scheduler = new Scheduler({
-    store: app.store,
-    locks: backends.locks,
-    log,
-    timezone: config.PAPERFEED_SCHEDULE_TIMEZONE,
-    lockTtlMs: config.PAPERFEED_LOCK_TTL_MS,
+  const scheduler = serviceScheduler(app, backends.locks, log, {
     now,
     onOutcome: (job, outcome) => metrics.jobRuns.inc({ job, status: outcome.status }),
   });
