@@ -7,6 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/log.ts';
@@ -271,6 +272,47 @@ describe('close during a refit', () => {
         expect(reopened.corpus.status().generation).toEqual({ provider: reopened.embedder.key, vectors: 425 });
         const [paper] = await reopened.store.listPapers({ limit: 1, offset: 5 });
         expect((await reopened.search.similar(paper!.id, { k: 5 })).results).toHaveLength(5);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('reindex over an outgrown built-in fit', () => {
+  it('fits the corpus once, in the new generation, not also at open', async () => {
+    const app = await openSampleApp({ ingestSample: false });
+    const dataDir = app.dataDir;
+    try {
+      const before = app.embedder.key;
+      // Stored beside the owner: the fit made on the empty store is now far outgrown.
+      const { papers } = await collectSource(readFileSource(DATA));
+      await app.store.upsertPapers(papers);
+      await app.close();
+      const config = loadConfig({}, { PAPERFEED_DATA_DIR: dataDir, PAPERFEED_EMBEDDINGS: 'builtin', PAPERFEED_OFFLINE: 'true' });
+      const lines: string[] = [];
+      const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const refits = () => lines.filter((l) => l.includes('refitted now'));
+
+      const reindexing = await openApp(config, { log, forReindex: true });
+      let provider: string;
+      try {
+        expect(reindexing.embedder.key).toBe(before);
+        expect(refits()).toEqual([]);
+        const r = await reindexing.reindex();
+        expect(r.papers).toBe(425);
+        expect(r.provider).not.toBe(before);
+        provider = r.provider;
+      } finally {
+        await reindexing.close();
+      }
+      // The fit reindex made is the stored one: the next start loads it as it is.
+      const reopened = await openApp(config, { log });
+      try {
+        expect(reopened.embedder.key).toBe(provider);
+        expect(refits()).toEqual([]);
       } finally {
         await reopened.close();
       }

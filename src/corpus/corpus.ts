@@ -83,7 +83,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   // A staging directory left by a run that stopped mid-build is never used.
   await rm(staging, { recursive: true, force: true });
 
-  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0);
+  // `reindex` makes a fresh built-in fit itself (reindexEmbedder): an outgrown one is not refitted at open too.
+  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0, !deps.forReindex);
   const retired: EmbeddingProvider[] = [];
 
   let queue: Promise<unknown> = Promise.resolve();

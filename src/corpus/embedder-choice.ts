@@ -54,9 +54,14 @@ export function embedderSelectDeps(config: Config, store: PaperStore, log: Logge
   };
 }
 
-/** The embedder a start uses: the configured one, with a built-in fit loaded (or made now). */
-export function openingEmbedder(config: Config, store: PaperStore, log: Logger, mayDownload: boolean): Promise<EmbeddingProvider> {
-  return selectProvider(config, embedderSelectDeps(config, store, log, mayDownload));
+/**
+ * The embedder a start uses: the configured one, with a built-in fit loaded (or made now). With
+ * `refitOutgrown` false a stored fit is used however much the corpus has grown since: for a start
+ * that refits anyway (`reindex`), fitting the whole corpus here too would be done twice.
+ */
+export function openingEmbedder(config: Config, store: PaperStore, log: Logger, mayDownload: boolean, refitOutgrown = true): Promise<EmbeddingProvider> {
+  const { corpusSize, ...deps } = embedderSelectDeps(config, store, log, mayDownload);
+  return selectProvider(config, refitOutgrown ? { ...deps, corpusSize } : deps);
 }
 
 /** A fresh fit of the built-in provider on the stored corpus, in a worker thread; saved only by commit(). */
