@@ -25,6 +25,8 @@ export interface Simulation {
   runs: Run[];
   /** Users given fewer picks than asked while papers above the floor remained. */
   short: number;
+  /** Wall time of each getPicks call (the whole product path: candidates, features, training, ranking). */
+  picksMs: number[];
 }
 
 /** `papers` in the order `tf.rows` and the groups' member indices use; user ids get `prefix`. */
@@ -32,9 +34,12 @@ export async function simulateUsers(app: App, papers: readonly Paper[], tf: TfId
   const index = new Map(papers.map((p, i) => [p.id, i] as const));
   const runs: Run[] = [];
   let short = 0;
+  const picksMs: number[] = [];
   const user = (name: string, g: number): Recipient => ({ kind: 'user', platform: 'cli', id: `${prefix}-${name}-${g}` });
   const picksFor = async (r: Recipient): Promise<number[]> => {
+    const t0 = performance.now();
     const res = await getPicks(app, r, { n: N, record: false });
+    picksMs.push(performance.now() - t0);
     // The target: never fewer picks than asked while papers above the floor remain (not the cut-off).
     const eligible = res.candidates - Object.values(res.excluded).reduce((a, b) => a + b, 0) - res.belowFloor;
     if (res.picks.length < Math.min(N, eligible)) short++;
@@ -85,7 +90,7 @@ export async function simulateUsers(app: App, papers: readonly Paper[], tf: TfId
       },
     });
   }
-  return { runs, short };
+  return { runs, short, picksMs };
 }
 
 const precision = (ranked: number[], targets: Set<number>, k: number) => ranked.slice(0, k).filter((i) => targets.has(i)).length / k;
@@ -115,6 +120,8 @@ export function simulationFigures(sim: Simulation, yardstick: string, groupsNote
     }
     figures.push({ bench: 'personal', metric: metric(`${kind}: paperfeed P@10 − best baseline`), value: p10 - best, unit: '', note: 'target ≥ 0.05' });
   }
+  const ms = [...sim.picksMs].sort((a, b) => a - b);
+  figures.push({ bench: 'personal', metric: metric('getPicks per user (median)'), value: ms[ms.length >> 1] ?? 0, unit: 'ms', note: 'the whole product path, one call per user' });
   figures.push({ bench: 'personal', metric: metric('users given fewer picks than asked while papers above the floor remained'), value: sim.short, unit: '', note: `of ${sim.runs.length}` });
   return figures;
 }

@@ -21,6 +21,7 @@ import { readFileSource } from '../src/sources/files.ts';
 import { openBuiltinApp } from './builtin-app.ts';
 import type { Bench, Figure } from './figures.ts';
 import { writeGeneratedFamilies } from './personal-generated.ts';
+import { measureRetrain } from './personal-retrain.ts';
 import { evaluateLibraryImport } from './personal-import.ts';
 import { findGroups, fitTfIdf, type Group } from './personal-eval.ts';
 import { simulateUsers, simulationFigures } from './personal-users.ts';
@@ -41,31 +42,34 @@ async function withApp<T>(path: string, body: (app: App, papers: Paper[]) => Pro
   }
 }
 
-const bench: Bench = async () => {
-  const figures: Figure[] = [];
+/** The fair yardstick's figures (and the retrain cost on its corpus) for one generated corpus. */
+export async function fairFigures(opts: { seed: number; follow: number }): Promise<Figure[]> {
   const work = await mkdtemp(join(tmpdir(), 'paperfeed-personal-gen-'));
   try {
-    const gen = writeGeneratedFamilies(sampleDir, work, { families: 40, papers: 800, seed: 13, follow: 0.25 });
-    figures.push(
-      ...(await withApp(gen.file, async (app, papers) => {
-        const tf = fitTfIdf(papers.map((p) => `${p.title}. ${p.abstract}`));
-        const byFamily = new Map<number, number[]>();
-        papers.forEach((p, i) => {
-          const f = gen.family.get(p.id)!;
-          byFamily.set(f, [...(byFamily.get(f) ?? []), i]);
-        });
-        const groups: Group[] = [...byFamily]
-          .filter(([, members]) => members.length >= 12)
-          .sort((a, b) => a[0] - b[0])
-          .slice(0, GROUPS)
-          .map(([f, members]) => ({ label: gen.topics[f]!, members }));
-        const sim = await simulateUsers(app, papers, tf, groups, 'fair');
-        return simulationFigures(sim, 'fair:', `${groups.length} of 40 families, ${papers.length} papers; sizes ${groups.map((g) => g.members.length).join(', ')}`);
-      })),
-    );
+    const gen = writeGeneratedFamilies(sampleDir, work, { families: 40, papers: 800, ...opts });
+    return await withApp(gen.file, async (app, papers) => {
+      const tf = fitTfIdf(papers.map((p) => `${p.title}. ${p.abstract}`));
+      const byFamily = new Map<number, number[]>();
+      papers.forEach((p, i) => {
+        const f = gen.family.get(p.id)!;
+        byFamily.set(f, [...(byFamily.get(f) ?? []), i]);
+      });
+      const groups: Group[] = [...byFamily]
+        .filter(([, members]) => members.length >= 12)
+        .sort((a, b) => a[0] - b[0])
+        .slice(0, GROUPS)
+        .map(([f, members]) => ({ label: gen.topics[f]!, members }));
+      const sim = await simulateUsers(app, papers, tf, groups, 'fair');
+      const note = `${groups.length} of 40 families, ${papers.length} papers; sizes ${groups.map((g) => g.members.length).join(', ')}`;
+      return [...simulationFigures(sim, 'fair:', note), ...(await measureRetrain(app, papers, 'fair:'))];
+    });
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+const bench: Bench = async () => {
+  const figures = await fairFigures({ seed: 13, follow: 0.25 });
   figures.push(
     ...(await withApp(sampleDir, async (app, papers) => {
       const tf = fitTfIdf(papers.map((p) => `${p.title}. ${p.abstract}`));
