@@ -9,9 +9,11 @@ import { addSeed, addTopic, getPicks, recordFeedback } from '../src/recommend/in
 import type { Recipient } from '../src/recommend/recipient.ts';
 import type { App } from '../src/service/app.ts';
 import type { Figure } from './figures.ts';
-import { cosineScores, rocchioScores, svmScores, topK, type Group, type TfIdf } from './personal-eval.ts';
+import { cosineScores, prfScores, rocchioScores, svmScores, topK, type Group, type TfIdf } from './personal-eval.ts';
 
 export const N = 10;
+/** Not one of the issue's baselines (the target is judged without it): what query expansion alone gives. */
+const PRF = 'TF-IDF + PRF (extra)';
 
 export type Kind = 'topic' | 'updown' | 'seed';
 export interface Run {
@@ -57,7 +59,11 @@ export async function simulateUsers(app: App, papers: readonly Paper[], tf: TfId
       kind: 'topic',
       targets: new Set(members),
       picked: await picksFor(topic),
-      baselines: { 'TF-IDF cosine': topK(cosineScores(tf, phrase), N, new Set()), 'linear SVM': topK(svmScores(tf, [phrase], new Set()), N, new Set()) },
+      baselines: {
+        'TF-IDF cosine': topK(cosineScores(tf, phrase), N, new Set()),
+        'linear SVM': topK(svmScores(tf, [phrase], new Set()), N, new Set()),
+        [PRF]: topK(prfScores(tf, [phrase], [], new Set()), N, new Set()),
+      },
     });
 
     const ups = members.slice(0, 3);
@@ -73,6 +79,7 @@ export async function simulateUsers(app: App, papers: readonly Paper[], tf: TfId
       baselines: {
         Rocchio: topK(rocchioScores(tf, ups, downs), N, rated),
         'linear SVM': topK(svmScores(tf, ups.map((i) => tf.rows[i]!), new Set(ups)), N, rated),
+        [PRF]: topK(prfScores(tf, ups.map((i) => tf.rows[i]!), downs.map((i) => tf.rows[i]!), rated), N, rated),
       },
     });
 
@@ -87,6 +94,7 @@ export async function simulateUsers(app: App, papers: readonly Paper[], tf: TfId
       baselines: {
         'TF-IDF cosine': topK(cosineScores(tf, tf.rows[seedPaper]!), N, own),
         'linear SVM': topK(svmScores(tf, [tf.rows[seedPaper]!], own), N, own),
+        [PRF]: topK(prfScores(tf, [tf.rows[seedPaper]!], [], own), N, own),
       },
     });
   }
@@ -112,13 +120,13 @@ export function simulationFigures(sim: Simulation, yardstick: string, groupsNote
     let best = 0;
     for (const name of Object.keys(of[0]!.baselines)) {
       const b10 = mean(of.map((r) => precision(r.baselines[name]!, r.targets, 10)));
-      best = Math.max(best, b10);
+      if (name !== PRF) best = Math.max(best, b10);
       figures.push(
         { bench: 'personal', metric: metric(`${kind}: ${name} P@5`), value: mean(of.map((r) => precision(r.baselines[name]!, r.targets, 5))), unit: '' },
         { bench: 'personal', metric: metric(`${kind}: ${name} P@10`), value: b10, unit: '' },
       );
     }
-    figures.push({ bench: 'personal', metric: metric(`${kind}: paperfeed P@10 − best baseline`), value: p10 - best, unit: '', note: 'target ≥ 0.05' });
+    figures.push({ bench: 'personal', metric: metric(`${kind}: paperfeed P@10 − best baseline`), value: p10 - best, unit: '', note: 'target ≥ 0.05; the issue\'s baselines (not the extra PRF one)' });
   }
   const ms = [...sim.picksMs].sort((a, b) => a - b);
   figures.push({ bench: 'personal', metric: metric('getPicks per user (median)'), value: ms[ms.length >> 1] ?? 0, unit: 'ms', note: 'the whole product path, one call per user' });
