@@ -1,8 +1,8 @@
 /**
  * The fair yardstick of the personalization bench: ground-truth groups that neither paperfeed nor
  * the baselines define. A corpus is generated with bench/corpus/papers.ts from a seeded choice of
- * sample papers; every generated abstract follows one sample paper's sentences (65 % of its
- * positions, the rest borrowed from any sample paper, content words swapped, made-up terms added),
+ * sample papers; every generated abstract follows one sample paper's sentences (a share `follow`
+ * of its positions, the rest borrowed from any sample paper, content words swapped, made-up terms added),
  * and the papers that follow the same sample paper form a group. The groups come from how the text
  * was made, not from anybody's vectors or clusters, so neither the bench's TF-IDF (the baselines)
  * nor the product's embedder is judged on its own clustering. The topic user types the first three
@@ -24,7 +24,7 @@ import { loadSampleText } from './corpus/sample-text.ts';
 export interface GeneratedFamilies {
   /** The JSONL file `paperfeed ingest` reads. */
   file: string;
-  /** Generated paper id → the family (index into `titles`) it follows. */
+  /** Generated paper id → the family (index into `topics`) it follows. */
   family: Map<string, number>;
   /** Per family, its topic user's phrase (from the title of the sample paper it follows). */
   topics: string[];

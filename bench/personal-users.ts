@@ -11,7 +11,7 @@ import type { App } from '../src/service/app.ts';
 import type { Figure } from './figures.ts';
 import { cosineScores, prfScores, rocchioScores, svmScores, topK, type Group, type TfIdf } from './personal-eval.ts';
 
-export const N = 10;
+const N = 10;
 /** Not one of the baselines (the target is judged without it): what query expansion alone gives. */
 const PRF = 'TF-IDF + PRF (extra)';
 
