@@ -11,7 +11,7 @@ import { UserError } from '../src/errors.ts';
 import { profileSummary } from '../src/recommend/index.ts';
 import type { App } from '../src/service/app.ts';
 import { between, startFakeOpenAi, type ChatBehaviour, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
-import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { openSampleApp, type SampleApp, withLlmConfig } from './helpers/sample-app.ts';
 
 let app: SampleApp;
 
@@ -298,9 +298,7 @@ describe('ask and the language-model notes', () => {
 
   /** The sample App with a model at the fake server; each call is a new App, so a new cool-down. */
   const withModel = (over: Partial<Config> = {}): App =>
-    Object.create(app, {
-      config: { value: { ...app.config, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-core', PAPERFEED_LLM_RETRIES: 0, ...over } },
-    }) as App;
+    withLlmConfig(app, { ...app.config, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-core', PAPERFEED_LLM_RETRIES: 0, ...over });
   const on = async (a: App, c: CommandContext, text: string): Promise<Reply> => {
     const parsed = parseCommand(text);
     return isReply(parsed) ? parsed : executeCommand(a, c, parsed);

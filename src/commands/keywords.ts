@@ -1,6 +1,6 @@
 // `keywords ...` and `channel keywords ...`: words matched in titles and abstracts.
 import { addKeyword, profileSummary, removeKeyword } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { z } from 'zod';
 import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
 import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from './slash-form.ts';
@@ -13,7 +13,7 @@ type KeywordsCommand = z.output<typeof keywordsSchema>;
 
 const EFFECT = { boost: 'now get a boost', exclude: 'are now never picked', require: 'are now required (any one of the required words)' } as const;
 
-export async function keywords(app: App, ctx: CommandContext, cmd: KeywordsCommand): Promise<Reply> {
+export async function keywords(app: CommandDeps, ctx: CommandContext, cmd: KeywordsCommand): Promise<Reply> {
   const now = clockOf(ctx);
   if (cmd.op === 'list') {
     const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);

@@ -1,6 +1,6 @@
 // `topics ...` and `channel topics ...`: free-text topics a feed is scored against.
 import { addTopic, formatTopics, listTopics, removeTopic, type Recipient } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { z } from 'zod';
 import { PROFILE_LIMITS } from '../recommend/profile.ts';
 import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
@@ -15,7 +15,7 @@ type TopicsCommand = z.output<typeof topicsSchema>;
 
 const whose = (r: Recipient): string => (r.kind === 'user' ? 'Your' : "This channel's");
 
-export async function topics(app: App, ctx: CommandContext, cmd: TopicsCommand): Promise<Reply> {
+export async function topics(app: CommandDeps, ctx: CommandContext, cmd: TopicsCommand): Promise<Reply> {
   const now = clockOf(ctx);
   if (cmd.op === 'list') {
     const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
