@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { UserError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import type { CliContext } from '../src/cli/context.ts';
+import { register as core } from '../src/cli/commands/core.ts';
 import { register as feedback } from '../src/cli/commands/feedback.ts';
 import { register as picks } from '../src/cli/commands/picks.ts';
 import { register as profile } from '../src/cli/commands/profile.ts';
@@ -60,7 +61,7 @@ async function cli(...args: string[]): Promise<{ out: string; error?: unknown }>
     print: (t) => out.push(t),
     printJson: (v) => out.push(JSON.stringify(v, null, 2)),
   };
-  for (const register of [picks, topics, feedback, profile, saved]) register(program, ctx);
+  for (const register of [picks, core, topics, feedback, profile, saved]) register(program, ctx);
   try {
     await program.parseAsync(args, { from: 'user' });
     return { out: out.join('\n') };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
 import { textArg, type Scope } from './command.ts';
+import type { CliForms } from './cli-form.ts';
 import type { CommandContext } from './context.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
@@ -54,6 +55,8 @@ export interface CommandDefinition<S extends Schema = Schema> {
   run(app: CommandDeps, ctx: CommandContext, cmd: NoInfer<z.output<S>>): Promise<Reply> | Reply;
   /** How it appears as `/papers` subcommands on Discord (bots/discord/command-spec.ts derives the spec). */
   discord?: SlashForms<NoInfer<z.input<S>>>;
+  /** How it appears as `paperfeed` subcommands (src/cli/commands/core.ts derives them). */
+  cli?: CliForms<NoInfer<z.input<S>>, NoInfer<z.output<S>>, unknown>;
 }
 
 /** Keeps a definition's literal types (its schema, hence its handler's command type). */

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import { executeCommand, isReply, parseCommand, plainText, replyText, type CommandContext, type Reply } from '../../commands/index.ts';
 import { UserError } from '../../errors.ts';
-import { recipientFrom } from '../../recommend/cli-options.ts';
+import { recipientFrom } from '../recipient-options.ts';
 import type { App } from '../../service/app.ts';
 import type { RegisterCommand } from '../context.ts';
 

@@ -1,8 +1,8 @@
-// Options shared by the recommendation CLI commands (picks, topics, feedback, profile).
+// The recipient options shared by the CLI commands on a profile (picks, topics, feedback, profile, ...).
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.ts';
-import type { Recipient } from './recipient.ts';
+import type { Recipient } from '../recommend/recipient.ts';
 
 export interface RecipientOpts {
   user?: string;
