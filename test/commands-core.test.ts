@@ -58,6 +58,10 @@ describe('executeCommand', () => {
     const added = await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'user', op: 'add', text: '  diffusion   models ' });
     expect(added).toMatchObject({ kind: 'ok', visibility: 'private' });
     expect(added.text).toBe("Added topic 1, 'diffusion models'.");
+    // The weight op the CLI's `topics weight` builds, run by the same handler.
+    const weighted = await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'user', op: 'weight', ref: '1', weight: 2.5 });
+    expect(weighted.text).toBe("Topic 1, 'diffusion models', now has weight 2.5.");
+    expect((await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'user', op: 'weight', ref: '1', weight: 9 })).kind).toBe('usage');
     const muted = await executeCommand(app, ctx('D1'), { name: 'mute', kind: 'author', value: 'Jane Doe' });
     expect(muted.text).toMatch(/for 30 days/);
 

@@ -89,6 +89,11 @@ describe('recommendation commands (in process)', () => {
     expect(bad.error).toBeInstanceOf(CommanderError);
     const missing = await cli('topics', 'remove', 'nothing like this', '--user', 'ann');
     expect(missing.error).toBeInstanceOf(UserError);
+    // A channel's topics, not the user's: the CLI runs the chat command's operation for the channel.
+    expect((await cli('topics', 'add', 'robot', 'learning', '--channel', 'C9')).out).toBe('Added topic 1: robot learning');
+    expect(await json('topics', 'list', '--channel', 'C9')).toMatchObject([{ position: 1, text: 'robot learning', weight: 1 }]);
+    expect((await json('topics', 'list', '--user', 'ann')).map((t: { text: string }) => t.text)).toEqual(['diffusion models for inverse problems']);
+    expect((await cli('keywords', 'list', '--channel', 'C9')).out).toBe('No keywords yet.');
   });
 
   it('picks: reasons, recorded by default, --dry-run, never twice', async () => {
