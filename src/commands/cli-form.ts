@@ -29,6 +29,9 @@ export interface CliInput {
   opts: Readonly<Record<string, unknown>>;
 }
 
+/** A variadic argument's words (`<text...>`) as one text. */
+export const wordsOf = (input: CliInput, i = 0): string => (input.args[i] as string[]).join(' ');
+
 export interface CliForm<I> {
   /** `paperfeed <group> <name>`. */
   group: string;

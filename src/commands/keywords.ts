@@ -4,7 +4,7 @@ import type { CommandDeps } from './deps.ts';
 import { z } from 'zod';
 import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
 import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from './slash-form.ts';
-import type { CliForms, CliInput } from './cli-form.ts';
+import { wordsOf, type CliForms } from './cli-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
@@ -74,8 +74,6 @@ function keywordPhrase(o: OptionReader): string {
   return `${KEYWORD_MODES[mode]}${word.replace(/^[+-]/, '')}`;
 }
 
-const phraseOf = (input: CliInput): string => (input.args[0] as string[]).join(' ');
-
 const keywordsCli: CliForms<z.input<typeof keywordsSchema>, KeywordsCommand, KeywordsResult> = {
   groups: { keywords: "words or phrases matched on title and abstract: 'survey' boosts, '-survey' excludes, '+survey' requires" },
   forms: [
@@ -85,7 +83,7 @@ const keywordsCli: CliForms<z.input<typeof keywordsSchema>, KeywordsCommand, Key
       description: "add a keyword: 'phrase' boosts, '-phrase' excludes, '+phrase' requires (one of)",
       arguments: [{ name: '<phrase...>', description: 'the keyword or phrase' }],
       optionLikeWords: 'a keyword',
-      build: (i, scope) => ({ name: 'keywords', scope, op: 'add', phrase: phraseOf(i) }),
+      build: (i, scope) => ({ name: 'keywords', scope, op: 'add', phrase: wordsOf(i) }),
     },
     {
       group: 'keywords',
@@ -93,7 +91,7 @@ const keywordsCli: CliForms<z.input<typeof keywordsSchema>, KeywordsCommand, Key
       description: 'remove a keyword',
       arguments: [{ name: '<phrase...>', description: 'the keyword (with or without its - or +)' }],
       optionLikeWords: 'a keyword',
-      build: (i, scope) => ({ name: 'keywords', scope, op: 'remove', phrase: phraseOf(i) }),
+      build: (i, scope) => ({ name: 'keywords', scope, op: 'remove', phrase: wordsOf(i) }),
     },
     { group: 'keywords', name: 'list', description: 'list the keywords', build: (_i, scope) => ({ name: 'keywords', scope, op: 'list' }) },
   ],

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { PROFILE_LIMITS } from '../recommend/profile.ts';
 import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
 import { need, optional, textOption, whoseFeed } from './slash-form.ts';
-import type { CliForms, CliInput } from './cli-form.ts';
+import { wordsOf, type CliForms } from './cli-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
@@ -100,8 +100,6 @@ function parseWeight(v: string): number {
   return n;
 }
 
-const words = (input: CliInput, i = 0): string => (input.args[i] as string[]).join(' ');
-
 const topicsCli: CliForms<z.input<typeof topicsSchema>, TopicsCommand, TopicsResult> = {
   groups: { topics: "a profile's free-text topics (each embedded; picks are scored by the closest)" },
   forms: [
@@ -111,7 +109,7 @@ const topicsCli: CliForms<z.input<typeof topicsSchema>, TopicsCommand, TopicsRes
       description: 'add a topic, e.g. "diffusion models for inverse problems"',
       arguments: [{ name: '<text...>', description: 'the topic, in a few words' }],
       options: [{ flags: '--weight <w>', description: `how much it counts, ${PROFILE_LIMITS.minWeight} to ${PROFILE_LIMITS.maxWeight} (default 1)`, parse: parseWeight }],
-      build: (i, scope) => ({ name: 'topics', scope, op: 'add', text: words(i), ...optional('weight', i.opts.weight as number | undefined) }),
+      build: (i, scope) => ({ name: 'topics', scope, op: 'add', text: wordsOf(i), ...optional('weight', i.opts.weight as number | undefined) }),
     },
     { group: 'topics', name: 'list', description: 'list the topics', build: (_i, scope) => ({ name: 'topics', scope, op: 'list' }) },
     {
@@ -119,7 +117,7 @@ const topicsCli: CliForms<z.input<typeof topicsSchema>, TopicsCommand, TopicsRes
       name: 'remove',
       description: 'remove a topic, by its number in `topics list` or its text',
       arguments: [{ name: '<topic...>', description: 'number or text' }],
-      build: (i, scope) => ({ name: 'topics', scope, op: 'remove', ref: words(i) }),
+      build: (i, scope) => ({ name: 'topics', scope, op: 'remove', ref: wordsOf(i) }),
     },
     {
       group: 'topics',
