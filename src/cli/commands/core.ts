@@ -2,11 +2,10 @@
 // (src/commands/cli-form.ts): `topics add|list|remove|weight`, `keywords add|remove|list`, ...
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
 import type { CliArgument, CliForm, CliForms } from '../../commands/cli-form.ts';
-import type { CommandContext } from '../../commands/context.ts';
 import { commandSchema, COMMANDS } from '../../commands/registry.ts';
 import { UserError } from '../../errors.ts';
 import type { CliContext, RegisterCommand } from '../context.ts';
-import { addRecipientOptions, joinWords, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
+import { addRecipientOptions, cliCommandContext, joinWords, type RecipientOpts } from '../recipient-options.ts';
 
 type Opts = RecipientOpts & { json?: boolean } & Record<string, unknown>;
 
@@ -19,16 +18,6 @@ function commanderParser(parse: CliArgument['parse']) {
     } catch (err) {
       throw new InvalidArgumentError((err as Error).message);
     }
-  };
-}
-
-/** Whoever runs the CLI owns the data directory, so they count as the admin of any channel they name (as `chat` does). */
-function cliContext(o: RecipientOpts): CommandContext {
-  return {
-    platform: 'cli',
-    userId: recipientFrom({ ...(o.user !== undefined ? { user: o.user } : {}) }).id,
-    ...(o.channel !== undefined ? { channelId: o.channel } : {}),
-    isChannelAdmin: async () => true,
   };
 }
 
@@ -57,7 +46,7 @@ function addForm(group: Command, form: CliForm<unknown>, forms: CliForms<unknown
     const parsed = commandSchema.safeParse(built);
     if (!parsed.success) throw new UserError(parsed.error.issues[0]?.message ?? 'invalid command');
     await ctx.withApp(async (app) => {
-      const result = await forms.run(app, cliContext(o), parsed.data);
+      const result = await forms.run(app, cliCommandContext(o), parsed.data);
       if (o.json) ctx.printJson(forms.json ? forms.json(result) : result);
       else ctx.print(forms.print(result));
     });
