@@ -4,14 +4,12 @@
 // writes, on the main connection) go on meanwhile. An in-memory database has no second
 // connection: it is small, and read in one go.
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { loopSlices } from '../loop-slices.ts';
 import { recordedChecksum, CHECKSUM_META } from './corpus-checksum.ts';
 
 /** Pairs hashed per step: at 100k papers, 2k pages beat 10k pages and one unpaged sorted scan. */
 const CHECKSUM_PAGE = 2_000;
-/** Reading this long at a stretch, then the event loop runs. */
-const SLICE_MS = 10;
 
 export interface ChecksumRead {
   /** The change-feed head the checksum covers. */
@@ -39,7 +37,11 @@ export class ChecksumReader {
   private reader?: { db: Database.Database; q: ReturnType<typeof statements>; sliced: boolean };
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: Database.Database) {}
+  /** opts (tests): pairs per page, and ms of reading between two turns of the loop. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly opts: { pageSize?: number; sliceMs?: number } = {},
+  ) {}
 
   /** The checksum of one snapshot of the store (the recorded one when it is still valid). Reads run one at a time. */
   read(): Promise<ChecksumRead> {
@@ -70,16 +72,14 @@ export class ChecksumReader {
       const recorded = recordedChecksum(q.meta.get(CHECKSUM_META), String(head));
       if (recorded !== undefined) return { head, checksum: recorded, computed: false };
       const hash = createHash('sha256');
-      let slice = performance.now();
+      const slices = loopSlices(this.opts.sliceMs);
+      const size = this.opts.pageSize ?? CHECKSUM_PAGE;
       for (let after = ''; ; ) {
-        const [text, last, n] = q.page.get(after, CHECKSUM_PAGE)!;
+        const [text, last, n] = q.page.get(after, size)!;
         if (text !== null) hash.update(text);
-        if (n < CHECKSUM_PAGE || last === null) break;
+        if (n < size || last === null) break;
         after = last;
-        if (sliced && performance.now() - slice >= SLICE_MS) {
-          await yieldToLoop();
-          slice = performance.now();
-        }
+        if (sliced) await slices.pause();
       }
       return { head, checksum: hash.digest('hex').slice(0, 32), computed: true };
     } finally {

@@ -105,10 +105,11 @@ export class SqlitePaperStore implements PaperStore {
          JOIN vectors v ON v.provider_key = ? AND v.content_hash = p.content_hash
          WHERE p.id > ? ORDER BY p.id LIMIT ?`,
       ),
+      // One range of ids at a time (its end, then the papers in it without a vector).
+      rangeEnd: db.prepare<[string, number], string | null>(`SELECT max(id) FROM (SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?)`).pluck(),
       missingVectors: row(
-        `SELECT ${PAPER_COLUMNS} FROM papers p WHERE NOT EXISTS
-           (SELECT 1 FROM vectors v WHERE v.provider_key = ? AND v.content_hash = p.content_hash)
-         ORDER BY first_seen DESC, id`,
+        `SELECT ${PAPER_COLUMNS} FROM papers p WHERE p.id > ? AND p.id <= ? AND NOT EXISTS
+           (SELECT 1 FROM vectors v WHERE v.provider_key = ? AND v.content_hash = p.content_hash)`,
       ),
       cachedVectors: db.prepare<[string, string], { content_hash: string; dim: number; vector: Buffer }>(
         `SELECT content_hash, dim, vector FROM vectors
@@ -395,6 +396,8 @@ export class SqlitePaperStore implements PaperStore {
   async *paperVectors(providerKey: string): AsyncIterable<StoredVector> {
     let after = '';
     for (;;) {
+      // A consumer awaiting each item never leaves the microtask queue: the loop turns here instead.
+      if (after !== '') await yieldToLoop();
       const page = this.q.vectorsPage.all(providerKey, after, STREAM_BATCH);
       for (const r of page) {
         yield { paperId: r.id, vector: blobToVector(r.vector, r.dim, `${providerKey}/${r.id}`) };
@@ -404,8 +407,17 @@ export class SqlitePaperStore implements PaperStore {
     }
   }
 
+  /** Newest first. Read a range of ids at a time (a pass over every paper), the event loop running between ranges. */
   async papersMissingVectors(providerKey: string): Promise<Paper[]> {
-    return this.q.missingVectors.all(providerKey).map(rowToPaper);
+    const missing: Paper[] = [];
+    for (let after = ''; ; ) {
+      const end = this.q.rangeEnd.get(after, STREAM_BATCH * 5);
+      if (end === null || end === undefined) break;
+      for (const r of this.q.missingVectors.all(after, end, providerKey)) missing.push(rowToPaper(r));
+      after = end;
+      await yieldToLoop();
+    }
+    return missing.sort((a, b) => (a.firstSeen === b.firstSeen ? (a.id < b.id ? -1 : 1) : a.firstSeen > b.firstSeen ? -1 : 1));
   }
 
   /**
