@@ -114,3 +114,19 @@ describe('SQLite corpus checksum', () => {
     }
   });
 });
+
+describe('SQLite paper count', () => {
+  it('is read once per state of the store: after a write of this connection or of another one it is read again', async () => {
+    const before = await store.count();
+    expect(await store.count()).toBe(before);
+    await store.upsertPapers([arxiv(PAPERS + 2)]);
+    expect(await store.count()).toBe(before + 1);
+    const other = await openSqliteStore(join(dir, 'papers.sqlite'));
+    try {
+      await other.upsertPapers([arxiv(PAPERS + 3), arxiv(PAPERS + 4)]);
+    } finally {
+      await other.close();
+    }
+    expect(await store.count()).toBe(before + 3);
+  });
+});

@@ -68,8 +68,9 @@ export class SqlitePaperStore implements PaperStore {
   private log_ = new WriteLog();
   /** Dropped by this connection's own paper writes, which data_version does not report. */
   private checksumCache: { dataVersion: number; checksum: string } | undefined;
-  /** This connection's paper writes so far (a checksum read across one of them is not cached). */
+  /** This connection's paper writes so far: a checksum or count read across one of them is not cached. */
   private paperWrites = 0;
+  private countCache: { dataVersion: number; writes: number; count: number } | undefined;
   private readonly checksums: ChecksumReader;
 
   constructor(
@@ -193,7 +194,7 @@ export class SqlitePaperStore implements PaperStore {
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
     // Everything is validated before the transaction starts, so a bad item cannot leave half a batch.
     const papers = validPapers(inputs, now);
-    this.forgetChecksum();
+    this.onPaperWrite();
     const result = this.upsertTx(papers);
     this.log?.debug(
       {
@@ -258,8 +259,17 @@ export class SqlitePaperStore implements PaperStore {
     return rows.map(rowToPaper);
   }
 
+  /**
+   * Cached like the checksum: a count reads a whole index (tens of ms at 1M papers once another
+   * process's commit emptied the page cache), and /readyz and every index sync ask for it.
+   */
   async count(): Promise<number> {
-    return this.q.count.get()!;
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const known = this.countCache;
+    if (known && known.dataVersion === dataVersion && known.writes === this.paperWrites) return known.count;
+    const count = this.q.count.get()!;
+    this.countCache = { dataVersion, writes: this.paperWrites, count };
+    return count;
   }
 
   /**
@@ -269,7 +279,7 @@ export class SqlitePaperStore implements PaperStore {
   async removePaper(id: string): Promise<boolean> {
     const found = this.resolve(id);
     if (found === undefined) return false;
-    this.forgetChecksum();
+    this.onPaperWrite();
     return this.removeTx(found);
   }
 
@@ -491,7 +501,7 @@ export class SqlitePaperStore implements PaperStore {
     if (this.db.open) this.db.close();
   }
 
-  private forgetChecksum(): void {
+  private onPaperWrite(): void {
     this.checksumCache = undefined;
     this.paperWrites++;
   }
