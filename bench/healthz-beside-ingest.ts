@@ -36,7 +36,7 @@ const env = {
 };
 const child = startChild('bench/serve-child.ts', [], {
   ...env,
-  // serve ingests the new day at start (mode serve), or an unchanged empty folder (mode cli).
+  // serve ingests the new day on its every-minute schedule (mode serve), or an empty folder (mode cli).
   PAPERFEED_SAMPLE_DIR: mode === 'serve' ? dayDir : join(dir, 'new', 'nothing'),
   ...(mode === 'serve' ? { PAPERFEED_INGEST_CRON: '* * * * *' } : {}),
   BENCH_GAPS: '1',
