@@ -18,7 +18,8 @@ if (process.env.BENCH_GAPS) {
   setInterval(() => {
     const now = performance.now();
     const cpu = cpuMs();
-    if (now - last > 100) process.stderr.write(`GAP ${Math.round(now - last)} ms, cpu ${cpu - lastCpu} ms, at ${Date.now()}\n`);
+    // mono: the monotonic clock (µs) of CPU profiles (--cpu-prof), to find the stall in one.
+    if (now - last > 100) process.stderr.write(`GAP ${Math.round(now - last)} ms, cpu ${cpu - lastCpu} ms, at ${Date.now()}, mono ${process.hrtime.bigint() / 1000n}\n`);
     last = now;
     lastCpu = cpu;
   }, 10).unref();

@@ -84,7 +84,10 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   await rm(staging, { recursive: true, force: true });
 
   // `reindex` makes a fresh built-in fit itself (reindexEmbedder): an outgrown one is not refitted at open too.
-  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0, !deps.forReindex);
+  // The first outgrown check then need not read megabytes of stored fit on the event loop.
+  let fitSize: number | undefined;
+  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0, !deps.forReindex, (n) => (fitSize = n));
+  fits.remember({ embedder: opened, fitSize });
   const retired: EmbeddingProvider[] = [];
 
   let queue: Promise<unknown> = Promise.resolve();

@@ -59,9 +59,40 @@ export function embedderSelectDeps(config: Config, store: PaperStore, log: Logge
  * `refitOutgrown` false a stored fit is used however much the corpus has grown since: for a start
  * that refits anyway (`reindex`), fitting the whole corpus here too would be done twice.
  */
-export function openingEmbedder(config: Config, store: PaperStore, log: Logger, mayDownload: boolean, refitOutgrown = true): Promise<EmbeddingProvider> {
+export async function openingEmbedder(
+  config: Config,
+  store: PaperStore,
+  log: Logger,
+  mayDownload: boolean,
+  refitOutgrown = true,
+  /** Told the size of the built-in fit the returned embedder uses (loaded, or fitted and saved now). */
+  onFitSize?: (papers: number) => void,
+): Promise<EmbeddingProvider> {
   const { corpusSize, ...deps } = embedderSelectDeps(config, store, log, mayDownload);
-  return selectProvider(config, refitOutgrown ? { ...deps, corpusSize } : deps);
+  let fitSize: number | undefined;
+  // An unreadable state is selection's to report (it refits and saves a new one, seen here too).
+  const seen = (blob: Uint8Array) => {
+    try {
+      fitSize = stateDocCount(blob);
+    } catch {
+      fitSize = undefined;
+    }
+  };
+  const embedder = await selectProvider(config, {
+    ...deps,
+    loadBuiltinState: async () => {
+      const blob = await deps.loadBuiltinState();
+      if (blob) seen(blob);
+      return blob;
+    },
+    saveBuiltinState: async (blob) => {
+      await deps.saveBuiltinState(blob);
+      seen(blob);
+    },
+    ...(refitOutgrown ? { corpusSize } : {}),
+  });
+  if (embedder.id === 'builtin' && fitSize !== undefined) onFitSize?.(fitSize);
+  return embedder;
 }
 
 /** A fresh fit of the built-in provider on the stored corpus, in a worker thread; saved only by commit(). */
@@ -101,7 +132,7 @@ export async function reindexEmbedder(
 export function builtinOutgrownCheck(store: PaperStore) {
   const fitSizes = new Map<string, number | undefined>();
   return {
-    remember(candidate: EmbedderCandidate): void {
+    remember(candidate: Pick<EmbedderCandidate, 'embedder' | 'fitSize'>): void {
       if (candidate.fitSize !== undefined) fitSizes.set(candidate.embedder.key, candidate.fitSize);
     },
     async outgrown(embedder: EmbeddingProvider): Promise<boolean> {

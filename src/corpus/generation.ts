@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Paper } from '../papers/paper.ts';
 import { embedInBulk, embedPapers, type Progress } from '../pipeline/embed.ts';
 import type { PaperStore } from '../store/paper-store.ts';
+import { loopSlices } from '../loop-slices.ts';
 import { shardCount } from './index-files.ts';
 
 export interface Generation {
@@ -45,8 +46,8 @@ export interface ApplyCounts {
   removed: number;
 }
 
-/** Inserts into a live index between two yields to the event loop: a few milliseconds of work. */
-const INSERT_CHUNK = 64;
+/** Inserts into a live index between two checks of the time slice (an insert: 0.1-1 ms). */
+const INSERT_STEP = 8;
 /**
  * Papers handled per step when embedding or applying changes: hashing, cache lookup and reads of
  * this many take a few tens of milliseconds, then the event loop runs.
@@ -54,9 +55,10 @@ const INSERT_CHUNK = 64;
 const PAPER_CHUNK = 256;
 
 async function indexInChunks(gen: Generation, items: { id: string; vector: Float32Array }[]): Promise<void> {
-  for (let i = 0; i < items.length; i += INSERT_CHUNK) {
-    gen.index.upsert(items.slice(i, i + INSERT_CHUNK), { providerKey: gen.embedder.key });
-    await yieldToLoop();
+  const slices = loopSlices();
+  for (let i = 0; i < items.length; i += INSERT_STEP) {
+    gen.index.upsert(items.slice(i, i + INSERT_STEP), { providerKey: gen.embedder.key });
+    await slices.pause();
   }
 }
 

@@ -31,7 +31,8 @@ import {
   storedDois,
   validPapers,
 } from './store-input.ts';
-import { CHECKSUM_META, recordedChecksum } from './corpus-checksum.ts';
+import { CHECKSUM_META } from './corpus-checksum.ts';
+import { ChecksumReader } from './sqlite-checksum.ts';
 import { feedLimit, feedPage, parseCursor, WriteLog } from './write-log.ts';
 
 export { StoreOpenError } from './sqlite-schema.ts';
@@ -40,8 +41,6 @@ export { StoreInputError } from './store-input.ts';
 
 /** Rows read per step by the streaming readers: bounded memory, and the connection is free between steps. */
 const STREAM_BATCH = 1_000;
-/** Pairs hashed per checksum step: at 100k papers, 2k pages beat 10k pages and one unpaged sorted scan. */
-const CHECKSUM_PAGE = 2_000;
 /** Vectors deleted per step when pruning a superseded fit (a few ms each). */
 const PRUNE_PAGE = 500;
 /** See OpenOptions.pageSize: vectors pack seven to a page instead of one. */
@@ -69,6 +68,10 @@ export class SqlitePaperStore implements PaperStore {
   private log_ = new WriteLog();
   /** Dropped by this connection's own paper writes, which data_version does not report. */
   private checksumCache: { dataVersion: number; checksum: string } | undefined;
+  /** This connection's paper writes so far: a checksum or count read across one of them is not cached. */
+  private paperWrites = 0;
+  private countCache: { dataVersion: number; writes: number; count: number } | undefined;
+  private readonly checksums: ChecksumReader;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -98,22 +101,16 @@ export class SqlitePaperStore implements PaperStore {
       addAlias: db.prepare(`INSERT OR IGNORE INTO aliases (alias, paper_id) VALUES (?, ?)`),
       delete: db.prepare(`DELETE FROM papers WHERE id = ?`),
       count: db.prepare<[], number>(`SELECT count(*) FROM papers`).pluck(),
-      // Pages of the covering index concatenated in SQL: one JS round trip per page instead of per row.
-      checksumPage: db
-        .prepare<[string, number], [string | null, string | null, number]>(
-          `SELECT string_agg(id || char(9) || content_hash || char(10), '' ORDER BY id), max(id), count(*)
-           FROM (SELECT id, content_hash FROM papers WHERE id > ? ORDER BY id LIMIT ?)`,
-        )
-        .raw(),
       vectorsPage: db.prepare<[string, string, number], { id: string; dim: number; vector: Buffer }>(
         `SELECT p.id, v.dim, v.vector FROM papers p
          JOIN vectors v ON v.provider_key = ? AND v.content_hash = p.content_hash
          WHERE p.id > ? ORDER BY p.id LIMIT ?`,
       ),
+      // One range of ids at a time (its end, then the papers in it without a vector).
+      rangeEnd: db.prepare<[string, number], string | null>(`SELECT max(id) FROM (SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?)`).pluck(),
       missingVectors: row(
-        `SELECT ${PAPER_COLUMNS} FROM papers p WHERE NOT EXISTS
-           (SELECT 1 FROM vectors v WHERE v.provider_key = ? AND v.content_hash = p.content_hash)
-         ORDER BY first_seen DESC, id`,
+        `SELECT ${PAPER_COLUMNS} FROM papers p WHERE p.id > ? AND p.id <= ? AND NOT EXISTS
+           (SELECT 1 FROM vectors v WHERE v.provider_key = ? AND v.content_hash = p.content_hash)`,
       ),
       cachedVectors: db.prepare<[string, string], { content_hash: string; dim: number; vector: Buffer }>(
         `SELECT content_hash, dim, vector FROM vectors
@@ -148,6 +145,7 @@ export class SqlitePaperStore implements PaperStore {
       ),
     };
     const q = this.q;
+    this.checksums = new ChecksumReader(db);
     const lexical = (this.lexical = new SqliteLexical(db));
     this.repo = {
       byId: (id) => {
@@ -196,7 +194,7 @@ export class SqlitePaperStore implements PaperStore {
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
     // Everything is validated before the transaction starts, so a bad item cannot leave half a batch.
     const papers = validPapers(inputs, now);
-    this.checksumCache = undefined;
+    this.onPaperWrite();
     const result = this.upsertTx(papers);
     this.log?.debug(
       {
@@ -261,8 +259,17 @@ export class SqlitePaperStore implements PaperStore {
     return rows.map(rowToPaper);
   }
 
+  /**
+   * Cached like the checksum: a count reads a whole index (tens of ms at 1M papers once another
+   * process's commit emptied the page cache), and /readyz and every index sync ask for it.
+   */
   async count(): Promise<number> {
-    return this.q.count.get()!;
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const known = this.countCache;
+    if (known && known.dataVersion === dataVersion && known.writes === this.paperWrites) return known.count;
+    const count = this.q.count.get()!;
+    this.countCache = { dataVersion, writes: this.paperWrites, count };
+    return count;
   }
 
   /**
@@ -272,7 +279,7 @@ export class SqlitePaperStore implements PaperStore {
   async removePaper(id: string): Promise<boolean> {
     const found = this.resolve(id);
     if (found === undefined) return false;
-    this.checksumCache = undefined;
+    this.onPaperWrite();
     return this.removeTx(found);
   }
 
@@ -399,6 +406,8 @@ export class SqlitePaperStore implements PaperStore {
   async *paperVectors(providerKey: string): AsyncIterable<StoredVector> {
     let after = '';
     for (;;) {
+      // A consumer awaiting each item never leaves the microtask queue: the loop turns here instead.
+      if (after !== '') await yieldToLoop();
       const page = this.q.vectorsPage.all(providerKey, after, STREAM_BATCH);
       for (const r of page) {
         yield { paperId: r.id, vector: blobToVector(r.vector, r.dim, `${providerKey}/${r.id}`) };
@@ -408,42 +417,52 @@ export class SqlitePaperStore implements PaperStore {
     }
   }
 
+  /** Newest first. Read a range of ids at a time (a pass over every paper), the event loop running between ranges. */
   async papersMissingVectors(providerKey: string): Promise<Paper[]> {
-    return this.q.missingVectors.all(providerKey).map(rowToPaper);
+    const missing: Paper[] = [];
+    for (let after = ''; ; ) {
+      const end = this.q.rangeEnd.get(after, STREAM_BATCH * 5);
+      if (end === null || end === undefined) break;
+      for (const r of this.q.missingVectors.all(after, end, providerKey)) missing.push(rowToPaper(r));
+      after = end;
+      await yieldToLoop();
+    }
+    return missing.sort((a, b) => (a.firstSeen === b.firstSeen ? (a.id < b.id ? -1 : 1) : a.firstSeen > b.firstSeen ? -1 : 1));
   }
 
   /**
-   * sha256 over the id-ordered (id, content hash) pairs, read from a covering index: ~70 ms at 100k
-   * papers, and it cannot drift from the rows the way a separately maintained running sum could.
-   * The result is cached until this connection writes or PRAGMA data_version shows another
-   * connection (another paperfeed process) committed.
+   * sha256 over the id-ordered (id, content hash) pairs, read from a covering index (~70 ms at 100k
+   * papers) in slices that let the event loop run (sqlite-checksum.ts); it cannot drift from the
+   * rows the way a separately maintained running sum could. The result is cached until this
+   * connection writes papers or PRAGMA data_version shows another connection (another paperfeed
+   * process) committed.
    */
   async corpusChecksum(): Promise<string> {
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
     if (this.checksumCache?.dataVersion === dataVersion) return this.checksumCache.checksum;
-    // One snapshot: the change-feed head and the pairs it covers.
-    const { head, checksum, computed } = this.db.transaction(() => {
-      const head = this.q.lastChange.get()!;
-      const recorded = recordedChecksum(this.q.getMeta.get(CHECKSUM_META), String(head));
-      if (recorded !== undefined) return { head, checksum: recorded, computed: false };
-      const hash = createHash('sha256');
-      for (let after = ''; ; ) {
-        const [text, last, n] = this.q.checksumPage.get(after, CHECKSUM_PAGE)!;
-        if (text !== null) hash.update(text);
-        if (n < CHECKSUM_PAGE || last === null) break;
-        after = last;
-      }
-      return { head, checksum: hash.digest('hex').slice(0, 32), computed: true };
-    })();
-    if (computed) {
-      try {
-        this.q.setMeta.run(CHECKSUM_META, `${head}:${checksum}`);
-      } catch (err) {
-        this.log?.debug({ err: (err as Error).message }, 'could not record the corpus checksum (it is computed again next time)');
-      }
-    }
-    this.checksumCache = { dataVersion: this.db.pragma('data_version', { simple: true }) as number, checksum };
+    const writes = this.paperWrites;
+    const { head, checksum, computed } = await this.checksums.read();
+    if (computed) this.recordChecksum(head, checksum);
+    // A paper write of this connection during the read is not in the snapshot read.
+    if (writes === this.paperWrites) this.checksumCache = { dataVersion, checksum };
     return checksum;
+  }
+
+  /**
+   * Records the checksum with the head it covers, if the write lock is free now: the record only
+   * spares the next open a pass, and waiting for another process's write (busy_timeout) would
+   * hold the event loop as long as that process's transaction.
+   */
+  private recordChecksum(head: number, checksum: string): void {
+    const patience = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.q.setMeta.run(CHECKSUM_META, `${head}:${checksum}`);
+    } catch (err) {
+      this.log?.debug({ err: (err as Error).message }, 'could not record the corpus checksum (it is computed again next time)');
+    } finally {
+      this.db.pragma(`busy_timeout = ${patience}`);
+    }
   }
 
   async getSummaries(model: string, contentHashes: string[]): Promise<Map<string, StoredSummary>> {
@@ -478,7 +497,13 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async close(): Promise<void> {
+    this.checksums.close();
     if (this.db.open) this.db.close();
+  }
+
+  private onPaperWrite(): void {
+    this.checksumCache = undefined;
+    this.paperWrites++;
   }
 
   /** The stored id an outside id names: itself, its bare arXiv id (from a versioned id or URL), or an alias. */

@@ -18,8 +18,9 @@ export interface Child {
   kill9(): Promise<number | string>;
 }
 
-export function startChild(entry: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [RUN_TS, fileURLToPath(new URL(`../../${entry}`, import.meta.url)), ...args], {
+/** nodeArgs: flags for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take). */
+export function startChild(entry: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Child {
+  const child = spawn(process.execPath, [...nodeArgs, RUN_TS, fileURLToPath(new URL(`../../${entry}`, import.meta.url)), ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PAPERFEED_OFFLINE: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
