@@ -1,0 +1,54 @@
+// Which command files a run of the CLI loads. A one-shot command loads only the file that defines
+// it: loading all of them (their chat, recommend, service and LLM modules, the openai client) took
+// most of a second of a cold `similar`, mostly in tsx's module hooks. Help, an unknown command or
+// anything unusual loads every file, so commander's help and errors are the same as before.
+import { Command } from 'commander';
+import type { RegisterCommand } from './context.ts';
+
+interface CommandFile {
+  /** The top-level commands the file registers, in registration order (test/cli-registrars.test.ts checks them). */
+  commands: readonly string[];
+  load(): Promise<{ register: RegisterCommand }>;
+}
+
+/** In the order `paperfeed --help` lists them. */
+export const COMMAND_FILES: readonly CommandFile[] = [
+  { commands: ['ingest', 'list', 'show', 'stats', 'export'], load: () => import('./commands/papers.ts') },
+  { commands: ['similar', 'search', 'reindex'], load: () => import('./commands/search.ts') },
+  { commands: ['picks'], load: () => import('./commands/picks.ts') },
+  { commands: ['topics', 'authors', 'categories', 'keywords', 'seeds'], load: () => import('./commands/topics.ts') },
+  { commands: ['feedback', 'mute', 'unmute'], load: () => import('./commands/feedback.ts') },
+  { commands: ['save', 'unsave', 'saved', 'history'], load: () => import('./commands/saved.ts') },
+  { commands: ['profile', 'why'], load: () => import('./commands/profile.ts') },
+  { commands: ['ask'], load: () => import('./commands/ask.ts') },
+  { commands: ['chat'], load: () => import('./commands/chat.ts') },
+  { commands: ['serve'], load: () => import('./commands/serve.ts') },
+  { commands: ['slack'], load: () => import('./commands/slack.ts') },
+  { commands: ['discord'], load: () => import('./commands/discord.ts') },
+  { commands: ['library'], load: () => import('./commands/library.ts') },
+];
+
+/**
+ * The registrars this command line needs: the one file defining its command, or every file when
+ * the command is not known from the global options alone. `program` has the global options
+ * (and no commands yet); commander itself tells where the command name is.
+ */
+export async function registrarsFor(program: Command, argv: readonly string[]): Promise<RegisterCommand[]> {
+  const name = commandName(program, argv);
+  const files = COMMAND_FILES.filter((f) => name !== undefined && f.commands.includes(name));
+  const chosen = files.length ? files : COMMAND_FILES;
+  return (await Promise.all(chosen.map((f) => f.load()))).map((m) => m.register);
+}
+
+function commandName(program: Command, argv: readonly string[]): string | undefined {
+  // A silent copy of the global options: the real parse, later, is the one that reports errors.
+  const probe = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  for (const option of program.options) probe.addOption(option);
+  try {
+    // With no commands defined, the first operand is the command's name; an unknown option first
+    // (--help, --version, a typo) sends everything after it to `unknown`, and nothing is guessed.
+    return probe.parseOptions(argv.slice(2)).operands[0];
+  } catch {
+    return undefined; // e.g. --data-dir without its value
+  }
+}
