@@ -8,21 +8,10 @@
 // already chosen (GLIBC_TUNABLES=glibc.malloc.hugetlb=0 turns this off), nothing changes; a libc
 // that does not know the tunable ignores it.
 import { spawn } from 'node:child_process';
+import { commandOf } from './command-word.js';
 
 const ONE_SHOT = new Set(['similar', 'search']);
-/** The global options of src/cli/main.ts that take a value (test/cli-huge-pages.test.ts checks them). */
-export const GLOBAL_OPTIONS_WITH_VALUE = ['--data-dir', '--log-level'];
 const TUNABLE = 'glibc.malloc.hugetlb';
-
-/** The command word of a paperfeed command line (arguments after the script), if there is one before any other option. */
-export function commandOf(args) {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (GLOBAL_OPTIONS_WITH_VALUE.includes(arg)) i++;
-    else if (!GLOBAL_OPTIONS_WITH_VALUE.some((o) => arg.startsWith(`${o}=`))) return arg.startsWith('-') ? undefined : arg;
-  }
-  return undefined;
-}
 
 /** The environment to run this command line again with, or undefined to run it here. */
 export function hugePagesEnv(args, env, platform = process.platform) {

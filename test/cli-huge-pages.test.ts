@@ -6,23 +6,12 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain JavaScript next to the executable, without type declarations
-import { commandOf, GLOBAL_OPTIONS_WITH_VALUE, hugePagesEnv } from '../bin/huge-pages.js';
-import { runCli } from './helpers/cli.ts';
+import { hugePagesEnv } from '../bin/huge-pages.js';
 
 const BIN = fileURLToPath(new URL('../bin/paperfeed.js', import.meta.url));
 const env = { PATH: '/usr/bin' };
 
 describe('which command lines run with huge pages', () => {
-  it('finds the command word after the global options', () => {
-    expect(commandOf(['similar', 'x'])).toBe('similar');
-    expect(commandOf(['--data-dir', '/d', '--log-level', 'warn', 'search', 'a', '-k', '3'])).toBe('search');
-    expect(commandOf(['--data-dir=/d', 'similar', 'x'])).toBe('similar');
-    expect(commandOf(['--help'])).toBeUndefined();
-    expect(commandOf(['--data-dir'])).toBeUndefined();
-    expect(commandOf([])).toBeUndefined();
-  });
-
   it('relaunches similar and search on Linux only, keeps other tunables, and leaves a chosen hugetlb alone', () => {
     expect(hugePagesEnv(['similar', 'x'], env, 'linux')).toEqual({ ...env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
     expect(hugePagesEnv(['search', 'x'], { ...env, GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 'linux')).toEqual({
@@ -32,13 +21,6 @@ describe('which command lines run with huge pages', () => {
     expect(hugePagesEnv(['similar', 'x'], { ...env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 'linux')).toBeUndefined();
     expect(hugePagesEnv(['similar', 'x'], env, 'darwin')).toBeUndefined();
     for (const other of [['serve'], ['ingest', 'data'], ['chat'], ['--help'], []]) expect(hugePagesEnv(other, env, 'linux')).toBeUndefined();
-  });
-
-  it('knows every global option that takes a value (the ones --help lists before the commands)', async () => {
-    const help = await runCli(['--help']);
-    const options = help.stdout.slice(0, help.stdout.indexOf('Commands:'));
-    const withValue = [...options.matchAll(/^\s+(--[a-z-]+) </gm)].map((m) => m[1]);
-    expect(withValue.sort()).toEqual([...GLOBAL_OPTIONS_WITH_VALUE].sort());
   });
 });
 

@@ -1,30 +1,44 @@
 /**
  * A CLI run loads only the command file its command lives in (src/cli/registrars.ts): the table of
- * which file defines which commands must match what the files register, and anything the table
- * cannot place (help, an unknown command, a malformed global option) must load every file so that
+ * which file defines which commands must match what the files register, the command word must be
+ * found behind any global options (bin/command-word.js), and anything the table cannot place
+ * (help, an unknown command, a global option missing its value) must load every file so that
  * commander's help and errors stay whole.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { commandOf, GLOBAL_OPTIONS_WITH_VALUE } from '../bin/command-word.js';
 import type { CliContext, RegisterCommand } from '../src/cli/context.ts';
 import { COMMAND_FILES, registrarsFor } from '../src/cli/registrars.ts';
 import { runCli } from './helpers/cli.ts';
 
 const noCtx = {} as CliContext; // registering a command never uses the context
 
-/** A program with main.ts's global options and no commands. */
-const program = () =>
-  new Command('paperfeed')
-    .addOption(new Option('--data-dir <dir>'))
-    .addOption(new Option('--log-level <level>').choices(['warn', 'info']));
-
 const registered = (registers: RegisterCommand[]): string[] => {
-  const p = program();
-  for (const register of registers) register(p, noCtx);
-  return p.commands.map((c) => c.name());
+  const program = new Command('paperfeed');
+  for (const register of registers) register(program, noCtx);
+  return program.commands.map((c) => c.name());
 };
 
 const argv = (...args: string[]) => ['node', 'paperfeed', ...args];
+
+describe('the command word', () => {
+  it('is the first argument that is not a global option or its value', () => {
+    expect(commandOf(['similar', 'x'])).toBe('similar');
+    expect(commandOf(['--data-dir', '/d', '--log-level', 'warn', 'search', 'a', '-k', '3'])).toBe('search');
+    expect(commandOf(['--data-dir=/d', 'similar', 'x'])).toBe('similar');
+    expect(commandOf(['--help'])).toBeUndefined();
+    expect(commandOf(['--data-dir'])).toBeUndefined();
+    expect(commandOf([])).toBeUndefined();
+  });
+
+  it('knows every global option that takes a value (the ones --help lists before the commands)', async () => {
+    const help = await runCli(['--help']);
+    const options = help.stdout.slice(0, help.stdout.indexOf('Commands:'));
+    const withValue = [...options.matchAll(/^\s+(--[a-z-]+) </gm)].map((m) => m[1]);
+    expect(withValue.sort()).toEqual([...GLOBAL_OPTIONS_WITH_VALUE].sort());
+  });
+});
 
 describe('command files', () => {
   it('each file registers exactly the commands the table says, and no command is in two files', async () => {
@@ -43,15 +57,15 @@ describe('command files', () => {
       ['--data-dir=/tmp/x', 'reindex'],
       ['search', '--help'],
     ]) {
-      expect(await registrarsFor(program(), argv(...args))).toEqual([search]);
+      expect(await registrarsFor(argv(...args))).toEqual([search]);
     }
-    expect(registered(await registrarsFor(program(), argv('serve', '--port', '0')))).toEqual(['serve']);
+    expect(registered(await registrarsFor(argv('serve', '--port', '0')))).toEqual(['serve']);
   });
 
   it('help, an unknown command or a global option missing its value loads every file', async () => {
     const everything = COMMAND_FILES.flatMap((f) => f.commands);
-    for (const args of [[], ['--help'], ['help', 'similar'], ['simlar', 'x'], ['--data-dir'], ['--log-level', 'bad', 'similar']]) {
-      expect(registered(await registrarsFor(program(), argv(...args)))).toEqual(everything);
+    for (const args of [[], ['--help'], ['help', 'similar'], ['simlar', 'x'], ['--data-dir']]) {
+      expect(registered(await registrarsFor(argv(...args)))).toEqual(everything);
     }
   });
 });
@@ -67,11 +81,11 @@ describe('the executable with commands loaded on demand', () => {
     expect(typo.stderr).toContain('similar');
   });
 
-  it('a malformed global option is reported once, before any command runs', async () => {
-    const r = await runCli(['similar', 'x', '--data-dir']);
-    expect(r.code).toBe(2);
-    expect(r.stderr.match(/argument missing/g)).toHaveLength(1);
-    const first = await runCli(['--data-dir']);
-    expect(first.stderr.match(/argument missing/g)).toHaveLength(1);
+  it('a malformed global option is reported once', async () => {
+    for (const args of [['similar', 'x', '--data-dir'], ['--data-dir'], ['--log-level', 'bad', 'similar', 'x']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr.match(/error: option/g)).toHaveLength(1);
+    }
   });
 });

@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     print: (text) => writeLine(process.stdout, text),
     printJson: (value) => process.stdout.write(`${terminalJson(value)}\n`),
   };
-  for (const register of await registrarsFor(program, argv)) register(program, ctx);
+  for (const register of await registrarsFor(argv)) register(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
 
   try {

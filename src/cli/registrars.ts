@@ -2,7 +2,7 @@
 // it: loading all of them (their chat, recommend, service and LLM modules, the openai client) took
 // most of a second of a cold `similar`, mostly in tsx's module hooks. Help, an unknown command or
 // anything unusual loads every file, so commander's help and errors are the same as before.
-import { Command } from 'commander';
+import { commandOf } from '../../bin/command-word.js';
 import type { RegisterCommand } from './context.ts';
 
 interface CommandFile {
@@ -30,25 +30,11 @@ export const COMMAND_FILES: readonly CommandFile[] = [
 
 /**
  * The registrars this command line needs: the one file defining its command, or every file when
- * the command is not known from the global options alone. `program` has the global options
- * (and no commands yet); commander itself tells where the command name is.
+ * its command is not one of theirs or not known (an option first: --help, --version, a typo).
  */
-export async function registrarsFor(program: Command, argv: readonly string[]): Promise<RegisterCommand[]> {
-  const name = commandName(program, argv);
+export async function registrarsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
+  const name = commandOf(argv.slice(2));
   const files = COMMAND_FILES.filter((f) => name !== undefined && f.commands.includes(name));
   const chosen = files.length ? files : COMMAND_FILES;
   return (await Promise.all(chosen.map((f) => f.load()))).map((m) => m.register);
-}
-
-function commandName(program: Command, argv: readonly string[]): string | undefined {
-  // A silent copy of the global options: the real parse, later, is the one that reports errors.
-  const probe = new Command().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  for (const option of program.options) probe.addOption(option);
-  try {
-    // With no commands defined, the first operand is the command's name; an unknown option first
-    // (--help, --version, a typo) sends everything after it to `unknown`, and nothing is guessed.
-    return probe.parseOptions(argv.slice(2)).operands[0];
-  } catch {
-    return undefined; // e.g. --data-dir without its value
-  }
 }
