@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Native addons (better-sqlite3, hnswlib-node, onnxruntime) are safest in forked processes.
     pool: 'forks',
+    reporters: ['default', './test/helpers/unfinished-reporter.ts'],
   },
 });

@@ -11,7 +11,7 @@ import { UserError } from '../src/errors.ts';
 import { profileSummary } from '../src/recommend/index.ts';
 import type { App } from '../src/service/app.ts';
 import { between, startFakeOpenAi, type ChatBehaviour, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
-import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { openSampleApp, type SampleApp, withLlmConfig } from './helpers/sample-app.ts';
 
 let app: SampleApp;
 
@@ -58,6 +58,10 @@ describe('executeCommand', () => {
     const added = await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'user', op: 'add', text: '  diffusion   models ' });
     expect(added).toMatchObject({ kind: 'ok', visibility: 'private' });
     expect(added.text).toBe("Added topic 1, 'diffusion models'.");
+    // The weight op the CLI's `topics weight` builds, run by the same handler.
+    const weighted = await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'user', op: 'weight', ref: '1', weight: 2.5 });
+    expect(weighted.text).toBe("Topic 1, 'diffusion models', now has weight 2.5.");
+    expect((await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'user', op: 'weight', ref: '1', weight: 9 })).kind).toBe('usage');
     const muted = await executeCommand(app, ctx('D1'), { name: 'mute', kind: 'author', value: 'Jane Doe' });
     expect(muted.text).toMatch(/for 30 days/);
 
@@ -298,9 +302,7 @@ describe('ask and the language-model notes', () => {
 
   /** The sample App with a model at the fake server; each call is a new App, so a new cool-down. */
   const withModel = (over: Partial<Config> = {}): App =>
-    Object.create(app, {
-      config: { value: { ...app.config, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-core', PAPERFEED_LLM_RETRIES: 0, ...over } },
-    }) as App;
+    withLlmConfig(app, { ...app.config, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-core', PAPERFEED_LLM_RETRIES: 0, ...over });
   const on = async (a: App, c: CommandContext, text: string): Promise<Reply> => {
     const parsed = parseCommand(text);
     return isReply(parsed) ? parsed : executeCommand(a, c, parsed);

@@ -8,7 +8,7 @@ import { addTopic, type Recipient } from '../src/recommend/index.ts';
 import type { App } from '../src/service/app.ts';
 import { between, startFakeOpenAi, type ChatBehaviour, type ChatBody, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
 import { runDigestTick, subscribeNow } from './helpers/digest-run.ts';
-import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { openSampleApp, type SampleApp, withLlmConfig } from './helpers/sample-app.ts';
 
 const TOPIC = 'optimal transport';
 const user = (id: string): Recipient => ({ kind: 'user', platform: 'slack', id });
@@ -29,9 +29,7 @@ beforeEach(() => {
 
 /** The sample App with a model at the fake server (a new App each time: its own cool-down). */
 const withModel = (over: Partial<Config> = {}): App =>
-  Object.create(app, {
-    config: { value: { ...app.config, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-digest', PAPERFEED_LLM_RETRIES: 0, ...over } },
-  }) as App;
+  withLlmConfig(app, { ...app.config, OPENAI_BASE_URL: fake.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-digest', PAPERFEED_LLM_RETRIES: 0, ...over });
 
 const isTldr = (body: ChatBody): boolean => body.messages[0]!.content.includes('TL;DR');
 const model: ChatBehaviour = (body) => {

@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markDead } from '../bots/slack/slack-errors.ts';
 import { changeDigest } from '../src/digests/settings.ts';
 import { listSubscriptions } from '../src/digests/subscriptions.ts';
-import { llmFromApp } from '../src/llm/index.ts';
 import { toPaper } from '../src/papers/normalize.ts';
 import { addKeyword, addTopic, profileSummary, recipientKey, recordDelivered, type Recipient } from '../src/recommend/index.ts';
 import { withOutbox } from '../src/service/backends.ts';
@@ -183,7 +182,7 @@ async function liveALittle(app: SampleApp, who: Recipient, topic: string): Promi
   await changeDigest(app, who, { op: 'on' }, { now });
   await changeDigest(app, { ...who, platform: 'discord' }, { op: 'on' }, { now });
   await withOutbox(app.config, (o) => o.enqueue([{ recipient: who, date: '2030-01-01' }, { recipient: who, date: '2030-01-02' }], now));
-  const llm = llmFromApp(app)!;
+  const llm = app.llm!;
   expect(await llm.rate.take(recipientKey(who))).toMatchObject({ ok: true });
   expect(await llm.whyForYou(paper, [topic])).toMatch(/^Relevant to/);
   await markDead(app, silentLog, who.id, 'user_not_found');

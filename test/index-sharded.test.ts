@@ -1,9 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BruteForceIndex } from '../src/index/brute-force.ts';
-import { buildShardedIndex } from '../src/index/build-shards.ts';
+import { buildShardedIndex, startShardBuild } from '../src/index/build-shards.ts';
 import { DEFAULT_HNSW_PARAMS } from '../src/index/hnsw-index.ts';
 import {
   createShardedIndex,
@@ -34,6 +36,14 @@ async function loadOk(): Promise<ShardedIndex> {
   if (!r.ok) throw new Error(`expected a usable index, got ${r.reason}: ${r.message}`);
   return r.index;
 }
+
+const readdirSafe = (d: string) => {
+  try {
+    return readdirSync(d);
+  } catch {
+    return [];
+  }
+};
 
 const build = (n: number, shards: number, extra: { threads?: number; workersFrom?: number; expected?: number } = {}) =>
   buildShardedIndex(items(n), { dir, providerKey: KEY, dimension: DIM, params: DEFAULT_HNSW_PARAMS, shards, corpusChecksum: 'sum-1', ...extra });
@@ -200,6 +210,23 @@ describe('buildShardedIndex', () => {
       buildShardedIndex(bad, { dir, providerKey: KEY, dimension: DIM, params: DEFAULT_HNSW_PARAMS, shards: 2 }),
     ).rejects.toThrow('vector for bad-one has 8 dimensions, 32 expected');
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('an abort while the workers save waits for their saves, commits nothing, and the process lives on', async () => {
+    // Ending a worker in the middle of hnswlib-node's asynchronous save aborted the whole process
+    // (a vitest fork died in CI). The graphs are large enough that the save takes a while.
+    const dim = 128;
+    const n = 4_000;
+    const build = await startShardBuild({ dir, providerKey: KEY, dimension: dim, params: DEFAULT_HNSW_PARAMS, shards: 2, workersFrom: 0, expected: n });
+    for (const [i, vector] of unitVectors(n, dim, 3).entries()) await build.add(idOf(i), vector);
+    const finishing = build.finish();
+    finishing.catch(() => {});
+    // Abort as soon as a graph file is being written.
+    const writing = () => [0, 1].some((s) => readdirSafe(shardDir(dir, s)).some((f) => f.endsWith('.bin.tmp')));
+    while (!writing()) await nextTurn();
+    await build.abort();
+    await expect(finishing).rejects.toThrow(/aborted|exited/);
+    expect(await loadShardedIndex(dir, { providerKey: KEY, dimension: dim })).toMatchObject({ ok: false, reason: 'missing' });
   });
 
   it('reports a worker that fails, naming the shard, and leaves no index that looks usable', async () => {

@@ -5,13 +5,12 @@ import type { CliContext } from '../src/cli/context.ts';
 import type { Config } from '../src/config/config.ts';
 import { UserError } from '../src/errors.ts';
 import { ask, type AskResult } from '../src/llm/ask.ts';
-import { createLlm, llmFromApp, type Llm } from '../src/llm/llm.ts';
+import { createLlm, type Llm } from '../src/llm/llm.ts';
 import { UsageCounters } from '../src/llm/usage.ts';
 import { createLogger } from '../src/log.ts';
 import { paperLink } from '../src/papers/links.ts';
-import type { App } from '../src/service/app.ts';
 import { between, type FakeOpenAi, startFakeOpenAi } from './fixtures/openai/fake-openai.ts';
-import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { openSampleApp, type SampleApp, withLlmConfig } from './helpers/sample-app.ts';
 
 const log = createLogger('silent');
 const ON_TOPIC = 'How does optimal transport handle sparsity constraints?';
@@ -174,7 +173,7 @@ describe('ask: retrieval, numbered citations, and the limits', () => {
     fake.onChat(citeAll);
     const printed: unknown[] = [];
     const ctxFor = (config: Config): CliContext => ({
-      withApp: (fn) => fn(Object.create(app, { config: { value: config } }) as App),
+      withApp: (fn) => fn(withLlmConfig(app, config)),
       print: (t) => printed.push(t),
       printJson: (v) => printed.push(v),
     });
@@ -217,7 +216,7 @@ describe('with neither OPENAI_API_KEY nor OPENAI_BASE_URL configured', () => {
     expect(app.config.OPENAI_API_KEY).toBeUndefined();
     expect(app.config.OPENAI_BASE_URL).toBeUndefined();
     expect(createLlm(app.config, { log, store: app.store, kv: (ns) => app.kv(ns) })).toBeUndefined();
-    const llm = llmFromApp(app);
+    const llm = app.llm;
     expect(llm).toBeUndefined();
 
     const result = await ask(app, llm, ON_TOPIC, { user: 'u' });

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { UserError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import type { CliContext } from '../src/cli/context.ts';
+import { register as core } from '../src/cli/commands/core.ts';
 import { register as feedback } from '../src/cli/commands/feedback.ts';
 import { register as picks } from '../src/cli/commands/picks.ts';
 import { register as profile } from '../src/cli/commands/profile.ts';
@@ -60,7 +61,7 @@ async function cli(...args: string[]): Promise<{ out: string; error?: unknown }>
     print: (t) => out.push(t),
     printJson: (v) => out.push(JSON.stringify(v, null, 2)),
   };
-  for (const register of [picks, topics, feedback, profile, saved]) register(program, ctx);
+  for (const register of [picks, core, topics, feedback, profile, saved]) register(program, ctx);
   try {
     await program.parseAsync(args, { from: 'user' });
     return { out: out.join('\n') };
@@ -88,6 +89,11 @@ describe('recommendation commands (in process)', () => {
     expect(bad.error).toBeInstanceOf(CommanderError);
     const missing = await cli('topics', 'remove', 'nothing like this', '--user', 'ann');
     expect(missing.error).toBeInstanceOf(UserError);
+    // A channel's topics, not the user's: the CLI runs the chat command's operation for the channel.
+    expect((await cli('topics', 'add', 'robot', 'learning', '--channel', 'C9')).out).toBe('Added topic 1: robot learning');
+    expect(await json('topics', 'list', '--channel', 'C9')).toMatchObject([{ position: 1, text: 'robot learning', weight: 1 }]);
+    expect((await json('topics', 'list', '--user', 'ann')).map((t: { text: string }) => t.text)).toEqual(['diffusion models for inverse problems']);
+    expect((await cli('keywords', 'list', '--channel', 'C9')).out).toBe('No keywords yet.');
   });
 
   it('picks: reasons, recorded by default, --dry-run, never twice', async () => {

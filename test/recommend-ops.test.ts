@@ -13,7 +13,7 @@ import type { Paper } from '../src/papers/paper.ts';
 import { normalizeTitle } from '../src/papers/ids.ts';
 import type { SearchService } from '../src/search/search-service.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
-import type { RecommendApp } from '../src/recommend/app-parts.ts';
+import type { RecommendDeps } from '../src/recommend/deps.ts';
 import { forgetRecipient } from '../src/service/forget.ts';
 import { SqliteOutbox } from '../src/service/outbox-sqlite.ts';
 import { openServiceDb } from '../src/service/service-db.ts';
@@ -102,7 +102,7 @@ class FakeStore {
 }
 
 interface Fake {
-  app: RecommendApp;
+  app: RecommendDeps;
   store: FakeStore;
   embedder: FakeEmbedder;
   /** The one Map behind every keyv namespace: lets a test see everything stored. */
@@ -124,7 +124,7 @@ function fakeApp(env: Record<string, string> = {}): Fake {
       return (await embedder.embed([t]))[0]!;
     },
   } as unknown as SearchService;
-  const app: RecommendApp = {
+  const app: RecommendDeps = {
     config: loadConfig(env),
     log: createLogger('silent'),
     store: store as unknown as PaperStore,

@@ -6,12 +6,11 @@ import { startSlackBot, type SlackBot } from '../bots/slack/index.ts';
 import { deadMark } from '../bots/slack/slack-errors.ts';
 import type { Config } from '../src/config/config.ts';
 import { profileSummary, type Recipient } from '../src/recommend/index.ts';
-import type { App } from '../src/service/app.ts';
 import { between, startFakeOpenAi, type FakeOpenAi } from './fixtures/openai/fake-openai.ts';
 import { startFakeSlack, type ApiCall, type FakeSlack, type ResponseUrlPost } from './fixtures/slack/fake-web-api.ts';
 import { appMention, blockActions, directMessage, slashCommand, urlVerification } from './fixtures/slack/payloads.ts';
 import { sendEvent, sendForm, sendInteractive, slackSignature } from './fixtures/slack/signed-request.ts';
-import { openSampleApp, type SampleApp } from './helpers/sample-app.ts';
+import { openSampleApp, type SampleApp, withLlmConfig } from './helpers/sample-app.ts';
 
 const SECRET = 'test-signing-secret-8f2c';
 const TOKEN = 'xoxb-test-0000-secret-token';
@@ -290,7 +289,7 @@ describe('with a language model (OPENAI_BASE_URL at a fake OpenAI-compatible ser
     });
     // The same stores, another App object: its config switches the model on.
     const config: Config = { ...app.config, OPENAI_BASE_URL: openai.baseURL, PAPERFEED_LLM_MODEL: 'fake-chat-slack', PAPERFEED_LLM_RETRIES: 0 };
-    const withModel = Object.create(app, { config: { value: config } }) as App;
+    const withModel = withLlmConfig(app, config);
     modelBot = await startSlackBot(withModel, { mode: 'http', botToken: TOKEN, signingSecret: SECRET, host: '127.0.0.1', port: 0, apiUrl: fake.apiUrl, digests: false });
     modelUrl = `http://127.0.0.1:${modelBot.port}/slack/events`;
   });

@@ -14,6 +14,8 @@ export interface GeneratedPaper {
   categories: string[];
   /** YYYY-MM-DD */
   published: string;
+  /** Index (in the sample's papers) of the sample paper whose sentences the abstract follows: its family. */
+  follows: number;
 }
 
 // Rough shares of arXiv CS/ML listings; cross-lists come from the same list.
@@ -36,7 +38,11 @@ export interface PaperGenerator {
   readonly terms: number;
 }
 
-export function createPaperGenerator(sample: SampleText, seed: number): PaperGenerator {
+/**
+ * `follow`: the chance that a sentence position takes the sample paper's own sentence (else one
+ * borrowed from any sample paper). Lower values make families less alike.
+ */
+export function createPaperGenerator(sample: SampleText, seed: number, follow = 0.65): PaperGenerator {
   const next = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const terms: string[] = [];
@@ -71,12 +77,13 @@ export function createPaperGenerator(sample: SampleText, seed: number): PaperGen
       while (terms.length < termsAfter(made)) terms.push(madeUpTerm(terms.length, next));
       const fresh = terms.length > before;
 
-      const base = pick(sample.papers);
+      const follows = Math.floor(next() * sample.papers.length);
+      const base = sample.papers[follows]!;
       const length = Math.max(3, Math.min(10, base.sentences.length - 2 + Math.floor(next() * 5)));
       const termAt = Math.floor(next() * length);
       const sentences: string[] = [];
       for (let i = 0; i < length; i++) {
-        const s = i < base.sentences.length && next() < 0.65 ? base.sentences[i]! : pick(sample.sentences);
+        const s = i < base.sentences.length && next() < follow ? base.sentences[i]! : pick(sample.sentences);
         sentences.push(recombine(s, i === termAt ? term(fresh) : undefined));
       }
       if (next() < 0.3) sentences.push(pick(TEMPLATES)(term(false)));
@@ -98,7 +105,7 @@ export function createPaperGenerator(sample: SampleText, seed: number): PaperGen
         const cross = category();
         if (cross !== categories[0]) categories.push(cross);
       }
-      return { id, title: prefix + title.join(' '), abstract: sentences.join(' '), authors: [...authors], categories, published };
+      return { id, title: prefix + title.join(' '), abstract: sentences.join(' '), authors: [...authors], categories, published, follows };
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
 import { listTopics, type Recipient } from '../../src/recommend/index.ts';
-import type { App } from '../../src/service/app.ts';
+import type { CommandDeps } from '../../src/commands/deps.ts';
 
 export const MAX_CHOICES = 25;
 const CHOICE_MAX = 100;
@@ -15,7 +15,7 @@ type Choice = APIApplicationCommandOptionChoice<string>;
 /** A choice's label may be shortened (the value carries the exact reference); the ellipsis shows it. */
 const label = (s: string): string => (s.length <= CHOICE_MAX ? s : `${s.slice(0, CHOICE_MAX - 1)}…`);
 
-export async function topicChoices(app: App, recipient: Recipient, typed: string): Promise<Choice[]> {
+export async function topicChoices(app: CommandDeps, recipient: Recipient, typed: string): Promise<Choice[]> {
   const q = typed.trim().toLowerCase();
   const topics = await listTopics(app, recipient);
   return topics

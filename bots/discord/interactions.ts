@@ -17,7 +17,7 @@ import {
 import { executeCommand, runAction, usageFor, type CommandContext, type CommandInput, type Reply } from '../../src/commands/index.ts';
 import type { Logger } from '../../src/log.ts';
 import type { Recipient } from '../../src/recommend/index.ts';
-import type { App } from '../../src/service/app.ts';
+import type { CommandDeps } from '../../src/commands/deps.ts';
 import { discordAttachments } from './attachments.ts';
 import { topicChoices, zoneChoices } from './autocomplete.ts';
 import { findSpec, MalformedOption, type OptionReader, type SubcommandSpec } from './command-spec.ts';
@@ -30,7 +30,7 @@ import { renderReply } from './render.ts';
 import { replyOptions, respond, sendFresh, within } from './respond.ts';
 
 export interface InteractionDeps {
-  app: App;
+  app: CommandDeps;
   log: Logger;
   /** See DiscordBotOptions.deferAfterMs. */
   deferAfterMs: number;

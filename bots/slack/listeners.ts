@@ -9,7 +9,7 @@ import { executeCommand } from '../../src/commands/execute.ts';
 import { isReply, parseCommand } from '../../src/commands/parse.ts';
 import type { CardAction, Reply } from '../../src/commands/reply.ts';
 import type { Logger } from '../../src/log.ts';
-import type { App } from '../../src/service/app.ts';
+import type { CommandDeps } from '../../src/commands/deps.ts';
 import { markFeedback, parseActionId, replyMessages, type Block } from './blocks.ts';
 import { isDmChannel, slackContext } from './context.ts';
 import { slackAttachments, type SlackFileAccess } from './files.ts';
@@ -19,7 +19,7 @@ import { reportSlackError, reviveChannel } from './slack-errors.ts';
 import type { SlackUsers } from './users.ts';
 
 export interface ListenerDeps {
-  app: App;
+  app: CommandDeps;
   log: Logger;
   users: SlackUsers;
   /** How shared files are downloaded (`library import` with a file). */

@@ -6,12 +6,12 @@ import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../src/commands/reply.ts';
 import { digestSender, type DigestSender } from '../../src/digests/index.ts';
 import type { Logger } from '../../src/log.ts';
-import type { App } from '../../src/service/app.ts';
+import type { CommandDeps } from '../../src/commands/deps.ts';
 import { replyMessages } from './blocks.ts';
 import { reportSlackError, SlackDeliveryError } from './slack-errors.ts';
 
 export interface SlackOut {
-  app: App;
+  app: CommandDeps;
   client: webApi.WebClient;
   log: Logger;
 }

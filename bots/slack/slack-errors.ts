@@ -4,7 +4,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/log.ts';
-import type { App } from '../../src/service/app.ts';
+import type { CommandDeps } from '../../src/commands/deps.ts';
 import { deadKey, SLACK_NAMESPACE } from '../../src/service/dead-marks.ts';
 
 export type SlackFailureKind =
@@ -66,19 +66,19 @@ export interface DeadMark {
 }
 
 /** Marks a channel the bot can no longer post to, so digests stop trying; logged for the operator. */
-export async function markDead(app: App, log: Logger, channel: string, code: string, now = new Date()): Promise<void> {
+export async function markDead(app: CommandDeps, log: Logger, channel: string, code: string, now = new Date()): Promise<void> {
   await app.kv(SLACK_NAMESPACE).set(deadKey(channel), { code, at: now.toISOString() } satisfies DeadMark);
   log.warn({ channel, code }, 'Slack channel is unreachable; marked dead (invite the bot again to revive it)');
 }
 
-export async function deadMark(app: App, channel: string): Promise<DeadMark | undefined> {
+export async function deadMark(app: CommandDeps, channel: string): Promise<DeadMark | undefined> {
   const raw: unknown = await app.kv(SLACK_NAMESPACE).get(deadKey(channel));
   const r = raw as Partial<DeadMark> | undefined;
   return r && typeof r.code === 'string' && typeof r.at === 'string' ? { code: r.code, at: r.at } : undefined;
 }
 
 /** Someone talks to the bot from the channel again: it is alive. */
-export async function reviveChannel(app: App, log: Logger, channel: string): Promise<void> {
+export async function reviveChannel(app: CommandDeps, log: Logger, channel: string): Promise<void> {
   if (await deadMark(app, channel)) {
     await app.kv(SLACK_NAMESPACE).delete(deadKey(channel));
     log.info({ channel }, 'Slack channel reachable again; dead mark cleared');
@@ -89,7 +89,7 @@ export async function reviveChannel(app: App, log: Logger, channel: string): Pro
  * Logs a failed Slack call with its channel and acts on it: dead channels are marked, a revoked
  * token is reported loudly. Returns the failure for the caller's own decision.
  */
-export async function reportSlackError(app: App, log: Logger, err: unknown, channel: string, what: string): Promise<SlackFailure> {
+export async function reportSlackError(app: CommandDeps, log: Logger, err: unknown, channel: string, what: string): Promise<SlackFailure> {
   const failure = classifySlackError(err);
   switch (failure.kind) {
     case 'dead':

@@ -1,6 +1,6 @@
 // Card buttons: "more like this", thumbs up, thumbs down, "not for me", save to the reading list.
 import { z } from 'zod';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import type { CommandContext } from './context.ts';
 import { guard } from './execute.ts';
 import { react } from './feedback.ts';
@@ -30,7 +30,7 @@ export const actionRequestSchema = z.object({
  * profile, even on a channel digest: one member's taste never changes the channel's feed.
  * "More like this" replies privately (Slack: ephemeral) so a click never posts into a channel.
  */
-export async function runAction(app: App, ctx: CommandContext, request: ActionRequest): Promise<Reply> {
+export async function runAction(app: CommandDeps, ctx: CommandContext, request: ActionRequest): Promise<Reply> {
   const parsed = actionRequestSchema.safeParse(request);
   if (!parsed.success) return errorReply('That button no longer works; run the command again.');
   const { action, paperId } = parsed.data;

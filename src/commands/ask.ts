@@ -1,8 +1,8 @@
 // `ask <question>`: an answer from the stored papers with numbered citations, the cited papers as cards.
-import { ask as askModel, ASK_DEFAULT_K, llmFromApp, type AskResult, type Citation } from '../llm/index.ts';
+import { ask as askModel, ASK_DEFAULT_K, type AskResult, type Citation } from '../llm/index.ts';
 import type { Paper } from '../papers/paper.ts';
 import { recipientKey } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
 import { userRecipient, type CommandContext } from './context.ts';
 import { textCommand } from './definition.ts';
@@ -22,7 +22,7 @@ export function modelText(s: string): string {
   return s.replace(/\[([^\]\n]*)\]\(([^)\s]*)\)/g, (_m, label: string, url: string) => (label ? `${label} (${url})` : url));
 }
 
-async function cards(app: App, shown: readonly Citation[], why: (c: Citation) => string, score: (c: Citation) => number | undefined): Promise<PaperCard[]> {
+async function cards(app: CommandDeps, shown: readonly Citation[], why: (c: Citation) => string, score: (c: Citation) => number | undefined): Promise<PaperCard[]> {
   const papers = new Map<string, Paper>((await app.store.getPapers(shown.map((c) => c.paperId))).map((p) => [p.id, p]));
   // A paper removed since it was retrieved simply has no card.
   return shown.flatMap((c) => {
@@ -32,7 +32,7 @@ async function cards(app: App, shown: readonly Citation[], why: (c: Citation) =>
 }
 
 /** The result as a Reply: the answer, then the cited papers (or, when there is no answer, the relevant ones). */
-export async function askReply(app: App, question: string, r: AskResult): Promise<Reply> {
+export async function askReply(app: CommandDeps, question: string, r: AskResult): Promise<Reply> {
   if (r.status === 'nothing-relevant') return noticeReply(r.answer, 'private');
   const similarity = new Map(r.sources.map((s) => [s.n, s.similarity]));
   const sim = (c: Citation) => similarity.get(c.n);
@@ -55,8 +55,8 @@ export async function askReply(app: App, question: string, r: AskResult): Promis
  * Private: the question is the asker's, and so is the per-user hourly limit it counts against.
  * Without a model the reply says so at once; nothing is searched or sent.
  */
-export async function ask(app: App, ctx: CommandContext, question: string): Promise<Reply> {
-  const llm = llmFromApp(app);
+export async function ask(app: CommandDeps, ctx: CommandContext, question: string): Promise<Reply> {
+  const { llm } = app;
   if (!llm) return noticeReply(ASK_NEEDS_MODEL, 'private');
   const result = await askModel(app, llm, question, { user: recipientKey(userRecipient(ctx)), k: ASK_DEFAULT_K });
   return askReply(app, question, result);

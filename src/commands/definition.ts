@@ -4,8 +4,9 @@
  * and the Discord slash-command spec are derived from the list in registry.ts.
  */
 import { z } from 'zod';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { textArg, type Scope } from './command.ts';
+import type { CliForms } from './cli-form.ts';
 import type { CommandContext } from './context.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
@@ -51,9 +52,11 @@ export interface CommandDefinition<S extends Schema = Schema> {
   parseWords?(words: string[], call: ParseCall): NoInfer<z.input<S>> | Reply | undefined;
   /** Reads the raw text before anything else (keeps line breaks); undefined when it is not this command. */
   parseText?(text: string, call: ParseCall): NoInfer<z.input<S>> | Reply | undefined;
-  run(app: App, ctx: CommandContext, cmd: NoInfer<z.output<S>>): Promise<Reply> | Reply;
+  run(app: CommandDeps, ctx: CommandContext, cmd: NoInfer<z.output<S>>): Promise<Reply> | Reply;
   /** How it appears as `/papers` subcommands on Discord (bots/discord/command-spec.ts derives the spec). */
   discord?: SlashForms<NoInfer<z.input<S>>>;
+  /** How it appears as `paperfeed` subcommands (src/cli/commands/core.ts derives them). */
+  cli?: CliForms<NoInfer<z.input<S>>, NoInfer<z.output<S>>, unknown>;
 }
 
 /** Keeps a definition's literal types (its schema, hence its handler's command type). */
@@ -93,7 +96,7 @@ export function textCommand<N extends string, F extends string>(d: {
   /** What the usage reply asks for when it is missing: "Say <say>". */
   say: string;
   slash: { description: string; option: string; visibility?: 'private' | 'channel' };
-  run(app: App, ctx: CommandContext, value: string): Promise<Reply> | Reply;
+  run(app: CommandDeps, ctx: CommandContext, value: string): Promise<Reply> | Reply;
 }) {
   type Cmd = { name: N } & Record<F, string>;
   const make = (value: string) => ({ name: d.name, [d.field]: value }) as Cmd;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { localClock, WEEKDAYS } from '../digests/clock.ts';
 import { changeDigest, digestStatus, type DigestStatus } from '../digests/settings.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, scopeSchema, timeArg, timeZoneArg } from './command.ts';
 import { choiceOption, need, oneOf, textOption, whoseFeed, type SlashForm, type SlashOption } from './slash-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
@@ -41,7 +41,7 @@ export function describeDigest(s: DigestStatus, now: Date): string {
   return `${subject} is on: every day at ${s.time} (${s.timeZone}) ${where}; quiet days send nothing.${nextWords(s, now)}`;
 }
 
-export async function digest(app: App, ctx: CommandContext, cmd: DigestCommand): Promise<Reply> {
+export async function digest(app: CommandDeps, ctx: CommandContext, cmd: DigestCommand): Promise<Reply> {
   const now = clockOf(ctx);
   if (cmd.op === 'status') {
     const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);

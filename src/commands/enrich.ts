@@ -4,17 +4,18 @@
  * embedding-based reasons. Optional in every way: without a model, with the API failing or the
  * budget spent, the reply comes back as it was (with whatever notes could be had).
  */
-import { llmFromApp, type Llm } from '../llm/index.ts';
+import type { Llm } from '../llm/index.ts';
 import type { Paper } from '../papers/paper.ts';
-import type { RecommendApp } from '../recommend/app-parts.ts';
+import type { RecommendDeps } from '../recommend/deps.ts';
 import { listTopics, type PicksResult, type Recipient } from '../recommend/index.ts';
+import type { EnrichDeps } from './deps.ts';
 import type { PaperCard, Reply } from './reply.ts';
 
 /** Why-line requests in flight at once (as many as the TL;DRs use). */
 const WHY_CONCURRENCY = 4;
 
 /** Each paper's why-line, where the model gave one. */
-async function whyLines(app: RecommendApp, llm: Llm, recipient: Recipient, papers: readonly Paper[]): Promise<Map<string, string>> {
+async function whyLines(app: RecommendDeps, llm: Llm, recipient: Recipient, papers: readonly Paper[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let topics: string[];
   try {
@@ -45,10 +46,10 @@ function withNotes(card: PaperCard, tldr: string | undefined, why: string | unde
  * `reply` (built by picksReply from `res`) with TL;DRs and why-lines on its cards. Never throws and
  * never fails a digest: anything that goes wrong leaves the cards as they were.
  */
-export async function enrichPicks(app: RecommendApp, res: PicksResult, reply: Reply): Promise<Reply> {
+export async function enrichPicks(app: EnrichDeps, res: PicksResult, reply: Reply): Promise<Reply> {
   if (reply.cards.length === 0 || res.picks.length === 0) return reply;
   try {
-    const llm = llmFromApp(app);
+    const { llm } = app;
     if (!llm) return reply;
     const papers = res.picks.map((p) => p.paper);
     const [tldrs, lines] = await Promise.all([llm.tldrs(papers), whyLines(app, llm, res.recipient, papers)]);

@@ -3,7 +3,7 @@
  * mistake becomes a short error reply; anything else is logged and answered without internals.
  */
 import { UserError } from '../errors.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import type { CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { commandSchema, definitionOf, type Command, type CommandInput } from './registry.ts';
@@ -12,7 +12,7 @@ import type { Reply } from './reply.ts';
 import { usageFor } from './usage.ts';
 
 /** Turns any failure into a Reply: UserErrors as they are, others logged. */
-export async function guard(app: App, what: Record<string, unknown>, run: () => Promise<Reply> | Reply): Promise<Reply> {
+export async function guard(app: CommandDeps, what: Record<string, unknown>, run: () => Promise<Reply> | Reply): Promise<Reply> {
   try {
     return await run();
   } catch (err) {
@@ -27,7 +27,7 @@ export async function guard(app: App, what: Record<string, unknown>, run: () => 
  * Runs a command. `command` may come from `parseCommand` or be built by an adapter from typed
  * options: either way it is validated here first.
  */
-export async function executeCommand(app: App, ctx: CommandContext, command: Command | CommandInput): Promise<Reply> {
+export async function executeCommand(app: CommandDeps, ctx: CommandContext, command: Command | CommandInput): Promise<Reply> {
   const parsed = commandSchema.safeParse(command);
   if (!parsed.success) {
     const c = command as { name?: unknown; scope?: unknown };

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { feedbackKindOf, formatFeedback, recordFeedback, type FeedbackKind } from '../recommend/index.ts';
 import { FEEDBACK_KINDS } from '../recommend/profile.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, textArg } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { need, textOption, type OptionReader } from './slash-form.ts';
@@ -12,7 +12,7 @@ import { okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
 /** Records the reaction on the user's own profile (never a channel's) and says what changed. */
-export async function react(app: App, ctx: CommandContext, paper: string, kind: FeedbackKind): Promise<Reply> {
+export async function react(app: CommandDeps, ctx: CommandContext, paper: string, kind: FeedbackKind): Promise<Reply> {
   const f = await recordFeedback(app, userRecipient(ctx), paper, kind, { now: clockOf(ctx) });
   return okReply(literal(formatFeedback(f)), 'private');
 }

@@ -1,12 +1,12 @@
 // `similar` and `search`, and the "more like this" button: not personal, so they may be shown to a channel.
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
 import { textCommand } from './definition.ts';
 import { cardFromScored, noticeReply, okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
 /** Papers like a paper (arXiv id, URL, paper id, title) or like a description. */
-export async function similar(app: App, query: string, visibility: Reply['visibility'] = 'channel'): Promise<Reply> {
+export async function similar(app: CommandDeps, query: string, visibility: Reply['visibility'] = 'channel'): Promise<Reply> {
   const { query: resolved, results } = await app.search.similar(query, { k: COMMAND_LIMITS.results });
   const like = resolved.kind === 'paper' ? `${quote(resolved.paper.title)} (${resolved.paper.id})` : quote(resolved.text);
   if (results.length === 0) return noticeReply(`No stored papers are like ${like} yet.`, visibility);
@@ -14,7 +14,7 @@ export async function similar(app: App, query: string, visibility: Reply['visibi
   return okReply(`**Papers like ${like}**`, visibility, results.map((r) => cardFromScored(r, why)));
 }
 
-export async function search(app: App, query: string): Promise<Reply> {
+export async function search(app: CommandDeps, query: string): Promise<Reply> {
   const results = await app.search.searchText(query, { k: COMMAND_LIMITS.results });
   if (results.length === 0) return noticeReply(`No stored papers match ${quote(query)}.`, 'channel');
   return okReply(`**Search: ${quote(query)}**`, 'channel', results.map((r) => cardFromScored(r, `matches ${quote(query, 60)}`)));

@@ -1,7 +1,7 @@
 // `history [days]`: what you (in a channel: the channel) were sent, per day, with your reactions.
 import { z } from 'zod';
 import { deliveryHistory, type HistoryPaper } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { optional } from './slash-form.ts';
@@ -21,7 +21,7 @@ function line(p: HistoryPaper): string {
   return `• ${literal(title)} (${literal(p.paperId)})${marks ? ` — ${marks}` : ''}`;
 }
 
-export async function history(app: App, ctx: CommandContext, days: number): Promise<Reply> {
+export async function history(app: CommandDeps, ctx: CommandContext, days: number): Promise<Reply> {
   const me = userRecipient(ctx);
   const sentTo = ctx.channelId ? { kind: 'channel' as const, platform: ctx.platform, id: ctx.channelId } : me;
   const list = await deliveryHistory(app, sentTo, me, days, { now: clockOf(ctx) });

@@ -1,9 +1,10 @@
 // `keywords ...` and `channel keywords ...`: words matched in titles and abstracts.
-import { addKeyword, profileSummary, removeKeyword } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import { addKeyword, profileSummary, removeKeyword, type KeywordView } from '../recommend/index.ts';
+import type { CommandDeps } from './deps.ts';
 import { z } from 'zod';
 import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
 import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from './slash-form.ts';
+import { wordsOf, type CliForms } from './cli-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
 import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
@@ -13,20 +14,34 @@ type KeywordsCommand = z.output<typeof keywordsSchema>;
 
 const EFFECT = { boost: 'now get a boost', exclude: 'are now never picked', require: 'are now required (any one of the required words)' } as const;
 
-export async function keywords(app: App, ctx: CommandContext, cmd: KeywordsCommand): Promise<Reply> {
+/** What a keywords command did, for chat and the CLI to show each in its way. */
+type KeywordsResult =
+  | { op: 'list'; list: KeywordView[] }
+  | { op: 'add'; keyword: KeywordView }
+  | { op: 'remove'; keyword: KeywordView };
+
+async function applyKeywords(app: CommandDeps, ctx: CommandContext, cmd: KeywordsCommand): Promise<KeywordsResult> {
   const now = clockOf(ctx);
   if (cmd.op === 'list') {
     const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
-    const list = (await profileSummary(app, r, { now })).profile.keywords;
-    return okReply(list.length ? `**Keywords**\n${list.map((k) => quote(k.label)).join(', ')}` : 'No keywords yet.', 'private');
+    return { op: 'list', list: (await profileSummary(app, r, { now })).profile.keywords };
   }
   const r = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the keywords') : userRecipient(ctx);
-  if (cmd.op === 'add') {
-    const k = await addKeyword(app, r, cmd.phrase, { now });
-    return okReply(`Papers mentioning ${quote(k.phrase)} ${EFFECT[k.mode]}.`, 'private');
+  return cmd.op === 'add'
+    ? { op: 'add', keyword: await addKeyword(app, r, cmd.phrase, { now }) }
+    : { op: 'remove', keyword: await removeKeyword(app, r, cmd.phrase, { now }) };
+}
+
+export async function keywords(app: CommandDeps, ctx: CommandContext, cmd: KeywordsCommand): Promise<Reply> {
+  const res = await applyKeywords(app, ctx, cmd);
+  switch (res.op) {
+    case 'list':
+      return okReply(res.list.length ? `**Keywords**\n${res.list.map((k) => quote(k.label)).join(', ')}` : 'No keywords yet.', 'private');
+    case 'add':
+      return okReply(`Papers mentioning ${quote(res.keyword.phrase)} ${EFFECT[res.keyword.mode]}.`, 'private');
+    case 'remove':
+      return okReply(`Removed keyword ${quote(res.keyword.label)}.`, 'private');
   }
-  const k = await removeKeyword(app, r, cmd.phrase, { now });
-  return okReply(`Removed keyword ${quote(k.label)}.`, 'private');
 }
 
 const keywordsSchema = z.discriminatedUnion('op', [
@@ -58,6 +73,41 @@ function keywordPhrase(o: OptionReader): string {
   const mode = oneOf(o, 'mode', Object.keys(KEYWORD_MODES) as (keyof typeof KEYWORD_MODES)[]);
   return `${KEYWORD_MODES[mode]}${word.replace(/^[+-]/, '')}`;
 }
+
+const keywordsCli: CliForms<z.input<typeof keywordsSchema>, KeywordsCommand, KeywordsResult> = {
+  groups: { keywords: "words or phrases matched on title and abstract: 'survey' boosts, '-survey' excludes, '+survey' requires" },
+  forms: [
+    {
+      group: 'keywords',
+      name: 'add',
+      description: "add a keyword: 'phrase' boosts, '-phrase' excludes, '+phrase' requires (one of)",
+      arguments: [{ name: '<phrase...>', description: 'the keyword or phrase' }],
+      optionLikeWords: 'a keyword',
+      build: (i, scope) => ({ name: 'keywords', scope, op: 'add', phrase: wordsOf(i) }),
+    },
+    {
+      group: 'keywords',
+      name: 'remove',
+      description: 'remove a keyword',
+      arguments: [{ name: '<phrase...>', description: 'the keyword (with or without its - or +)' }],
+      optionLikeWords: 'a keyword',
+      build: (i, scope) => ({ name: 'keywords', scope, op: 'remove', phrase: wordsOf(i) }),
+    },
+    { group: 'keywords', name: 'list', description: 'list the keywords', build: (_i, scope) => ({ name: 'keywords', scope, op: 'list' }) },
+  ],
+  run: applyKeywords,
+  print(res) {
+    switch (res.op) {
+      case 'list':
+        return res.list.length ? res.list.map((k) => k.label).join('\n') : 'No keywords yet.';
+      case 'add':
+        return `Papers mentioning '${res.keyword.phrase}' are now ${{ boost: 'boosted', exclude: 'excluded', require: 'required' }[res.keyword.mode]}.`;
+      case 'remove':
+        return `Removed keyword ${res.keyword.label}`;
+    }
+  },
+  json: (res) => (res.op === 'list' ? res.list : res.keyword),
+};
 
 export const keywordsCommand = defineCommand({
   name: 'keywords',
@@ -93,5 +143,6 @@ export const keywordsCommand = defineCommand({
       },
     ],
   },
+  cli: keywordsCli,
   run: keywords,
 });

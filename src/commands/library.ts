@@ -4,7 +4,7 @@ import { UserError } from '../errors.ts';
 import { checkLibrarySize, SIZE_LIMIT_TEXT } from '../library/detect.ts';
 import { LIBRARY_LIMITS } from '../library/entry.ts';
 import { importLibraryFrom, type LibraryReport } from '../library/import.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
 import { optional, textOption } from './slash-form.ts';
 import { defineCommand } from './definition.ts';
@@ -16,7 +16,7 @@ import type { Reply } from './reply.ts';
 type LibraryCommand = z.output<typeof librarySchema>;
 
 /** Imports every attached file, or else the pasted list; one report each. */
-export async function library(app: App, ctx: CommandContext, cmd: LibraryCommand): Promise<Reply> {
+export async function library(app: CommandDeps, ctx: CommandContext, cmd: LibraryCommand): Promise<Reply> {
   const r = userRecipient(ctx);
   const now = clockOf(ctx);
   const reports: string[] = [];

@@ -1,7 +1,7 @@
 // `today` and `why`: a recipient's picks and the reasons behind one paper.
 import { z } from 'zod';
 import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs, textCommand } from './definition.ts';
@@ -40,12 +40,12 @@ export function picksReply(res: PicksResult, heading: string, visibility: Reply[
 }
 
 /** Your picks now; they count as delivered, so neither `today` nor the digest repeats them. */
-export async function today(app: App, ctx: CommandContext): Promise<Reply> {
+export async function today(app: CommandDeps, ctx: CommandContext): Promise<Reply> {
   const res = await getPicks(app, userRecipient(ctx), { record: true, now: clockOf(ctx) });
   return enrichPicks(app, res, picksReply(res, 'Your picks'));
 }
 
-export async function why(app: App, ctx: CommandContext, paperRef: string): Promise<Reply> {
+export async function why(app: CommandDeps, ctx: CommandContext, paperRef: string): Promise<Reply> {
   const e = await explainPaper(app, userRecipient(ctx), paperRef, { now: clockOf(ctx) });
   const reasons = e.excluded ? [`not picked: ${e.excluded.text}`] : e.reasons.map((r) => r.text);
   return okReply(literal(formatExplanation(e)), 'private', [cardFromPaper(e.paper, reasons, e.score)]);

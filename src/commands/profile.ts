@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import { digestStatus } from '../digests/settings.ts';
 import { profileSummary } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
-import { forgetRecipient } from '../service/forget.ts';
+import type { CommandDeps } from './deps.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs } from './definition.ts';
 import { describeDigest } from './digest.ts';
@@ -11,7 +10,7 @@ import { literal } from './markup.ts';
 import { okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
-export async function profile(app: App, ctx: CommandContext): Promise<Reply> {
+export async function profile(app: CommandDeps, ctx: CommandContext): Promise<Reply> {
   const now = clockOf(ctx);
   const r = userRecipient(ctx);
   const [s, d] = await Promise.all([profileSummary(app, r, { now }), digestStatus(app, r, now)]);
@@ -25,8 +24,8 @@ export async function profile(app: App, ctx: CommandContext): Promise<Reply> {
   return okReply(lines.join('\n'), 'private');
 }
 
-export async function forgetMe(app: App, ctx: CommandContext): Promise<Reply> {
-  const { deleted, outboxEntries } = await forgetRecipient(app, userRecipient(ctx));
+export async function forgetMe(app: CommandDeps, ctx: CommandContext): Promise<Reply> {
+  const { deleted, outboxEntries } = await app.forgetRecipient(userRecipient(ctx));
   const n = deleted.length + outboxEntries;
   return okReply(
     n ? `Done: everything paperfeed stored about you is deleted (${n} ${n === 1 ? 'record' : 'records'}), digests included.` : 'paperfeed had nothing stored about you.',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '../papers/reference-export.ts';
 import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { toJsonl } from '../sources/jsonl.ts';
 import { COMMAND_LIMITS } from './command.ts';
 import { choiceOption, optional } from './slash-form.ts';
@@ -34,7 +34,7 @@ export function exportReferences(papers: readonly Paper[], format: ReferenceForm
   }
 }
 
-export async function save(app: App, ctx: CommandContext, paper: string): Promise<Reply> {
+export async function save(app: CommandDeps, ctx: CommandContext, paper: string): Promise<Reply> {
   const s = await savePaper(app, userRecipient(ctx), paper, { now: clockOf(ctx) });
   return okReply(
     s.added
@@ -44,14 +44,14 @@ export async function save(app: App, ctx: CommandContext, paper: string): Promis
   );
 }
 
-export async function unsave(app: App, ctx: CommandContext, paper: string): Promise<Reply> {
+export async function unsave(app: CommandDeps, ctx: CommandContext, paper: string): Promise<Reply> {
   const s = await unsavePaper(app, userRecipient(ctx), paper, { now: clockOf(ctx) });
   return okReply(`Removed ${quote(s.title)} (${s.paperId}) from your reading list.`, 'private');
 }
 
 type SavedCommand = z.output<typeof savedSchema>;
 
-export async function saved(app: App, ctx: CommandContext, cmd: SavedCommand): Promise<Reply> {
+export async function saved(app: CommandDeps, ctx: CommandContext, cmd: SavedCommand): Promise<Reply> {
   const list = await listSaved(app, userRecipient(ctx), { now: clockOf(ctx) });
   if (list.length === 0) return noticeReply('Your reading list is empty. Save a paper with the 🔖 button or `save <arXiv id>`.');
   const papers = list.flatMap((s) => s.paper ?? []);

@@ -1,6 +1,6 @@
 // `seed <arXiv id>`: a stored paper that anchors the feed ("more like this one").
 import { addSeed, removeSeed } from '../recommend/index.ts';
-import type { App } from '../service/app.ts';
+import type { CommandDeps } from './deps.ts';
 import { z } from 'zod';
 import { COMMAND_LIMITS, textArg } from './command.ts';
 import { need, textOption } from './slash-form.ts';
@@ -11,7 +11,7 @@ import type { Reply } from './reply.ts';
 
 type SeedCommand = z.output<typeof seedSchema>;
 
-export async function seed(app: App, ctx: CommandContext, cmd: SeedCommand): Promise<Reply> {
+export async function seed(app: CommandDeps, ctx: CommandContext, cmd: SeedCommand): Promise<Reply> {
   const r = userRecipient(ctx);
   if (cmd.op === 'remove') {
     const s = await removeSeed(app, r, cmd.paper, { now: clockOf(ctx) });

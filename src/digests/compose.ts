@@ -1,8 +1,9 @@
 // One recipient's digest: ranked now, recorded as delivered only once it is out.
 import { enrichPicks } from '../commands/enrich.ts';
 import { picksReply } from '../commands/picks.ts';
+import type { EnrichDeps } from '../commands/deps.ts';
 import type { Reply } from '../commands/reply.ts';
-import type { RecommendApp } from '../recommend/app-parts.ts';
+import type { RecommendDeps } from '../recommend/deps.ts';
 import { WEEKLY_LOOKBACK_DAYS, type Cadence } from './cadence.ts';
 import { getPicks, recordPicks, type PicksResult, type Recipient } from '../recommend/index.ts';
 
@@ -18,7 +19,7 @@ export interface Digest {
  * The digest a recipient would get now. A user's digest is private (a DM); a channel's is ranked
  * by the channel's own profile, so nobody's personal picks ever reach a channel.
  */
-export async function composeDigest(app: RecommendApp, recipient: Recipient, now: Date, cadence: Cadence = 'daily'): Promise<Digest> {
+export async function composeDigest(app: EnrichDeps, recipient: Recipient, now: Date, cadence: Cadence = 'daily'): Promise<Digest> {
   // A weekly digest takes the week's best: a week of candidates, not the papers since the last digest.
   const res = await getPicks(app, recipient, { now, record: false, ...(cadence === 'weekly' ? { lastDays: WEEKLY_LOOKBACK_DAYS } : {}) });
   const heading =
@@ -35,6 +36,6 @@ export async function composeDigest(app: RecommendApp, recipient: Recipient, now
 }
 
 /** Marks a sent digest's papers delivered and moves the "since the last digest" mark. */
-export async function confirmDigest(app: RecommendApp, digest: Digest, now: Date): Promise<void> {
+export async function confirmDigest(app: RecommendDeps, digest: Digest, now: Date): Promise<void> {
   await recordPicks(app, digest.picks, { now });
 }

@@ -1,5 +1,5 @@
 // Which subscriptions are due a digest now: the planner of the service's digest job reads this.
-import type { RecommendApp } from '../recommend/app-parts.ts';
+import type { RecommendDeps } from '../recommend/deps.ts';
 import type { Recipient } from '../recommend/index.ts';
 import { dueOn } from './cadence.ts';
 import { localClock } from './clock.ts';
@@ -22,6 +22,6 @@ export function dueAt(subs: readonly DigestSubscription[], now: Date): DueDigest
   return out;
 }
 
-export async function dueDigests(app: RecommendApp, platform: Recipient['platform'], now: Date): Promise<DueDigest[]> {
+export async function dueDigests(app: RecommendDeps, platform: Recipient['platform'], now: Date): Promise<DueDigest[]> {
   return dueAt(await listSubscriptions(app, platform), now);
 }

@@ -3,7 +3,7 @@
  * platform-neutral settings behind the chat commands.
  */
 import { UserError } from '../errors.ts';
-import type { RecommendApp } from '../recommend/app-parts.ts';
+import type { RecommendDeps } from '../recommend/deps.ts';
 import type { Recipient } from '../recommend/index.ts';
 import { dueOn } from './cadence.ts';
 import { canonicalTimeZone, localClock, minutesOf, weekdayOf, type Weekday } from './clock.ts';
@@ -31,7 +31,7 @@ export interface DigestStatus {
 }
 
 /** Configured defaults for new subscriptions (PAPERFEED_DIGEST_TIME / _TIMEZONE). */
-export function digestDefaults(app: RecommendApp): SubscriptionDefaults {
+export function digestDefaults(app: RecommendDeps): SubscriptionDefaults {
   return { time: app.config.PAPERFEED_DIGEST_TIME, timeZone: app.config.PAPERFEED_DIGEST_TIMEZONE };
 }
 
@@ -85,7 +85,7 @@ function statusOf(r: Recipient, s: DigestSubscription, now: Date): DigestStatus 
   };
 }
 
-export async function digestStatus(app: RecommendApp, r: Recipient, now: Date): Promise<DigestStatus> {
+export async function digestStatus(app: RecommendDeps, r: Recipient, now: Date): Promise<DigestStatus> {
   const { value } = await loadSubscription(app, r, digestDefaults(app), now);
   return statusOf(r, value, now);
 }
@@ -95,7 +95,7 @@ export async function digestStatus(app: RecommendApp, r: Recipient, now: Date): 
  * platform's idea of the user's zone) fills in the zone when a digest is first turned on.
  */
 export async function changeDigest(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   change: DigestChange,
   opts: { now: Date; timeZoneHint?: string },

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { deleteRecord, loadRecord, updateRecord, updateStoredRecord, type RecordKind } from '../recommend/kv-record.ts';
-import type { RecommendApp } from '../recommend/app-parts.ts';
+import type { RecommendDeps } from '../recommend/deps.ts';
 import { RECIPIENT_PLATFORMS, type Recipient } from '../recommend/recipient.ts';
 import { WEEKDAYS } from './clock.ts';
 
@@ -87,7 +87,7 @@ const indexKind: RecordKind<string[]> = {
 
 /** The stored subscription, or the defaults (not stored) when there is none. */
 export async function loadSubscription(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   defaults: SubscriptionDefaults,
   now: Date,
@@ -97,7 +97,7 @@ export async function loadSubscription(
 
 /** Changes (or creates) a subscription under its key's lock; returns the stored record. */
 export async function updateSubscription<R>(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   defaults: SubscriptionDefaults,
   now: Date,
@@ -122,7 +122,7 @@ export async function updateSubscription<R>(
  * Returns whether it existed.
  */
 export async function updateStoredSubscription(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   defaults: SubscriptionDefaults,
   now: Date,
@@ -136,7 +136,7 @@ export async function updateStoredSubscription(
 }
 
 /** Every stored subscription (of one platform, when given); unreadable ones are logged and skipped. */
-export async function listSubscriptions(app: RecommendApp, platform?: Recipient['platform']): Promise<DigestSubscription[]> {
+export async function listSubscriptions(app: RecommendDeps, platform?: Recipient['platform']): Promise<DigestSubscription[]> {
   const { value: keys } = await loadRecord(app, indexKind, INDEX_KEY, new Date());
   const prefix = platform ? `sub:${platform}:` : 'sub:';
   const kv = app.kv(DIGESTS_NAMESPACE);
@@ -153,7 +153,7 @@ export async function listSubscriptions(app: RecommendApp, platform?: Recipient[
 }
 
 /** Deletes a recipient's subscriptions on every platform (forget-me); returns what existed. */
-export async function deleteSubscriptions(app: RecommendApp, r: Pick<Recipient, 'kind' | 'id'>): Promise<string[]> {
+export async function deleteSubscriptions(app: RecommendDeps, r: Pick<Recipient, 'kind' | 'id'>): Promise<string[]> {
   const keys = RECIPIENT_PLATFORMS.map((platform) => subscriptionKey({ ...r, platform }));
   const deleted: string[] = [];
   for (const key of keys) deleted.push(...(await deleteRecord(app, DIGESTS_NAMESPACE, key)));

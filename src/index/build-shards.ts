@@ -109,8 +109,14 @@ export async function startShardBuild(opts: BuildShardsOptions): Promise<ShardBu
   const workers = streaming ? await settleAll(jobs.map((job) => startWorker(specOf(job))), (w) => w.stop()) : undefined;
   const sent = jobs.map(() => 0);
   let total = 0;
+  let aborted = false;
   const abort = async () => {
+    aborted = true;
     if (workers) await Promise.all(workers.map((w) => w.stop()));
+  };
+  // A worker stopped while saving has finished its save: what it saved must not be committed.
+  const unlessAborted = () => {
+    if (aborted) throw new Error(`the index build in ${opts.dir} was aborted`);
   };
   return {
     add(id, vector) {
@@ -139,8 +145,10 @@ export async function startShardBuild(opts: BuildShardsOptions): Promise<ShardBu
           });
           const shards = await settleAll(workers.map(async (w, s) => {
             await w.done();
+            unlessAborted();
             return loadBuilt(jobs[s]!);
           }));
+          unlessAborted();
           return await commitShards(opts.dir, shards);
         }
         await rm(join(opts.dir, MANIFEST_FILE), { force: true });
@@ -269,12 +277,14 @@ async function startWorker(spec: ShardSpec): Promise<ShardWorker> {
   });
   // Awaited by done(); a failure before then must not count as unhandled.
   result.catch(() => {});
+  let saving = false;
   return {
     send(ids, vectors) {
       worker.postMessage({ ids, vectors }, [vectors.buffer as ArrayBuffer]);
     },
     async done() {
       worker.postMessage({ end: true });
+      saving = true;
       try {
         await result;
       } finally {
@@ -282,6 +292,11 @@ async function startWorker(spec: ShardSpec): Promise<ShardWorker> {
       }
     },
     async stop() {
+      // Ending a worker while hnswlib-node's asynchronous save is in flight aborts the whole
+      // process (its completion throws into the torn-down thread: "FATAL ERROR:
+      // Error::ThrowAsJavaScriptException napi_throw"). A save is bounded, so it is waited for;
+      // while only inserting, the worker can be ended at once.
+      if (saving) await result.catch(() => {});
       await worker.terminate();
     },
   };

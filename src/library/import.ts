@@ -2,7 +2,7 @@
  * One library import, whichever way the file arrived (CLI path, chat attachment, pasted list):
  * parse, match against the store, write the profile, and report every entry's fate.
  */
-import type { RecommendApp } from '../recommend/app-parts.ts';
+import type { RecommendDeps } from '../recommend/deps.ts';
 import { importLibrary, type PaperOutcome } from '../recommend/index.ts';
 import { PROFILE_LIMITS } from '../recommend/profile.ts';
 import type { Recipient } from '../recommend/recipient.ts';
@@ -25,7 +25,7 @@ export interface LibraryReport {
 }
 
 export async function importLibraryFrom(
-  app: RecommendApp,
+  app: RecommendDeps,
   recipient: Recipient,
   input: { name: string; content: Uint8Array | string },
   opts: OpOptions = {},

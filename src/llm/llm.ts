@@ -2,7 +2,6 @@ import type Keyv from 'keyv';
 import type OpenAI from 'openai';
 import type { Logger } from '../log.ts';
 import type { Paper } from '../papers/paper.ts';
-import type { App } from '../service/app.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { BUDGET_NAMESPACE, TokenBudget } from './budget.ts';
 import { ChatRunner } from './chat.ts';
@@ -87,20 +86,14 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm | undefined {
   };
 }
 
-/** The parts of the App the features are built from (the digests hold only these, not a whole App). */
-export type LlmApp = Pick<App, 'config' | 'log' | 'store' | 'kv'>;
-
-const perApp = new WeakMap<LlmApp, Llm | null>();
-
 /**
- * The App's language-model features (one instance per App, so the cool-down and counters are
- * shared by every caller), or undefined when they are off.
+ * The features built on first use, then the same instance for every caller (one cool-down, one set
+ * of counters); the composition root owns one. Nothing is built, nor any kv opened, until a
+ * feature is asked for.
  */
-export function llmFromApp(app: LlmApp): Llm | undefined {
-  if (!perApp.has(app)) {
-    perApp.set(app, createLlm(app.config, { log: app.log, store: app.store, kv: (ns) => app.kv(ns) }) ?? null);
-  }
-  return perApp.get(app) ?? undefined;
+export function lazyLlm(config: LlmConfig, deps: LlmDeps): () => Llm | undefined {
+  let built: { llm: Llm | undefined } | undefined;
+  return () => (built ??= { llm: createLlm(config, deps) }).llm;
 }
 
 /** For /metrics: the counters of this process (zeros when the features are off). */

@@ -1,8 +1,18 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { CorpusChanges } from '../corpus/corpus.ts';
+import type { Logger } from '../log.ts';
 import type { PaperInput } from '../papers/paper.ts';
-import type { App } from '../service/app.ts';
 import type { PaperSource, SourceIssue, SourceProgress } from '../sources/source.ts';
+import type { PaperStore } from '../store/paper-store.ts';
 import type { Progress } from './embed.ts';
+
+/** What an ingest works on: the store it writes, and the index sync that follows it. */
+export interface IngestDeps {
+  readonly log: Logger;
+  readonly store: Pick<PaperStore, 'upsertPapers' | 'corpusChecksum' | 'getMeta' | 'setMeta'>;
+  /** Brings the index in step with the ids this run upserted and renamed away (the service's App.syncIndex). */
+  syncIndex(opts: { changes: CorpusChanges; onProgress?: Progress }): Promise<{ embedded: number }>;
+}
 
 export interface IngestReport {
   /** Items the sources could read. */
@@ -56,7 +66,7 @@ export function positionKey(source: PaperSource): string | undefined {
  * one transaction, and after it the source's position is recorded, so a run killed at any point
  * resumes after the last stored batch (at worst re-reading that one batch, which dedupes).
  */
-export async function ingest(app: App, sources: PaperSource[], opts: IngestOptions = {}): Promise<IngestReport> {
+export async function ingest(app: IngestDeps, sources: PaperSource[], opts: IngestOptions = {}): Promise<IngestReport> {
   const report: IngestReport = {
     read: 0, added: 0, merged: 0, unchanged: 0, duplicates: 0, filtered: 0, skipped: [], skippedCount: 0, resumed: [], embedded: 0,
   };
@@ -142,7 +152,7 @@ export function batchSizer(max: number, budgetMs?: number): { size(): number; to
   };
 }
 
-async function recordedPosition(app: App, key: string): Promise<unknown> {
+async function recordedPosition(app: IngestDeps, key: string): Promise<unknown> {
   const value = await app.store.getMeta(key);
   if (!value) return undefined;
   try {

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { embeddingText } from '../papers/normalize.ts';
 import type { Paper } from '../papers/paper.ts';
-import type { RecommendApp } from './app-parts.ts';
+import type { RecommendDeps } from './deps.ts';
 import type { Candidate } from './rank-types.ts';
 
 const HOUR_MS = 3_600_000;
@@ -52,7 +52,7 @@ export function candidateWindow(now: Date, lastDigest: string | undefined, date?
 export const MAX_WINDOW_PAPERS = 5_000;
 
 /** The window's papers from the store, at most `limit` (the most recently seen first). */
-export async function windowPapers(app: RecommendApp, w: CandidateWindow, limit = MAX_WINDOW_PAPERS): Promise<Paper[]> {
+export async function windowPapers(app: RecommendDeps, w: CandidateWindow, limit = MAX_WINDOW_PAPERS): Promise<Paper[]> {
   const seen = await app.store.listPapers({ seenSince: w.since, seenBefore: w.until, limit });
   const byId = new Map(seen.map((p) => [p.id, p]));
   if (w.kind === 'date') for (const p of await app.store.listPapers({ published: w.date, limit })) byId.set(p.id, p);
@@ -63,7 +63,7 @@ export async function windowPapers(app: RecommendApp, w: CandidateWindow, limit 
 }
 
 /** Sparse TF-IDF vectors of texts, when the embedder has them (the built-in one): features of the learned model. */
-export function sparseOf(app: Pick<RecommendApp, 'embedder'>, texts: string[]): (Candidate['sparse'])[] {
+export function sparseOf(app: Pick<RecommendDeps, 'embedder'>, texts: string[]): (Candidate['sparse'])[] {
   return app.embedder.sparse && texts.length > 0 ? app.embedder.sparse(texts) : texts.map(() => undefined);
 }
 
@@ -71,7 +71,7 @@ export function sparseOf(app: Pick<RecommendApp, 'embedder'>, texts: string[]): 
 const SPARSE_SLICE = 100;
 
 /** Papers with their current vectors (and sparse vectors); a paper that cannot be embedded is left out (and logged). */
-export async function withVectors(app: RecommendApp, papers: Paper[]): Promise<Candidate[]> {
+export async function withVectors(app: RecommendDeps, papers: Paper[]): Promise<Candidate[]> {
   if (papers.length === 0) return [];
   const vectors = await app.search.vectorsFor(papers);
   const out: Candidate[] = [];

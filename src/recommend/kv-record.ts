@@ -1,5 +1,5 @@
 import { updateEntry, type CasDecision } from '../store/kv-cas.ts';
-import type { RecommendApp } from './app-parts.ts';
+import type { RecommendDeps } from './deps.ts';
 
 /** How one kind of record is read: a parse that describes, never throws, and an empty value. */
 export interface RecordKind<T> {
@@ -40,7 +40,7 @@ async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function loadRecord<T>(app: RecommendApp, kind: RecordKind<T>, key: string, now: Date): Promise<Loaded<T>> {
+export async function loadRecord<T>(app: RecommendDeps, kind: RecordKind<T>, key: string, now: Date): Promise<Loaded<T>> {
   const raw: unknown = await app.kv(kind.namespace).get(key);
   if (raw === undefined) return { value: kind.empty(now), stored: false };
   const parsed = kind.parse(raw);
@@ -56,7 +56,7 @@ export async function loadRecord<T>(app: RecommendApp, kind: RecordKind<T>, key:
  * (CORRUPT_PREFIX + key) before the new one replaces it, so nothing is lost.
  */
 export async function updateRecord<T, R>(
-  app: RecommendApp,
+  app: RecommendDeps,
   kind: RecordKind<T>,
   key: string,
   now: Date,
@@ -70,7 +70,7 @@ export async function updateRecord<T, R>(
  * must not bring back a record deleted meanwhile (forget-me). Undefined when there was none.
  */
 export async function updateStoredRecord<T, R>(
-  app: RecommendApp,
+  app: RecommendDeps,
   kind: RecordKind<T>,
   key: string,
   now: Date,
@@ -80,7 +80,7 @@ export async function updateStoredRecord<T, R>(
 }
 
 async function readModifyWrite<T, R>(
-  app: RecommendApp,
+  app: RecommendDeps,
   kind: RecordKind<T>,
   key: string,
   now: Date,
@@ -112,7 +112,7 @@ async function readModifyWrite<T, R>(
 }
 
 /** Deletes a record and any unreadable copy kept aside; returns the keys that existed. */
-export async function deleteRecord(app: RecommendApp, namespace: string, key: string): Promise<string[]> {
+export async function deleteRecord(app: RecommendDeps, namespace: string, key: string): Promise<string[]> {
   return withLock(`${namespace}\u0000${key}`, async () => {
     const kv = app.kv(namespace);
     const deleted: string[] = [];

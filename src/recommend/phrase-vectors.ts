@@ -1,5 +1,5 @@
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
-import type { RecommendApp } from './app-parts.ts';
+import type { RecommendDeps } from './deps.ts';
 import type { CachedEmbedding, Profile } from './profile.ts';
 import { updateProfile } from './profile-store.ts';
 import type { Recipient } from './recipient.ts';
@@ -13,7 +13,7 @@ export function cachedVector(e: CachedEmbedding | undefined, embedder: Embedding
   return v && v.length === embedder.dimension ? v : undefined;
 }
 
-export async function embedPhrase(app: RecommendApp, text: string): Promise<{ vector: Float32Array; embedding: CachedEmbedding }> {
+export async function embedPhrase(app: RecommendDeps, text: string): Promise<{ vector: Float32Array; embedding: CachedEmbedding }> {
   const vector = await app.search.embedText(text);
   return { vector, embedding: { key: app.embedder.key, vector: encodeVector(vector) } };
 }
@@ -24,7 +24,7 @@ export async function embedPhrase(app: RecommendApp, text: string): Promise<{ ve
  * updated, so the cost is paid once per phrase and model.
  */
 export async function phraseVectors(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   profile: Profile,
   now: Date,

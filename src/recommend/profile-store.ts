@@ -1,4 +1,4 @@
-import type { RecommendApp } from './app-parts.ts';
+import type { RecommendDeps } from './deps.ts';
 import { deleteRecord, loadRecord, updateRecord, type Loaded, type RecordKind } from './kv-record.ts';
 import { emptyProfile, readProfileRecord, type Profile } from './profile.ts';
 import { recipientKey, type Recipient } from './recipient.ts';
@@ -14,13 +14,13 @@ const profileKind: RecordKind<Profile> = {
   empty: emptyProfile,
 };
 
-export function loadProfile(app: RecommendApp, r: Recipient, now: Date): Promise<Loaded<Profile>> {
+export function loadProfile(app: RecommendDeps, r: Recipient, now: Date): Promise<Loaded<Profile>> {
   return loadRecord(app, profileKind, recipientKey(r), now);
 }
 
 /** Changes one recipient's profile (and nobody else's) under its lock; stamps updatedAt. */
 export async function updateProfile<R>(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   now: Date,
   change: (p: Profile) => R | Promise<R>,
@@ -33,6 +33,6 @@ export async function updateProfile<R>(
   return { result: out.result, profile: out.value, ...(out.problem ? { problem: out.problem } : {}) };
 }
 
-export function deleteProfile(app: RecommendApp, r: Recipient): Promise<string[]> {
+export function deleteProfile(app: RecommendDeps, r: Recipient): Promise<string[]> {
   return deleteRecord(app, PROFILES_NAMESPACE, recipientKey(r));
 }

@@ -1,7 +1,7 @@
 import type { Paper } from '../papers/paper.ts';
 import { parseArxivId, titleId } from '../papers/ids.ts';
 import { embeddingText } from '../papers/normalize.ts';
-import type { RecommendApp } from './app-parts.ts';
+import type { RecommendDeps } from './deps.ts';
 import { sparseOf } from './candidates.ts';
 import { phraseVectors } from './phrase-vectors.ts';
 import { papersByRecordedId } from './recorded-papers.ts';
@@ -16,7 +16,7 @@ import { normalizePhrase } from './text-match.ts';
  * current embedder, expired mutes dropped. Papers no longer stored simply stop counting.
  */
 export async function buildRankProfile(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   profile: Profile,
   sent: SentLog,

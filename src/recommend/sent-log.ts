@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RecommendApp } from './app-parts.ts';
+import type { RecommendDeps } from './deps.ts';
 import { deleteRecord, loadRecord, updateRecord, type Loaded, type RecordKind } from './kv-record.ts';
 import { recipientKey, type Recipient } from './recipient.ts';
 
@@ -40,7 +40,7 @@ const sentKind: RecordKind<SentLog> = {
   empty: () => ({ v: 1, papers: {} }),
 };
 
-export function loadSentLog(app: RecommendApp, r: Recipient, now: Date): Promise<Loaded<SentLog>> {
+export function loadSentLog(app: RecommendDeps, r: Recipient, now: Date): Promise<Loaded<SentLog>> {
   return loadRecord(app, sentKind, recipientKey(r), now);
 }
 
@@ -55,7 +55,7 @@ export interface RecordSentOptions {
 
 /** Records delivered papers for a recipient: they are never picked for them again. */
 export async function recordSent(
-  app: RecommendApp,
+  app: RecommendDeps,
   r: Recipient,
   paperIds: readonly string[],
   opts: RecordSentOptions = {},
@@ -77,6 +77,6 @@ export async function recordSent(
   return value;
 }
 
-export function deleteSentLog(app: RecommendApp, r: Recipient): Promise<string[]> {
+export function deleteSentLog(app: RecommendDeps, r: Recipient): Promise<string[]> {
   return deleteRecord(app, SENT_NAMESPACE, recipientKey(r));
 }

@@ -7,11 +7,12 @@
  * deletes the recipient's) or not (and why); test/forget.test.ts enumerates the real stores and
  * fails on a namespace or table that is in neither list, so new state cannot slip past forget.
  */
+import type { ForgetResult } from '../commands/deps.ts';
 import { DIGESTS_NAMESPACE, deleteSubscriptions } from '../digests/subscriptions.ts';
 import { BUDGET_NAMESPACE } from '../llm/budget.ts';
 import { RATE_NAMESPACE } from '../llm/rate-limit.ts';
 import { WHY_NAMESPACE, whyTopicsKey } from '../llm/why.ts';
-import type { RecommendApp } from '../recommend/app-parts.ts';
+import type { RecommendDeps } from '../recommend/deps.ts';
 import { deleteRecord } from '../recommend/kv-record.ts';
 import { deleteProfile, loadProfile, PROFILES_NAMESPACE } from '../recommend/profile-store.ts';
 import { checkRecipient, recipientKey, type Recipient } from '../recommend/recipient.ts';
@@ -64,20 +65,13 @@ export const KEPT_TABLES: Readonly<Record<string, string>> = {
   paper_changes: 'the change feed of paper ids',
 };
 
-export interface ForgetResult {
-  /** kv records deleted, as `namespace/key`. */
-  deleted: string[];
-  /** Outbox entries (digests queued or sent) deleted. */
-  outboxEntries: number;
-}
-
 /**
  * Deletes every record about the recipient. Subscriptions go first, so no digest is planned
  * for them meanwhile, then the outbox, then the rest. On SQLite, deleted rows are overwritten in
  * the files (secure_delete) and the WAL emptied. `outbox`: the service's own, when it has one open;
  * otherwise the configured one is opened for the call.
  */
-export async function forgetRecipient(app: RecommendApp, recipient: Recipient, outbox?: Outbox): Promise<ForgetResult> {
+export async function forgetRecipient(app: RecommendDeps, recipient: Recipient, outbox?: Outbox): Promise<ForgetResult> {
   const r = checkRecipient(recipient);
   const key = recipientKey(r);
   const deleted = await deleteSubscriptions(app, r);
@@ -99,7 +93,7 @@ export async function forgetRecipient(app: RecommendApp, recipient: Recipient, o
 }
 
 /** Cached why-lines of one topic set (keys `<model>:<content hash>:<topics key>`). */
-async function deleteWhyLines(app: RecommendApp, topicsKey: string | undefined): Promise<string[]> {
+async function deleteWhyLines(app: RecommendDeps, topicsKey: string | undefined): Promise<string[]> {
   if (topicsKey === undefined) return [];
   const kv = app.kv(WHY_NAMESPACE);
   const keys: string[] = [];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type Keyv from 'keyv';
 import type { Config } from '../config/config.ts';
 import { openCorpus } from '../corpus/corpus.ts';
+import { lazyLlm } from '../llm/index.ts';
 import type { Logger } from '../log.ts';
 import { createSearchService } from '../search/indexed-search.ts';
 import { createKv, disconnectKvs } from '../store/kv.ts';
@@ -10,6 +11,7 @@ import type { PaperStore } from '../store/paper-store.ts';
 import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { App } from './app.ts';
+import { forgetRecipient } from './forget.ts';
 
 export const STORE_FILE = 'papers.sqlite';
 
@@ -39,6 +41,15 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
   const { log } = opts;
   const corpus = await openCorpus({ config, store, log, forReindex: opts.forReindex === true });
   const kvs = new Map<string, Keyv>();
+  const kv = (namespace: string): Keyv => {
+    let opened = kvs.get(namespace);
+    if (!opened) {
+      opened = createKv(config.PAPERFEED_KV_URL, config.dataDir, namespace);
+      kvs.set(namespace, opened);
+    }
+    return opened;
+  };
+  const llm = lazyLlm(config, { log, store, kv });
 
   const app: App = {
     config,
@@ -55,14 +66,10 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
       lexicalWeight: config.PAPERFEED_HYBRID_LEXICAL_WEIGHT,
       batchSize: config.PAPERFEED_EMBED_BATCH,
     }),
-    kv(namespace) {
-      let kv = kvs.get(namespace);
-      if (!kv) {
-        kv = createKv(config.PAPERFEED_KV_URL, config.dataDir, namespace);
-        kvs.set(namespace, kv);
-      }
-      return kv;
+    get llm() {
+      return llm();
     },
+    kv,
     async syncIndex(o = {}) {
       const progress = o.onProgress ? { onProgress: o.onProgress } : {};
       const synced = o.changes ? await corpus.applyChanges(o.changes, progress) : await corpus.follow(progress);
@@ -70,6 +77,7 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
       return { embedded: synced.embedded + rebuilt.embedded };
     },
     reindex: () => corpus.reindex(),
+    forgetRecipient: (recipient) => forgetRecipient(app, recipient),
     async close() {
       await disconnectKvs(config.PAPERFEED_KV_URL, [...kvs.values()]);
       await corpus.close();

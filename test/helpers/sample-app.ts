@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type EnvOverrides } from '../../src/config/config.ts';
+import { loadConfig, type Config, type EnvOverrides } from '../../src/config/config.ts';
+import { createLlm } from '../../src/llm/llm.ts';
 import { createLogger } from '../../src/log.ts';
 import { ingest } from '../../src/pipeline/ingest.ts';
 import type { App } from '../../src/service/app.ts';
@@ -41,4 +42,14 @@ export async function openSampleApp(opts: { env?: EnvOverrides; ingestSample?: b
       await rm(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * The same stores and indexes under another configuration, with a language model of its own built
+ * from it: a new cool-down and new counters each call (the App's own LLM is built once).
+ */
+export function withLlmConfig(app: App, config: Config): App {
+  const llm = createLlm(config, { log: app.log, store: app.store, kv: (ns) => app.kv(ns) });
+  // A view over the app, not a copy: a copy would freeze getters such as `embedder`.
+  return Object.create(app, { config: { value: config }, llm: { value: llm } }) as App;
 }

@@ -1,6 +1,5 @@
 import { UserError } from '../../errors.ts';
 import { ask, ASK_DEFAULT_K, ASK_MAX_K, type AskResult } from '../../llm/ask.ts';
-import { llmFromApp } from '../../llm/llm.ts';
 import type { RegisterCommand } from '../context.ts';
 import { parseCount } from '../options.ts';
 
@@ -27,7 +26,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (words: string[], o: { k: number; json?: boolean }) => {
       await ctx.withApp(async (app) => {
         // The operator's own CLI is under the daily budget but not a per-user rate limit.
-        const result = await ask(app, llmFromApp(app), words.join(' '), { k: o.k });
+        const result = await ask(app, app.llm, words.join(' '), { k: o.k });
         if (o.json) return ctx.printJson(result);
         if (result.status === 'unavailable' && result.reason === 'off') {
           throw new UserError(

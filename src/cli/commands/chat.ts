@@ -1,8 +1,8 @@
 // `paperfeed chat`: the chat command core from the terminal, the third adapter next to Slack and Discord.
 import { Option } from 'commander';
-import { executeCommand, isReply, parseCommand, plainText, replyText, type CommandContext, type Reply } from '../../commands/index.ts';
+import { executeCommand, isReply, parseCommand, plainText, replyText, type Reply } from '../../commands/index.ts';
 import { UserError } from '../../errors.ts';
-import { recipientFrom } from '../../recommend/cli-options.ts';
+import { cliCommandContext } from '../recipient-options.ts';
 import type { App } from '../../service/app.ts';
 import type { RegisterCommand } from '../context.ts';
 
@@ -12,19 +12,10 @@ interface ChatOpts {
   json?: boolean;
 }
 
-/**
- * Runs one command as a chat user. Whoever runs the CLI owns the data directory, so they count as
- * the admin of any channel they name.
- */
+/** Runs one command as a chat user (the admin of any channel named: see cliCommandContext). */
 export async function runChat(app: App, text: string, o: ChatOpts): Promise<Reply> {
-  const ctx: CommandContext = {
-    platform: 'cli',
-    userId: recipientFrom({ ...(o.user !== undefined ? { user: o.user } : {}) }).id,
-    ...(o.channel ? { channelId: o.channel } : {}),
-    isChannelAdmin: async () => true,
-  };
   const parsed = parseCommand(text);
-  return isReply(parsed) ? parsed : executeCommand(app, ctx, parsed);
+  return isReply(parsed) ? parsed : executeCommand(app, cliCommandContext(o), parsed);
 }
 
 export const register: RegisterCommand = (program, ctx) => {

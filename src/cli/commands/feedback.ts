@@ -1,6 +1,6 @@
 import { Argument, Option } from 'commander';
 import { FEEDBACK_NAMES, feedbackKindOf, formatFeedback, formatMute, mute, recordFeedback, unmute, type MuteTarget } from '../../recommend/index.ts';
-import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
+import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import { UserError } from '../../errors.ts';
 import type { RegisterCommand } from '../context.ts';
 import { parseCount } from '../options.ts';

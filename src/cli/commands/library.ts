@@ -3,7 +3,7 @@ import { libraryReportText } from '../../commands/library.ts';
 import { plainText } from '../../commands/index.ts';
 import { importLibraryFrom } from '../../library/import.ts';
 import { readLibraryFile } from '../../library/read-file.ts';
-import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
+import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import type { RegisterCommand } from '../context.ts';
 
 export const register: RegisterCommand = (program, ctx) => {

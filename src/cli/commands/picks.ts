@@ -1,5 +1,5 @@
 import { formatPicks, getPicks } from '../../recommend/index.ts';
-import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
+import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import type { RegisterCommand } from '../context.ts';
 import { parseCount, parseDate } from '../options.ts';
 

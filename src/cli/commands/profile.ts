@@ -8,7 +8,7 @@ import {
   resetProfile,
 } from '../../recommend/index.ts';
 import { describeRecipient } from '../../recommend/recipient.ts';
-import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
+import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import { forgetRecipient } from '../../service/forget.ts';
 import type { RegisterCommand } from '../context.ts';
 

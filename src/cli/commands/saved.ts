@@ -4,7 +4,7 @@ import { Option } from 'commander';
 import { COMMAND_LIMITS } from '../../commands/command.ts';
 import { exportReferences } from '../../commands/saved.ts';
 import { REFERENCE_FORMATS, type ReferenceFormat } from '../../papers/reference-export.ts';
-import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../../recommend/cli-options.ts';
+import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import { deliveryHistory, listSaved, savePaper, unsavePaper } from '../../recommend/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { parseCount } from '../options.ts';

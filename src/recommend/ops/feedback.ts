@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.ts';
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { embedPhrase } from '../phrase-vectors.ts';
 import { FEEDBACK_KINDS, MUTE_KINDS, PROFILE_LIMITS, type FeedbackKind, type Mute, type MuteKind } from '../profile.ts';
 import { updateProfile } from '../profile-store.ts';
@@ -41,7 +41,7 @@ export interface FeedbackResult {
  * latest reaction to a paper wins. Rated papers are never picked again; their neighbours move.
  */
 export async function recordFeedback(
-  app: RecommendApp,
+  app: RecommendDeps,
   recipient: Recipient,
   paperRef: string,
   kind: FeedbackKind,
@@ -90,7 +90,7 @@ const muteView = (m: Mute): MuteView => ({ kind: m.kind, value: m.value, until: 
  * (a muted topic excludes papers as close to it as a pick would need to be to a topic).
  * Muting again changes the end date.
  */
-export async function mute(app: RecommendApp, recipient: Recipient, target: MuteTarget, days: number, opts: OpOptions = {}): Promise<MuteView> {
+export async function mute(app: RecommendDeps, recipient: Recipient, target: MuteTarget, days: number, opts: OpOptions = {}): Promise<MuteView> {
   const r = checkRecipient(recipient);
   const { kind, value } = targetOf(target);
   if (!Number.isFinite(days) || days <= 0 || days > PROFILE_LIMITS.maxMuteDays) {
@@ -118,7 +118,7 @@ export async function mute(app: RecommendApp, recipient: Recipient, target: Mute
 }
 
 /** Ends a mute early. */
-export async function unmute(app: RecommendApp, recipient: Recipient, target: MuteTarget, opts: OpOptions = {}): Promise<MuteView> {
+export async function unmute(app: RecommendDeps, recipient: Recipient, target: MuteTarget, opts: OpOptions = {}): Promise<MuteView> {
   const r = checkRecipient(recipient);
   const { kind, value } = targetOf(target);
   const { result } = await updateProfile(app, r, clock(opts), (p) => {

@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.ts';
 import { parseArxivId } from '../../papers/ids.ts';
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { PROFILE_LIMITS, type KeywordMode } from '../profile.ts';
 import { updateProfile } from '../profile-store.ts';
 import { checkRecipient, type Recipient } from '../recipient.ts';
@@ -20,7 +20,7 @@ export interface KeywordView {
  * excludes ("-survey"), a leading '+' requires, a bare phrase boosts. Re-adding a phrase changes
  * its mode.
  */
-export async function addKeyword(app: RecommendApp, recipient: Recipient, raw: string, opts: OpOptions = {}): Promise<KeywordView> {
+export async function addKeyword(app: RecommendDeps, recipient: Recipient, raw: string, opts: OpOptions = {}): Promise<KeywordView> {
   const r = checkRecipient(recipient);
   const parsed = parseKeyword(raw);
   const phrase = cleanPhrase(parsed.phrase, 'a keyword', PROFILE_LIMITS.keywordLength);
@@ -37,7 +37,7 @@ export async function addKeyword(app: RecommendApp, recipient: Recipient, raw: s
 }
 
 /** Removes a keyword, given with or without its '-' / '+'. */
-export async function removeKeyword(app: RecommendApp, recipient: Recipient, raw: string, opts: OpOptions = {}): Promise<KeywordView> {
+export async function removeKeyword(app: RecommendDeps, recipient: Recipient, raw: string, opts: OpOptions = {}): Promise<KeywordView> {
   const r = checkRecipient(recipient);
   const { phrase } = parseKeyword(raw);
   const { result } = await updateProfile(app, r, clock(opts), (p) => {
@@ -53,7 +53,7 @@ export async function removeKeyword(app: RecommendApp, recipient: Recipient, raw
  * whether any recently stored paper is by them, so a typo is noticed at once.
  */
 export async function followAuthor(
-  app: RecommendApp,
+  app: RecommendDeps,
   recipient: Recipient,
   name: string,
   opts: OpOptions = {},
@@ -70,7 +70,7 @@ export async function followAuthor(
   return { author, added: result, stored: await authorHasPapers(app, author) };
 }
 
-export async function unfollowAuthor(app: RecommendApp, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ author: string }> {
+export async function unfollowAuthor(app: RecommendDeps, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ author: string }> {
   const r = checkRecipient(recipient);
   const { result } = await updateProfile(app, r, clock(opts), (p) => {
     const i = findEntry(p.authors, name, (a) => a.name, 'followed author');
@@ -83,7 +83,7 @@ export async function unfollowAuthor(app: RecommendApp, recipient: Recipient, na
 const CATEGORY = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 
 /** Follows an arXiv category: its papers get a small boost. */
-export async function addCategory(app: RecommendApp, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ category: string; added: boolean }> {
+export async function addCategory(app: RecommendDeps, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ category: string; added: boolean }> {
   const r = checkRecipient(recipient);
   const category = name.trim();
   if (!CATEGORY.test(category) || category.length > 50) {
@@ -99,7 +99,7 @@ export async function addCategory(app: RecommendApp, recipient: Recipient, name:
   return { category, added: result };
 }
 
-export async function removeCategory(app: RecommendApp, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ category: string }> {
+export async function removeCategory(app: RecommendDeps, recipient: Recipient, name: string, opts: OpOptions = {}): Promise<{ category: string }> {
   const r = checkRecipient(recipient);
   const { result } = await updateProfile(app, r, clock(opts), (p) => {
     const i = p.categories.findIndex((c) => c.name.toLowerCase() === name.trim().toLowerCase());
@@ -111,7 +111,7 @@ export async function removeCategory(app: RecommendApp, recipient: Recipient, na
 
 /** "More like this paper": a stored paper (arXiv id, URL, paper id or title) becomes an anchor. */
 export async function addSeed(
-  app: RecommendApp,
+  app: RecommendDeps,
   recipient: Recipient,
   paperRef: string,
   opts: OpOptions = {},
@@ -128,7 +128,7 @@ export async function addSeed(
   return { paperId: paper.id, title: paper.title, added: result };
 }
 
-export async function removeSeed(app: RecommendApp, recipient: Recipient, ref: string, opts: OpOptions = {}): Promise<{ paperId: string; title: string }> {
+export async function removeSeed(app: RecommendDeps, recipient: Recipient, ref: string, opts: OpOptions = {}): Promise<{ paperId: string; title: string }> {
   const r = checkRecipient(recipient);
   const { result } = await updateProfile(app, r, clock(opts), (p) => {
     // By paper id / arXiv id first, then by position or title.

@@ -1,5 +1,5 @@
 // `history [days]`: what a recipient was sent, per day, with the reactions given to it.
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { latestFeedback, type FeedbackKind } from '../profile.ts';
 import { loadProfile } from '../profile-store.ts';
 import { papersByRecordedId } from '../recorded-papers.ts';
@@ -29,7 +29,7 @@ export interface HistoryDay {
  * channel (a click on a channel's card always goes to the clicking user's own profile).
  */
 export async function deliveryHistory(
-  app: RecommendApp,
+  app: RecommendDeps,
   sentTo: Recipient,
   reactionsOf: Recipient,
   days: number,

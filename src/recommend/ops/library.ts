@@ -1,5 +1,5 @@
 import { normalizeTitle } from '../../papers/ids.ts';
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { embedPhrase } from '../phrase-vectors.ts';
 import { latestFeedback, PROFILE_LIMITS, type Profile, type TextLike } from '../profile.ts';
 import { loadProfile, updateProfile } from '../profile-store.ts';
@@ -82,7 +82,7 @@ function plan(p: Profile, input: LibraryImportInput, now: Date, embedded: Map<st
  * likes (embedded now, bounded by PROFILE_LIMITS.textLikes). Idempotent: what is already there is
  * left as it is, and an import that adds nothing does not write the profile.
  */
-export async function importLibrary(app: RecommendApp, recipient: Recipient, input: LibraryImportInput, opts: OpOptions = {}): Promise<LibraryImportResult> {
+export async function importLibrary(app: RecommendDeps, recipient: Recipient, input: LibraryImportInput, opts: OpOptions = {}): Promise<LibraryImportResult> {
   const r = checkRecipient(recipient);
   const now = clock(opts);
   const current = (await loadProfile(app, r, now)).value;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { UserError } from '../../errors.ts';
 import { isoDateSchema } from '../../papers/dates.ts';
 import type { Paper } from '../../papers/paper.ts';
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { candidateWindow, windowPapers, withVectors, type CandidateWindow } from '../candidates.ts';
 import { loadProfile } from '../profile-store.ts';
 import { hasPositiveSignals } from '../profile.ts';
@@ -122,7 +122,7 @@ function generalHint(r: Recipient): string {
  * A recipient's picks: candidates of the window, ranked by their profile (or, with none, the
  * day's most central and popular papers), never one already delivered to them.
  */
-export async function getPicks(app: RecommendApp, recipient: Recipient, options: PicksOptions = {}): Promise<PicksResult> {
+export async function getPicks(app: RecommendDeps, recipient: Recipient, options: PicksOptions = {}): Promise<PicksResult> {
   const r = checkRecipient(recipient);
   const opts = checkOptions(options);
   const now = clock(opts);
@@ -183,7 +183,7 @@ export async function getPicks(app: RecommendApp, recipient: Recipient, options:
  * so papers that arrived meanwhile are not skipped. `recordPicks` does exactly that.
  */
 export async function recordDelivered(
-  app: RecommendApp,
+  app: RecommendDeps,
   recipient: Recipient,
   paperIds: readonly string[],
   opts: OpOptions & Pick<RecordSentOptions, 'digestAt' | 'digest'> = {},
@@ -199,7 +199,7 @@ export async function recordDelivered(
 }
 
 /** Records a getPicks result (computed with record: false) once it has been delivered. */
-export function recordPicks(app: RecommendApp, result: PicksResult, opts: OpOptions = {}): Promise<{ recorded: number }> {
+export function recordPicks(app: RecommendDeps, result: PicksResult, opts: OpOptions = {}): Promise<{ recorded: number }> {
   return recordDelivered(
     app,
     result.recipient,
@@ -253,7 +253,7 @@ export function exclusionText(e: Exclusion, r: Recipient): string {
  * is judged against the recipient's current window, as a digest now would judge it: the learned
  * model and the threshold both depend on the day's other papers.
  */
-export async function explainPaper(app: RecommendApp, recipient: Recipient, paperRef: string, opts: OpOptions = {}): Promise<PaperExplanation> {
+export async function explainPaper(app: RecommendDeps, recipient: Recipient, paperRef: string, opts: OpOptions = {}): Promise<PaperExplanation> {
   const r = checkRecipient(recipient);
   const now = clock(opts);
   const paper = await resolvePaper(app, paperRef);

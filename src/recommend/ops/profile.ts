@@ -1,4 +1,4 @@
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { activeMutes, hasPositiveSignals, latestFeedback, type Feedback, type Profile, type SavedPaper, type Seed } from '../profile.ts';
 import { deleteProfile, loadProfile } from '../profile-store.ts';
 import { checkRecipient, recipientKey, type Recipient } from '../recipient.ts';
@@ -112,7 +112,7 @@ function drivers(p: Profile, now: Date, threshold: number, r: Recipient): string
 }
 
 /** What drives a recipient's feed, in words and as data (`profile` / `why`). */
-export async function profileSummary(app: RecommendApp, recipient: Recipient, opts: OpOptions = {}): Promise<ProfileSummary> {
+export async function profileSummary(app: RecommendDeps, recipient: Recipient, opts: OpOptions = {}): Promise<ProfileSummary> {
   const r = checkRecipient(recipient);
   const now = clock(opts);
   const [profile, sent] = await Promise.all([loadProfile(app, r, now), loadSentLog(app, r, now)]);
@@ -151,7 +151,7 @@ export interface ProfileExport {
 }
 
 /** Everything stored about a recipient, as JSON-ready data (derived vectors left out). */
-export async function exportProfile(app: RecommendApp, recipient: Recipient, opts: OpOptions = {}): Promise<ProfileExport> {
+export async function exportProfile(app: RecommendDeps, recipient: Recipient, opts: OpOptions = {}): Promise<ProfileExport> {
   const r = checkRecipient(recipient);
   const now = clock(opts);
   const [profile, sent] = await Promise.all([loadProfile(app, r, now), loadSentLog(app, r, now)]);
@@ -178,7 +178,7 @@ export async function exportProfile(app: RecommendApp, recipient: Recipient, opt
  * Starts the profile over: topics, keywords, authors, categories, seeds, reactions and mutes go.
  * The sent-log stays, so a reset never re-delivers old papers (forget-me, src/service/forget.ts, removes it too).
  */
-export async function resetProfile(app: RecommendApp, recipient: Recipient): Promise<{ reset: boolean }> {
+export async function resetProfile(app: RecommendDeps, recipient: Recipient): Promise<{ reset: boolean }> {
   const r = checkRecipient(recipient);
   const deleted = await deleteProfile(app, r);
   return { reset: deleted.length > 0 };

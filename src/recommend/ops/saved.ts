@@ -2,7 +2,7 @@
 // a strong like for picks (rank-input.ts) and is never picked again.
 import type { Paper } from '../../papers/paper.ts';
 import { parseArxivId } from '../../papers/ids.ts';
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { PROFILE_LIMITS, type SavedPaper } from '../profile.ts';
 import { loadProfile, updateProfile } from '../profile-store.ts';
 import { papersByRecordedId } from '../recorded-papers.ts';
@@ -22,7 +22,7 @@ export interface SavedView {
  * Recorded ids of the list that name `paper` under an older id (a title-hash id since renamed to
  * an arXiv id): only those ids can have been renamed, so only they cost a lookup.
  */
-async function aliasesOf(app: RecommendApp, saved: readonly SavedPaper[], paper: Paper): Promise<Set<string>> {
+async function aliasesOf(app: RecommendDeps, saved: readonly SavedPaper[], paper: Paper): Promise<Set<string>> {
   const out = new Set([paper.id]);
   for (const s of saved) {
     if (s.paperId === paper.id || parseArxivId(s.paperId) !== undefined) continue;
@@ -34,7 +34,7 @@ async function aliasesOf(app: RecommendApp, saved: readonly SavedPaper[], paper:
 const newestFirst = (saved: readonly SavedPaper[]): SavedPaper[] => [...saved].sort((a, b) => b.at.localeCompare(a.at));
 
 /** Saves a stored paper (any reference `resolvePaper` takes); saving it again changes nothing. */
-export async function savePaper(app: RecommendApp, recipient: Recipient, paperRef: string, opts: OpOptions = {}): Promise<{ paperId: string; title: string; added: boolean }> {
+export async function savePaper(app: RecommendDeps, recipient: Recipient, paperRef: string, opts: OpOptions = {}): Promise<{ paperId: string; title: string; added: boolean }> {
   const r = checkRecipient(recipient);
   const paper = await resolvePaper(app, paperRef);
   const now = clock(opts);
@@ -52,7 +52,7 @@ export async function savePaper(app: RecommendApp, recipient: Recipient, paperRe
  * Takes a paper off the list: by arXiv id, paper id or any reference to a stored paper, else by its
  * position in `saved` (newest first) or its title.
  */
-export async function unsavePaper(app: RecommendApp, recipient: Recipient, ref: string, opts: OpOptions = {}): Promise<{ paperId: string; title: string }> {
+export async function unsavePaper(app: RecommendDeps, recipient: Recipient, ref: string, opts: OpOptions = {}): Promise<{ paperId: string; title: string }> {
   const r = checkRecipient(recipient);
   const now = clock(opts);
   const id = parseArxivId(ref) ?? ref.trim();
@@ -73,7 +73,7 @@ export async function unsavePaper(app: RecommendApp, recipient: Recipient, ref: 
 }
 
 /** The reading list, newest first, with the stored papers. */
-export async function listSaved(app: RecommendApp, recipient: Recipient, opts: OpOptions = {}): Promise<SavedView[]> {
+export async function listSaved(app: RecommendDeps, recipient: Recipient, opts: OpOptions = {}): Promise<SavedView[]> {
   const r = checkRecipient(recipient);
   const saved = newestFirst((await loadProfile(app, r, clock(opts))).value.saved);
   const stored = await papersByRecordedId(app, saved.map((s) => s.paperId));

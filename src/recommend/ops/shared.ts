@@ -1,7 +1,7 @@
 import type { Paper } from '../../papers/paper.ts';
 import { UserError } from '../../errors.ts';
 import { lookupPaper } from '../../store/paper-lookup.ts';
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { normalizedAuthors, normalizePhrase } from '../text-match.ts';
 
 /** Options every write takes: the clock (tests and replays pass their own). */
@@ -12,7 +12,7 @@ export interface OpOptions {
 export const clock = (opts?: OpOptions): Date => opts?.now ?? new Date();
 
 /** A stored paper named by arXiv id or URL, DOI, paper id, or exact title; a UserError otherwise. */
-export async function resolvePaper(app: RecommendApp, ref: string): Promise<Paper> {
+export async function resolvePaper(app: RecommendDeps, ref: string): Promise<Paper> {
   const s = ref.trim();
   if (!s) throw new UserError('no paper given');
   const { paper } = await lookupPaper(app.store, s);
@@ -64,7 +64,7 @@ export function findEntry<T>(list: readonly T[], ref: string, textOf: (x: T) => 
 export const AUTHOR_SCAN = 10_000;
 
 /** Whether a recently stored paper lists this author (compared without case, accents or punctuation). */
-export async function authorHasPapers(app: RecommendApp, author: string): Promise<boolean> {
+export async function authorHasPapers(app: RecommendDeps, author: string): Promise<boolean> {
   const norm = normalizePhrase(author);
   const recent = await app.store.listPapers({ limit: AUTHOR_SCAN });
   return recent.some((p) => normalizedAuthors(p).includes(norm));

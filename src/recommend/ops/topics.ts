@@ -1,5 +1,5 @@
 import { UserError } from '../../errors.ts';
-import type { RecommendApp } from '../app-parts.ts';
+import type { RecommendDeps } from '../deps.ts';
 import { embedPhrase } from '../phrase-vectors.ts';
 import { PROFILE_LIMITS, type Topic } from '../profile.ts';
 import { loadProfile, updateProfile } from '../profile-store.ts';
@@ -29,7 +29,7 @@ function checkWeight(weight: number): number {
  * that exists (same words) updates its weight instead. Returns the topic and whether it was new.
  */
 export async function addTopic(
-  app: RecommendApp,
+  app: RecommendDeps,
   recipient: Recipient,
   text: string,
   opts: OpOptions & { weight?: number } = {},
@@ -54,14 +54,14 @@ export async function addTopic(
   return result;
 }
 
-export async function listTopics(app: RecommendApp, recipient: Recipient): Promise<TopicView[]> {
+export async function listTopics(app: RecommendDeps, recipient: Recipient): Promise<TopicView[]> {
   const r = checkRecipient(recipient);
   const { value } = await loadProfile(app, r, new Date());
   return value.topics.map(view);
 }
 
 /** Removes a topic named by its position or its text. */
-export async function removeTopic(app: RecommendApp, recipient: Recipient, ref: string, opts: OpOptions = {}): Promise<TopicView> {
+export async function removeTopic(app: RecommendDeps, recipient: Recipient, ref: string, opts: OpOptions = {}): Promise<TopicView> {
   const r = checkRecipient(recipient);
   const { result } = await updateProfile(app, r, clock(opts), (p) => {
     const i = findEntry(p.topics, ref, (t) => t.text, 'topic');
@@ -73,7 +73,7 @@ export async function removeTopic(app: RecommendApp, recipient: Recipient, ref: 
 
 /** Sets how much a topic counts (its similarity is multiplied by the weight; default 1). */
 export async function weightTopic(
-  app: RecommendApp,
+  app: RecommendDeps,
   recipient: Recipient,
   ref: string,
   weight: number,

@@ -1,8 +1,9 @@
-// Options shared by the recommendation CLI commands (picks, topics, feedback, profile).
+// The recipient options shared by the CLI commands on a profile (picks, topics, feedback, profile, ...).
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.ts';
-import type { Recipient } from './recipient.ts';
+import type { CommandContext } from '../commands/context.ts';
+import type { Recipient } from '../recommend/recipient.ts';
 
 export interface RecipientOpts {
   user?: string;
@@ -38,4 +39,18 @@ export function joinWords(words: string[], what: string): string {
   const stray = words.find((w) => w.startsWith('--'));
   if (stray) throw new UserError(`unknown option '${stray}' (to use it as ${what}, put it after --)`);
   return words.join(' ');
+}
+
+/**
+ * The command core's context for a CLI user (`chat`, and the subcommands derived from command
+ * definitions). Whoever runs the CLI owns the data directory, so they count as the admin of any
+ * channel they name.
+ */
+export function cliCommandContext(o: RecipientOpts): CommandContext {
+  return {
+    platform: 'cli',
+    userId: recipientFrom({ ...(o.user !== undefined ? { user: o.user } : {}) }).id,
+    ...(o.channel ? { channelId: o.channel } : {}),
+    isChannelAdmin: async () => true,
+  };
 }

@@ -1,0 +1,70 @@
+// The `paperfeed` subcommands derived from the chat command definitions' CLI forms
+// (src/commands/cli-form.ts): `topics add|list|remove|weight`, `keywords add|remove|list`, ...
+import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import type { CliArgument, CliForm, CliForms } from '../../commands/cli-form.ts';
+import { commandSchema, COMMANDS } from '../../commands/registry.ts';
+import { UserError } from '../../errors.ts';
+import type { CliContext, RegisterCommand } from '../context.ts';
+import { addRecipientOptions, cliCommandContext, joinWords, type RecipientOpts } from '../recipient-options.ts';
+
+type Opts = RecipientOpts & { json?: boolean } & Record<string, unknown>;
+
+/** A form's own parser as commander's: its Error becomes a usage error (exit 2) naming the value. */
+function commanderParser(parse: CliArgument['parse']) {
+  if (!parse) return undefined;
+  return (value: string): unknown => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
+
+function addForm(group: Command, form: CliForm<unknown>, forms: CliForms<unknown, unknown, unknown>, ctx: CliContext): void {
+  const cmd = addRecipientOptions(group.command(form.name).description(form.description));
+  for (const a of form.arguments ?? []) {
+    const arg = new Argument(a.name, a.description);
+    const parse = commanderParser(a.parse);
+    cmd.addArgument(parse ? arg.argParser(parse) : arg);
+  }
+  for (const o of form.options ?? []) {
+    const opt = new Option(o.flags, o.description);
+    const parse = commanderParser(o.parse);
+    cmd.addOption(parse ? opt.argParser(parse) : opt);
+  }
+  cmd.option('--json', 'print the result as JSON');
+  if (form.optionLikeWords !== undefined) cmd.allowUnknownOption();
+  cmd.action(async (...given: unknown[]) => {
+    // commander passes the arguments, then the options, then the command.
+    const o = given.at(-2) as Opts;
+    const args = given.slice(0, -2);
+    // A stray long option swallowed with the words is a mistake, not a word.
+    const what = form.optionLikeWords;
+    if (what !== undefined) for (const a of args) if (Array.isArray(a)) joinWords(a as string[], what);
+    const built = form.build({ args, opts: o }, o.channel !== undefined ? 'channel' : 'user');
+    const parsed = commandSchema.safeParse(built);
+    if (!parsed.success) throw new UserError(parsed.error.issues[0]?.message ?? 'invalid command');
+    await ctx.withApp(async (app) => {
+      const result = await forms.run(app, cliCommandContext(o), parsed.data);
+      if (o.json) ctx.printJson(forms.json ? forms.json(result) : result);
+      else ctx.print(forms.print(result));
+    });
+  });
+}
+
+export const register: RegisterCommand = (program, ctx) => {
+  const groups = new Map<string, Command>();
+  for (const d of COMMANDS) {
+    const forms = (d as { cli?: CliForms<unknown, unknown, unknown> }).cli;
+    if (!forms) continue;
+    for (const form of forms.forms) {
+      let group = groups.get(form.group);
+      if (!group) {
+        group = program.command(form.group).description(forms.groups[form.group] ?? '');
+        groups.set(form.group, group);
+      }
+      addForm(group, form, forms, ctx);
+    }
+  }
+};

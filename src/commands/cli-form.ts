@@ -1,0 +1,61 @@
+/**
+ * How a command appears on the command line (`paperfeed topics add <text...>`), in the command's own
+ * definition but free of commander: src/cli/commands/core.ts turns these into subcommands. The CLI
+ * prints the operation's result (or its JSON with --json) rather than the chat reply, so a command
+ * with CLI forms splits its handler into the operation (`run`, shared with chat) and renderings.
+ */
+import type { CommandContext } from './context.ts';
+import type { CommandDeps } from './deps.ts';
+
+export interface CliArgument {
+  /** As commander writes it: `<text...>`, `<topic>`. */
+  name: string;
+  description: string;
+  /** Reads and checks the value; throws an Error naming the problem (a usage error on the CLI). */
+  parse?(value: string): unknown;
+}
+
+export interface CliOption {
+  /** As commander writes it: `--weight <w>`. */
+  flags: string;
+  description: string;
+  /** Reads and checks the value; throws an Error naming the problem (a usage error on the CLI). */
+  parse?(value: string): unknown;
+}
+
+/** The parsed command line of one form: its arguments in order (variadic ones as string[]) and its options. */
+export interface CliInput {
+  args: readonly unknown[];
+  opts: Readonly<Record<string, unknown>>;
+}
+
+/** A variadic argument's words (`<text...>`) as one text. */
+export const wordsOf = (input: CliInput, i = 0): string => (input.args[i] as string[]).join(' ');
+
+export interface CliForm<I> {
+  /** `paperfeed <group> <name>`. */
+  group: string;
+  name: string;
+  description: string;
+  arguments?: readonly CliArgument[];
+  options?: readonly CliOption[];
+  /**
+   * Words such as "-survey" belong to the arguments (commander would take them for options); the
+   * value is what the words are, for the error about a stray long option ('a keyword').
+   */
+  optionLikeWords?: string;
+  /** The command, for the user or (--channel) the channel; checked against the schema afterwards. */
+  build(input: CliInput, scope: 'user' | 'channel'): I;
+}
+
+export interface CliForms<I, O, R> {
+  /** Descriptions of `paperfeed <group>`. */
+  groups: Readonly<Record<string, string>>;
+  forms: readonly CliForm<I>[];
+  /** The operation (the same the chat handler renders), for the CLI to print. */
+  run(app: CommandDeps, ctx: CommandContext, cmd: O): Promise<R>;
+  /** The result as the CLI prints it. */
+  print(result: R): string;
+  /** The result as --json prints it (default: as it is). */
+  json?(result: R): unknown;
+}
