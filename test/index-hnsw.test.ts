@@ -60,6 +60,22 @@ describe('HnswIndex persistence', () => {
     expect((await loadOk()).has('new')).toBe(true);
   });
 
+  it('a loaded index, searched first, still knows every id it loaded: an update replaces, a remove removes', async () => {
+    const { index, vs } = filled(200);
+    await index.save();
+    const loaded = await loadOk();
+    expect(loaded.search(vs[7]!, 1)[0]!.id).toBe(idOf(7));
+    expect(loaded.has(idOf(7))).toBe(true);
+    // idOf(7) takes idOf(9)'s vector: the same label is updated, no second entry appears.
+    loaded.upsert([{ id: idOf(7), vector: vs[9]! }]);
+    expect(loaded.info().count).toBe(200);
+    expect(loaded.search(vs[9]!, 2).map((h) => h.id).sort()).toEqual([idOf(7), idOf(9)].sort());
+    loaded.remove(idOf(9));
+    expect(loaded.has(idOf(9))).toBe(false);
+    expect(loaded.info().count).toBe(199);
+    expect(loaded.ids()).toHaveLength(199);
+  });
+
   it('keeps exactly one graph file and no temp files after repeated saves', async () => {
     const { index } = filled(50);
     await index.save();

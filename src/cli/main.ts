@@ -5,23 +5,8 @@ import { loggerFor } from '../log.ts';
 import { ProviderMismatchError } from '../corpus/index-files.ts';
 import { openApp } from '../service/open-app.ts';
 import { terminalJson, writeLine } from '../terminal-text.ts';
-import type { CliContext, RegisterCommand } from './context.ts';
-import { register as ask } from './commands/ask.ts';
-import { register as chat } from './commands/chat.ts';
-import { register as core } from './commands/core.ts';
-import { register as discord } from './commands/discord.ts';
-import { register as feedback } from './commands/feedback.ts';
-import { register as library } from './commands/library.ts';
-import { register as papers } from './commands/papers.ts';
-import { register as picks } from './commands/picks.ts';
-import { register as profile } from './commands/profile.ts';
-import { register as saved } from './commands/saved.ts';
-import { register as search } from './commands/search.ts';
-import { register as serve } from './commands/serve.ts';
-import { register as slack } from './commands/slack.ts';
-import { register as topics } from './commands/topics.ts';
-
-const COMMANDS: RegisterCommand[] = [papers, search, picks, core, topics, feedback, saved, profile, ask, chat, serve, slack, discord, library];
+import type { CliContext } from './context.ts';
+import { registrarsFor } from './registrars.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -56,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     print: (text) => writeLine(process.stdout, text),
     printJson: (value) => process.stdout.write(`${terminalJson(value)}\n`),
   };
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of await registrarsFor(argv)) register(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
 
   try {

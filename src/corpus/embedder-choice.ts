@@ -12,7 +12,6 @@ import { fitBuiltinOffThread } from '../../embeddings/builtin-fit-thread.ts';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import { selectProvider, type SelectDeps } from '../../embeddings/select.ts';
 import type { Config } from '../config/config.ts';
-import { openAiProviderFromConfig } from '../llm/openai-embeddings.ts';
 import type { Logger } from '../log.ts';
 import { embeddingText } from '../papers/normalize.ts';
 import type { PaperStore } from '../store/paper-store.ts';
@@ -36,7 +35,8 @@ export interface EmbedderCandidate {
 export function embedderSelectDeps(config: Config, store: PaperStore, log: Logger, mayDownload: boolean): SelectDeps {
   return {
     log,
-    openai: () => openAiProviderFromConfig(config, log),
+    // Loaded only when configured: the openai client is 150 modules that every other start would load for nothing.
+    openai: async () => (await import('../llm/openai-embeddings.ts')).openAiProviderFromConfig(config, log),
     loadBuiltinState: async () => {
       const b64 = await store.getMeta(BUILTIN_STATE_KEY);
       return b64 ? Buffer.from(b64, 'base64') : undefined;

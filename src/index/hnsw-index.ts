@@ -93,7 +93,7 @@ export class HnswIndex implements VectorIndex {
   readonly params: Readonly<HnswParams>;
   private efSearch: number;
   private labels: string[];
-  private labelOf: Map<string, number>;
+  private labelMap: Map<string, number> | undefined;
   private deleted: Set<number>;
   private corpusChecksum: string | undefined;
   private saving: Promise<void> | undefined;
@@ -123,13 +123,21 @@ export class HnswIndex implements VectorIndex {
     this.params = { ...init.params };
     this.efSearch = init.params.efSearch;
     this.labels = init.labels ?? [];
-    this.labelOf = new Map(this.labels.map((id, label) => [id, label]));
     this.deleted = new Set(init.deleted);
     this.corpusChecksum = init.corpusChecksum;
   }
 
   get dir(): string {
     return this.directory;
+  }
+
+  /**
+   * Label by paper id, made on first use: a search reads labels only, and at 1M papers building
+   * the map cost a one-shot query (a cold `paperfeed similar`) about a second for nothing.
+   */
+  private get labelOf(): Map<string, number> {
+    this.labelMap ??= new Map(this.labels.map((id, label) => [id, label]));
+    return this.labelMap;
   }
 
   /** Points the index at the directory its files were moved to (by the caller, with the files in it). */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type Keyv from 'keyv';
 import type { Config } from '../config/config.ts';
 import { openCorpus } from '../corpus/corpus.ts';
-import { lazyLlm } from '../llm/index.ts';
+import { llmEnabled } from '../llm/settings.ts';
 import type { Logger } from '../log.ts';
 import { createSearchService } from '../search/indexed-search.ts';
 import { createKv, disconnectKvs } from '../store/kv.ts';
@@ -11,7 +11,6 @@ import type { PaperStore } from '../store/paper-store.ts';
 import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import type { App } from './app.ts';
-import { forgetRecipient } from './forget.ts';
 
 export const STORE_FILE = 'papers.sqlite';
 
@@ -49,7 +48,9 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
     }
     return opened;
   };
-  const llm = lazyLlm(config, { log, store, kv });
+  // The language-model features, and with them the openai client (150 modules), are loaded only when
+  // configured: every other process, a cold `similar` first, would load them for nothing.
+  const llm = llmEnabled(config) ? (await import('../llm/llm.ts')).lazyLlm(config, { log, store, kv }) : () => undefined;
 
   const app: App = {
     config,
@@ -77,7 +78,8 @@ async function assemble(config: Config, store: PaperStore, opts: OpenOptions): P
       return { embedded: synced.embedded + rebuilt.embedded };
     },
     reindex: () => corpus.reindex(),
-    forgetRecipient: (recipient) => forgetRecipient(app, recipient),
+    // Loaded when used: it reaches every store of user state (outbox, locks, profiles).
+    forgetRecipient: async (recipient) => (await import('./forget.ts')).forgetRecipient(app, recipient),
     async close() {
       await disconnectKvs(config.PAPERFEED_KV_URL, [...kvs.values()]);
       await corpus.close();
