@@ -20,7 +20,10 @@ type StoredText = { doc: number | null; title: string; abstract: string; content
 export class SqliteLexical {
   private readonly q;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly maxPostings?: number,
+  ) {
     this.q = {
       addDoc: db.prepare<[string, string, string]>(`INSERT INTO lexical_docs (paper_id, date, sources) VALUES (?, ?, ?)`),
       setFacts: db.prepare<[string, string, string]>(`UPDATE lexical_docs SET date = ?, sources = ? WHERE paper_id = ?`),
@@ -99,7 +102,7 @@ export class SqliteLexical {
     for (let i = 0; i < terms.length; i += LOOKUP_CHUNK) {
       for (const r of this.q.df.all(JSON.stringify(terms.slice(i, i + LOOKUP_CHUNK)))) df.set(r.term, r.df);
     }
-    const picked = queryTerms(terms, df, this.q.docs.get() ?? 0);
+    const picked = queryTerms(terms, df, this.q.docs.get() ?? 0, this.maxPostings);
     if (picked.length === 0) return [];
     const match = picked.map((t) => `"${t.term.replaceAll('"', '""')}"`).join(' OR ');
     const where: string[] = [];
