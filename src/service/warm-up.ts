@@ -1,8 +1,8 @@
 // The first queries after a start paid for what every later one finds ready: statements compiled,
 // scoring code JIT-compiled, the embedder's lazily built tables, the store's and the index's pages
-// in memory (at 300k papers the first query took 400-790 ms against about 40 for the rest). serve runs a
-// few queries of each kind on the newest papers before it reports ready and before its start-up
-// jobs, so no user query meets a cold process.
+// in memory (at 300k papers the first query took 400-790 ms against about 40 for the rest). serve
+// runs a few queries of each kind on the newest papers before it reports ready and before its
+// start-up jobs, so no user query meets a cold process.
 import type { Logger } from '../log.ts';
 import type { App } from './app.ts';
 
