@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_QUERY_TERMS, MIN_QUERY_TERMS, processTerm, queryTerms, textTerms, tokenize } from '../src/index/lexical-index.ts';
+import {
+  MAX_QUERY_POSTINGS,
+  MAX_QUERY_TERMS,
+  MIN_QUERY_TERMS,
+  processTerm,
+  queryTerms,
+  textTerms,
+  tokenize,
+} from '../src/index/lexical-index.ts';
 import type { PaperInput } from '../src/papers/paper.ts';
 import { readPaperFiles } from '../src/sources/files.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
@@ -82,7 +90,7 @@ describe('lexical terms', () => {
     const df = new Map(words.map((w, i) => [w, (i + 1) * 50]));
     const docs = 100_000;
     const picked = queryTerms([...words, 'w0', 'unknown'], df, docs);
-    // Rarest first, each once, the unknown term dropped; 50+100+...: cut where the sum passes 20k.
+    // Rarest first, each once, the unknown term dropped; 50+100+...: cut where the sum passes 5k.
     expect(picked.map((t) => t.term)).toEqual(words.slice(0, picked.length));
     expect(picked.length).toBeGreaterThanOrEqual(MIN_QUERY_TERMS);
     expect(picked.length).toBeLessThan(30);
@@ -91,7 +99,27 @@ describe('lexical terms', () => {
     expect(queryTerms(words, new Map(words.map((w) => [w, 1])), docs)).toHaveLength(MAX_QUERY_TERMS);
     // Terms in half the documents or more go, unless nothing else is left.
     expect(queryTerms(['common', 'rare'], new Map([['common', 60_000], ['rare', 10]]), docs).map((t) => t.term)).toEqual(['rare']);
-    expect(queryTerms(['common'], new Map([['common', 60_000]]), docs).map((t) => t.term)).toEqual(['common']);
+    expect(queryTerms(['common'], new Map([['common', 600]]), 1_000).map((t) => t.term)).toEqual(['common']);
+  });
+
+  it('never takes more postings than the hard ceiling, not even to reach the minimum terms', () => {
+    const docs = 1_000_000;
+    const df = new Map([
+      ['learning', 210_000],
+      ['model', 220_000],
+      ['language', 40_000],
+      ['quokka', 12],
+      ['resnet-50', 900],
+    ]);
+    // The rare terms are kept, the common ones dropped although fewer than MIN_QUERY_TERMS remain.
+    expect(queryTerms(['learning', 'model', 'quokka', 'language', 'resnet-50'], df, docs).map((t) => t.term)).toEqual(['quokka', 'resnet-50']);
+    // Only common terms: no lexical query at all (hybrid search then ranks by its dense half).
+    expect(queryTerms(['learning', 'model', 'language'], df, docs)).toEqual([]);
+    // Terms are taken while their sum stays within the ceiling.
+    const near = new Map([['a', MAX_QUERY_POSTINGS / 2], ['b', MAX_QUERY_POSTINGS / 2], ['c', 1 + MAX_QUERY_POSTINGS / 2]]);
+    expect(queryTerms(['a', 'b', 'c'], near, docs).map((t) => t.term)).toEqual(['a', 'b']);
+    // The ceiling can be set per store.
+    expect(queryTerms(['learning', 'language', 'quokka'], df, docs, 50_000).map((t) => t.term)).toEqual(['quokka', 'language']);
   });
 });
 
@@ -99,6 +127,8 @@ interface Backend {
   name: string;
   skip: boolean;
   open(): Promise<PaperStore>;
+  /** Another store on the data open() opened, with a lexical postings ceiling. */
+  reopen(opts: { lexicalMaxPostings: number }): Promise<PaperStore>;
   /** Makes the next insert of a paper whose title contains BOOM fail inside the store's transaction. */
   sabotage(): Promise<void>;
 }
@@ -124,6 +154,9 @@ const backends: Backend[] = [
       this.file = join(dir, `papers-${++opened}.sqlite`);
       return openSqliteStore(this.file);
     },
+    async reopen(opts) {
+      return openSqliteStore(this.file, opts);
+    },
     async sabotage() {
       const db = new Database(this.file);
       db.exec(`CREATE TRIGGER boom BEFORE INSERT ON papers WHEN NEW.title LIKE '%BOOM%' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
@@ -139,6 +172,9 @@ const backends: Backend[] = [
       await pool.query(`DROP TABLE IF EXISTS paper_changes, lexical_stats, lexical_terms, lexical_docs, summaries, corpus_version, meta, vectors, aliases, papers, paperfeed_schema CASCADE`);
       await pool.end();
       return openPostgresStore(pgDb!.url);
+    },
+    async reopen(opts) {
+      return openPostgresStore(pgDb!.url, opts);
     },
     async sabotage() {
       const pool = await openPgPool(pgDb!.url, { max: 1 });
@@ -200,6 +236,19 @@ for (const backend of backends) {
       expect(await store.searchLexical('zyxquorp', 5)).toEqual([]);
       await expect(store.searchLexical('image', 0)).rejects.toThrow(/searchLexical: k/);
       await expect(store.searchLexical('image', 5, { since: '2024-13-01' })).rejects.toThrow(/since/);
+    });
+
+    it('drops terms beyond the postings ceiling: a common word no longer costs its whole posting list', async () => {
+      // "image" is in 4 papers, "translate" in 1: with a ceiling of 3 postings only "translate" is asked.
+      expect(await ids('image translate', 10)).toEqual(expect.arrayContaining([name.llama2, name.resnet, name.diffusion, name.quokkaTitle]));
+      const capped = await backend.reopen({ lexicalMaxPostings: 3 });
+      try {
+        expect((await capped.searchLexical('image translate', 10)).map((h) => h.id)).toEqual([name.llama2]);
+        expect(await capped.searchLexical('image', 10)).toEqual([]);
+        expect((await capped.searchLexical('quokka', 10)).map((h) => h.id)).toEqual([name.quokkaTitle, name.quokkaAbstract]);
+      } finally {
+        await capped.close();
+      }
     });
 
     it('filters by date (published, else the day first seen), source and excluded ids before cutting the top k', async () => {

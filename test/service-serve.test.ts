@@ -191,6 +191,49 @@ describe('serve on embedded defaults', () => {
   });
 });
 
+describe('warm-up before ready', () => {
+  it('runs queries on stored papers before /readyz says ready and before the start-up jobs', async () => {
+    const app = await smallApp();
+    let svc: RunningService | undefined;
+    try {
+      const { added } = await app.store.upsertPapers([
+        { rawId: '2401.00001', title: 'Consistency distillation for diffusion samplers', abstract: 'Few-step sampling.', source: 'arxiv-atom' },
+        { rawId: '2401.00002', title: 'Message passing on heterophilous graphs', abstract: 'Signed edges.', source: 'arxiv-atom' },
+      ]);
+      await app.syncIndex({ changes: { upserted: added, removed: [] } });
+      // The warm-up's queries wait at a gate: the service must not be ready meanwhile.
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const asked: string[] = [];
+      const similar = app.search.similar.bind(app.search);
+      app.search.similar = async (q, o) => {
+        asked.push(q);
+        await gate;
+        return similar(q, o);
+      };
+      svc = await startService(app, { print: () => {} });
+      const pending = await get(svc.url!, '/readyz');
+      expect(pending.status).toBe(503);
+      expect(pending.json!.checks.warmUp).toBe('in progress');
+      // The newest papers first, one query at a time.
+      expect(asked).toHaveLength(1);
+      expect(added).toContain(asked[0]);
+      expect(await app.store.count()).toBe(2);
+      open();
+      // Then the catch-up ingest runs (the sample file's papers arrive) and the service is ready.
+      expect((await svc.startup).ingest?.status).toBe('ran');
+      expect(await app.store.count()).toBe(2 + SAMPLE_PAPERS);
+      const ready = await get(svc.url!, '/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.json!.checks.warmUp).toBeUndefined();
+      expect([...new Set(asked)].sort()).toEqual([...added].sort());
+    } finally {
+      await svc?.stop();
+      await app.dispose();
+    }
+  });
+});
+
 describe('HTTP API access', () => {
   let app: SampleApp;
   beforeAll(async () => {

@@ -18,8 +18,15 @@ export const BM25_B = 0.75;
  * their document frequencies add up to at most QUERY_POSTINGS, but always MIN_QUERY_TERMS and
  * never more than MAX_QUERY_TERMS. A whole abstract as a query (`similar <id>`) then costs a few
  * short lists at any corpus size, while on a small corpus every term fits and nothing is lost.
+ *
+ * MAX_QUERY_POSTINGS is a hard ceiling that also bounds the minimum terms: a short query of
+ * common words ("learning model") would otherwise score hundreds of thousands of postings at 1M
+ * papers (over a second in FTS5). A term that common is in so many papers that it cannot pick
+ * out a few, so it is dropped; a query made only of such terms has no lexical half (hybrid
+ * search then ranks by the dense half alone).
  */
 export const QUERY_POSTINGS = 5_000;
+export const MAX_QUERY_POSTINGS = 20_000;
 export const MIN_QUERY_TERMS = 4;
 export const MAX_QUERY_TERMS = 64;
 
@@ -150,11 +157,17 @@ export function idf(docs: number, df: number): number {
 }
 
 /**
- * The terms a query is run with (see QUERY_POSTINGS): its distinct terms that occur in the
- * corpus, rarest first. Terms in at least half the documents (idf clamped to almost nothing) are
- * dropped unless nothing else is left: they cannot change the order, only the cost.
+ * The terms a query is run with (see QUERY_POSTINGS and MAX_QUERY_POSTINGS, which `maxPostings`
+ * replaces): its distinct terms that occur in the corpus, rarest first. Terms in at least half the
+ * documents (idf clamped to almost nothing) are dropped unless nothing else is left: they cannot
+ * change the order, only the cost.
  */
-export function queryTerms(terms: readonly string[], df: ReadonlyMap<string, number>, docs: number): { term: string; idf: number }[] {
+export function queryTerms(
+  terms: readonly string[],
+  df: ReadonlyMap<string, number>,
+  docs: number,
+  maxPostings = MAX_QUERY_POSTINGS,
+): { term: string; idf: number }[] {
   const known = [...new Set(terms)]
     .map((term) => ({ term, df: df.get(term) ?? 0 }))
     .filter((t) => t.df > 0)
@@ -164,7 +177,7 @@ export function queryTerms(terms: readonly string[], df: ReadonlyMap<string, num
   let postings = 0;
   for (const t of telling.length > 0 ? telling : known) {
     postings += t.df;
-    if (out.length >= MAX_QUERY_TERMS || (out.length >= MIN_QUERY_TERMS && postings > QUERY_POSTINGS)) break;
+    if (out.length >= MAX_QUERY_TERMS || postings > maxPostings || (out.length >= MIN_QUERY_TERMS && postings > QUERY_POSTINGS)) break;
     out.push({ term: t.term, idf: idf(docs, t.df) });
   }
   return out;

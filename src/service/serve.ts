@@ -25,6 +25,7 @@ import type { JobOutcome, Scheduler } from './schedule.ts';
 import { createServiceMetrics, type ServiceMetrics } from './service-metrics.ts';
 import type { PaperSource } from '../sources/source.ts';
 import { writeLine } from '../terminal-text.ts';
+import { warmUp } from './warm-up.ts';
 
 /** A chat platform the service runs alongside the schedules (bots/slack, bots/discord). */
 export interface BotHandle {
@@ -173,6 +174,10 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     });
   }
 
+  // Not ready, and no start-up job, until the query paths are warm (warm-up.ts).
+  let warm = opts.once === true;
+  const warmedUp = warm ? Promise.resolve() : warmUp(app, log).finally(() => (warm = true));
+
   let server: Server | undefined;
   let url: string | undefined;
   const readiness = async (): Promise<Readiness> => {
@@ -191,8 +196,9 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     const { provider, vectors } = corpus.generation;
     const indexed = vectors > 0 || !papers;
     checks.index = indexed ? `ok (${provider}, ${vectors} vectors)` : `not built yet (0 of ${papers} papers indexed)`;
+    if (!warm) checks.warmUp = 'in progress';
     if (corpus.rebuilding) checks.rebuild = `in progress (${corpus.rebuilding.reason}, since ${corpus.rebuilding.since}); queries use the live index meanwhile`;
-    return { ready: !stopping && checks.store.startsWith('ok') && indexed, checks };
+    return { ready: !stopping && checks.store.startsWith('ok') && indexed && warm, checks };
   };
   if (useHttp) {
     server = createHttpApi({
@@ -233,6 +239,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
       print(formatPicks(picks));
       return out;
     }
+    await warmedUp;
     const out = await scheduler.catchUp();
     scheduler.start();
     return out;

@@ -116,7 +116,13 @@ async function flushStats(tx: PgQueryable, log: WriteLog): Promise<void> {
   }
 }
 
-export async function searchPgLexical(db: PgQueryable, text: string, k: number, filter: LexicalFilter = {}): Promise<Hit[]> {
+export async function searchPgLexical(
+  db: PgQueryable,
+  text: string,
+  k: number,
+  filter: LexicalFilter = {},
+  maxPostings?: number,
+): Promise<Hit[]> {
   const terms = [...new Set(textTerms(text))];
   if (terms.length === 0) return [];
   const [dfRows, stats] = await Promise.all([
@@ -126,7 +132,7 @@ export async function searchPgLexical(db: PgQueryable, text: string, k: number, 
   const docs = Number(stats.rows[0]?.docs ?? 0);
   if (docs <= 0) return [];
   const avgdl = Number(stats.rows[0]!.length) / docs;
-  const picked = queryTerms(terms, new Map(dfRows.rows.map((r) => [r.term, r.df])), docs);
+  const picked = queryTerms(terms, new Map(dfRows.rows.map((r) => [r.term, r.df])), docs, maxPostings);
   if (picked.length === 0) return [];
   const params: unknown[] = [picked.map((t) => t.term), picked.map((t) => t.idf), picked.map((t) => quoteLexeme(t.term)).join(' | '), avgdl || 1];
   const where: string[] = [];

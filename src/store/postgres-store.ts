@@ -156,6 +156,8 @@ export interface PostgresStoreOptions {
   log?: Logger;
   /** Pool size per process. */
   maxConnections?: number;
+  /** Overrides MAX_QUERY_POSTINGS (src/index/lexical-index.ts), the lexical search's hard postings ceiling. */
+  lexicalMaxPostings?: number;
 }
 
 /** Connects, migrates (once across replicas) and returns the store; fails clearly when the server is unreachable. */
@@ -168,7 +170,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     await pool.end().catch(() => {});
     throw err;
   }
-  return new PostgresPaperStore(pool, opts.log);
+  return new PostgresPaperStore(pool, opts.log, opts.lexicalMaxPostings);
 }
 
 /**
@@ -211,6 +213,7 @@ export class PostgresPaperStore implements PaperStore {
   constructor(
     private readonly pool: PgPool,
     private readonly log?: Logger,
+    private readonly lexicalMaxPostings?: number,
   ) {}
 
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
@@ -412,7 +415,7 @@ export class PostgresPaperStore implements PaperStore {
     // prefers testing every document over the GIN index; at a million papers that is seconds.
     return withTransaction(this.pool, async (tx) => {
       await tx.query(`SET LOCAL enable_seqscan = off`);
-      return searchPgLexical(tx, q.text, q.k, q.filter);
+      return searchPgLexical(tx, q.text, q.k, q.filter, this.lexicalMaxPostings);
     });
   }
 

@@ -15,12 +15,28 @@ const LOOKUP_CHUNK = 500;
 /** What a since/source filter checks, as lexical_docs keeps it: the date as PaperFacts defines it (published, else the day first seen), the sources' JSON. */
 const facts = (p: Paper): [string, string] => [p.published ?? p.firstSeen.slice(0, 10), JSON.stringify(p.sources)];
 
+const NOT_EXCLUDED = `d.paper_id NOT IN (SELECT value FROM json_each(?))`;
+/**
+ * An unfiltered query: FTS5 ranks alone and only its top rows are joined to their paper ids
+ * (joining every match before the sort was about half of a query's cost at 300k papers). Equal
+ * scores at the cut are broken by index order, not by id.
+ */
+const topMatches = (exclude: boolean) =>
+  `SELECT d.paper_id AS id, m.score
+   FROM (SELECT rowid, -bm25(lexical, ${TITLE_WEIGHT}, 1) AS score FROM lexical WHERE lexical MATCH ? ORDER BY score DESC, rowid LIMIT ?) m
+   JOIN lexical_docs d ON d.doc = m.rowid
+   ${exclude ? `WHERE ${NOT_EXCLUDED}` : ''}
+   ORDER BY score DESC, id LIMIT ?`;
+
 type StoredText = { doc: number | null; title: string; abstract: string; content_hash: string };
 
 export class SqliteLexical {
   private readonly q;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly maxPostings?: number,
+  ) {
     this.q = {
       addDoc: db.prepare<[string, string, string]>(`INSERT INTO lexical_docs (paper_id, date, sources) VALUES (?, ?, ?)`),
       setFacts: db.prepare<[string, string, string]>(`UPDATE lexical_docs SET date = ?, sources = ? WHERE paper_id = ?`),
@@ -34,6 +50,8 @@ export class SqliteLexical {
         `SELECT term, df FROM lexical_terms WHERE term IN (SELECT value FROM json_each(?))`,
       ),
       docs: db.prepare<[], number>(`SELECT docs FROM lexical_stats`).pluck(),
+      top: db.prepare<[string, number, number], Hit>(topMatches(false)),
+      topExcluding: db.prepare<[string, number, string, number], Hit>(topMatches(true)),
       // WHERE keeps the parser from reading ON CONFLICT as a join constraint.
       addDf: db.prepare<[string]>(
         `INSERT INTO lexical_terms (term, df) SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
@@ -99,31 +117,39 @@ export class SqliteLexical {
     for (let i = 0; i < terms.length; i += LOOKUP_CHUNK) {
       for (const r of this.q.df.all(JSON.stringify(terms.slice(i, i + LOOKUP_CHUNK)))) df.set(r.term, r.df);
     }
-    const picked = queryTerms(terms, df, this.q.docs.get() ?? 0);
+    const picked = queryTerms(terms, df, this.q.docs.get() ?? 0, this.maxPostings);
     if (picked.length === 0) return [];
     const match = picked.map((t) => `"${t.term.replaceAll('"', '""')}"`).join(' OR ');
-    const where: string[] = [];
-    const params: unknown[] = [match];
-    if (filter.since !== undefined) {
-      where.push(`d.date >= ?`);
-      params.push(filter.since);
+    const exclude = filter.excludeIds?.length ? JSON.stringify(filter.excludeIds) : undefined;
+    let rows: Hit[];
+    if (filter.since === undefined && filter.source === undefined) {
+      // An excluded id can take at most one of the top places, so k + excluded rows are enough.
+      const top = k + (filter.excludeIds?.length ?? 0);
+      rows = exclude ? this.q.topExcluding.all(match, top, exclude, k) : this.q.top.all(match, top, k);
+    } else {
+      const where: string[] = [];
+      const params: unknown[] = [match];
+      if (filter.since !== undefined) {
+        where.push(`d.date >= ?`);
+        params.push(filter.since);
+      }
+      if (filter.source !== undefined) {
+        where.push(`EXISTS (SELECT 1 FROM json_each(d.sources) WHERE value = ?)`);
+        params.push(filter.source);
+      }
+      if (exclude) {
+        where.push(NOT_EXCLUDED);
+        params.push(exclude);
+      }
+      rows = this.db
+        .prepare<unknown[], Hit>(
+          `SELECT d.paper_id AS id, -bm25(lexical, ${TITLE_WEIGHT}, 1) AS score
+           FROM lexical JOIN lexical_docs d ON d.doc = lexical.rowid
+           WHERE lexical MATCH ? ${where.map((w) => `AND ${w}`).join(' ')}
+           ORDER BY score DESC, id LIMIT ?`,
+        )
+        .all(...params, k);
     }
-    if (filter.source !== undefined) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(d.sources) WHERE value = ?)`);
-      params.push(filter.source);
-    }
-    if (filter.excludeIds?.length) {
-      where.push(`d.paper_id NOT IN (SELECT value FROM json_each(?))`);
-      params.push(JSON.stringify(filter.excludeIds));
-    }
-    const rows = this.db
-      .prepare<unknown[], Hit>(
-        `SELECT d.paper_id AS id, -bm25(lexical, ${TITLE_WEIGHT}, 1) AS score
-         FROM lexical JOIN lexical_docs d ON d.doc = lexical.rowid
-         WHERE lexical MATCH ? ${where.map((w) => `AND ${w}`).join(' ')}
-         ORDER BY score DESC, id LIMIT ?`,
-      )
-      .all(...params, k);
     return rows.sort(byScoreThenId);
   }
 }

@@ -49,12 +49,14 @@ const PAGE_SIZE = 16_384;
 
 export interface SqliteStoreOptions {
   log?: Logger;
+  /** Overrides MAX_QUERY_POSTINGS (src/index/lexical-index.ts), the lexical search's hard postings ceiling. */
+  lexicalMaxPostings?: number;
 }
 
 /** Opens (creating and migrating as needed) the paper store in one SQLite file. */
 export async function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Promise<SqlitePaperStore> {
   const db = openDatabase(file, { pageSize: PAGE_SIZE, ...(opts.log ? { log: opts.log } : {}) });
-  return new SqlitePaperStore(db, opts.log);
+  return new SqlitePaperStore(db, opts.log, opts.lexicalMaxPostings);
 }
 
 /** PaperStore on better-sqlite3: synchronous underneath, so every method is a short, complete transaction. */
@@ -76,6 +78,7 @@ export class SqlitePaperStore implements PaperStore {
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly log?: Logger,
+    lexicalMaxPostings?: number,
   ) {
     const row = (sql: string) => db.prepare<unknown[], PaperRow>(sql);
     this.q = {
@@ -146,7 +149,7 @@ export class SqlitePaperStore implements PaperStore {
     };
     const q = this.q;
     this.checksums = new ChecksumReader(db);
-    const lexical = (this.lexical = new SqliteLexical(db));
+    const lexical = (this.lexical = new SqliteLexical(db, lexicalMaxPostings));
     this.repo = {
       byId: (id) => {
         const r = q.byId.get(id) ?? q.byAlias.get(id);
