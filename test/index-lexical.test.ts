@@ -115,6 +115,9 @@ describe('lexical terms', () => {
     expect(queryTerms(['learning', 'model', 'quokka', 'language', 'resnet-50'], df, docs).map((t) => t.term)).toEqual(['quokka', 'resnet-50']);
     // Only common terms: no lexical query at all (hybrid search then ranks by its dense half).
     expect(queryTerms(['learning', 'model', 'language'], df, docs)).toEqual([]);
+    // Unless the lexical ranking is the only one: then the rarest term is kept, and only it.
+    expect(queryTerms(['learning', 'model', 'language'], df, docs, MAX_QUERY_POSTINGS, true).map((t) => t.term)).toEqual(['language']);
+    expect(queryTerms(['learning', 'quokka'], df, docs, MAX_QUERY_POSTINGS, true).map((t) => t.term)).toEqual(['quokka']);
     // Terms are taken while their sum stays within the ceiling.
     const near = new Map([['a', MAX_QUERY_POSTINGS / 2], ['b', MAX_QUERY_POSTINGS / 2], ['c', 1 + MAX_QUERY_POSTINGS / 2]]);
     expect(queryTerms(['a', 'b', 'c'], near, docs).map((t) => t.term)).toEqual(['a', 'b']);
@@ -245,6 +248,11 @@ for (const backend of backends) {
       try {
         expect((await capped.searchLexical('image translate', 10)).map((h) => h.id)).toEqual([name.llama2]);
         expect(await capped.searchLexical('image', 10)).toEqual([]);
+        // As the only ranking (lexical mode), a query of common words still answers.
+        const image = await ids('image', 10);
+        expect(image).toHaveLength(4);
+        expect((await capped.searchLexical('image', 10, { sole: true })).map((h) => h.id)).toEqual(image);
+        expect((await capped.searchLexical('image translate', 10, { sole: true })).map((h) => h.id)).toEqual([name.llama2]);
         expect((await capped.searchLexical('quokka', 10)).map((h) => h.id)).toEqual([name.quokkaTitle, name.quokkaAbstract]);
       } finally {
         await capped.close();

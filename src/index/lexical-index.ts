@@ -36,6 +36,12 @@ export interface LexicalFilter {
   since?: string;
   source?: string;
   excludeIds?: readonly string[];
+  /**
+   * The lexical ranking is the query's only one (lexical mode, or no dense vector): its rarest
+   * term is kept even past the postings ceiling, so a query of common words costs one long
+   * posting list instead of answering nothing.
+   */
+  sole?: boolean;
 }
 
 // Characters that join the parts of one name ("GPT-4o", "LLaMA-2", "Qwen2.5", "C++"): kept
@@ -167,6 +173,7 @@ export function queryTerms(
   df: ReadonlyMap<string, number>,
   docs: number,
   maxPostings = MAX_QUERY_POSTINGS,
+  keepRarest = false,
 ): { term: string; idf: number }[] {
   const known = [...new Set(terms)]
     .map((term) => ({ term, df: df.get(term) ?? 0 }))
@@ -177,7 +184,8 @@ export function queryTerms(
   let postings = 0;
   for (const t of telling.length > 0 ? telling : known) {
     postings += t.df;
-    if (out.length >= MAX_QUERY_TERMS || postings > maxPostings || (out.length >= MIN_QUERY_TERMS && postings > QUERY_POSTINGS)) break;
+    const overCeiling = postings > maxPostings && !(keepRarest && out.length === 0);
+    if (out.length >= MAX_QUERY_TERMS || overCeiling || (out.length >= MIN_QUERY_TERMS && postings > QUERY_POSTINGS)) break;
     out.push({ term: t.term, idf: idf(docs, t.df) });
   }
   return out;

@@ -121,16 +121,15 @@ export function createSearchService(deps: SearchDeps): SearchService {
       ...opts.filter,
       excludeIds: [...(opts.filter?.excludeIds ?? []), ...(extraExclude ? [extraExclude] : [])],
     };
-    const lexical = async () => {
+    const lexical = async (sole: boolean) => {
       const { lexical: pushed, accept } = splitFilter(filter);
-      const depth = mode === 'lexical' ? k : FUSION_DEPTH;
-      const hits = await store.searchLexical(queryText.slice(0, MAX_QUERY_CHARS), depth, pushed);
+      const hits = await store.searchLexical(queryText.slice(0, MAX_QUERY_CHARS), sole ? k : FUSION_DEPTH, sole ? { ...pushed, sole } : pushed);
       return accept ? hits.filter((h) => accept(h.id)) : hits;
     };
-    if (mode === 'lexical' || !vector) return materialize(gen, await lexical(), undefined, false);
+    if (mode === 'lexical' || !vector) return materialize(gen, await lexical(true), undefined, false);
     if (mode === 'dense') return materialize(gen, await nearestHits(gen, vector, k, filter), vector, true);
     const dense = await nearestHits(gen, vector, FUSION_DEPTH, filter);
-    const keyword = await lexical();
+    const keyword = await lexical(false);
     const rankings: ScoredRanking[] = [
       { hits: dense, weight: 1 },
       { hits: keyword, weight: deps.lexicalWeight, zero: 0 },

@@ -132,7 +132,7 @@ export async function searchPgLexical(
   const docs = Number(stats.rows[0]?.docs ?? 0);
   if (docs <= 0) return [];
   const avgdl = Number(stats.rows[0]!.length) / docs;
-  const picked = queryTerms(terms, new Map(dfRows.rows.map((r) => [r.term, r.df])), docs, maxPostings);
+  const picked = queryTerms(terms, new Map(dfRows.rows.map((r) => [r.term, r.df])), docs, maxPostings, filter.sole);
   if (picked.length === 0) return [];
   const params: unknown[] = [picked.map((t) => t.term), picked.map((t) => t.idf), picked.map((t) => quoteLexeme(t.term)).join(' | '), avgdl || 1];
   const where: string[] = [];

@@ -117,7 +117,7 @@ export class SqliteLexical {
     for (let i = 0; i < terms.length; i += LOOKUP_CHUNK) {
       for (const r of this.q.df.all(JSON.stringify(terms.slice(i, i + LOOKUP_CHUNK)))) df.set(r.term, r.df);
     }
-    const picked = queryTerms(terms, df, this.q.docs.get() ?? 0, this.maxPostings);
+    const picked = queryTerms(terms, df, this.q.docs.get() ?? 0, this.maxPostings, filter.sole);
     if (picked.length === 0) return [];
     const match = picked.map((t) => `"${t.term.replaceAll('"', '""')}"`).join(' OR ');
     const exclude = filter.excludeIds?.length ? JSON.stringify(filter.excludeIds) : undefined;

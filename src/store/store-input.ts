@@ -33,6 +33,7 @@ const lexicalQuerySchema = z.object({
       since: isoDateSchema.optional(),
       source: z.string().min(1).optional(),
       excludeIds: z.array(z.string()).readonly().optional(),
+      sole: z.boolean().optional(),
     })
     .optional(),
 });
