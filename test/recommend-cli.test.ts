@@ -139,6 +139,12 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('feedback', '2401.99999', 'up', '--user', 'dan')).error).toBeInstanceOf(UserError);
     expect((await cli('mute', '--author', 'Someone', '--days', '3', '--user', 'dan')).out).toMatch(/^Muted author 'Someone' until \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
     expect((await cli('mute', '--author', 'A', '--keyword', 'b', '--days', '3', '--user', 'dan')).error).toBeInstanceOf(UserError);
+    expect((await cli('mute', '--author', 'A', '--user', 'dan')).error).toBeInstanceOf(CommanderError);
+    expect((await cli('unmute', '--author', 'Someone', '--user', 'dan')).out).toBe("Unmuted author 'Someone'.");
+    // A channel's mute, through the chat command's operation: the channel's profile, not the user's.
+    expect(await json('mute', '--keyword', 'survey', '--days', '2', '--channel', 'C7')).toMatchObject({ kind: 'keyword', value: 'survey' });
+    expect((await cli('unmute', '--keyword', 'survey', '--user', 'dan')).error).toBeInstanceOf(UserError);
+    expect((await cli('unmute', '--keyword', 'survey', '--channel', 'C7')).out).toBe("Unmuted keyword 'survey'.");
   });
 
   it('save, saved (listed, JSON, exported to a file), unsave and history', async () => {

@@ -1,7 +1,7 @@
 // The `paperfeed` subcommands derived from the chat command definitions' CLI forms
 // (src/commands/cli-form.ts): `topics add|list|remove|weight`, `keywords add|remove|list`, ...
 import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
-import type { CliArgument, CliForm, CliForms } from '../../commands/cli-form.ts';
+import type { CliArgument, CliForm, CliForms, CliOption } from '../../commands/cli-form.ts';
 import { commandSchema, COMMANDS } from '../../commands/registry.ts';
 import { UserError } from '../../errors.ts';
 import type { CliContext, RegisterCommand } from '../context.ts';
@@ -21,18 +21,25 @@ function commanderParser(parse: CliArgument['parse']) {
   };
 }
 
-function addForm(group: Command, form: CliForm<unknown>, forms: CliForms<unknown, unknown, unknown>, ctx: CliContext): void {
-  const cmd = addRecipientOptions(group.command(form.name).description(form.description));
-  for (const a of form.arguments ?? []) {
-    const arg = new Argument(a.name, a.description);
-    const parse = commanderParser(a.parse);
-    cmd.addArgument(parse ? arg.argParser(parse) : arg);
-  }
-  for (const o of form.options ?? []) {
-    const opt = new Option(o.flags, o.description);
-    const parse = commanderParser(o.parse);
-    cmd.addOption(parse ? opt.argParser(parse) : opt);
-  }
+/** A form's argument or option checks as commander's: its parser, its choices. */
+function withChecks<T extends Argument | Option>(x: T, spec: Omit<CliArgument, 'name'>): T {
+  const parse = commanderParser(spec.parse);
+  if (parse) x.argParser(parse);
+  if (spec.choices) x.choices(spec.choices);
+  return x;
+}
+
+function optionOf(o: CliOption): Option {
+  const opt = withChecks(new Option(o.flags, o.description), o);
+  if (o.required) opt.makeOptionMandatory();
+  if (o.default !== undefined) opt.default(o.default);
+  return opt;
+}
+
+function addForm(parent: Command, form: CliForm<unknown>, forms: CliForms<unknown, unknown, unknown>, ctx: CliContext): void {
+  const cmd = addRecipientOptions(parent.command(form.name).description(form.description));
+  for (const a of form.arguments ?? []) cmd.addArgument(withChecks(new Argument(a.name, a.description), a));
+  for (const o of form.options ?? []) cmd.addOption(optionOf(o));
   cmd.option('--json', 'print the result as JSON');
   if (form.optionLikeWords !== undefined) cmd.allowUnknownOption();
   cmd.action(async (...given: unknown[]) => {
@@ -59,9 +66,13 @@ export const register: RegisterCommand = (program, ctx) => {
     const forms = (d as { cli?: CliForms<unknown, unknown, unknown> }).cli;
     if (!forms) continue;
     for (const form of forms.forms) {
+      if (form.group === undefined) {
+        addForm(program, form, forms, ctx);
+        continue;
+      }
       let group = groups.get(form.group);
       if (!group) {
-        group = program.command(form.group).description(forms.groups[form.group] ?? '');
+        group = program.command(form.group).description(forms.groups?.[form.group] ?? '');
         groups.set(form.group, group);
       }
       addForm(group, form, forms, ctx);
