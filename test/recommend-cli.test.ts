@@ -9,7 +9,6 @@ import { UserError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import type { CliContext } from '../src/cli/context.ts';
 import { register as core } from '../src/cli/commands/core.ts';
-import { register as feedback } from '../src/cli/commands/feedback.ts';
 import { register as picks } from '../src/cli/commands/picks.ts';
 import { register as profile } from '../src/cli/commands/profile.ts';
 import { register as saved } from '../src/cli/commands/saved.ts';
@@ -61,7 +60,7 @@ async function cli(...args: string[]): Promise<{ out: string; error?: unknown }>
     print: (t) => out.push(t),
     printJson: (v) => out.push(JSON.stringify(v, null, 2)),
   };
-  for (const register of [picks, core, topics, feedback, profile, saved]) register(program, ctx);
+  for (const register of [picks, core, topics, profile, saved]) register(program, ctx);
   try {
     await program.parseAsync(args, { from: 'user' });
     return { out: out.join('\n') };
@@ -137,6 +136,8 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('feedback', paper.id, 'down', '--user', 'dan')).out).toBe(`Recorded thumbs down for '${paper.title}' (${paper.id}) (was up).`);
     expect((await cli('feedback', paper.id, 'meh', '--user', 'dan')).error).toBeInstanceOf(CommanderError);
     expect((await cli('feedback', '2401.99999', 'up', '--user', 'dan')).error).toBeInstanceOf(UserError);
+    // A channel's reaction, through the chat command's operation.
+    expect(await json('feedback', paper.id, 'not-for-me', '--channel', 'C7')).toMatchObject({ paperId: paper.id, kind: 'not-interested' });
     expect((await cli('mute', '--author', 'Someone', '--days', '3', '--user', 'dan')).out).toMatch(/^Muted author 'Someone' until \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
     expect((await cli('mute', '--author', 'A', '--keyword', 'b', '--days', '3', '--user', 'dan')).error).toBeInstanceOf(UserError);
     expect((await cli('mute', '--author', 'A', '--user', 'dan')).error).toBeInstanceOf(CommanderError);

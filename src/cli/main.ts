@@ -10,7 +10,6 @@ import { register as ask } from './commands/ask.ts';
 import { register as chat } from './commands/chat.ts';
 import { register as core } from './commands/core.ts';
 import { register as discord } from './commands/discord.ts';
-import { register as feedback } from './commands/feedback.ts';
 import { register as library } from './commands/library.ts';
 import { register as papers } from './commands/papers.ts';
 import { register as picks } from './commands/picks.ts';
@@ -21,7 +20,7 @@ import { register as serve } from './commands/serve.ts';
 import { register as slack } from './commands/slack.ts';
 import { register as topics } from './commands/topics.ts';
 
-const COMMANDS: RegisterCommand[] = [papers, search, picks, core, topics, feedback, saved, profile, ask, chat, serve, slack, discord, library];
+const COMMANDS: RegisterCommand[] = [papers, search, picks, core, topics, saved, profile, ask, chat, serve, slack, discord, library];
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
