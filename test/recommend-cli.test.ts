@@ -148,6 +148,16 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('unmute', '--keyword', 'survey', '--channel', 'C7')).out).toBe("Unmuted keyword 'survey'.");
   });
 
+  it('seeds add and remove, for a user or a channel', async () => {
+    const p = papers[3]!;
+    expect((await cli('seeds', 'add', p.id, '--user', 'fay')).out).toBe(`Added seed: ${p.title} (${p.id})`);
+    expect((await cli('seeds', 'add', p.id, '--user', 'fay')).out).toBe(`Already a seed: ${p.title} (${p.id})`);
+    expect(await json('seeds', 'add', p.id, '--channel', 'C8')).toMatchObject({ paperId: p.id, title: p.title, added: true });
+    expect((await cli('seeds', 'remove', p.id, '--user', 'fay')).out).toBe(`Removed seed: ${p.title} (${p.id})`);
+    expect((await cli('seeds', 'remove', p.id, '--user', 'fay')).error).toBeInstanceOf(UserError);
+    expect(await json('seeds', 'remove', p.id, '--channel', 'C8')).toEqual({ paperId: p.id, title: p.title });
+  });
+
   it('save, saved (listed, JSON, exported to a file), unsave and history', async () => {
     const [a, b] = [papers[7]!, papers[8]!];
     expect((await cli('save', a.id, '--user', 'eve')).out).toBe(`Saved '${a.title}' (${a.id}).`);
