@@ -148,7 +148,7 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('unmute', '--keyword', 'survey', '--channel', 'C7')).out).toBe("Unmuted keyword 'survey'.");
   });
 
-  it('seeds add and remove, for a user or a channel', async () => {
+  it('seeds and followed authors, for a user or a channel', async () => {
     const p = papers[3]!;
     expect((await cli('seeds', 'add', p.id, '--user', 'fay')).out).toBe(`Added seed: ${p.title} (${p.id})`);
     expect((await cli('seeds', 'add', p.id, '--user', 'fay')).out).toBe(`Already a seed: ${p.title} (${p.id})`);
@@ -156,6 +156,16 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('seeds', 'remove', p.id, '--user', 'fay')).out).toBe(`Removed seed: ${p.title} (${p.id})`);
     expect((await cli('seeds', 'remove', p.id, '--user', 'fay')).error).toBeInstanceOf(UserError);
     expect(await json('seeds', 'remove', p.id, '--channel', 'C8')).toEqual({ paperId: p.id, title: p.title });
+    // The sample pages name no authors: following one says no stored paper is by them.
+    const author = 'Ada Lovelace';
+    expect((await cli('authors', 'follow', 'Ada', 'Lovelace', '--user', 'fay')).out).toBe(
+      `Following ${author}. No stored paper is by them yet; check the spelling (names match as written on the papers).`,
+    );
+    expect((await cli('authors', 'follow', author, '--user', 'fay')).out).toBe(`Already following ${author}.`);
+    expect(await json('authors', 'follow', author, '--channel', 'C8')).toMatchObject({ author, added: true, stored: false });
+    expect((await cli('authors', 'unfollow', author, '--user', 'fay')).out).toBe(`No longer following ${author}.`);
+    expect((await cli('authors', 'unfollow', author, '--user', 'fay')).error).toBeInstanceOf(UserError);
+    expect(await json('authors', 'unfollow', author, '--channel', 'C8')).toEqual({ author });
   });
 
   it('save, saved (listed, JSON, exported to a file), unsave and history', async () => {

@@ -1,23 +1,48 @@
 // `follow` / `unfollow`: authors whose papers get a boost.
 import { followAuthor, unfollowAuthor } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS } from './command.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
-import { textCommand } from './definition.ts';
+import { COMMAND_LIMITS, type Scope } from './command.ts';
+import { wordsOf, type CliForms } from './cli-form.ts';
+import { changedRecipient, clockOf, type CommandContext } from './context.ts';
+import { textCommand, type TextCommand } from './definition.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
-export async function follow(app: CommandDeps, ctx: CommandContext, author: string): Promise<Reply> {
-  const r = await followAuthor(app, userRecipient(ctx), author, { now: clockOf(ctx) });
+const WHAT = 'the followed authors';
+
+const applyFollow = async (app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope) =>
+  followAuthor(app, await changedRecipient(ctx, scope, WHAT), author, { now: clockOf(ctx) });
+
+const applyUnfollow = async (app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope) =>
+  unfollowAuthor(app, await changedRecipient(ctx, scope, WHAT), author, { now: clockOf(ctx) });
+
+export async function follow(app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope): Promise<Reply> {
+  const r = await applyFollow(app, ctx, author, scope);
   const effect = r.stored
     ? 'their papers get a boost.'
     : 'no stored paper is by them yet, so nothing changes until one arrives (check the spelling: names match as written on the papers).';
   return okReply(r.added ? `Following ${quote(r.author)}: ${effect}` : `Already following ${quote(r.author)}.`, 'private');
 }
 
-export async function unfollow(app: CommandDeps, ctx: CommandContext, author: string): Promise<Reply> {
-  const r = await unfollowAuthor(app, userRecipient(ctx), author, { now: clockOf(ctx) });
+export async function unfollow(app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope): Promise<Reply> {
+  const r = await applyUnfollow(app, ctx, author, scope);
   return okReply(`No longer following ${quote(r.author)}.`, 'private');
+}
+
+/** `paperfeed authors follow|unfollow <name...>`. */
+function authorsCli<N extends 'follow' | 'unfollow', R>(
+  name: N,
+  description: string,
+  argument: string,
+  run: (app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope) => Promise<R>,
+  print: (r: R) => string,
+): CliForms<TextCommand<N, 'author'>, TextCommand<N, 'author'>, R> {
+  return {
+    groups: { authors: 'followed authors: their papers get a boost' },
+    forms: [{ group: 'authors', name, description, arguments: [{ name: '<name...>', description: argument }], build: (i, scope) => ({ name, scope, author: wordsOf(i) }) as TextCommand<N, 'author'> }],
+    run: (app, ctx, cmd) => run(app, ctx, cmd.author, cmd.scope),
+    print,
+  };
 }
 
 export const followCommand = textCommand({
@@ -28,6 +53,10 @@ export const followCommand = textCommand({
   usage: { forms: ['follow <author>'], summary: "boost an author's papers" },
   say: 'which author',
   slash: { description: "Boost an author's papers", option: 'The author, as written on papers' },
+  cli: authorsCli('follow', 'follow an author', 'the author, as written on papers', applyFollow, (r) => {
+    const none = r.stored ? '' : ' No stored paper is by them yet; check the spelling (names match as written on the papers).';
+    return r.added ? `Following ${r.author}.${none}` : `Already following ${r.author}.`;
+  }),
   run: follow,
 });
 
@@ -39,5 +68,6 @@ export const unfollowCommand = textCommand({
   usage: { forms: ['unfollow <author>'], summary: 'stop following an author' },
   say: 'which author',
   slash: { description: 'Stop following an author', option: 'The author' },
+  cli: authorsCli('unfollow', 'stop following an author', 'the author', applyUnfollow, (r) => `No longer following ${r.author}.`),
   run: unfollow,
 });

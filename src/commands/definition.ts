@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
-import { textArg, type Scope } from './command.ts';
+import { scopeSchema, textArg, type Scope } from './command.ts';
 import type { CliForms } from './cli-form.ts';
 import type { CommandContext } from './context.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
@@ -83,8 +83,11 @@ export function needRest<T>(w: Words, call: ParseCall, build: (rest: string) => 
   return w.rest ? build(w.rest) : call.usage(`Say ${what}`);
 }
 
+/** A text command as parsed: its name and its one field; `scope` only from the CLI's --channel. */
+export type TextCommand<N extends string, F extends string> = { name: N; scope?: Scope } & Record<F, string>;
+
 /** A command whose one argument is free text: `similar <text>`, `follow <author>`, `save <paper>`. */
-export function textCommand<N extends string, F extends string>(d: {
+export function textCommand<N extends string, F extends string, R = unknown>(d: {
   name: N;
   aliases?: readonly string[];
   /** The command's field, also the slash option's name. */
@@ -96,11 +99,18 @@ export function textCommand<N extends string, F extends string>(d: {
   /** What the usage reply asks for when it is missing: "Say <say>". */
   say: string;
   slash: { description: string; option: string; visibility?: 'private' | 'channel' };
-  run(app: CommandDeps, ctx: CommandContext, value: string): Promise<Reply> | Reply;
+  /** `scope` is set only by the CLI forms (--channel); chat is always the user's own. */
+  run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<Reply> | Reply;
+  /** Its `paperfeed` subcommands; with them the schema takes the CLI's scope. */
+  cli?: CliForms<TextCommand<N, F>, TextCommand<N, F>, R>;
 }) {
-  type Cmd = { name: N } & Record<F, string>;
+  type Cmd = TextCommand<N, F>;
   const make = (value: string) => ({ name: d.name, [d.field]: value }) as Cmd;
-  const schema = z.object({ name: z.literal(d.name), [d.field]: textArg(d.what, d.max) }) as unknown as z.ZodType<Cmd, Cmd>;
+  const schema = z.object({
+    name: z.literal(d.name),
+    ...(d.cli ? { scope: scopeSchema.optional() } : {}),
+    [d.field]: textArg(d.what, d.max),
+  }) as unknown as z.ZodType<Cmd, Cmd>;
   return defineCommand({
     name: d.name,
     ...(d.aliases ? { aliases: d.aliases } : {}),
@@ -118,6 +128,7 @@ export function textCommand<N extends string, F extends string>(d: {
         },
       ],
     },
-    run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field]),
+    ...(d.cli ? { cli: d.cli as CliForms<Cmd, Cmd, unknown> } : {}),
+    run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field], cmd.scope),
   });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addCategory, followAuthor, removeCategory, unfollowAuthor } from '../../recommend/index.ts';
+import { addCategory, removeCategory } from '../../recommend/index.ts';
 import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import type { CliContext, RegisterCommand } from '../context.ts';
 
@@ -17,27 +17,8 @@ function out(ctx: CliContext, o: Opts, value: unknown, text: string): void {
   else ctx.print(text);
 }
 
-/** What a feed is about besides topics and keywords (derived from their chat commands: ./core.ts): followed authors and categories. */
+/** Followed arXiv categories (topics, keywords, authors and seeds are derived from their chat commands: ./core.ts). */
 export const register: RegisterCommand = (program, ctx) => {
-  const authors = program.command('authors').description('followed authors: their papers get a boost');
-  sub(authors, 'follow', 'follow an author')
-    .argument('<name...>', 'the author, as written on papers')
-    .action(async (words: string[], o: Opts) => {
-      await ctx.withApp(async (app) => {
-        const r = await followAuthor(app, recipientFrom(o), words.join(' '));
-        const none = r.stored ? '' : ' No stored paper is by them yet; check the spelling (names match as written on the papers).';
-        out(ctx, o, r, r.added ? `Following ${r.author}.${none}` : `Already following ${r.author}.`);
-      });
-    });
-  sub(authors, 'unfollow', 'stop following an author')
-    .argument('<name...>', 'the author')
-    .action(async (words: string[], o: Opts) => {
-      await ctx.withApp(async (app) => {
-        const r = await unfollowAuthor(app, recipientFrom(o), words.join(' '));
-        out(ctx, o, r, `No longer following ${r.author}.`);
-      });
-    });
-
   const categories = program.command('categories').description('followed arXiv categories (cs.CL, stat.ML, ...): a small boost');
   sub(categories, 'add', 'follow a category')
     .argument('<category>')
