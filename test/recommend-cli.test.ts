@@ -183,6 +183,9 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('unsave', a.id, '--user', 'eve')).out).toBe(`Removed '${a.title}' (${a.id}) from the reading list.`);
     expect((await cli('unsave', a.id, '--user', 'eve')).error).toBeInstanceOf(UserError);
     expect((await cli('saved', '--user', 'nobody')).out).toBe('The reading list is empty.');
+    // A channel's reading list, through the chat command's operation.
+    expect(await json('save', a.id, '--channel', 'C6')).toEqual({ paperId: a.id, title: a.title, added: true });
+    expect((await json('saved', '--channel', 'C6')).map((x: { paperId: string }) => x.paperId)).toEqual([a.id]);
 
     expect((await cli('history', '--user', 'eve')).out).toBe('Nothing delivered in the last 7 days.');
     const picked = await json('picks', '--user', 'eve', '-n', '2');

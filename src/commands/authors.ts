@@ -2,9 +2,8 @@
 import { followAuthor, unfollowAuthor } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, type Scope } from './command.ts';
-import { wordsOf, type CliForms } from './cli-form.ts';
 import { changedRecipient, clockOf, type CommandContext } from './context.ts';
-import { textCommand, type TextCommand } from './definition.ts';
+import { textCommand } from './definition.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -29,21 +28,7 @@ export async function unfollow(app: CommandDeps, ctx: CommandContext, author: st
   return okReply(`No longer following ${quote(r.author)}.`, 'private');
 }
 
-/** `paperfeed authors follow|unfollow <name...>`. */
-function authorsCli<N extends 'follow' | 'unfollow', R>(
-  name: N,
-  description: string,
-  argument: string,
-  run: (app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope) => Promise<R>,
-  print: (r: R) => string,
-): CliForms<TextCommand<N, 'author'>, TextCommand<N, 'author'>, R> {
-  return {
-    groups: { authors: 'followed authors: their papers get a boost' },
-    forms: [{ group: 'authors', name, description, arguments: [{ name: '<name...>', description: argument }], build: (i, scope) => ({ name, scope, author: wordsOf(i) }) as TextCommand<N, 'author'> }],
-    run: (app, ctx, cmd) => run(app, ctx, cmd.author, cmd.scope),
-    print,
-  };
-}
+const AUTHORS = { name: 'authors', description: 'followed authors: their papers get a boost' };
 
 export const followCommand = textCommand({
   name: 'follow',
@@ -53,10 +38,17 @@ export const followCommand = textCommand({
   usage: { forms: ['follow <author>'], summary: "boost an author's papers" },
   say: 'which author',
   slash: { description: "Boost an author's papers", option: 'The author, as written on papers' },
-  cli: authorsCli('follow', 'follow an author', 'the author, as written on papers', applyFollow, (r) => {
-    const none = r.stored ? '' : ' No stored paper is by them yet; check the spelling (names match as written on the papers).';
-    return r.added ? `Following ${r.author}.${none}` : `Already following ${r.author}.`;
-  }),
+  cli: {
+    group: AUTHORS,
+    name: 'follow',
+    description: 'follow an author',
+    argument: { name: '<name...>', description: 'the author, as written on papers' },
+    run: applyFollow,
+    print(r) {
+      const none = r.stored ? '' : ' No stored paper is by them yet; check the spelling (names match as written on the papers).';
+      return r.added ? `Following ${r.author}.${none}` : `Already following ${r.author}.`;
+    },
+  },
   run: follow,
 });
 
@@ -68,6 +60,13 @@ export const unfollowCommand = textCommand({
   usage: { forms: ['unfollow <author>'], summary: 'stop following an author' },
   say: 'which author',
   slash: { description: 'Stop following an author', option: 'The author' },
-  cli: authorsCli('unfollow', 'stop following an author', 'the author', applyUnfollow, (r) => `No longer following ${r.author}.`),
+  cli: {
+    group: AUTHORS,
+    name: 'unfollow',
+    description: 'stop following an author',
+    argument: { name: '<name...>', description: 'the author' },
+    run: applyUnfollow,
+    print: (r) => `No longer following ${r.author}.`,
+  },
   run: unfollow,
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
 import { scopeSchema, textArg, type Scope } from './command.ts';
-import type { CliForms } from './cli-form.ts';
+import { wordsOf, type CliArgument, type CliForms } from './cli-form.ts';
 import type { CommandContext } from './context.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
@@ -101,8 +101,8 @@ export function textCommand<N extends string, F extends string, R = unknown>(d: 
   slash: { description: string; option: string; visibility?: 'private' | 'channel' };
   /** `scope` is set only by the CLI forms (--channel); chat is always the user's own. */
   run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<Reply> | Reply;
-  /** Its `paperfeed` subcommands; with them the schema takes the CLI's scope. */
-  cli?: CliForms<TextCommand<N, F>, TextCommand<N, F>, R>;
+  /** Its `paperfeed` subcommand; with it the schema takes the CLI's scope. */
+  cli?: TextCli<R>;
 }) {
   type Cmd = TextCommand<N, F>;
   const make = (value: string) => ({ name: d.name, [d.field]: value }) as Cmd;
@@ -128,7 +128,37 @@ export function textCommand<N extends string, F extends string, R = unknown>(d: 
         },
       ],
     },
-    ...(d.cli ? { cli: d.cli as CliForms<Cmd, Cmd, unknown> } : {}),
+    ...(d.cli ? { cli: textCliForms(d.name, d.field, d.cli) as CliForms<Cmd, Cmd, unknown> } : {}),
     run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field], cmd.scope),
   });
+}
+
+/** A text command's `paperfeed` subcommand, whose one argument (variadic: `<name...>`) is the command's field. */
+export interface TextCli<R> {
+  /** `paperfeed <group> <name>`, or `paperfeed <name>` without a group. */
+  group?: { name: string; description: string };
+  name: string;
+  description: string;
+  argument: CliArgument;
+  /** The operation the chat reply is made from, for the user or (scope 'channel') the channel. */
+  run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<R>;
+  print(result: R): string;
+}
+
+function textCliForms<N extends string, F extends string, R>(name: N, field: F, d: TextCli<R>): CliForms<TextCommand<N, F>, TextCommand<N, F>, R> {
+  const variadic = d.argument.name.endsWith('...>');
+  return {
+    ...(d.group ? { groups: { [d.group.name]: d.group.description } } : {}),
+    forms: [
+      {
+        ...(d.group ? { group: d.group.name } : {}),
+        name: d.name,
+        description: d.description,
+        arguments: [d.argument],
+        build: (i, scope) => ({ name, scope, [field]: variadic ? wordsOf(i) : (i.args[0] as string) }) as TextCommand<N, F>,
+      },
+    ],
+    run: (app, ctx, cmd) => d.run(app, ctx, cmd[field], cmd.scope),
+    print: d.print,
+  };
 }

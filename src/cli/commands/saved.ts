@@ -1,37 +1,15 @@
-// The reading list and delivery history: `save`, `unsave`, `saved [--export ...]`, `history`.
+// The reading list and delivery history: `saved [--export ...]`, `history` (`save`, `unsave`: derived from their chat commands, ./core.ts).
 import { writeFile } from 'node:fs/promises';
 import { Option } from 'commander';
 import { COMMAND_LIMITS } from '../../commands/command.ts';
 import { exportReferences } from '../../commands/saved.ts';
 import { REFERENCE_FORMATS, type ReferenceFormat } from '../../papers/reference-export.ts';
 import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
-import { deliveryHistory, listSaved, savePaper, unsavePaper } from '../../recommend/index.ts';
+import { deliveryHistory, listSaved } from '../../recommend/index.ts';
 import type { RegisterCommand } from '../context.ts';
 import { parseCount } from '../options.ts';
 
 export const register: RegisterCommand = (program, ctx) => {
-  addRecipientOptions(program.command('save').description('put a paper on the reading list (a strong like for picks)'))
-    .argument('<paper>', 'arXiv id, URL, paper id or exact title')
-    .option('--json', 'print the result as JSON')
-    .action(async (paper: string, o: RecipientOpts & { json?: boolean }) => {
-      await ctx.withApp(async (app) => {
-        const s = await savePaper(app, recipientFrom(o), paper);
-        if (o.json) ctx.printJson(s);
-        else ctx.print(s.added ? `Saved '${s.title}' (${s.paperId}).` : `'${s.title}' (${s.paperId}) was already saved.`);
-      });
-    });
-
-  addRecipientOptions(program.command('unsave').description('take a paper off the reading list'))
-    .argument('<paper>', 'arXiv id, paper id, title, or its number in `saved`')
-    .option('--json', 'print the result as JSON')
-    .action(async (paper: string, o: RecipientOpts & { json?: boolean }) => {
-      await ctx.withApp(async (app) => {
-        const s = await unsavePaper(app, recipientFrom(o), paper);
-        if (o.json) ctx.printJson(s);
-        else ctx.print(`Removed '${s.title}' (${s.paperId}) from the reading list.`);
-      });
-    });
-
   addRecipientOptions(program.command('saved').description('the reading list, newest first, or exported for a reference manager'))
     .addOption(new Option('--export <format>', 'the whole list as BibTeX, JSON Lines (as `export --jsonl`) or CSL JSON (Zotero)').choices(REFERENCE_FORMATS))
     .option('-o, --out <file>', 'with --export: write to a file instead of stdout')
