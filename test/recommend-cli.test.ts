@@ -192,6 +192,11 @@ describe('recommendation commands (in process)', () => {
     const h = await json('history', '--user', 'eve', '--days', '2');
     expect(h[0].papers.map((p: { paperId: string }) => p.paperId).sort()).toEqual(picked.picks.map((p: { paper: Paper }) => p.paper.id).sort());
     expect((await cli('history', '--user', 'eve', '--days', '91')).error).toBeDefined();
+    // A channel's deliveries, with the channel's own reactions.
+    const sent = await json('picks', '--channel', 'C6', '-n', '1');
+    await cli('feedback', sent.picks[0].paper.id, 'up', '--channel', 'C6');
+    const ch = await json('history', '--channel', 'C6');
+    expect(ch[0].papers).toMatchObject([{ paperId: sent.picks[0].paper.id, reaction: 'up' }]);
   });
 
   it('profile: summary, why, export, reset, forget', async () => {
