@@ -211,6 +211,7 @@ describe('recommendation commands (in process)', () => {
     const why = (await cli('why', papers[0]!.id, '--user', 'eve')).out;
     expect(why.split('\n')[0]).toBe(`${papers[0]!.title} (${papers[0]!.id})`);
     expect(why).toMatch(/Relevance -?\d\.\d\d \(threshold \d\.\d\d\)/);
+    expect((await json('why', papers[0]!.id, '--channel', 'C5')).paper.id).toBe(papers[0]!.id);
 
     const exported = await json('profile', '--user', 'eve', '--export');
     expect(exported.format).toBe('paperfeed-profile');
