@@ -57,6 +57,11 @@ export async function requireChannelAdmin(ctx: CommandContext, what: string): Pr
   return channel;
 }
 
+/** Whose settings are read: the user's, or with scope 'channel' the channel's. */
+export function scopedRecipient(ctx: CommandContext, scope: Scope | undefined): Recipient {
+  return scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
+}
+
 /**
  * Whose profile a change is made on: the user's, or with scope 'channel' the channel's (its admins
  * only). Chat commands without `channel ...` forms leave the scope out; the CLI's --channel sets it.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deliveryHistory, type HistoryDay, type HistoryPaper, type Recipient } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, scopeSchema } from './command.ts';
-import { channelRecipient, clockOf, userRecipient, type CommandContext } from './context.ts';
+import { channelRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
 import { optional } from './slash-form.ts';
 import { countParser, type CliForms } from './cli-form.ts';
 import { defineCommand } from './definition.ts';
@@ -43,7 +43,7 @@ interface HistoryResult {
 }
 
 async function applyHistory(app: CommandDeps, ctx: CommandContext, cmd: HistoryCommand): Promise<HistoryResult> {
-  const me = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
+  const me = scopedRecipient(ctx, cmd.scope);
   const sentTo = ctx.channelId ? channelRecipient(ctx) : me;
   return { sentTo, days: cmd.days, list: await deliveryHistory(app, sentTo, me, cmd.days, { now: clockOf(ctx) }) };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, type Scope } from './command.ts';
-import { channelRecipient, clockOf, userRecipient, type CommandContext } from './context.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs, textCommand } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
 import { literal } from './markup.ts';
@@ -47,7 +47,7 @@ export async function today(app: CommandDeps, ctx: CommandContext): Promise<Repl
 
 /** For the user (in chat always) or, with the CLI's --channel, the channel. */
 const explainFor = (app: CommandDeps, ctx: CommandContext, paperRef: string, scope?: Scope) =>
-  explainPaper(app, scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx), paperRef, { now: clockOf(ctx) });
+  explainPaper(app, scopedRecipient(ctx, scope), paperRef, { now: clockOf(ctx) });
 
 export async function why(app: CommandDeps, ctx: CommandContext, paperRef: string, scope?: Scope): Promise<Reply> {
   const e = await explainFor(app, ctx, paperRef, scope);

@@ -4,6 +4,7 @@ import { Argument, type Command, InvalidArgumentError, Option } from 'commander'
 import type { CliArgument, CliForm, CliForms, CliOption } from '../../commands/cli-form.ts';
 import { commandSchema, COMMANDS } from '../../commands/registry.ts';
 import { UserError } from '../../errors.ts';
+import { terminalSafe } from '../../terminal-text.ts';
 import type { CliContext, RegisterCommand } from '../context.ts';
 import { addRecipientOptions, cliCommandContext, joinWords, type RecipientOpts } from '../recipient-options.ts';
 
@@ -36,6 +37,16 @@ function optionOf(o: CliOption): Option {
   return opt;
 }
 
+/**
+ * Words from the shell as the command core takes them. A pasted argument may carry control
+ * characters, which the chat schema refuses; the CLI took them and shows them as visible symbols,
+ * as everything it prints, so they are made visible here (␛ for ESC) rather than refused.
+ */
+function visible(value: unknown): unknown {
+  if (typeof value === 'string') return terminalSafe(value);
+  return Array.isArray(value) ? value.map(visible) : value;
+}
+
 function addForm(parent: Command, form: CliForm<unknown>, forms: CliForms<unknown, unknown, unknown>, ctx: CliContext): void {
   const cmd = addRecipientOptions(parent.command(form.name).description(form.description));
   for (const a of form.arguments ?? []) cmd.addArgument(withChecks(new Argument(a.name, a.description), a));
@@ -44,8 +55,9 @@ function addForm(parent: Command, form: CliForm<unknown>, forms: CliForms<unknow
   if (form.optionLikeWords !== undefined) cmd.allowUnknownOption();
   cmd.action(async (...given: unknown[]) => {
     // commander passes the arguments, then the options, then the command.
-    const o = given.at(-2) as Opts;
-    const args = given.slice(0, -2);
+    // Recipient ids stay as given: their own check refuses control characters.
+    const o = Object.fromEntries(Object.entries(given.at(-2) as Opts).map(([k, v]) => [k, k === 'user' || k === 'channel' ? v : visible(v)])) as Opts;
+    const args = given.slice(0, -2).map(visible);
     // A stray long option swallowed with the words is a mistake, not a word.
     const what = form.optionLikeWords;
     if (what !== undefined) for (const a of args) if (Array.isArray(a)) joinWords(a as string[], what);
