@@ -2,18 +2,16 @@
 import { followAuthor, unfollowAuthor } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, type Scope } from './command.ts';
-import { changedRecipient, clockOf, type CommandContext } from './context.ts';
-import { textCommand } from './definition.ts';
+import type { CommandContext } from './context.ts';
+import { profileChange, textCommand } from './definition.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
 const WHAT = 'the followed authors';
 
-const applyFollow = async (app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope) =>
-  followAuthor(app, await changedRecipient(ctx, scope, WHAT), author, { now: clockOf(ctx) });
+const applyFollow = profileChange(WHAT, followAuthor);
 
-const applyUnfollow = async (app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope) =>
-  unfollowAuthor(app, await changedRecipient(ctx, scope, WHAT), author, { now: clockOf(ctx) });
+const applyUnfollow = profileChange(WHAT, unfollowAuthor);
 
 export async function follow(app: CommandDeps, ctx: CommandContext, author: string, scope?: Scope): Promise<Reply> {
   const r = await applyFollow(app, ctx, author, scope);

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
 import { scopeSchema, textArg, type Scope } from './command.ts';
 import { wordsOf, type CliArgument, type CliForms } from './cli-form.ts';
-import type { CommandContext } from './context.ts';
+import { changedRecipient, clockOf, type CommandContext } from './context.ts';
+import type { Recipient } from '../recommend/index.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
@@ -144,6 +145,15 @@ export interface TextCli<R> {
   run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<R>;
   print(result: R): string;
 }
+
+/**
+ * A TextCli's `run` from an operation that changes a profile: the user's, or with the CLI's --channel
+ * the channel's (`what` names it in the error for someone who is not a channel admin).
+ */
+export const profileChange =
+  <R>(what: string, op: (app: CommandDeps, r: Recipient, value: string, opts: { now: Date }) => Promise<R>) =>
+  async (app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<R> =>
+    op(app, await changedRecipient(ctx, scope, what), value, { now: clockOf(ctx) });
 
 function textCliForms<N extends string, F extends string, R>(name: N, field: F, d: TextCli<R>): CliForms<TextCommand<N, F>, TextCommand<N, F>, R> {
   const variadic = d.argument.name.endsWith('...>');

@@ -7,8 +7,8 @@ import type { CommandDeps } from './deps.ts';
 import { toJsonl } from '../sources/jsonl.ts';
 import { COMMAND_LIMITS, type Scope } from './command.ts';
 import { choiceOption, optional } from './slash-form.ts';
-import { defineCommand, textCommand } from './definition.ts';
-import { changedRecipient, clockOf, userRecipient, type CommandContext } from './context.ts';
+import { defineCommand, profileChange, textCommand } from './definition.ts';
+import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -36,11 +36,9 @@ export function exportReferences(papers: readonly Paper[], format: ReferenceForm
 
 const LIST = 'the reading list';
 
-const applySave = async (app: CommandDeps, ctx: CommandContext, paper: string, scope?: Scope) =>
-  savePaper(app, await changedRecipient(ctx, scope, LIST), paper, { now: clockOf(ctx) });
+const applySave = profileChange(LIST, savePaper);
 
-const applyUnsave = async (app: CommandDeps, ctx: CommandContext, paper: string, scope?: Scope) =>
-  unsavePaper(app, await changedRecipient(ctx, scope, LIST), paper, { now: clockOf(ctx) });
+const applyUnsave = profileChange(LIST, unsavePaper);
 
 export async function save(app: CommandDeps, ctx: CommandContext, paper: string, scope?: Scope): Promise<Reply> {
   const s = await applySave(app, ctx, paper, scope);
