@@ -1,31 +1,19 @@
 // The `paperfeed` subcommands derived from the chat command definitions' CLI forms
 // (src/commands/cli-form.ts): `topics add|list|remove|weight`, `keywords add|remove|list`, ...
-import { Argument, type Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, type Command, Option } from 'commander';
 import type { CliArgument, CliForm, CliForms, CliOption } from '../../commands/cli-form.ts';
 import { commandSchema, COMMANDS } from '../../commands/registry.ts';
 import { UserError } from '../../errors.ts';
 import { terminalSafe } from '../../terminal-text.ts';
 import type { CliContext, RegisterCommand } from '../context.ts';
+import { commanderParser } from '../options.ts';
 import { addRecipientOptions, cliCommandContext, joinWords, type RecipientOpts } from '../recipient-options.ts';
 
 type Opts = RecipientOpts & { json?: boolean } & Record<string, unknown>;
 
-/** A form's own parser as commander's: its Error becomes a usage error (exit 2) naming the value. */
-function commanderParser(parse: CliArgument['parse']) {
-  if (!parse) return undefined;
-  return (value: string): unknown => {
-    try {
-      return parse(value);
-    } catch (err) {
-      throw new InvalidArgumentError((err as Error).message);
-    }
-  };
-}
-
-/** A form's argument or option checks as commander's: its parser, its choices. */
+/** A form's argument or option checks as commander's: its parser or its choices (commander's choices replace a parser). */
 function withChecks<T extends Argument | Option>(x: T, spec: Omit<CliArgument, 'name'>): T {
-  const parse = commanderParser(spec.parse);
-  if (parse) x.argParser(parse);
+  if (spec.parse) x.argParser(commanderParser(spec.parse));
   if (spec.choices) x.choices(spec.choices);
   return x;
 }
