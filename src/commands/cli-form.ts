@@ -51,6 +51,8 @@ export interface CliForm<I> {
   description: string;
   arguments?: readonly CliArgument[];
   options?: readonly CliOption[];
+  /** What --json prints, for its help (default: 'the result'). */
+  jsonWhat?: string;
   /**
    * Words such as "-survey" belong to the arguments (commander would take them for options); the
    * value is what the words are, for the error about a stray long option ('a keyword').

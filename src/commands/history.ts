@@ -80,6 +80,7 @@ const historyCli: CliForms<z.input<typeof historySchema>, HistoryCommand, Histor
           default: COMMAND_LIMITS.historyDays,
         },
       ],
+      jsonWhat: 'the history',
       build: (i, scope) => ({ name: 'history', scope, days: i.opts.days as number }),
     },
   ],

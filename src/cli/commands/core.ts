@@ -39,7 +39,7 @@ function addForm(parent: Command, form: CliForm<unknown>, forms: CliForms<unknow
   const cmd = addRecipientOptions(parent.command(form.name).description(form.description));
   for (const a of form.arguments ?? []) cmd.addArgument(withChecks(new Argument(a.name, a.description), a));
   for (const o of form.options ?? []) cmd.addOption(optionOf(o));
-  cmd.option('--json', 'print the result as JSON');
+  cmd.option('--json', `print ${form.jsonWhat ?? 'the result'} as JSON`);
   if (form.optionLikeWords !== undefined) cmd.allowUnknownOption();
   cmd.action(async (...given: unknown[]) => {
     // commander passes the arguments, then the options, then the command.
