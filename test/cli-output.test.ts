@@ -89,22 +89,15 @@ describe('CLI output on a terminal', () => {
     expect(shown.stdout).toContain('Ada Lovelace');
   }, 120_000);
 
-  it("refuses a user's control characters, and shows their hidden format characters instead of obeying them (topics, profile, chat)", async () => {
-    // The CLI checks a topic with the same schema as chat: terminal escapes never get stored.
+  it("shows a user's control characters instead of obeying them (topics, profile, chat)", async () => {
     const hostile = 'clear \u001b[2J\u001b[H screen\u0007 and \u202Eflip';
-    const refused = await cli(['topics', 'add', hostile, '--user', 'mallory']);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('a topic contains control characters');
-    expect(refused.stderr).not.toMatch(RAW_CONTROL);
-    // A right-to-left override is not a control character: it is stored, and shown, not obeyed.
-    const added = await cli(['topics', 'add', 'clear screen and \u202Eflip', '--user', 'mallory']);
+    const added = await cli(['topics', 'add', hostile, '--user', 'mallory']);
     expect(added.code, added.stderr).toBe(0);
     for (const args of [['topics', 'list', '--user', 'mallory'], ['profile', '--user', 'mallory'], ['chat', '--user', 'mallory', 'topics list'], ['chat', '--user', 'mallory', 'profile']]) {
       const r = await cli(args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout, args.join(' ')).not.toMatch(RAW_CONTROL);
-      expect(r.stdout, args.join(' ')).toMatch(/clear screen and <U\+202E>flip/);
-      expect(r.stdout, args.join(' ')).not.toContain('␛');
+      expect(r.stdout, args.join(' ')).toMatch(/clear (␛\[2J␛\[H )?screen/);
     }
     const json = await cli(['topics', 'list', '--user', 'mallory', '--json']);
     expect(json.stdout).not.toMatch(RAW_CONTROL);

@@ -9,7 +9,6 @@ import { UserError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import type { CliContext } from '../src/cli/context.ts';
 import { register as core } from '../src/cli/commands/core.ts';
-import { register as feedback } from '../src/cli/commands/feedback.ts';
 import { register as picks } from '../src/cli/commands/picks.ts';
 import { register as profile } from '../src/cli/commands/profile.ts';
 import { register as saved } from '../src/cli/commands/saved.ts';
@@ -61,7 +60,7 @@ async function cli(...args: string[]): Promise<{ out: string; error?: unknown }>
     print: (t) => out.push(t),
     printJson: (v) => out.push(JSON.stringify(v, null, 2)),
   };
-  for (const register of [picks, core, topics, feedback, profile, saved]) register(program, ctx);
+  for (const register of [picks, core, topics, profile, saved]) register(program, ctx);
   try {
     await program.parseAsync(args, { from: 'user' });
     return { out: out.join('\n') };
@@ -137,8 +136,36 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('feedback', paper.id, 'down', '--user', 'dan')).out).toBe(`Recorded thumbs down for '${paper.title}' (${paper.id}) (was up).`);
     expect((await cli('feedback', paper.id, 'meh', '--user', 'dan')).error).toBeInstanceOf(CommanderError);
     expect((await cli('feedback', '2401.99999', 'up', '--user', 'dan')).error).toBeInstanceOf(UserError);
+    // A channel's reaction, through the chat command's operation.
+    expect(await json('feedback', paper.id, 'not-for-me', '--channel', 'C7')).toMatchObject({ paperId: paper.id, kind: 'not-interested' });
     expect((await cli('mute', '--author', 'Someone', '--days', '3', '--user', 'dan')).out).toMatch(/^Muted author 'Someone' until \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/);
     expect((await cli('mute', '--author', 'A', '--keyword', 'b', '--days', '3', '--user', 'dan')).error).toBeInstanceOf(UserError);
+    expect((await cli('mute', '--author', 'A', '--user', 'dan')).error).toBeInstanceOf(CommanderError);
+    expect((await cli('unmute', '--author', 'Someone', '--user', 'dan')).out).toBe("Unmuted author 'Someone'.");
+    // A channel's mute, through the chat command's operation: the channel's profile, not the user's.
+    expect(await json('mute', '--keyword', 'survey', '--days', '2', '--channel', 'C7')).toMatchObject({ kind: 'keyword', value: 'survey' });
+    expect((await cli('unmute', '--keyword', 'survey', '--user', 'dan')).error).toBeInstanceOf(UserError);
+    expect((await cli('unmute', '--keyword', 'survey', '--channel', 'C7')).out).toBe("Unmuted keyword 'survey'.");
+  });
+
+  it('seeds and followed authors, for a user or a channel', async () => {
+    const p = papers[3]!;
+    expect((await cli('seeds', 'add', p.id, '--user', 'fay')).out).toBe(`Added seed: ${p.title} (${p.id})`);
+    expect((await cli('seeds', 'add', p.id, '--user', 'fay')).out).toBe(`Already a seed: ${p.title} (${p.id})`);
+    expect(await json('seeds', 'add', p.id, '--channel', 'C8')).toMatchObject({ paperId: p.id, title: p.title, added: true });
+    expect((await cli('seeds', 'remove', p.id, '--user', 'fay')).out).toBe(`Removed seed: ${p.title} (${p.id})`);
+    expect((await cli('seeds', 'remove', p.id, '--user', 'fay')).error).toBeInstanceOf(UserError);
+    expect(await json('seeds', 'remove', p.id, '--channel', 'C8')).toEqual({ paperId: p.id, title: p.title });
+    // The sample pages name no authors: following one says no stored paper is by them.
+    const author = 'Ada Lovelace';
+    expect((await cli('authors', 'follow', 'Ada', 'Lovelace', '--user', 'fay')).out).toBe(
+      `Following ${author}. No stored paper is by them yet; check the spelling (names match as written on the papers).`,
+    );
+    expect((await cli('authors', 'follow', author, '--user', 'fay')).out).toBe(`Already following ${author}.`);
+    expect(await json('authors', 'follow', author, '--channel', 'C8')).toMatchObject({ author, added: true, stored: false });
+    expect((await cli('authors', 'unfollow', author, '--user', 'fay')).out).toBe(`No longer following ${author}.`);
+    expect((await cli('authors', 'unfollow', author, '--user', 'fay')).error).toBeInstanceOf(UserError);
+    expect(await json('authors', 'unfollow', author, '--channel', 'C8')).toEqual({ author });
   });
 
   it('save, saved (listed, JSON, exported to a file), unsave and history', async () => {
@@ -156,12 +183,20 @@ describe('recommendation commands (in process)', () => {
     expect((await cli('unsave', a.id, '--user', 'eve')).out).toBe(`Removed '${a.title}' (${a.id}) from the reading list.`);
     expect((await cli('unsave', a.id, '--user', 'eve')).error).toBeInstanceOf(UserError);
     expect((await cli('saved', '--user', 'nobody')).out).toBe('The reading list is empty.');
+    // A channel's reading list, through the chat command's operation.
+    expect(await json('save', a.id, '--channel', 'C6')).toEqual({ paperId: a.id, title: a.title, added: true });
+    expect((await json('saved', '--channel', 'C6')).map((x: { paperId: string }) => x.paperId)).toEqual([a.id]);
 
     expect((await cli('history', '--user', 'eve')).out).toBe('Nothing delivered in the last 7 days.');
     const picked = await json('picks', '--user', 'eve', '-n', '2');
     const h = await json('history', '--user', 'eve', '--days', '2');
     expect(h[0].papers.map((p: { paperId: string }) => p.paperId).sort()).toEqual(picked.picks.map((p: { paper: Paper }) => p.paper.id).sort());
     expect((await cli('history', '--user', 'eve', '--days', '91')).error).toBeDefined();
+    // A channel's deliveries, with the channel's own reactions.
+    const sent = await json('picks', '--channel', 'C6', '-n', '1');
+    await cli('feedback', sent.picks[0].paper.id, 'up', '--channel', 'C6');
+    const ch = await json('history', '--channel', 'C6');
+    expect(ch[0].papers).toMatchObject([{ paperId: sent.picks[0].paper.id, reaction: 'up' }]);
   });
 
   it('profile: summary, why, export, reset, forget', async () => {
@@ -176,6 +211,7 @@ describe('recommendation commands (in process)', () => {
     const why = (await cli('why', papers[0]!.id, '--user', 'eve')).out;
     expect(why.split('\n')[0]).toBe(`${papers[0]!.title} (${papers[0]!.id})`);
     expect(why).toMatch(/Relevance -?\d\.\d\d \(threshold \d\.\d\d\)/);
+    expect((await json('why', papers[0]!.id, '--channel', 'C5')).paper.id).toBe(papers[0]!.id);
 
     const exported = await json('profile', '--user', 'eve', '--export');
     expect(exported.format).toBe('paperfeed-profile');

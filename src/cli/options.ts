@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { isIsoDate } from '../papers/dates.ts';
+import { countParser } from '../commands/cli-form.ts';
 
 /** Commander parser for YYYY-MM-DD dates (rejects impossible dates like 2024-02-31). */
 export function parseDate(value: string): string {
@@ -7,13 +8,16 @@ export function parseDate(value: string): string {
   return value;
 }
 
-/** Commander parser for a whole number within bounds. */
-export function parseCount(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got '${value}'`);
+/** A parser that throws an Error as commander's: the Error becomes a usage error (exit 2) naming the value. */
+export function commanderParser<T>(parse: (value: string) => T) {
+  return (value: string): T => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
     }
-    return n;
   };
 }
+
+/** Commander parser for a whole number within bounds. */
+export const parseCount = (min: number, max: number) => commanderParser(countParser(min, max));

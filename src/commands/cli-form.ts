@@ -13,14 +13,17 @@ export interface CliArgument {
   description: string;
   /** Reads and checks the value; throws an Error naming the problem (a usage error on the CLI). */
   parse?(value: string): unknown;
+  /** The only values accepted (commander lists them in the help and the error). */
+  choices?: readonly string[];
 }
 
-export interface CliOption {
+export interface CliOption extends Omit<CliArgument, 'name'> {
   /** As commander writes it: `--weight <w>`. */
   flags: string;
-  description: string;
-  /** Reads and checks the value; throws an Error naming the problem (a usage error on the CLI). */
-  parse?(value: string): unknown;
+  /** Must be given (commander's required option). */
+  required?: boolean;
+  /** The value when it is not given (shown in the help). */
+  default?: unknown;
 }
 
 /** The parsed command line of one form: its arguments in order (variadic ones as string[]) and its options. */
@@ -32,13 +35,24 @@ export interface CliInput {
 /** A variadic argument's words (`<text...>`) as one text. */
 export const wordsOf = (input: CliInput, i = 0): string => (input.args[i] as string[]).join(' ');
 
+/** Reads a whole number within bounds; the Error names the value. */
+export function countParser(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected a whole number from ${min} to ${max}, got '${value}'`);
+    return n;
+  };
+}
+
 export interface CliForm<I> {
-  /** `paperfeed <group> <name>`. */
-  group: string;
+  /** `paperfeed <group> <name>`; absent: `paperfeed <name>`. */
+  group?: string;
   name: string;
   description: string;
   arguments?: readonly CliArgument[];
   options?: readonly CliOption[];
+  /** What --json prints, for its help (default: 'the result'). */
+  jsonWhat?: string;
   /**
    * Words such as "-survey" belong to the arguments (commander would take them for options); the
    * value is what the words are, for the error about a stray long option ('a keyword').
@@ -49,8 +63,8 @@ export interface CliForm<I> {
 }
 
 export interface CliForms<I, O, R> {
-  /** Descriptions of `paperfeed <group>`. */
-  groups: Readonly<Record<string, string>>;
+  /** Descriptions of `paperfeed <group>`, for forms with a group. */
+  groups?: Readonly<Record<string, string>>;
   forms: readonly CliForm<I>[];
   /** The operation (the same the chat handler renders), for the CLI to print. */
   run(app: CommandDeps, ctx: CommandContext, cmd: O): Promise<R>;

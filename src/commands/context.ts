@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
 import type { Recipient } from '../recommend/index.ts';
+import type { Scope } from './command.ts';
 
 export type Platform = Recipient['platform'];
 
@@ -54,4 +55,17 @@ export async function requireChannelAdmin(ctx: CommandContext, what: string): Pr
     throw new UserError(`Only channel admins can change ${what} of this channel.`);
   }
   return channel;
+}
+
+/** Whose settings are read: the user's, or with scope 'channel' the channel's. */
+export function scopedRecipient(ctx: CommandContext, scope: Scope | undefined): Recipient {
+  return scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
+}
+
+/**
+ * Whose profile a change is made on: the user's, or with scope 'channel' the channel's (its admins
+ * only). Chat commands without `channel ...` forms leave the scope out; the CLI's --channel sets it.
+ */
+export function changedRecipient(ctx: CommandContext, scope: Scope | undefined, what: string): Promise<Recipient> | Recipient {
+  return scope === 'channel' ? requireChannelAdmin(ctx, what) : userRecipient(ctx);
 }

@@ -5,9 +5,10 @@
  */
 import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
-import { textArg, type Scope } from './command.ts';
-import type { CliForms } from './cli-form.ts';
-import type { CommandContext } from './context.ts';
+import { scopeSchema, textArg, type Scope } from './command.ts';
+import { wordsOf, type CliArgument, type CliForms } from './cli-form.ts';
+import { changedRecipient, clockOf, type CommandContext } from './context.ts';
+import type { Recipient } from '../recommend/index.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
@@ -83,8 +84,11 @@ export function needRest<T>(w: Words, call: ParseCall, build: (rest: string) => 
   return w.rest ? build(w.rest) : call.usage(`Say ${what}`);
 }
 
+/** A text command as parsed: its name and its one field; `scope` only from the CLI's --channel. */
+export type TextCommand<N extends string, F extends string> = { name: N; scope?: Scope } & Record<F, string>;
+
 /** A command whose one argument is free text: `similar <text>`, `follow <author>`, `save <paper>`. */
-export function textCommand<N extends string, F extends string>(d: {
+export function textCommand<N extends string, F extends string, R = unknown>(d: {
   name: N;
   aliases?: readonly string[];
   /** The command's field, also the slash option's name. */
@@ -96,11 +100,18 @@ export function textCommand<N extends string, F extends string>(d: {
   /** What the usage reply asks for when it is missing: "Say <say>". */
   say: string;
   slash: { description: string; option: string; visibility?: 'private' | 'channel' };
-  run(app: CommandDeps, ctx: CommandContext, value: string): Promise<Reply> | Reply;
+  /** `scope` is set only by the CLI forms (--channel); chat is always the user's own. */
+  run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<Reply> | Reply;
+  /** Its `paperfeed` subcommand; with it the schema takes the CLI's scope. */
+  cli?: TextCli<R>;
 }) {
-  type Cmd = { name: N } & Record<F, string>;
+  type Cmd = TextCommand<N, F>;
   const make = (value: string) => ({ name: d.name, [d.field]: value }) as Cmd;
-  const schema = z.object({ name: z.literal(d.name), [d.field]: textArg(d.what, d.max) }) as unknown as z.ZodType<Cmd, Cmd>;
+  const schema = z.object({
+    name: z.literal(d.name),
+    ...(d.cli ? { scope: scopeSchema.optional() } : {}),
+    [d.field]: textArg(d.what, d.max),
+  }) as unknown as z.ZodType<Cmd, Cmd>;
   return defineCommand({
     name: d.name,
     ...(d.aliases ? { aliases: d.aliases } : {}),
@@ -118,6 +129,46 @@ export function textCommand<N extends string, F extends string>(d: {
         },
       ],
     },
-    run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field]),
+    ...(d.cli ? { cli: textCliForms(d.name, d.field, d.cli) as CliForms<Cmd, Cmd, unknown> } : {}),
+    run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field], cmd.scope),
   });
+}
+
+/** A text command's `paperfeed` subcommand, whose one argument (variadic: `<name...>`) is the command's field. */
+export interface TextCli<R> {
+  /** `paperfeed <group> <name>`, or `paperfeed <name>` without a group. */
+  group?: { name: string; description: string };
+  name: string;
+  description: string;
+  argument: CliArgument;
+  /** The operation the chat reply is made from, for the user or (scope 'channel') the channel. */
+  run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<R>;
+  print(result: R): string;
+}
+
+/**
+ * A TextCli's `run` from an operation that changes a profile: the user's, or with the CLI's --channel
+ * the channel's (`what` names it in the error for someone who is not a channel admin).
+ */
+export const profileChange =
+  <R>(what: string, op: (app: CommandDeps, r: Recipient, value: string, opts: { now: Date }) => Promise<R>) =>
+  async (app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<R> =>
+    op(app, await changedRecipient(ctx, scope, what), value, { now: clockOf(ctx) });
+
+function textCliForms<N extends string, F extends string, R>(name: N, field: F, d: TextCli<R>): CliForms<TextCommand<N, F>, TextCommand<N, F>, R> {
+  const variadic = d.argument.name.endsWith('...>');
+  return {
+    ...(d.group ? { groups: { [d.group.name]: d.group.description } } : {}),
+    forms: [
+      {
+        ...(d.group ? { group: d.group.name } : {}),
+        name: d.name,
+        description: d.description,
+        arguments: [d.argument],
+        build: (i, scope) => ({ name, scope, [field]: variadic ? wordsOf(i) : (i.args[0] as string) }) as TextCommand<N, F>,
+      },
+    ],
+    run: (app, ctx, cmd) => d.run(app, ctx, cmd[field], cmd.scope),
+    print: d.print,
+  };
 }

@@ -6,7 +6,7 @@ import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, scopeSchema, timeArg, timeZoneArg } from './command.ts';
 import { choiceOption, need, oneOf, textOption, whoseFeed, type SlashForm, type SlashOption } from './slash-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
-import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
+import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
 import { okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -44,10 +44,10 @@ export function describeDigest(s: DigestStatus, now: Date): string {
 export async function digest(app: CommandDeps, ctx: CommandContext, cmd: DigestCommand): Promise<Reply> {
   const now = clockOf(ctx);
   if (cmd.op === 'status') {
-    const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
+    const r = scopedRecipient(ctx, cmd.scope);
     return okReply(describeDigest(await digestStatus(app, r, now), now), 'private');
   }
-  const r = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the digest') : userRecipient(ctx);
+  const r = await changedRecipient(ctx, cmd.scope, 'the digest');
   const { name: _name, scope: _scope, ...change } = cmd;
   const hint = r.kind === 'user' && (cmd.op === 'on' || cmd.op === 'time' || cmd.op === 'weekly') ? await ctx.userTimeZone?.() : undefined;
   const status = await changeDigest(app, r, change, { now, ...(hint ? { timeZoneHint: hint } : {}) });

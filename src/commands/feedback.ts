@@ -1,26 +1,56 @@
 // `up`, `down`, `not for me`: reactions to a paper, typed or clicked (card buttons).
 import { z } from 'zod';
-import { feedbackKindOf, formatFeedback, recordFeedback, type FeedbackKind } from '../recommend/index.ts';
+import { FEEDBACK_NAMES, feedbackKindOf, formatFeedback, recordFeedback, type FeedbackKind, type FeedbackResult } from '../recommend/index.ts';
 import { FEEDBACK_KINDS } from '../recommend/profile.ts';
 import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, textArg } from './command.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
+import { changedRecipient, clockOf, type CommandContext } from './context.ts';
+import type { CliForms } from './cli-form.ts';
 import { need, textOption, type OptionReader } from './slash-form.ts';
 import { defineCommand } from './definition.ts';
 import { literal } from './markup.ts';
 import { okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
-/** Records the reaction on the user's own profile (never a channel's) and says what changed. */
+const feedbackSchema = z.object({
+  name: z.literal('feedback'),
+  // Chat reactions are the user's own (no scope); the CLI's --channel reacts for a channel.
+  scope: scopeSchema.optional(),
+  kind: z.enum(FEEDBACK_KINDS),
+  paper: textArg('a paper', COMMAND_LIMITS.paperRef),
+});
+type FeedbackCommand = z.output<typeof feedbackSchema>;
+
+/** Records the reaction on the user's own profile (in chat never a channel's; the CLI's --channel can). */
+const applyFeedback = async (app: CommandDeps, ctx: CommandContext, cmd: FeedbackCommand): Promise<FeedbackResult> =>
+  recordFeedback(app, await changedRecipient(ctx, cmd.scope, 'the reactions'), cmd.paper, cmd.kind, { now: clockOf(ctx) });
+
+/** A reaction, typed or clicked, and what changed. */
 export async function react(app: CommandDeps, ctx: CommandContext, paper: string, kind: FeedbackKind): Promise<Reply> {
-  const f = await recordFeedback(app, userRecipient(ctx), paper, kind, { now: clockOf(ctx) });
-  return okReply(literal(formatFeedback(f)), 'private');
+  return okReply(literal(formatFeedback(await applyFeedback(app, ctx, { name: 'feedback', kind, paper }))), 'private');
 }
+
+/** `paperfeed feedback <paper> <reaction>`. */
+const feedbackCli: CliForms<z.input<typeof feedbackSchema>, FeedbackCommand, FeedbackResult> = {
+  forms: [
+    {
+      name: 'feedback',
+      description: 'react to a paper, as the buttons do: up and down move similar papers up or down; not-for-me hides it for good',
+      arguments: [
+        { name: '<paper>', description: 'arXiv id, URL or paper id' },
+        { name: '<reaction>', description: 'your reaction', choices: FEEDBACK_NAMES },
+      ],
+      build: (i, scope) => ({ name: 'feedback', scope, paper: i.args[0] as string, kind: feedbackKindOf(i.args[1] as string)! }),
+    },
+  ],
+  run: applyFeedback,
+  print: formatFeedback,
+};
 
 /** `up <paper>`, `down <paper>`, `not for me <paper>` (also `not-for-me`): the card buttons, typed. */
 export const feedbackCommand = defineCommand({
   name: 'feedback',
-  schema: z.object({ name: z.literal('feedback'), kind: z.enum(FEEDBACK_KINDS), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  schema: feedbackSchema,
   usage: {
     forms: ['up <arXiv id | title>', 'down <arXiv id | title>', 'not for me <arXiv id | title>'],
     summary: 'the card buttons, typed: up shows more like it, down fewer, "not for me" hides it for good',
@@ -50,5 +80,6 @@ export const feedbackCommand = defineCommand({
       build: (o: OptionReader) => ({ name: 'feedback' as const, kind, paper: need(o, 'paper') }),
     })),
   },
+  cli: feedbackCli,
   run: (app, ctx, cmd) => react(app, ctx, cmd.paper, cmd.kind),
 });

@@ -1,10 +1,11 @@
 // `history [days]`: what you (in a channel: the channel) were sent, per day, with your reactions.
 import { z } from 'zod';
-import { deliveryHistory, type HistoryPaper } from '../recommend/index.ts';
+import { deliveryHistory, type HistoryDay, type HistoryPaper, type Recipient } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS } from './command.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { COMMAND_LIMITS, scopeSchema } from './command.ts';
+import { channelRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
 import { optional } from './slash-form.ts';
+import { countParser, type CliForms } from './cli-form.ts';
 import { defineCommand } from './definition.ts';
 import { literal } from './markup.ts';
 import { noticeReply, okReply } from './replies.ts';
@@ -21,10 +22,34 @@ function line(p: HistoryPaper): string {
   return `• ${literal(title)} (${literal(p.paperId)})${marks ? ` — ${marks}` : ''}`;
 }
 
-export async function history(app: CommandDeps, ctx: CommandContext, days: number): Promise<Reply> {
-  const me = userRecipient(ctx);
-  const sentTo = ctx.channelId ? { kind: 'channel' as const, platform: ctx.platform, id: ctx.channelId } : me;
-  const list = await deliveryHistory(app, sentTo, me, days, { now: clockOf(ctx) });
+const historySchema = z.object({
+  name: z.literal('history'),
+  // Chat leaves it out; the CLI's --channel asks for the channel's deliveries with the channel's own reactions.
+  scope: scopeSchema.optional(),
+  days: z
+    .number()
+    .int()
+    .min(1, 'history looks back at least 1 day')
+    .max(COMMAND_LIMITS.maxHistoryDays, `history looks back at most ${COMMAND_LIMITS.maxHistoryDays} days`)
+    .default(COMMAND_LIMITS.historyDays),
+});
+type HistoryCommand = z.output<typeof historySchema>;
+
+/** What was sent to whom in the last `days` days, with whose reactions. */
+interface HistoryResult {
+  sentTo: Recipient;
+  days: number;
+  list: HistoryDay[];
+}
+
+async function applyHistory(app: CommandDeps, ctx: CommandContext, cmd: HistoryCommand): Promise<HistoryResult> {
+  const me = scopedRecipient(ctx, cmd.scope);
+  const sentTo = ctx.channelId ? channelRecipient(ctx) : me;
+  return { sentTo, days: cmd.days, list: await deliveryHistory(app, sentTo, me, cmd.days, { now: clockOf(ctx) }) };
+}
+
+export async function history(app: CommandDeps, ctx: CommandContext, cmd: HistoryCommand): Promise<Reply> {
+  const { sentTo, days, list } = await applyHistory(app, ctx, cmd);
   const whom = sentTo.kind === 'channel' ? 'this channel was' : 'you were';
   const span = `in the last ${days} ${days === 1 ? 'day' : 'days'}`;
   if (list.length === 0) return noticeReply(`Nothing was sent to ${sentTo.kind === 'channel' ? 'this channel' : 'you'} ${span}.`);
@@ -41,17 +66,43 @@ export async function history(app: CommandDeps, ctx: CommandContext, days: numbe
   return okReply(lines.join('\n'), 'private');
 }
 
+/** `paperfeed history [--days n]`. */
+const historyCli: CliForms<z.input<typeof historySchema>, HistoryCommand, HistoryResult> = {
+  forms: [
+    {
+      name: 'history',
+      description: 'papers delivered per day, with the reactions given',
+      options: [
+        {
+          flags: '--days <n>',
+          description: `how many days back (default ${COMMAND_LIMITS.historyDays}, at most ${COMMAND_LIMITS.maxHistoryDays})`,
+          parse: countParser(1, COMMAND_LIMITS.maxHistoryDays),
+          default: COMMAND_LIMITS.historyDays,
+        },
+      ],
+      jsonWhat: 'the history',
+      build: (i, scope) => ({ name: 'history', scope, days: i.opts.days as number }),
+    },
+  ],
+  run: applyHistory,
+  print({ days, list }) {
+    if (list.length === 0) return `Nothing delivered in the last ${days} days.`;
+    return list
+      .flatMap((d) => [
+        d.date,
+        ...d.papers.map((p) => {
+          const marks = [p.reaction, p.saved ? 'saved' : undefined].filter(Boolean).join(', ');
+          return `  ${p.title} (${p.paperId})${marks ? ` [${marks}]` : ''}`;
+        }),
+      ])
+      .join('\n');
+  },
+  json: (res) => res.list,
+};
+
 export const historyCommand = defineCommand({
   name: 'history',
-  schema: z.object({
-    name: z.literal('history'),
-    days: z
-      .number()
-      .int()
-      .min(1, 'history looks back at least 1 day')
-      .max(COMMAND_LIMITS.maxHistoryDays, `history looks back at most ${COMMAND_LIMITS.maxHistoryDays} days`)
-      .default(COMMAND_LIMITS.historyDays),
-  }),
+  schema: historySchema,
   usage: { forms: ['history [days]'], summary: 'what you (in a channel: the channel) were sent, per day, with your reactions (default 7 days, at most 90)' },
   /** `history`, `history 30`, `history 30d`, `history 30 days`. */
   parse(w, { usage }) {
@@ -71,5 +122,6 @@ export const historyCommand = defineCommand({
       },
     ],
   },
-  run: (app, ctx, cmd) => history(app, ctx, cmd.days),
+  cli: historyCli,
+  run: history,
 });

@@ -6,7 +6,7 @@ import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
 import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from './slash-form.ts';
 import { wordsOf, type CliForms } from './cli-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
-import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
+import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -23,10 +23,10 @@ type KeywordsResult =
 async function applyKeywords(app: CommandDeps, ctx: CommandContext, cmd: KeywordsCommand): Promise<KeywordsResult> {
   const now = clockOf(ctx);
   if (cmd.op === 'list') {
-    const r = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
+    const r = scopedRecipient(ctx, cmd.scope);
     return { op: 'list', list: (await profileSummary(app, r, { now })).profile.keywords };
   }
-  const r = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the keywords') : userRecipient(ctx);
+  const r = await changedRecipient(ctx, cmd.scope, 'the keywords');
   return cmd.op === 'add'
     ? { op: 'add', keyword: await addKeyword(app, r, cmd.phrase, { now }) }
     : { op: 'remove', keyword: await removeKeyword(app, r, cmd.phrase, { now }) };

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS } from './command.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { COMMAND_LIMITS, type Scope } from './command.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs, textCommand } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
 import { literal } from './markup.ts';
@@ -45,8 +45,12 @@ export async function today(app: CommandDeps, ctx: CommandContext): Promise<Repl
   return enrichPicks(app, res, picksReply(res, 'Your picks'));
 }
 
-export async function why(app: CommandDeps, ctx: CommandContext, paperRef: string): Promise<Reply> {
-  const e = await explainPaper(app, userRecipient(ctx), paperRef, { now: clockOf(ctx) });
+/** For the user (in chat always) or, with the CLI's --channel, the channel. */
+const explainFor = (app: CommandDeps, ctx: CommandContext, paperRef: string, scope?: Scope) =>
+  explainPaper(app, scopedRecipient(ctx, scope), paperRef, { now: clockOf(ctx) });
+
+export async function why(app: CommandDeps, ctx: CommandContext, paperRef: string, scope?: Scope): Promise<Reply> {
+  const e = await explainFor(app, ctx, paperRef, scope);
   const reasons = e.excluded ? [`not picked: ${e.excluded.text}`] : e.reasons.map((r) => r.text);
   return okReply(literal(formatExplanation(e)), 'private', [cardFromPaper(e.paper, reasons, e.score)]);
 }
@@ -69,5 +73,12 @@ export const whyCommand = textCommand({
   usage: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
   say: 'which paper',
   slash: { description: 'Why a paper would (or would not) be picked for you', option: 'An arXiv id, link or title' },
+  cli: {
+    name: 'why',
+    description: 'why a paper would (or would not) be picked for the recipient',
+    argument: { name: '<paper>', description: 'arXiv id, URL, paper id or exact title' },
+    run: explainFor,
+    print: formatExplanation,
+  },
   run: why,
 });

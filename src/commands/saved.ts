@@ -5,9 +5,9 @@ import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '..
 import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { toJsonl } from '../sources/jsonl.ts';
-import { COMMAND_LIMITS } from './command.ts';
+import { COMMAND_LIMITS, type Scope } from './command.ts';
 import { choiceOption, optional } from './slash-form.ts';
-import { defineCommand, textCommand } from './definition.ts';
+import { defineCommand, profileChange, textCommand } from './definition.ts';
 import { clockOf, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
@@ -34,8 +34,14 @@ export function exportReferences(papers: readonly Paper[], format: ReferenceForm
   }
 }
 
-export async function save(app: CommandDeps, ctx: CommandContext, paper: string): Promise<Reply> {
-  const s = await savePaper(app, userRecipient(ctx), paper, { now: clockOf(ctx) });
+const LIST = 'the reading list';
+
+const applySave = profileChange(LIST, savePaper);
+
+const applyUnsave = profileChange(LIST, unsavePaper);
+
+export async function save(app: CommandDeps, ctx: CommandContext, paper: string, scope?: Scope): Promise<Reply> {
+  const s = await applySave(app, ctx, paper, scope);
   return okReply(
     s.added
       ? `🔖 Saved ${quote(s.title)} (${s.paperId}) to your reading list. Papers like it will rank higher; \`saved\` lists them.`
@@ -44,8 +50,8 @@ export async function save(app: CommandDeps, ctx: CommandContext, paper: string)
   );
 }
 
-export async function unsave(app: CommandDeps, ctx: CommandContext, paper: string): Promise<Reply> {
-  const s = await unsavePaper(app, userRecipient(ctx), paper, { now: clockOf(ctx) });
+export async function unsave(app: CommandDeps, ctx: CommandContext, paper: string, scope?: Scope): Promise<Reply> {
+  const s = await applyUnsave(app, ctx, paper, scope);
   return okReply(`Removed ${quote(s.title)} (${s.paperId}) from your reading list.`, 'private');
 }
 
@@ -87,6 +93,13 @@ export const saveCommand = textCommand({
   usage: { forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
   say: 'which paper (an arXiv id, link or title)',
   slash: { description: 'Save a paper to your reading list (a strong like)', option: 'An arXiv id, link or title' },
+  cli: {
+    name: 'save',
+    description: 'put a paper on the reading list (a strong like for picks)',
+    argument: { name: '<paper>', description: 'arXiv id, URL, paper id or exact title' },
+    run: applySave,
+    print: (s) => (s.added ? `Saved '${s.title}' (${s.paperId}).` : `'${s.title}' (${s.paperId}) was already saved.`),
+  },
   run: save,
 });
 
@@ -99,6 +112,13 @@ export const unsaveCommand = textCommand({
   usage: { forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
   say: 'which paper (an arXiv id, title or its number in `saved`)',
   slash: { description: 'Take a paper off your reading list', option: 'An arXiv id, title, or its number in saved' },
+  cli: {
+    name: 'unsave',
+    description: 'take a paper off the reading list',
+    argument: { name: '<paper>', description: 'arXiv id, paper id, title, or its number in `saved`' },
+    run: applyUnsave,
+    print: (s) => `Removed '${s.title}' (${s.paperId}) from the reading list.`,
+  },
   run: unsave,
 });
 

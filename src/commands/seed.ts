@@ -2,32 +2,64 @@
 import { addSeed, removeSeed } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { z } from 'zod';
-import { COMMAND_LIMITS, textArg } from './command.ts';
+import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
 import { need, textOption } from './slash-form.ts';
+import { wordsOf, type CliForms } from './cli-form.ts';
 import { after, defineCommand, sub } from './definition.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { changedRecipient, clockOf, type CommandContext } from './context.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
 
 type SeedCommand = z.output<typeof seedSchema>;
 
+/** What a seed command did, for chat and the CLI to show each in its way (`added` only for `add`). */
+type SeedResult = { op: SeedCommand['op']; seed: { paperId: string; title: string; added?: boolean } };
+
+async function applySeed(app: CommandDeps, ctx: CommandContext, cmd: SeedCommand): Promise<SeedResult> {
+  const r = await changedRecipient(ctx, cmd.scope, 'the seed papers');
+  const now = clockOf(ctx);
+  return { op: cmd.op, seed: cmd.op === 'remove' ? await removeSeed(app, r, cmd.paper, { now }) : await addSeed(app, r, cmd.paper, { now }) };
+}
+
 export async function seed(app: CommandDeps, ctx: CommandContext, cmd: SeedCommand): Promise<Reply> {
-  const r = userRecipient(ctx);
-  if (cmd.op === 'remove') {
-    const s = await removeSeed(app, r, cmd.paper, { now: clockOf(ctx) });
-    return okReply(`Removed seed paper ${quote(s.title)} (${s.paperId}).`, 'private');
-  }
-  const s = await addSeed(app, r, cmd.paper, { now: clockOf(ctx) });
+  const { op, seed: s } = await applySeed(app, ctx, cmd);
+  if (op === 'remove') return okReply(`Removed seed paper ${quote(s.title)} (${s.paperId}).`, 'private');
   return okReply(
     s.added ? `Seed paper added: ${quote(s.title)} (${s.paperId}). Papers like it will rank high.` : `${quote(s.title)} (${s.paperId}) is already a seed paper.`,
     'private',
   );
 }
 
+// Chat seeds are the user's own (no scope); the CLI's --channel sets a channel's.
 const seedSchema = z.discriminatedUnion('op', [
-  z.object({ name: z.literal('seed'), op: z.literal('add'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
-  z.object({ name: z.literal('seed'), op: z.literal('remove'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  z.object({ name: z.literal('seed'), scope: scopeSchema.optional(), op: z.literal('add'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
+  z.object({ name: z.literal('seed'), scope: scopeSchema.optional(), op: z.literal('remove'), paper: textArg('a paper', COMMAND_LIMITS.paperRef) }),
 ]);
+
+/** `paperfeed seeds add|remove <paper...>`. */
+const seedCli: CliForms<z.input<typeof seedSchema>, SeedCommand, SeedResult> = {
+  groups: { seeds: 'seed papers: "more like this one"' },
+  forms: [
+    {
+      group: 'seeds',
+      name: 'add',
+      description: 'add a stored paper as a seed',
+      arguments: [{ name: '<paper...>', description: 'arXiv id, URL, paper id or exact title' }],
+      build: (i, scope) => ({ name: 'seed', scope, op: 'add', paper: wordsOf(i) }),
+    },
+    {
+      group: 'seeds',
+      name: 'remove',
+      description: 'remove a seed paper',
+      arguments: [{ name: '<paper...>', description: 'paper id, arXiv id, number or title' }],
+      build: (i, scope) => ({ name: 'seed', scope, op: 'remove', paper: wordsOf(i) }),
+    },
+  ],
+  run: applySeed,
+  print: ({ op, seed: s }) => (op === 'remove' ? `Removed seed: ${s.title} (${s.paperId})` : `${s.added ? 'Added' : 'Already a'} seed: ${s.title} (${s.paperId})`),
+  // As the operations return them.
+  json: (res) => res.seed,
+};
 
 export const seedCommand = defineCommand({
   name: 'seed',
@@ -55,5 +87,6 @@ export const seedCommand = defineCommand({
       { group: 'seed', name: 'remove' as const, description: 'Remove a seed paper', options: [textOption('paper', 'An arXiv id, link or title', COMMAND_LIMITS.paperRef)], build: (o) => ({ name: 'seed' as const, op: 'remove' as const, paper: need(o, 'paper') }) },
     ],
   },
+  cli: seedCli,
   run: seed,
 });

@@ -7,7 +7,7 @@ import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
 import { need, optional, textOption, whoseFeed } from './slash-form.ts';
 import { wordsOf, type CliForms } from './cli-form.ts';
 import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
-import { channelRecipient, clockOf, requireChannelAdmin, userRecipient, type CommandContext } from './context.ts';
+import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -25,10 +25,10 @@ type TopicsResult =
 async function applyTopics(app: CommandDeps, ctx: CommandContext, cmd: TopicsCommand): Promise<TopicsResult> {
   const now = clockOf(ctx);
   if (cmd.op === 'list') {
-    const recipient = cmd.scope === 'channel' ? channelRecipient(ctx) : userRecipient(ctx);
+    const recipient = scopedRecipient(ctx, cmd.scope);
     return { op: 'list', recipient, list: await listTopics(app, recipient) };
   }
-  const recipient = cmd.scope === 'channel' ? await requireChannelAdmin(ctx, 'the topics') : userRecipient(ctx);
+  const recipient = await changedRecipient(ctx, cmd.scope, 'the topics');
   switch (cmd.op) {
     case 'add':
       return { op: 'add', recipient, ...(await addTopic(app, recipient, cmd.text, { now, ...(cmd.weight !== undefined ? { weight: cmd.weight } : {}) })) };

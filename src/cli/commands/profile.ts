@@ -1,12 +1,5 @@
 import { Option } from 'commander';
-import {
-  explainPaper,
-  exportProfile,
-  formatExplanation,
-  formatSummary,
-  profileSummary,
-  resetProfile,
-} from '../../recommend/index.ts';
+import { exportProfile, formatSummary, profileSummary, resetProfile } from '../../recommend/index.ts';
 import { describeRecipient } from '../../recommend/recipient.ts';
 import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import { forgetRecipient } from '../../service/forget.ts';
@@ -19,7 +12,7 @@ interface ProfileOpts extends RecipientOpts {
   json?: boolean;
 }
 
-/** What drives a feed (`profile`, `why`), and export, reset and forget-me. */
+/** What drives a feed (`profile`), and export, reset and forget-me (`why`: derived from its chat command, ./core.ts). */
 export const register: RegisterCommand = (program, ctx) => {
   addRecipientOptions(program.command('profile').description('what drives the feed, in words; or export, reset or delete it'))
     .addOption(new Option('--export', 'print everything stored about the recipient as JSON').conflicts(['forget', 'reset']))
@@ -48,17 +41,6 @@ export const register: RegisterCommand = (program, ctx) => {
         const summary = await profileSummary(app, r);
         if (o.json) ctx.printJson(summary);
         else ctx.print(formatSummary(summary));
-      });
-    });
-
-  addRecipientOptions(program.command('why').description('why a paper would (or would not) be picked for the recipient'))
-    .argument('<paper>', 'arXiv id, URL, paper id or exact title')
-    .option('--json', 'print the result as JSON')
-    .action(async (paper: string, o: RecipientOpts & { json?: boolean }) => {
-      await ctx.withApp(async (app) => {
-        const e = await explainPaper(app, recipientFrom(o), paper);
-        if (o.json) ctx.printJson(e);
-        else ctx.print(formatExplanation(e));
       });
     });
 };

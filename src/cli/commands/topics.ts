@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addCategory, addSeed, followAuthor, removeCategory, removeSeed, unfollowAuthor } from '../../recommend/index.ts';
+import { addCategory, removeCategory } from '../../recommend/index.ts';
 import { addRecipientOptions, recipientFrom, type RecipientOpts } from '../recipient-options.ts';
 import type { CliContext, RegisterCommand } from '../context.ts';
 
@@ -17,27 +17,8 @@ function out(ctx: CliContext, o: Opts, value: unknown, text: string): void {
   else ctx.print(text);
 }
 
-/** What a feed is about besides topics and keywords (derived from their chat commands: ./core.ts): followed authors, categories and seed papers. */
+/** Followed arXiv categories (topics, keywords, authors and seeds are derived from their chat commands: ./core.ts). */
 export const register: RegisterCommand = (program, ctx) => {
-  const authors = program.command('authors').description('followed authors: their papers get a boost');
-  sub(authors, 'follow', 'follow an author')
-    .argument('<name...>', 'the author, as written on papers')
-    .action(async (words: string[], o: Opts) => {
-      await ctx.withApp(async (app) => {
-        const r = await followAuthor(app, recipientFrom(o), words.join(' '));
-        const none = r.stored ? '' : ' No stored paper is by them yet; check the spelling (names match as written on the papers).';
-        out(ctx, o, r, r.added ? `Following ${r.author}.${none}` : `Already following ${r.author}.`);
-      });
-    });
-  sub(authors, 'unfollow', 'stop following an author')
-    .argument('<name...>', 'the author')
-    .action(async (words: string[], o: Opts) => {
-      await ctx.withApp(async (app) => {
-        const r = await unfollowAuthor(app, recipientFrom(o), words.join(' '));
-        out(ctx, o, r, `No longer following ${r.author}.`);
-      });
-    });
-
   const categories = program.command('categories').description('followed arXiv categories (cs.CL, stat.ML, ...): a small boost');
   sub(categories, 'add', 'follow a category')
     .argument('<category>')
@@ -53,24 +34,6 @@ export const register: RegisterCommand = (program, ctx) => {
       await ctx.withApp(async (app) => {
         const r = await removeCategory(app, recipientFrom(o), name);
         out(ctx, o, r, `No longer following ${r.category}.`);
-      });
-    });
-
-  const seeds = program.command('seeds').description('seed papers: "more like this one"');
-  sub(seeds, 'add', 'add a stored paper as a seed')
-    .argument('<paper...>', 'arXiv id, URL, paper id or exact title')
-    .action(async (words: string[], o: Opts) => {
-      await ctx.withApp(async (app) => {
-        const r = await addSeed(app, recipientFrom(o), words.join(' '));
-        out(ctx, o, r, `${r.added ? 'Added' : 'Already a'} seed: ${r.title} (${r.paperId})`);
-      });
-    });
-  sub(seeds, 'remove', 'remove a seed paper')
-    .argument('<paper...>', 'paper id, arXiv id, number or title')
-    .action(async (words: string[], o: Opts) => {
-      await ctx.withApp(async (app) => {
-        const r = await removeSeed(app, recipientFrom(o), words.join(' '));
-        out(ctx, o, r, `Removed seed: ${r.title} (${r.paperId})`);
       });
     });
 };
