@@ -22,7 +22,9 @@
 // PAPERFEED_BENCH_CORPUS_KEEP=1 keeps the temp dir (corpus, data dir, child logs).
 // PAPERFEED_BENCH_CORPUS_RESUME=<kept dir> goes on from a kept run whose corpus ingest was stopped
 // after storing (the papers are stored, the index is not): `reindex` completes it (the built-in fit
-// is deterministic, so the vectors already cached are reused), then steps 2-4 run. PAPERFEED_HNSW_*,
+// is deterministic, so the vectors already cached are reused), then steps 2-4 run; with
+// PAPERFEED_BENCH_CORPUS_QUERIES_ONLY=1 only the cold CLI similar, serve's start and its queries run
+// on the kept data dir as it is (no reindex, no ingest). PAPERFEED_HNSW_*,
 // PAPERFEED_SEARCH_MODE, PAPERFEED_HYBRID_* and PAPERFEED_EMBEDDINGS are passed on to the children.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +56,11 @@ interface Settings {
   source: 'days' | 'arxiv-snapshot';
   /** A kept run's dir to go on from (PAPERFEED_BENCH_CORPUS_RESUME). */
   resume?: string;
+  /**
+   * With resume: only what reads the kept data dir as it is (cold CLI similar, serve's start and
+   * queries), to measure again on a quiet machine without an hour of ingest.
+   */
+  queriesOnly: boolean;
 }
 
 function settings(opts: { quick: boolean; full: boolean }): Settings {
@@ -66,7 +73,9 @@ function settings(opts: { quick: boolean; full: boolean }): Settings {
   if (source !== 'days' && source !== 'arxiv-snapshot') throw new Error(`PAPERFEED_BENCH_CORPUS_SOURCE: expected days or arxiv-snapshot, got '${source}'`);
   const resume = env.PAPERFEED_BENCH_CORPUS_RESUME;
   if (resume !== undefined && !existsSync(join(resume, 'data'))) throw new Error(`PAPERFEED_BENCH_CORPUS_RESUME: ${resume} is not a kept corpus bench dir (no data/)`);
-  return { papers: Math.round(papers / PER_DAY) * PER_DAY, seconds, keep: resume !== undefined || env.PAPERFEED_BENCH_CORPUS_KEEP === '1', source, ...(resume ? { resume } : {}) };
+  const queriesOnly = env.PAPERFEED_BENCH_CORPUS_QUERIES_ONLY === '1';
+  if (queriesOnly && resume === undefined) throw new Error('PAPERFEED_BENCH_CORPUS_QUERIES_ONLY=1 needs PAPERFEED_BENCH_CORPUS_RESUME=<kept dir>');
+  return { papers: Math.round(papers / PER_DAY) * PER_DAY, seconds, keep: resume !== undefined || env.PAPERFEED_BENCH_CORPUS_KEEP === '1', source, queriesOnly, ...(resume ? { resume } : {}) };
 }
 
 /** A clean environment for the children: default settings, except the index and search ones given to the bench. */
@@ -175,7 +184,9 @@ const bench: Bench = async (opts) => {
     const [incrementDir, duringDir, serveIngestDir] = held as [string, string, string];
 
     // ---- 2. the CLI ----
-    if (s.resume) {
+    if (s.queriesOnly) {
+      // Nothing written: the kept index is used as it is.
+    } else if (s.resume) {
       await phase('resume: reindex (CLI)', async () => {
         const run = assertOk('reindex', await children.run('reindex', ['reindex', '--json'], ingestTimeout));
         add('resumed corpus: reindex wall time', run.ms / 1000, 's', run.stdout.trim().slice(0, 200));
@@ -190,7 +201,7 @@ const bench: Bench = async (opts) => {
       const bytes = diskBytes(dataDir);
       add('data dir size', bytes / MB, 'MB', `${Math.round(bytes / s.papers)} bytes per paper`);
     });
-    await phase('daily increment (CLI)', async () => {
+    if (!s.queriesOnly) await phase('daily increment (CLI)', async () => {
       const run = assertOk('increment', await children.run('ingest-increment', ['ingest', incrementDir, '--json'], ingestTimeout));
       ingestFigures('daily increment (1,000 papers)', run, PER_DAY);
       timeline('daily increment', run, 3);
@@ -239,15 +250,18 @@ const bench: Bench = async (opts) => {
       const timelineAtReady = { stderr: serve.child.stderr(), startedAt: serve.startedAt, endedAt: Date.now() };
       for (const g of logTimeline(timelineAtReady, 3, '/readyz 200')) add(`serve start: until "${g.msg}"`, g.ms / 1000, 's');
       const { url, startedAt } = serve;
-      // Watched from ready on, beside the first query, which may well be slower than the jobs.
-      const jobs = pollUntil(async () => {
+      // Watched from ready on, beside the first query, which may well be slower than the jobs. A
+      // kept dir already served today has no missed run to catch up on: nothing to wait for.
+      const jobs = s.queriesOnly ? undefined : pollUntil(async () => {
         const m = await readMetrics(url);
         return m('paperfeed_job_runs_total', { job: 'ingest' }) >= 1 && m('paperfeed_job_runs_total', { job: 'console-digest' }) >= 1;
       }, 10 * 60_000).then((done) => ({ done, ms: Date.now() - startedAt }));
       const first = await timedGet(`${url}${byId[0]}`, 10 * 60_000);
       add('serve: first query (similar by id) latency', first.ms, 'ms', first.status === 200 ? 'right after ready, beside the start-up jobs' : `FAILED: ${first.status}`);
-      const { done, ms } = await jobs;
-      add('serve: start-up jobs done after', ms / 1000, 's', done ? 'catch-up ingest (an unchanged day) and console digest' : 'NOT DONE within 10 min');
+      if (jobs) {
+        const { done, ms } = await jobs;
+        add('serve: start-up jobs done after', ms / 1000, 's', done ? 'catch-up ingest (an unchanged day) and console digest' : 'NOT DONE within 10 min');
+      }
     });
     const url = () => serve!.url;
 
@@ -269,7 +283,7 @@ const bench: Bench = async (opts) => {
         await settle(url(), `${kind} ${CONCURRENCY} clients`);
       });
     }
-    await phase('serve: beside a CLI ingest', async () => {
+    if (!s.queriesOnly) await phase('serve: beside a CLI ingest', async () => {
       const ingest = children.run('ingest-during-serve', ['ingest', duringDir, '--json'], ingestTimeout);
       const during = await whileRunning(url(), ingest);
       const run = await ingest;
@@ -290,7 +304,7 @@ const bench: Bench = async (opts) => {
     });
 
     // ---- 4. serve ingests a day itself (the every-minute schedule makes its catch-up due) ----
-    await phase('serve: its own ingest', async () => {
+    if (!s.queriesOnly) await phase('serve: its own ingest', async () => {
       const own = await startServe(children, 'serve-ingest', { PAPERFEED_SAMPLE_DIR: serveIngestDir, PAPERFEED_INGEST_CRON: '* * * * *' });
       try {
         const t = performance.now();
