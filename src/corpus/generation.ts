@@ -169,12 +169,10 @@ export async function buildGeneration(
     // Every paper stored now either misses a vector (embedded below) or has one (added first).
     const missing = await store.papersMissingVectors(embedder.key);
     const toEmbed = new Set(missing.map((p) => p.id));
-    let added = 0;
+    // The stores let the event loop run between pages of this stream; an add only buffers or posts.
     for await (const { paperId, vector } of store.paperVectors(embedder.key)) {
       if (toEmbed.has(paperId)) continue;
       await build.add(paperId, vector);
-      // A store streams its pages without a macrotask in between: let requests through now and then.
-      if (++added % PAPER_CHUNK === 0) await yieldToLoop();
       signal?.throwIfAborted();
     }
     embedded = await embedInBulk(store, embedder, missing, {

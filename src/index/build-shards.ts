@@ -77,7 +77,7 @@ export async function buildShardedIndex(
     let added = 0;
     for await (const { id, vector } of vectors) {
       await build.add(id, vector);
-      // A store streams its pages without a macrotask in between: let requests through now and then.
+      // Any iterable may run without a macrotask between items: let requests through now and then.
       if (++added % IN_THREAD_ROWS ** 2 === 0) await yieldToLoop();
     }
   } catch (err) {
