@@ -57,25 +57,24 @@ describe('command files', () => {
   it('a light file registers its derived commands as core.ts does, and nothing else', async () => {
     const derived = (await COMMAND_FILES.find((f) => !f.commands)!.load()).commands!;
     for (const file of LIGHT_FILES) {
-      expect(registered([(await file.load()).register])).toEqual(file.commands);
+      expect(registered([(await file.load()).register]).sort()).toEqual([...file.commands].sort());
       expect(derived).toEqual(expect.arrayContaining([...file.commands]));
     }
   });
 
   it('a command, after any global options, loads only its own file', async () => {
-    const find = (await LIGHT_FILES.find((f) => f.commands.includes('similar'))!.load()).register;
     for (const args of [
       ['similar', '2401.00001'],
       ['--data-dir', '/tmp/x', '--log-level', 'warn', 'similar', 'graph', '-k', '3', '--json'],
       ['search', '--help'],
     ]) {
-      expect(await registrarsFor(argv(...args))).toEqual([find]);
+      expect(registered(await registrarsFor(argv(...args))).sort()).toEqual(['search', 'similar']);
     }
     expect(registered(await registrarsFor(argv('--data-dir=/tmp/x', 'reindex')))).toEqual(['ingest', 'list', 'show', 'stats', 'export', 'reindex']);
     expect(registered(await registrarsFor(argv('serve', '--port', '0')))).toEqual(['serve']);
     // A derived command no table lists: only the derived commands are registered.
     const core = (await COMMAND_FILES.find((f) => !f.commands)!.load()).register;
-    expect(await registrarsFor(argv('picks', '--user', 'a'))).toEqual([core]);
+    expect(await registrarsFor(argv('profile', '--user', 'a'))).toEqual([core]);
     expect(await registrarsFor(argv('library', 'import', 'refs.bib'))).toEqual([core]);
   });
 

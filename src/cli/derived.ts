@@ -57,7 +57,8 @@ const output: CliOutput = {
 };
 
 function addForm(parent: Command, form: CliForm<unknown>, forms: AnyForms, schema: z.ZodType<unknown, unknown>, ctx: CliContext): void {
-  const cmd = addRecipientOptions(parent.command(form.name).description(form.description));
+  const cmd = parent.command(form.name).description(form.description);
+  if (form.recipient !== false) addRecipientOptions(cmd);
   for (const a of form.arguments ?? []) cmd.addArgument(withChecks(new Argument(a.name, a.description), a));
   for (const o of form.options ?? []) cmd.addOption(optionOf(o));
   cmd.option('--json', `print ${form.jsonWhat ?? 'the result'} as JSON`);
@@ -110,3 +111,10 @@ export const registerDefinitions =
 export const cliWords = (definitions: readonly CommandDefinition[]): string[] => [
   ...new Set(definitions.flatMap((d) => (d.cli as AnyForms | undefined)?.forms.map((f) => f.group ?? f.name) ?? [])),
 ];
+
+const isDefinition = (v: unknown): v is CommandDefinition => typeof v === 'object' && v !== null && 'schema' in v && 'usage' in v && 'run' in v;
+
+/** The registrar of the definitions one command file exports (for src/cli/registrars.ts: that file alone). */
+export async function definitionsIn(file: Promise<Record<string, unknown>>): Promise<{ register: RegisterCommand }> {
+  return { register: registerDefinitions(Object.values(await file).filter(isDefinition)) };
+}

@@ -4,6 +4,7 @@
 // anything unusual loads every file, so commander's help and errors are the same as before.
 import { commandOf } from '../../bin/command-word.js';
 import type { RegisterCommand } from './context.ts';
+import { definitionsIn } from './derived.ts';
 
 interface CommandFile {
   /**
@@ -33,11 +34,15 @@ export const COMMAND_FILES: readonly CommandFile[] = [
 ];
 
 /**
- * Derived commands that can be registered from their own definitions' file alone. Only a shortcut
- * (a cold `similar` or `search` must not load every command's modules): a derived command not
- * listed here is found by core.ts.
+ * Derived commands registered from the one chat command file that defines them (the definitions it
+ * exports, in any order: only one of them runs). Only a shortcut, so that a cold `similar` or
+ * `search` does not load every command's modules: a derived command not listed here is found by
+ * core.ts.
  */
-export const LIGHT_FILES: readonly Required<CommandFile>[] = [{ commands: ['similar', 'search'], load: () => import('./commands/find.ts') }];
+export const LIGHT_FILES: readonly Required<CommandFile>[] = [
+  { commands: ['search', 'similar'], load: () => definitionsIn(import('../commands/find.ts')) },
+  { commands: ['picks', 'why'], load: () => definitionsIn(import('../commands/picks.ts')) },
+];
 
 /**
  * The registrars this command line needs: the one file defining its command, or every file when

@@ -103,6 +103,7 @@ export const askCommand = textCommand({
     max: MAX_QUERY_INPUT_CHARS,
     options: [{ flags: '-k, --k <n>', description: `papers to retrieve and answer from (at most ${ASK_MAX_K})`, parse: countParser(1, ASK_MAX_K), default: ASK_DEFAULT_K }],
     extra: askExtra,
+    recipient: false,
     jsonWhat: 'the result ({status, answer, citations[{n, paperId, title, url}], sources, dropped})',
     // The operator's own CLI is under the daily budget but not a per-user rate limit.
     run: (app, _ctx, question, _scope, o) => askModel(app, app.llm, question, { k: o.k }),

@@ -1,6 +1,6 @@
 /**
  * How a command appears on the command line (`paperfeed topics add <text...>`), in the command's own
- * definition but free of commander: src/cli/commands/core.ts turns these into subcommands. The CLI
+ * definition but free of commander: src/cli/derived.ts turns these into subcommands. The CLI
  * prints the operation's result (or its JSON with --json) rather than the chat reply, so a command
  * with CLI forms splits its handler into the operation (`run`, shared with chat) and renderings.
  */
@@ -67,6 +67,8 @@ export interface CliForm<I> {
   options?: readonly CliOption[];
   /** What --json prints, for its help (default: 'the result'). */
   jsonWhat?: string;
+  /** false: about nobody's profile (`similar`), so without --user and --channel. */
+  recipient?: false;
   /**
    * Words such as "-survey" belong to the arguments (commander would take them for options); the
    * value is what the words are, for the error about a stray long option ('a keyword').

@@ -56,7 +56,7 @@ export interface CommandDefinition<S extends Schema = Schema> {
   run(app: CommandDeps, ctx: CommandContext, cmd: NoInfer<z.output<S>>): Promise<Reply> | Reply;
   /** How it appears as `/papers` subcommands on Discord (bots/discord/command-spec.ts derives the spec). */
   discord?: SlashForms<NoInfer<z.input<S>>>;
-  /** How it appears as `paperfeed` subcommands (src/cli/commands/core.ts derives them). */
+  /** How it appears as `paperfeed` subcommands (src/cli/derived.ts derives them). */
   cli?: CliForms<NoInfer<z.input<S>>, NoInfer<z.output<S>>, any, any>;
 }
 
@@ -150,6 +150,8 @@ export interface TextCli<R, X = undefined> {
   max?: number;
   /** What --json prints, for its help. */
   jsonWhat?: string;
+  /** false: about nobody's profile, so without --user and --channel. */
+  recipient?: false;
   /** The operation the chat reply is made from, for the user or (scope 'channel') the channel. */
   run(app: CommandDeps, ctx: CommandContext, value: string, scope: Scope | undefined, extra: X): Promise<R>;
   print(result: R, extra: X): string;
@@ -182,6 +184,7 @@ function textCliForms<N extends string, F extends string, R, X>(
         arguments: [d.argument],
         ...(d.options ? { options: d.options } : {}),
         ...(d.jsonWhat ? { jsonWhat: d.jsonWhat } : {}),
+        ...(d.recipient === false ? { recipient: false as const } : {}),
         build: (i, scope) => ({ name, scope, [field]: variadic ? wordsOf(i) : (i.args[0] as string) }) as TextCommand<N, F>,
       },
     ],

@@ -76,6 +76,7 @@ export const similarCommand = textCommand({
     max: MAX_QUERY_INPUT_CHARS,
     options: QUERY_OPTIONS,
     extra: queryExtra,
+    recipient: false,
     jsonWhat: QUERY_JSON,
     run: (app, _ctx, query, _scope, o) => app.search.similar(query, searchOptions(o)),
     print: ({ query, results }) =>
@@ -104,6 +105,7 @@ export const searchCommand = textCommand({
     max: MAX_QUERY_INPUT_CHARS,
     options: QUERY_OPTIONS,
     extra: queryExtra,
+    recipient: false,
     jsonWhat: QUERY_JSON,
     run: (app, _ctx, query, _scope, o) => app.search.searchText(query, searchOptions(o)),
     print: (results) => scoredLines(results, 'No matching papers.'),
