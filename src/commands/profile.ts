@@ -58,8 +58,8 @@ function profileText(res: ProfileResult): string {
   switch (res.kind) {
     case 'summary':
       return formatSummary(res.value);
-    case 'export':
-      return JSON.stringify(res.value);
+    case 'export': // `write` prints it as JSON before any printing
+      return JSON.stringify(res.value, null, 2);
     case 'reset':
       return res.value.reset ? `The profile of ${describeRecipient(res.r)} starts over.` : `${describeRecipient(res.r)} had no profile.`;
     case 'forget': {
