@@ -1,5 +1,4 @@
 // `ask <question>`: an answer from the stored papers with numbered citations, the cited papers as cards.
-import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { ask as askModel, ASK_DEFAULT_K, ASK_MAX_K, type AskResult, type Citation } from '../llm/index.ts';
 import { MAX_QUERY_INPUT_CHARS } from '../search/search-types.ts';
@@ -7,7 +6,7 @@ import type { Paper } from '../papers/paper.ts';
 import { recipientKey } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
-import { countParser, optionsOf } from './cli-form.ts';
+import { cliOptions, wholeNumberText } from './cli-form.ts';
 import { userRecipient, type CommandContext } from './context.ts';
 import { textCommand } from './definition.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
@@ -84,7 +83,9 @@ export function askText(r: AskResult): string {
   return lines.join('\n');
 }
 
-const askExtra = optionsOf({ k: z.number().int().min(1).max(ASK_MAX_K) });
+const ASK = cliOptions({
+  k: { flags: '-k, --k <n>', description: `papers to retrieve and answer from (at most ${ASK_MAX_K})`, value: wholeNumberText(1, ASK_MAX_K), default: ASK_DEFAULT_K },
+});
 
 export const askCommand = textCommand({
   name: 'ask',
@@ -101,8 +102,8 @@ export const askCommand = textCommand({
     argument: { name: '<question...>', description: 'the question' },
     // As long as the CLI always took; the prompt reads the start of it.
     max: MAX_QUERY_INPUT_CHARS,
-    options: [{ flags: '-k, --k <n>', description: `papers to retrieve and answer from (at most ${ASK_MAX_K})`, parse: countParser(1, ASK_MAX_K), default: ASK_DEFAULT_K }],
-    extra: askExtra,
+    options: ASK.options,
+    extra: ASK.extra,
     recipient: false,
     jsonWhat: 'the result ({status, answer, citations[{n, paperId, title, url}], sources, dropped})',
     // The operator's own CLI is under the daily budget but not a per-user rate limit.

@@ -39,24 +39,53 @@ export interface CliInput {
 /** A variadic argument's words (`<text...>`) as one text. */
 export const wordsOf = (input: CliInput, i = 0): string => (input.args[i] as string[]).join(' ');
 
-/** Reads a whole number within bounds; the Error names the value. */
-export function countParser(min: number, max: number) {
-  return (value: string): number => {
+/** A whole number within bounds, read from an option's or argument's text; the message names the text. */
+export const wholeNumberText = (min: number, max: number) =>
+  z.string().transform((value, ctx) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected a whole number from ${min} to ${max}, got '${value}'`);
-    return n;
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got '${value}'` });
+    return z.NEVER;
+  });
+
+/** A YYYY-MM-DD date (not 2024-02-31), read from an option's text. */
+export const isoDateText = z.string().refine(isIsoDate, { error: (iss) => `expected a date as YYYY-MM-DD, got '${String(iss.input)}'` });
+
+/** A zod check of a text as a parser (CliArgument.parse): it throws an Error with the first problem. */
+export const parserOf =
+  <T>(schema: z.ZodType<T, string>) =>
+  (value: string): T => {
+    const r = schema.safeParse(value);
+    if (!r.success) throw new Error(r.error.issues[0]?.message ?? `'${value}' is not valid here`);
+    return r.data;
   };
-}
+
+/** Reads a whole number within bounds; the Error names the value. */
+export const countParser = (min: number, max: number) => parserOf(wholeNumberText(min, max));
 
 /** Reads a YYYY-MM-DD date (not 2024-02-31); the Error names the value. */
-export function isoDateParser(value: string): string {
-  if (!isIsoDate(value)) throw new Error(`expected a date as YYYY-MM-DD, got '${value}'`);
-  return value;
+export const isoDateParser = parserOf(isoDateText);
+
+/** One of the CLI's own options: as commander shows it, and the zod check of its text (none for a flag). */
+export interface OptionSpec<T> extends Omit<CliOption, 'parse'> {
+  value?: z.ZodType<T, string>;
 }
 
-/** An `extra` schema (CliForms.extra) over the command line's options only. */
-export const optionsOf = <T extends z.ZodRawShape>(shape: T) =>
-  z.object({ opts: z.object(shape) }).transform((i) => i.opts) as unknown as z.ZodType<z.output<z.ZodObject<T>>, CliInput>;
+/** The options' values by key: a flag is true or absent; an option with a default always has a value. */
+type OptionValues<S> = {
+  [K in keyof S]: S[K] extends { value: z.ZodType<infer T, string> } ? (S[K] extends { default: unknown } ? T : T | undefined) : boolean | undefined;
+};
+
+/**
+ * The CLI's own options of a form, declared once: each value is checked by its zod schema as commander
+ * reads it (a bad one is a usage error naming it) and handed to `run` under its key (CliForms.extra).
+ * Keys are commander's attribute names: `--dry-run` is `dryRun`.
+ */
+export function cliOptions<S extends Record<string, OptionSpec<unknown>>>(spec: S): { options: CliOption[]; extra: z.ZodType<OptionValues<S>, CliInput> } {
+  const options = Object.values(spec).map(({ value, ...o }) => ({ ...o, ...(value ? { parse: parserOf(value) } : {}) }));
+  const extra = z.object({ opts: z.record(z.string(), z.unknown()) }).transform(({ opts }) => Object.fromEntries(Object.keys(spec).map((k) => [k, opts[k]])));
+  return { options, extra: extra as unknown as z.ZodType<OptionValues<S>, CliInput> };
+}
 
 export interface CliForm<I> {
   /** `paperfeed <group> <name>`; absent: `paperfeed <name>`. */

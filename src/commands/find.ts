@@ -1,12 +1,11 @@
 // `similar` and `search`, and the "more like this" button: not personal, so they may be shown to a channel.
 import { z } from 'zod';
 import { paperLink } from '../papers/links.ts';
-import { isoDateSchema } from '../papers/dates.ts';
 import type { QueryOptions } from '../search/search-service.ts';
 import { MAX_QUERY_INPUT_CHARS, SEARCH_MODES, type ScoredPaper } from '../search/search-types.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
-import { countParser, isoDateParser, optionsOf, type CliOption } from './cli-form.ts';
+import { cliOptions, isoDateText, wholeNumberText } from './cli-form.ts';
 import { textCommand } from './definition.ts';
 import { cardFromScored, noticeReply, okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -27,14 +26,17 @@ export async function search(app: CommandDeps, query: string): Promise<Reply> {
 }
 
 // The CLI's `similar` and `search`: more results, a date floor and a ranking mode, which chat leaves at their defaults.
-const QUERY_OPTIONS: readonly CliOption[] = [
-  { flags: '-k, --k <n>', description: 'how many', parse: countParser(1, 1_000), default: 10 },
-  { flags: '--since <date>', description: 'only papers from this date on (YYYY-MM-DD)', parse: isoDateParser },
-  { flags: '--mode <mode>', description: 'ranking: dense vectors, lexical BM25, or both fused (default from PAPERFEED_SEARCH_MODE)', choices: SEARCH_MODES },
-];
-
-const queryExtra = optionsOf({ k: z.number().int().min(1).max(1_000), since: isoDateSchema.optional(), mode: z.enum(SEARCH_MODES).optional() });
-type QueryExtra = z.output<typeof queryExtra>;
+const QUERY = cliOptions({
+  k: { flags: '-k, --k <n>', description: 'how many', value: wholeNumberText(1, 1_000), default: 10 },
+  since: { flags: '--since <date>', description: 'only papers from this date on (YYYY-MM-DD)', value: isoDateText },
+  mode: {
+    flags: '--mode <mode>',
+    description: 'ranking: dense vectors, lexical BM25, or both fused (default from PAPERFEED_SEARCH_MODE)',
+    choices: SEARCH_MODES,
+    value: z.enum(SEARCH_MODES),
+  },
+});
+type QueryExtra = z.output<typeof QUERY.extra>;
 
 const searchOptions = (o: QueryExtra): QueryOptions => ({ k: o.k, mode: o.mode, filter: { since: o.since } });
 
@@ -74,8 +76,8 @@ export const similarCommand = textCommand({
     argument: { name: '<query...>', description: 'what to find papers like' },
     // The whole of a pasted abstract, as much as the search reads.
     max: MAX_QUERY_INPUT_CHARS,
-    options: QUERY_OPTIONS,
-    extra: queryExtra,
+    options: QUERY.options,
+    extra: QUERY.extra,
     recipient: false,
     jsonWhat: QUERY_JSON,
     run: (app, _ctx, query, _scope, o) => app.search.similar(query, searchOptions(o)),
@@ -103,8 +105,8 @@ export const searchCommand = textCommand({
     description: 'free-text search over titles and abstracts',
     argument: { name: '<text...>', description: 'words to search for' },
     max: MAX_QUERY_INPUT_CHARS,
-    options: QUERY_OPTIONS,
-    extra: queryExtra,
+    options: QUERY.options,
+    extra: QUERY.extra,
     recipient: false,
     jsonWhat: QUERY_JSON,
     run: (app, _ctx, query, _scope, o) => app.search.searchText(query, searchOptions(o)),

@@ -1,10 +1,9 @@
 // `today` and `why`: a recipient's picks and the reasons behind one paper.
 import { z } from 'zod';
-import { isoDateSchema } from '../papers/dates.ts';
 import { explainPaper, formatExplanation, formatPicks, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS, scopeSchema, type Scope } from './command.ts';
-import { countParser, isoDateParser, optionsOf } from './cli-form.ts';
+import { cliOptions, isoDateText, wholeNumberText } from './cli-form.ts';
 import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs, textCommand } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
@@ -58,7 +57,11 @@ export async function why(app: CommandDeps, ctx: CommandContext, paperRef: strin
 }
 
 /** The CLI's `picks`: another day, another count, or a look without recording (chat's `today` takes none of them). */
-const picksExtra = optionsOf({ date: isoDateSchema.optional(), n: z.number().int().min(1).max(50).optional(), dryRun: z.boolean().optional() });
+const PICKS = cliOptions({
+  date: { flags: '--date <date>', description: 'papers published or first seen on this day (YYYY-MM-DD) instead', value: isoDateText },
+  n: { flags: '-n, --n <n>', description: 'how many picks at most (default PAPERFEED_PICKS_N)', value: wholeNumberText(1, 50) },
+  dryRun: { flags: '--dry-run', description: 'show the picks without recording them as delivered' },
+});
 
 export const todayCommand = defineCommand({
   name: 'today',
@@ -75,17 +78,13 @@ export const todayCommand = defineCommand({
         description:
           "today's picks with the reason for each: papers first seen since the last digest (first digest: the last 24 hours); " +
           'delivered papers are recorded and never picked again',
-        options: [
-          { flags: '--date <date>', description: 'papers published or first seen on this day (YYYY-MM-DD) instead', parse: isoDateParser },
-          { flags: '-n, --n <n>', description: 'how many picks at most (default PAPERFEED_PICKS_N)', parse: countParser(1, 50) },
-          { flags: '--dry-run', description: 'show the picks without recording them as delivered' },
-        ],
+        options: PICKS.options,
         jsonWhat: 'the structured result',
         build: (_i, scope) => ({ name: 'today' as const, scope }),
       },
     ],
-    extra: picksExtra,
-    run: (app, ctx, cmd, o: z.output<typeof picksExtra>) =>
+    extra: PICKS.extra,
+    run: (app, ctx, cmd, o: z.output<typeof PICKS.extra>) =>
       getPicks(app, scopedRecipient(ctx, cmd.scope), {
         ...(o.date ? { date: o.date } : {}),
         ...(o.n !== undefined ? { n: o.n } : {}),

@@ -4,7 +4,7 @@ import { digestStatus } from '../digests/settings.ts';
 import { describeRecipient, exportProfile, formatSummary, profileSummary, resetProfile, type Recipient } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { scopeSchema } from './command.ts';
-import { optionsOf, type CliForms } from './cli-form.ts';
+import { cliOptions, type CliForms } from './cli-form.ts';
 import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs } from './definition.ts';
 import { describeDigest } from './digest.ts';
@@ -37,8 +37,12 @@ export async function forgetMe(app: CommandDeps, ctx: CommandContext): Promise<R
 
 // The CLI's `profile` also exports, resets or deletes (chat's `forget-me`) the profile; --json prints each result.
 const profileSchema = z.object({ name: z.literal('profile'), scope: scopeSchema.optional() });
-const profileExtra = optionsOf({ export: z.boolean().optional(), reset: z.boolean().optional(), forget: z.boolean().optional() });
-type ProfileExtra = z.output<typeof profileExtra>;
+const PROFILE = cliOptions({
+  export: { flags: '--export', description: 'print everything stored about the recipient as JSON', conflicts: ['forget', 'reset'] },
+  reset: { flags: '--reset', description: 'start the profile over (delivered papers stay recorded, so none is re-sent)', conflicts: ['forget'] },
+  forget: { flags: '--forget', description: 'delete everything stored about the recipient: profile, reactions, sent-log, digests' },
+});
+type ProfileExtra = z.output<typeof PROFILE.extra>;
 
 type ProfileResult =
   | { kind: 'summary'; value: Awaited<ReturnType<typeof profileSummary>> }
@@ -74,15 +78,11 @@ const profileCli: CliForms<z.input<typeof profileSchema>, z.output<typeof profil
     {
       name: 'profile',
       description: 'what drives the feed, in words; or export, reset or delete it',
-      options: [
-        { flags: '--export', description: 'print everything stored about the recipient as JSON', conflicts: ['forget', 'reset'] },
-        { flags: '--reset', description: 'start the profile over (delivered papers stay recorded, so none is re-sent)', conflicts: ['forget'] },
-        { flags: '--forget', description: 'delete everything stored about the recipient: profile, reactions, sent-log, digests' },
-      ],
+      options: PROFILE.options,
       build: (_i, scope) => ({ name: 'profile', scope }),
     },
   ],
-  extra: profileExtra,
+  extra: PROFILE.extra,
   run: profileOp,
   print: profileText,
   json: (res) => res.value,

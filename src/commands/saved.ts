@@ -6,7 +6,7 @@ import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { toJsonl } from '../sources/jsonl.ts';
 import { COMMAND_LIMITS, scopeSchema, type Scope } from './command.ts';
-import { optionsOf, type CliForms } from './cli-form.ts';
+import { cliOptions, type CliForms } from './cli-form.ts';
 import { choiceOption, optional } from './slash-form.ts';
 import { defineCommand, profileChange, textCommand } from './definition.ts';
 import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
@@ -91,23 +91,24 @@ const savedSchema = z.object({
 });
 
 /** The CLI's `saved`: the whole list as lines, or exported (to stdout or, with -o, a file: no chat size limit). */
-const savedExtra = optionsOf({ out: z.string().min(1).optional() });
+const SAVED = cliOptions({ out: { flags: '-o, --out <file>', description: 'with --export: write to a file instead of stdout', value: z.string().min(1, 'name the file') } });
 type SavedList = Awaited<ReturnType<typeof listSaved>>;
 
-const savedCli: CliForms<z.input<typeof savedSchema>, SavedCommand, { cmd: SavedCommand; list: SavedList }, z.output<typeof savedExtra>> = {
+const savedCli: CliForms<z.input<typeof savedSchema>, SavedCommand, { cmd: SavedCommand; list: SavedList }, z.output<typeof SAVED.extra>> = {
   forms: [
     {
       name: 'saved',
       description: 'the reading list, newest first, or exported for a reference manager',
       options: [
+        // The chat command's own --export (read by `build`), then the CLI's.
         { flags: '--export <format>', description: 'the whole list as BibTeX, JSON Lines (as `export --jsonl`) or CSL JSON (Zotero)', choices: REFERENCE_FORMATS },
-        { flags: '-o, --out <file>', description: 'with --export: write to a file instead of stdout' },
+        ...SAVED.options,
       ],
       jsonWhat: 'the list',
       build: (i, scope) => ({ name: 'saved', scope, ...(i.opts.export !== undefined ? { export: i.opts.export as ReferenceFormat } : {}) }),
     },
   ],
-  extra: savedExtra,
+  extra: SAVED.extra,
   run: async (app, ctx, cmd) => ({ cmd, list: await listSaved(app, scopedRecipient(ctx, cmd.scope), { now: clockOf(ctx) }) }),
   async write({ cmd, list }, o, out) {
     if (!cmd.export) return false;
