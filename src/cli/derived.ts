@@ -24,6 +24,8 @@ function withChecks<T extends Argument | Option>(x: T, spec: Omit<CliArgument, '
 
 function optionOf(o: CliOption): Option {
   const opt = withChecks(new Option(o.flags, o.description), o);
+  // A key commander does not use would hand `run` nothing, silently.
+  if (o.key !== undefined && o.key !== opt.attributeName()) throw new Error(`option ${o.flags} is read as '${opt.attributeName()}', not '${o.key}'`);
   if (o.required) opt.makeOptionMandatory();
   if (o.default !== undefined) opt.default(o.default);
   if (o.conflicts) opt.conflicts(o.conflicts as string[]);

@@ -28,6 +28,8 @@ export interface CliOption extends Omit<CliArgument, 'name'> {
   default?: unknown;
   /** Options it cannot be given with (their attribute names: `forget`, `dryRun`). */
   conflicts?: readonly string[];
+  /** Its attribute name where `run` reads it (cliOptions), checked against the flags when registered. */
+  key?: string;
 }
 
 /** The parsed command line of one form: its arguments in order (variadic ones as string[]) and its options. */
@@ -82,7 +84,7 @@ type OptionValues<S> = {
  * Keys are commander's attribute names: `--dry-run` is `dryRun`.
  */
 export function cliOptions<S extends Record<string, OptionSpec<unknown>>>(spec: S): { options: CliOption[]; extra: z.ZodType<OptionValues<S>, CliInput> } {
-  const options = Object.values(spec).map(({ value, ...o }) => ({ ...o, ...(value ? { parse: parserOf(value) } : {}) }));
+  const options = Object.entries(spec).map(([key, { value, ...o }]) => ({ ...o, key, ...(value ? { parse: parserOf(value) } : {}) }));
   const extra = z.object({ opts: z.record(z.string(), z.unknown()) }).transform(({ opts }) => Object.fromEntries(Object.keys(spec).map((k) => [k, opts[k]])));
   return { options, extra: extra as unknown as z.ZodType<OptionValues<S>, CliInput> };
 }
