@@ -66,7 +66,7 @@ export async function ask(app: CommandDeps, ctx: CommandContext, question: strin
 }
 
 /** The CLI's answer, then the papers: the cited ones under "Sources", else those retrieved. */
-export function askText(r: AskResult): string {
+function askText(r: AskResult): string {
   if (r.status === 'unavailable' && r.reason === 'off') {
     throw new UserError(
       '`ask` needs a language model: set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server ' +

@@ -41,7 +41,7 @@ type QueryExtra = z.output<typeof QUERY.extra>;
 const searchOptions = (o: QueryExtra): QueryOptions => ({ k: o.k, mode: o.mode, filter: { since: o.since } });
 
 /** The stable JSON shape of a search result: what scripts and the HTTP API rely on. */
-export function scoredJson(r: ScoredPaper) {
+function scoredJson(r: ScoredPaper) {
   return {
     id: r.paper.id,
     title: r.paper.title,
@@ -53,7 +53,7 @@ export function scoredJson(r: ScoredPaper) {
   };
 }
 
-export function scoredLine(r: ScoredPaper, rank: number): string {
+function scoredLine(r: ScoredPaper, rank: number): string {
   return `${String(rank).padStart(2)}. ${r.score.toFixed(3)}  ${r.paper.id.padEnd(18)}  ${r.paper.title}`;
 }
 
