@@ -48,15 +48,11 @@ function checked<T>(schema: z.ZodType<T, unknown>, value: unknown): T {
   return parsed.data;
 }
 
-const output: CliOutput = {
-  async write(text, file) {
-    if (file) await writeFile(file, text);
-    else process.stdout.write(text);
-  },
-  printJson: () => {
-    throw new Error('replaced by the context');
-  },
-};
+/** Text exactly as given (an export), into a file or to stdout. */
+async function writeOut(text: string, file?: string): Promise<void> {
+  if (file) await writeFile(file, text);
+  else process.stdout.write(text);
+}
 
 function addForm(parent: Command, form: CliForm<unknown>, forms: AnyForms, schema: z.ZodType<unknown, unknown>, ctx: CliContext): void {
   const cmd = parent.command(form.name).description(form.description);
@@ -78,7 +74,7 @@ function addForm(parent: Command, form: CliForm<unknown>, forms: AnyForms, schem
     const extra = forms.extra ? checked(forms.extra, input) : undefined;
     await ctx.withApp(async (app) => {
       const result = await forms.run(app, cliCommandContext(o), command, extra);
-      if (forms.write && (await forms.write(result, extra, { ...output, printJson: ctx.printJson }))) return;
+      if (forms.write && (await forms.write(result, extra, { write: writeOut, printJson: ctx.printJson } satisfies CliOutput))) return;
       if (o.json) ctx.printJson(forms.json ? forms.json(result, extra) : result);
       else ctx.print(forms.print(result, extra));
     });
