@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { commandOf, GLOBAL_OPTIONS_WITH_VALUE } from '../bin/command-word.js';
 import type { CliContext, RegisterCommand } from '../src/cli/context.ts';
-import { COMMAND_FILES, registrarsFor } from '../src/cli/registrars.ts';
+import { COMMAND_FILES, LIGHT_FILES, registrarsFor } from '../src/cli/registrars.ts';
 import { runCli } from './helpers/cli.ts';
 
 const noCtx = {} as CliContext; // registering a command never uses the context
@@ -40,32 +40,48 @@ describe('the command word', () => {
   });
 });
 
+/** Every command word: the hand-written files' and those derived from the chat definitions. */
+const everything = async (): Promise<string[]> => (await Promise.all(COMMAND_FILES.map(async (f) => f.commands ?? (await f.load()).commands!))).flat();
+
 describe('command files', () => {
-  it('each file registers exactly the commands the table says, and no command is in two files', async () => {
+  it('each file registers exactly the commands the table (or, for the derived ones, core.ts) says, and no command is in two files', async () => {
     for (const file of COMMAND_FILES) {
-      expect(registered([(await file.load()).register])).toEqual(file.commands);
+      const m = await file.load();
+      expect(registered([m.register])).toEqual(file.commands ?? m.commands);
     }
-    const all = COMMAND_FILES.flatMap((f) => f.commands);
+    const all = await everything();
+    expect(all).toEqual(expect.arrayContaining(['ingest', 'reindex', 'similar', 'search', 'picks', 'profile', 'saved', 'ask', 'library', 'topics', 'categories', 'serve']));
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it('a light file registers its derived commands as core.ts does, and nothing else', async () => {
+    const derived = (await COMMAND_FILES.find((f) => !f.commands)!.load()).commands!;
+    for (const file of LIGHT_FILES) {
+      expect(registered([(await file.load()).register]).sort()).toEqual([...file.commands].sort());
+      expect(derived).toEqual(expect.arrayContaining([...file.commands]));
+    }
+  });
+
   it('a command, after any global options, loads only its own file', async () => {
-    const search = (await COMMAND_FILES.find((f) => f.commands.includes('similar'))!.load()).register;
     for (const args of [
       ['similar', '2401.00001'],
       ['--data-dir', '/tmp/x', '--log-level', 'warn', 'similar', 'graph', '-k', '3', '--json'],
-      ['--data-dir=/tmp/x', 'reindex'],
       ['search', '--help'],
     ]) {
-      expect(await registrarsFor(argv(...args))).toEqual([search]);
+      expect(registered(await registrarsFor(argv(...args))).sort()).toEqual(['search', 'similar']);
     }
+    expect(registered(await registrarsFor(argv('--data-dir=/tmp/x', 'reindex')))).toEqual(['ingest', 'list', 'show', 'stats', 'export', 'reindex']);
     expect(registered(await registrarsFor(argv('serve', '--port', '0')))).toEqual(['serve']);
+    // A derived command no table lists: only the derived commands are registered.
+    const core = (await COMMAND_FILES.find((f) => !f.commands)!.load()).register;
+    expect(await registrarsFor(argv('profile', '--user', 'a'))).toEqual([core]);
+    expect(await registrarsFor(argv('library', 'import', 'refs.bib'))).toEqual([core]);
   });
 
   it('help, an unknown command or a global option missing its value loads every file', async () => {
-    const everything = COMMAND_FILES.flatMap((f) => f.commands);
+    const all = await everything();
     for (const args of [[], ['--help'], ['help', 'similar'], ['simlar', 'x'], ['--data-dir']]) {
-      expect(registered(await registrarsFor(argv(...args)))).toEqual(everything);
+      expect(registered(await registrarsFor(argv(...args)))).toEqual(all);
     }
   });
 });
@@ -74,7 +90,7 @@ describe('the executable with commands loaded on demand', () => {
   it('--help lists every command, and a mistyped one is still suggested', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const name of COMMAND_FILES.flatMap((f) => f.commands)) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of await everything()) expect(help.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
     const typo = await runCli(['simlar', 'x']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('unknown command');

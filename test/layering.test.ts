@@ -53,4 +53,20 @@ describe('layering', () => {
       'src/service/forget.ts',
     ]);
   });
+
+  it('embeddings/ is a leaf: providers only, importing nothing of the service but small utilities', () => {
+    // The vector maths, the worker start-up and the logger's type: none of them imports the service back.
+    const UTILITIES = ['src/vector-math.ts', 'src/ts-worker.ts', 'src/log.ts'];
+    const EMBEDDINGS = join(repo, 'embeddings');
+    const outside = tsFiles(EMBEDDINGS).flatMap((file) =>
+      importsInto(file, repo)
+        .filter((target) => !target.startsWith('embeddings/') && !UTILITIES.includes(target))
+        .map((target) => `${relative(repo, file)} imports ${target}`),
+    );
+    expect(outside).toEqual([]);
+    // The logger module loads pino: only its type may be imported.
+    const valueImports = tsFiles(EMBEDDINGS).filter((file) => /^import (?!type )[^;]*'\.\.\/src\/log\.ts'/m.test(readFileSync(file, 'utf8')));
+    expect(valueImports.map((f) => relative(repo, f))).toEqual([]);
+  });
 });
+

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { register as registerAsk } from '../src/cli/commands/ask.ts';
+import { register as registerAsk } from '../src/cli/commands/core.ts';
 import type { CliContext } from '../src/cli/context.ts';
 import type { Config } from '../src/config/config.ts';
 import { UserError } from '../src/errors.ts';

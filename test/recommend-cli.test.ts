@@ -1,5 +1,6 @@
-// The recommendation CLI commands, in process (their own commander program around the four
-// register functions, on a real App over the ingested sample corpus) and as spawned processes.
+// The recommendation CLI commands, in process (their own commander program around the commands
+// derived from chat definitions and `categories`, on a real App over the ingested sample corpus)
+// and as spawned processes.
 import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
@@ -9,9 +10,6 @@ import { UserError } from '../src/errors.ts';
 import { createLogger } from '../src/log.ts';
 import type { CliContext } from '../src/cli/context.ts';
 import { register as core } from '../src/cli/commands/core.ts';
-import { register as picks } from '../src/cli/commands/picks.ts';
-import { register as profile } from '../src/cli/commands/profile.ts';
-import { register as saved } from '../src/cli/commands/saved.ts';
 import { register as topics } from '../src/cli/commands/topics.ts';
 import type { Paper } from '../src/papers/paper.ts';
 import { bibtexKey } from '../src/papers/reference-export.ts';
@@ -51,7 +49,7 @@ async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs one command line through the four recommendation commands; returns stdout and any error. */
+/** Runs one command line through the recommendation commands; returns stdout and any error. */
 async function cli(...args: string[]): Promise<{ out: string; error?: unknown }> {
   const out: string[] = [];
   const program = new Command('paperfeed').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
@@ -60,7 +58,7 @@ async function cli(...args: string[]): Promise<{ out: string; error?: unknown }>
     print: (t) => out.push(t),
     printJson: (v) => out.push(JSON.stringify(v, null, 2)),
   };
-  for (const register of [picks, core, topics, profile, saved]) register(program, ctx);
+  for (const register of [core, topics]) register(program, ctx);
   try {
     await program.parseAsync(args, { from: 'user' });
     return { out: out.join('\n') };

@@ -4,32 +4,44 @@
 // anything unusual loads every file, so commander's help and errors are the same as before.
 import { commandOf } from '../../bin/command-word.js';
 import type { RegisterCommand } from './context.ts';
+import { definitionsIn } from './derived.ts';
 
 interface CommandFile {
-  /** The top-level commands the file registers, in registration order (test/cli-registrars.test.ts checks them). */
-  commands: readonly string[];
-  load(): Promise<{ register: RegisterCommand }>;
+  /**
+   * The top-level commands the file registers, in registration order (test/cli-registrars.test.ts
+   * checks them); absent for ./commands/core.ts, which lists its own (`commands`).
+   */
+  commands?: readonly string[];
+  load(): Promise<{ register: RegisterCommand; commands?: readonly string[] }>;
 }
 
-/** In the order `paperfeed --help` lists them. */
+/**
+ * Every command file, in the order `paperfeed --help` lists them. Only commands without a chat
+ * twin are written by hand; every other is derived from its chat command definition by core.ts.
+ */
 export const COMMAND_FILES: readonly CommandFile[] = [
-  { commands: ['ingest', 'list', 'show', 'stats', 'export'], load: () => import('./commands/papers.ts') },
-  { commands: ['similar', 'search', 'reindex'], load: () => import('./commands/search.ts') },
-  { commands: ['picks'], load: () => import('./commands/picks.ts') },
+  // The corpus: no chat command reads files, exports or rebuilds the index.
+  { commands: ['ingest', 'list', 'show', 'stats', 'export', 'reindex'], load: () => import('./commands/papers.ts') },
   // Derived from the chat command definitions (src/commands/*: a `cli` block), in registry order.
-  {
-    commands: ['why', 'feedback', 'topics', 'keywords', 'authors', 'mute', 'unmute', 'seeds', 'save', 'unsave', 'history'],
-    load: () => import('./commands/core.ts'),
-  },
+  { load: () => import('./commands/core.ts') },
+  // Followed arXiv categories: a profile setting chat does not offer.
   { commands: ['categories'], load: () => import('./commands/topics.ts') },
-  { commands: ['saved'], load: () => import('./commands/saved.ts') },
-  { commands: ['profile'], load: () => import('./commands/profile.ts') },
-  { commands: ['ask'], load: () => import('./commands/ask.ts') },
+  // The chat front end itself, the service and the bots: processes, not commands.
   { commands: ['chat'], load: () => import('./commands/chat.ts') },
   { commands: ['serve'], load: () => import('./commands/serve.ts') },
   { commands: ['slack'], load: () => import('./commands/slack.ts') },
   { commands: ['discord'], load: () => import('./commands/discord.ts') },
-  { commands: ['library'], load: () => import('./commands/library.ts') },
+];
+
+/**
+ * Derived commands registered from the one chat command file that defines them (the definitions it
+ * exports, in any order: only one of them runs). Only a shortcut, so that a cold `similar` or
+ * `search` does not load every command's modules: a derived command not listed here is found by
+ * core.ts.
+ */
+export const LIGHT_FILES: readonly Required<CommandFile>[] = [
+  { commands: ['search', 'similar'], load: () => definitionsIn(import('../commands/find.ts')) },
+  { commands: ['picks', 'why'], load: () => definitionsIn(import('../commands/picks.ts')) },
 ];
 
 /**
@@ -38,7 +50,11 @@ export const COMMAND_FILES: readonly CommandFile[] = [
  */
 export async function registrarsFor(argv: readonly string[]): Promise<RegisterCommand[]> {
   const name = commandOf(argv.slice(2));
-  const files = COMMAND_FILES.filter((f) => name !== undefined && f.commands.includes(name));
-  const chosen = files.length ? files : COMMAND_FILES;
-  return (await Promise.all(chosen.map((f) => f.load()))).map((m) => m.register);
+  if (name !== undefined) {
+    const listed = [...LIGHT_FILES, ...COMMAND_FILES].find((f) => f.commands?.includes(name));
+    if (listed) return [(await listed.load()).register];
+    const derived = await COMMAND_FILES.find((f) => !f.commands)!.load();
+    if (derived.commands?.includes(name)) return [derived.register];
+  }
+  return (await Promise.all(COMMAND_FILES.map((f) => f.load()))).map((m) => m.register);
 }

@@ -1,9 +1,12 @@
 // `ask <question>`: an answer from the stored papers with numbered citations, the cited papers as cards.
-import { ask as askModel, ASK_DEFAULT_K, type AskResult, type Citation } from '../llm/index.ts';
+import { UserError } from '../errors.ts';
+import { ask as askModel, ASK_DEFAULT_K, ASK_MAX_K, type AskResult, type Citation } from '../llm/index.ts';
+import { MAX_QUERY_INPUT_CHARS } from '../search/search-types.ts';
 import type { Paper } from '../papers/paper.ts';
 import { recipientKey } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { COMMAND_LIMITS } from './command.ts';
+import { cliOptions, wholeNumberText } from './cli-form.ts';
 import { userRecipient, type CommandContext } from './context.ts';
 import { textCommand } from './definition.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
@@ -62,6 +65,28 @@ export async function ask(app: CommandDeps, ctx: CommandContext, question: strin
   return askReply(app, question, result);
 }
 
+/** The CLI's answer, then the papers: the cited ones under "Sources", else those retrieved. */
+function askText(r: AskResult): string {
+  if (r.status === 'unavailable' && r.reason === 'off') {
+    throw new UserError(
+      '`ask` needs a language model: set OPENAI_API_KEY, or OPENAI_BASE_URL for a compatible server ' +
+        '(`paperfeed search` finds papers without one)',
+    );
+  }
+  const lines = [r.answer];
+  const shown = r.status === 'answered' ? r.citations : r.status === 'nothing-relevant' ? [] : r.sources;
+  if (shown.length) {
+    lines.push('', r.status === 'answered' ? 'Sources:' : 'Papers:');
+    for (const c of shown) lines.push(`[${c.n}] ${c.title}\n    ${c.url}`);
+  }
+  if (r.dropped.length) lines.push('', `(removed citation${r.dropped.length === 1 ? '' : 's'} to papers not retrieved: ${r.dropped.map((n) => `[${n}]`).join(' ')})`);
+  return lines.join('\n');
+}
+
+const ASK = cliOptions({
+  k: { flags: '-k, --k <n>', description: `papers to retrieve and answer from (at most ${ASK_MAX_K})`, value: wholeNumberText(1, ASK_MAX_K), default: ASK_DEFAULT_K },
+});
+
 export const askCommand = textCommand({
   name: 'ask',
   field: 'question',
@@ -71,5 +96,19 @@ export const askCommand = textCommand({
   say: 'what you want to know',
   // The question and the hourly limit it counts against are the asker's: private.
   slash: { description: 'An answer from the stored papers, citing them (needs a language model)', option: 'Your question, e.g. "how can diffusion models sample faster?"' },
+  cli: {
+    name: 'ask',
+    description: 'answer a question from the stored papers, citing them (needs OPENAI_API_KEY or OPENAI_BASE_URL)',
+    argument: { name: '<question...>', description: 'the question' },
+    // As long as the CLI always took; the prompt reads the start of it.
+    max: MAX_QUERY_INPUT_CHARS,
+    options: ASK.options,
+    extra: ASK.extra,
+    recipient: false,
+    jsonWhat: 'the result ({status, answer, citations[{n, paperId, title, url}], sources, dropped})',
+    // The operator's own CLI is under the daily budget but not a per-user rate limit.
+    run: (app, _ctx, question, _scope, o) => askModel(app, app.llm, question, { k: o.k }),
+    print: askText,
+  },
   run: ask,
 });

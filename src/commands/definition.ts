@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
 import { scopeSchema, textArg, type Scope } from './command.ts';
-import { wordsOf, type CliArgument, type CliForms } from './cli-form.ts';
+import { wordsOf, type CliArgument, type CliForms, type CliInput, type CliOption } from './cli-form.ts';
 import { changedRecipient, clockOf, type CommandContext } from './context.ts';
 import type { Recipient } from '../recommend/index.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
@@ -56,8 +56,8 @@ export interface CommandDefinition<S extends Schema = Schema> {
   run(app: CommandDeps, ctx: CommandContext, cmd: NoInfer<z.output<S>>): Promise<Reply> | Reply;
   /** How it appears as `/papers` subcommands on Discord (bots/discord/command-spec.ts derives the spec). */
   discord?: SlashForms<NoInfer<z.input<S>>>;
-  /** How it appears as `paperfeed` subcommands (src/cli/commands/core.ts derives them). */
-  cli?: CliForms<NoInfer<z.input<S>>, NoInfer<z.output<S>>, unknown>;
+  /** How it appears as `paperfeed` subcommands (src/cli/derived.ts derives them). */
+  cli?: CliForms<NoInfer<z.input<S>>, NoInfer<z.output<S>>, any, any>;
 }
 
 /** Keeps a definition's literal types (its schema, hence its handler's command type). */
@@ -88,7 +88,7 @@ export function needRest<T>(w: Words, call: ParseCall, build: (rest: string) => 
 export type TextCommand<N extends string, F extends string> = { name: N; scope?: Scope } & Record<F, string>;
 
 /** A command whose one argument is free text: `similar <text>`, `follow <author>`, `save <paper>`. */
-export function textCommand<N extends string, F extends string, R = unknown>(d: {
+export function textCommand<N extends string, F extends string, R = unknown, X = undefined>(d: {
   name: N;
   aliases?: readonly string[];
   /** The command's field, also the slash option's name. */
@@ -103,15 +103,17 @@ export function textCommand<N extends string, F extends string, R = unknown>(d: 
   /** `scope` is set only by the CLI forms (--channel); chat is always the user's own. */
   run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<Reply> | Reply;
   /** Its `paperfeed` subcommand; with it the schema takes the CLI's scope. */
-  cli?: TextCli<R>;
+  cli?: TextCli<R, X>;
 }) {
   type Cmd = TextCommand<N, F>;
   const make = (value: string) => ({ name: d.name, [d.field]: value }) as Cmd;
-  const schema = z.object({
-    name: z.literal(d.name),
-    ...(d.cli ? { scope: scopeSchema.optional() } : {}),
-    [d.field]: textArg(d.what, d.max),
-  }) as unknown as z.ZodType<Cmd, Cmd>;
+  const schemaUpTo = (max: number) =>
+    z.object({
+      name: z.literal(d.name),
+      ...(d.cli ? { scope: scopeSchema.optional() } : {}),
+      [d.field]: textArg(d.what, max),
+    }) as unknown as z.ZodType<Cmd, Cmd>;
+  const schema = schemaUpTo(d.max);
   return defineCommand({
     name: d.name,
     ...(d.aliases ? { aliases: d.aliases } : {}),
@@ -129,21 +131,31 @@ export function textCommand<N extends string, F extends string, R = unknown>(d: 
         },
       ],
     },
-    ...(d.cli ? { cli: textCliForms(d.name, d.field, d.cli) as CliForms<Cmd, Cmd, unknown> } : {}),
+    ...(d.cli ? { cli: textCliForms(d.name, d.field, d.cli, d.cli.max ? schemaUpTo(d.cli.max) : undefined) as CliForms<Cmd, Cmd, unknown> } : {}),
     run: (app, ctx, cmd) => d.run(app, ctx, cmd[d.field], cmd.scope),
   });
 }
 
 /** A text command's `paperfeed` subcommand, whose one argument (variadic: `<name...>`) is the command's field. */
-export interface TextCli<R> {
+export interface TextCli<R, X = undefined> {
   /** `paperfeed <group> <name>`, or `paperfeed <name>` without a group. */
   group?: { name: string; description: string };
   name: string;
   description: string;
   argument: CliArgument;
+  /** The CLI's own options (not in the chat command), read by `extra` (CliForms.extra). */
+  options?: readonly CliOption[];
+  extra?: z.ZodType<X, CliInput>;
+  /** The longest value the CLI takes, when it takes more than chat. */
+  max?: number;
+  /** What --json prints, for its help. */
+  jsonWhat?: string;
+  /** false: about nobody's profile, so without --user and --channel. */
+  recipient?: false;
   /** The operation the chat reply is made from, for the user or (scope 'channel') the channel. */
-  run(app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<R>;
-  print(result: R): string;
+  run(app: CommandDeps, ctx: CommandContext, value: string, scope: Scope | undefined, extra: X): Promise<R>;
+  print(result: R, extra: X): string;
+  json?(result: R, extra: X): unknown;
 }
 
 /**
@@ -155,7 +167,12 @@ export const profileChange =
   async (app: CommandDeps, ctx: CommandContext, value: string, scope?: Scope): Promise<R> =>
     op(app, await changedRecipient(ctx, scope, what), value, { now: clockOf(ctx) });
 
-function textCliForms<N extends string, F extends string, R>(name: N, field: F, d: TextCli<R>): CliForms<TextCommand<N, F>, TextCommand<N, F>, R> {
+function textCliForms<N extends string, F extends string, R, X>(
+  name: N,
+  field: F,
+  d: TextCli<R, X>,
+  schema: z.ZodType<TextCommand<N, F>, TextCommand<N, F>> | undefined,
+): CliForms<TextCommand<N, F>, TextCommand<N, F>, R, X> {
   const variadic = d.argument.name.endsWith('...>');
   return {
     ...(d.group ? { groups: { [d.group.name]: d.group.description } } : {}),
@@ -165,10 +182,16 @@ function textCliForms<N extends string, F extends string, R>(name: N, field: F, 
         name: d.name,
         description: d.description,
         arguments: [d.argument],
+        ...(d.options ? { options: d.options } : {}),
+        ...(d.jsonWhat ? { jsonWhat: d.jsonWhat } : {}),
+        ...(d.recipient === false ? { recipient: false as const } : {}),
         build: (i, scope) => ({ name, scope, [field]: variadic ? wordsOf(i) : (i.args[0] as string) }) as TextCommand<N, F>,
       },
     ],
-    run: (app, ctx, cmd) => d.run(app, ctx, cmd[field], cmd.scope),
+    ...(schema ? { schema } : {}),
+    ...(d.extra ? { extra: d.extra } : {}),
+    run: (app, ctx, cmd, extra) => d.run(app, ctx, cmd[field], cmd.scope, extra),
     print: d.print,
+    ...(d.json ? { json: d.json } : {}),
   };
 }

@@ -4,11 +4,14 @@ import { UserError } from '../errors.ts';
 import { checkLibrarySize, SIZE_LIMIT_TEXT } from '../library/detect.ts';
 import { LIBRARY_LIMITS } from '../library/entry.ts';
 import { importLibraryFrom, type LibraryReport } from '../library/import.ts';
+import { readLibraryFile } from '../library/read-file.ts';
 import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS } from './command.ts';
+import { COMMAND_LIMITS, scopeSchema } from './command.ts';
+import type { CliForms, CliInput } from './cli-form.ts';
+import { plainText } from './text.ts';
 import { optional, textOption } from './slash-form.ts';
 import { defineCommand } from './definition.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -65,12 +68,34 @@ export function libraryReportText(r: LibraryReport): string {
 /** The pasted list keeps its line breaks: parsers report entries by line. Attached files come in the context. */
 const librarySchema = z.object({
   name: z.literal('library'),
+  // Chat leaves it out; the CLI's --channel imports into the channel's profile.
+  scope: scopeSchema.optional(),
   op: z.literal('import'),
   text: z.string().max(COMMAND_LIMITS.pastedList, `a pasted list is at most ${COMMAND_LIMITS.pastedList} characters; attach a file instead`).optional(),
 });
 
 // `library import <list>`: the text after it is read as typed, line breaks included.
 const LIBRARY_IMPORT = /^\s*(?:\/papers\s+)?library\b(?:\s+(\S+))?([\s\S]*)$/i;
+
+/** The CLI's `library import <file>`: a file on disk, where chat takes an attachment. */
+const libraryExtra = z.object({ args: z.tuple([z.string().min(1, 'name the library file')]) }).transform((i) => ({ file: i.args[0] })) as unknown as z.ZodType<{ file: string }, CliInput>;
+
+const libraryCli: CliForms<z.input<typeof librarySchema>, LibraryCommand, LibraryReport, { file: string }> = {
+  groups: { library: "a researcher's reference library as seeds and likes" },
+  forms: [
+    {
+      group: 'library',
+      name: 'import',
+      description: 'import a BibTeX, CSL JSON (Zotero) or RIS file, or a list of arXiv ids / DOIs / links: stored papers become seeds and likes, the rest text likes',
+      arguments: [{ name: '<file>', description: 'the library file (at most 5 MB)' }],
+      jsonWhat: 'the report (every entry: matched, kept as text or skipped, with the reason)',
+      build: (_i, scope) => ({ name: 'library', scope, op: 'import' }),
+    },
+  ],
+  extra: libraryExtra,
+  run: async (app, ctx, cmd, { file }) => importLibraryFrom(app, scopedRecipient(ctx, cmd.scope), await readLibraryFile(file), { now: clockOf(ctx) }),
+  print: (report) => plainText(libraryReportText(report)),
+};
 
 export const libraryCommand = defineCommand({
   name: 'library',
@@ -104,5 +129,6 @@ export const libraryCommand = defineCommand({
       },
     ],
   },
+  cli: libraryCli,
   run: library,
 });

@@ -1,8 +1,9 @@
 // `today` and `why`: a recipient's picks and the reasons behind one paper.
 import { z } from 'zod';
-import { explainPaper, formatExplanation, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
+import { explainPaper, formatExplanation, formatPicks, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, type Scope } from './command.ts';
+import { COMMAND_LIMITS, scopeSchema, type Scope } from './command.ts';
+import { cliOptions, isoDateText, wholeNumberText } from './cli-form.ts';
 import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs, textCommand } from './definition.ts';
 import { enrichPicks } from './enrich.ts';
@@ -55,13 +56,43 @@ export async function why(app: CommandDeps, ctx: CommandContext, paperRef: strin
   return okReply(literal(formatExplanation(e)), 'private', [cardFromPaper(e.paper, reasons, e.score)]);
 }
 
+/** The CLI's `picks`: another day, another count, or a look without recording (chat's `today` takes none of them). */
+const PICKS = cliOptions({
+  date: { flags: '--date <date>', description: 'papers published or first seen on this day (YYYY-MM-DD) instead', value: isoDateText },
+  n: { flags: '-n, --n <n>', description: 'how many picks at most (default PAPERFEED_PICKS_N)', value: wholeNumberText(1, 50) },
+  dryRun: { flags: '--dry-run', description: 'show the picks without recording them as delivered' },
+});
+
 export const todayCommand = defineCommand({
   name: 'today',
   aliases: ['picks'],
-  schema: z.object({ name: z.literal('today') }),
+  // The CLI's --channel asks for the channel's picks; chat leaves the scope out.
+  schema: z.object({ name: z.literal('today'), scope: scopeSchema.optional() }),
   usage: { forms: ['today'], summary: 'your picks now (papers since your last digest)' },
   parse: (w, call) => noArgs('today', w, call, { name: 'today' as const }),
   discord: { forms: [{ name: 'today' as const, description: 'Your picks now (papers since your last digest)', build: () => ({ name: 'today' as const }) }] },
+  cli: {
+    forms: [
+      {
+        name: 'picks',
+        description:
+          "today's picks with the reason for each: papers first seen since the last digest (first digest: the last 24 hours); " +
+          'delivered papers are recorded and never picked again',
+        options: PICKS.options,
+        jsonWhat: 'the structured result',
+        build: (_i, scope) => ({ name: 'today' as const, scope }),
+      },
+    ],
+    extra: PICKS.extra,
+    run: (app, ctx, cmd, o: z.output<typeof PICKS.extra>) =>
+      getPicks(app, scopedRecipient(ctx, cmd.scope), {
+        ...(o.date ? { date: o.date } : {}),
+        ...(o.n !== undefined ? { n: o.n } : {}),
+        record: !o.dryRun,
+        now: clockOf(ctx),
+      }),
+    print: formatPicks,
+  },
   run: (app, ctx) => today(app, ctx),
 });
 

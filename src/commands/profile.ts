@@ -1,9 +1,11 @@
 // `profile` (what drives my feed) and `forget-me` (delete everything stored about me).
 import { z } from 'zod';
 import { digestStatus } from '../digests/settings.ts';
-import { profileSummary } from '../recommend/index.ts';
+import { describeRecipient, exportProfile, formatSummary, profileSummary, resetProfile, type Recipient } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { scopeSchema } from './command.ts';
+import { cliOptions, type CliForms } from './cli-form.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { defineCommand, noArgs } from './definition.ts';
 import { describeDigest } from './digest.ts';
 import { literal } from './markup.ts';
@@ -33,12 +35,72 @@ export async function forgetMe(app: CommandDeps, ctx: CommandContext): Promise<R
   );
 }
 
+// The CLI's `profile` also exports, resets or deletes (chat's `forget-me`) the profile; --json prints each result.
+const profileSchema = z.object({ name: z.literal('profile'), scope: scopeSchema.optional() });
+const PROFILE = cliOptions({
+  export: { flags: '--export', description: 'print everything stored about the recipient as JSON', conflicts: ['forget', 'reset'] },
+  reset: { flags: '--reset', description: 'start the profile over (delivered papers stay recorded, so none is re-sent)', conflicts: ['forget'] },
+  forget: { flags: '--forget', description: 'delete everything stored about the recipient: profile, reactions, sent-log, digests' },
+});
+type ProfileExtra = z.output<typeof PROFILE.extra>;
+
+type ProfileResult =
+  | { kind: 'summary'; value: Awaited<ReturnType<typeof profileSummary>> }
+  | { kind: 'export'; value: Awaited<ReturnType<typeof exportProfile>> }
+  | { kind: 'reset'; r: Recipient; value: Awaited<ReturnType<typeof resetProfile>> }
+  | { kind: 'forget'; r: Recipient; value: Awaited<ReturnType<CommandDeps['forgetRecipient']>> };
+
+async function profileOp(app: CommandDeps, ctx: CommandContext, cmd: z.output<typeof profileSchema>, o: ProfileExtra): Promise<ProfileResult> {
+  const r = scopedRecipient(ctx, cmd.scope);
+  if (o.export) return { kind: 'export', value: await exportProfile(app, r) };
+  if (o.forget) return { kind: 'forget', r, value: await app.forgetRecipient(r) };
+  if (o.reset) return { kind: 'reset', r, value: await resetProfile(app, r) };
+  return { kind: 'summary', value: await profileSummary(app, r) };
+}
+
+function profileText(res: ProfileResult): string {
+  switch (res.kind) {
+    case 'summary':
+      return formatSummary(res.value);
+    case 'export': // `write` prints it as JSON before any printing
+      return JSON.stringify(res.value, null, 2);
+    case 'reset':
+      return res.value.reset ? `The profile of ${describeRecipient(res.r)} starts over.` : `${describeRecipient(res.r)} had no profile.`;
+    case 'forget': {
+      const n = res.value.deleted.length + res.value.outboxEntries;
+      return n ? `Deleted everything stored about ${describeRecipient(res.r)} (${n} ${n === 1 ? 'record' : 'records'}).` : `Nothing was stored about ${describeRecipient(res.r)}.`;
+    }
+  }
+}
+
+const profileCli: CliForms<z.input<typeof profileSchema>, z.output<typeof profileSchema>, ProfileResult, ProfileExtra> = {
+  forms: [
+    {
+      name: 'profile',
+      description: 'what drives the feed, in words; or export, reset or delete it',
+      options: PROFILE.options,
+      build: (_i, scope) => ({ name: 'profile', scope }),
+    },
+  ],
+  extra: PROFILE.extra,
+  run: profileOp,
+  print: profileText,
+  json: (res) => res.value,
+  // An export is JSON whether or not --json is given.
+  write(res, _o, out) {
+    if (res.kind !== 'export') return false;
+    out.printJson(res.value);
+    return true;
+  },
+};
+
 export const profileCommand = defineCommand({
   name: 'profile',
-  schema: z.object({ name: z.literal('profile') }),
+  schema: profileSchema,
   usage: { forms: ['profile'], summary: 'what drives your feed' },
   parse: (w, call) => noArgs('profile', w, call, { name: 'profile' as const }),
   discord: { forms: [{ name: 'profile' as const, description: 'What drives your feed', build: () => ({ name: 'profile' as const }) }] },
+  cli: profileCli,
   run: (app, ctx) => profile(app, ctx),
 });
 

@@ -1,7 +1,7 @@
 /**
  * Every chat command, in the order help lists them. Adding a command: define it in its family's
- * file with `defineCommand` and list it here; the parser, dispatch, help and the Discord
- * slash-command spec follow from the definition.
+ * file with `defineCommand` and list it here; the parser, dispatch, help, the Discord
+ * slash-command spec and (with a `cli` block) the `paperfeed` subcommand follow from the definition.
  */
 import { z } from 'zod';
 import { askCommand } from './ask.ts';

@@ -5,10 +5,11 @@ import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '..
 import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
 import type { CommandDeps } from './deps.ts';
 import { toJsonl } from '../sources/jsonl.ts';
-import { COMMAND_LIMITS, type Scope } from './command.ts';
+import { COMMAND_LIMITS, scopeSchema, type Scope } from './command.ts';
+import { cliOptions, type CliForms } from './cli-form.ts';
 import { choiceOption, optional } from './slash-form.ts';
 import { defineCommand, profileChange, textCommand } from './definition.ts';
-import { clockOf, userRecipient, type CommandContext } from './context.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
 import { literal } from './markup.ts';
 import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
 import type { Reply } from './reply.ts';
@@ -82,7 +83,47 @@ export async function saved(app: CommandDeps, ctx: CommandContext, cmd: SavedCom
   return okReply([count, ...missing].join('\n'), 'private', cards);
 }
 
-const savedSchema = z.object({ name: z.literal('saved'), export: z.enum(REFERENCE_FORMATS, 'an export format is bibtex, jsonl or csl').optional() });
+const savedSchema = z.object({
+  name: z.literal('saved'),
+  // Chat leaves it out; the CLI's --channel lists the channel's list.
+  scope: scopeSchema.optional(),
+  export: z.enum(REFERENCE_FORMATS, 'an export format is bibtex, jsonl or csl').optional(),
+});
+
+/** The CLI's `saved`: the whole list as lines, or exported (to stdout or, with -o, a file: no chat size limit). */
+const SAVED = cliOptions({ out: { flags: '-o, --out <file>', description: 'with --export: write to a file instead of stdout', value: z.string().min(1, 'name the file') } });
+type SavedList = Awaited<ReturnType<typeof listSaved>>;
+
+const savedCli: CliForms<z.input<typeof savedSchema>, SavedCommand, { cmd: SavedCommand; list: SavedList }, z.output<typeof SAVED.extra>> = {
+  forms: [
+    {
+      name: 'saved',
+      description: 'the reading list, newest first, or exported for a reference manager',
+      options: [
+        // The chat command's own --export (read by `build`), then the CLI's.
+        { flags: '--export <format>', description: 'the whole list as BibTeX, JSON Lines (as `export --jsonl`) or CSL JSON (Zotero)', choices: REFERENCE_FORMATS },
+        ...SAVED.options,
+      ],
+      jsonWhat: 'the list',
+      build: (i, scope) => ({ name: 'saved', scope, ...(i.opts.export !== undefined ? { export: i.opts.export as ReferenceFormat } : {}) }),
+    },
+  ],
+  extra: SAVED.extra,
+  run: async (app, ctx, cmd) => ({ cmd, list: await listSaved(app, scopedRecipient(ctx, cmd.scope), { now: clockOf(ctx) }) }),
+  async write({ cmd, list }, o, out) {
+    if (!cmd.export) return false;
+    await out.write(exportReferences(list.flatMap((s) => s.paper ?? []), cmd.export), o.out);
+    return true;
+  },
+  json: ({ list }) => list.map(({ paper, ...s }) => ({ ...s, stored: paper !== undefined })),
+  print({ list }) {
+    if (list.length === 0) return 'The reading list is empty.';
+    return [
+      `${list.length} saved ${list.length === 1 ? 'paper' : 'papers'}, newest first:`,
+      ...list.map((s, i) => `${String(i + 1).padStart(3)}. ${s.title} (${s.paperId}) · saved ${s.at.slice(0, 10)}${s.paper ? '' : ' · no longer stored'}`),
+    ].join('\n');
+  },
+};
 
 export const saveCommand = textCommand({
   name: 'save',
@@ -144,5 +185,6 @@ export const savedCommand = defineCommand({
       },
     ],
   },
+  cli: savedCli,
   run: saved,
 });

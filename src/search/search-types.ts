@@ -10,7 +10,15 @@ export interface SearchFilter {
   accept?: (id: string) => boolean;
 }
 
-export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+/**
+ * Longest query accepted where one comes in (the HTTP API's q, the CLI's similar and search): a
+ * whole pasted abstract (most are 1,000-2,000 characters) fits with room to spare; the search
+ * service itself reads only the start of it (MAX_QUERY_CHARS in indexed-search.ts).
+ */
+export const MAX_QUERY_INPUT_CHARS = 10_000;
+
+export const SEARCH_MODES = ['hybrid', 'dense', 'lexical'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
 
 /** One result of a similarity or text search. */
 export interface ScoredPaper {

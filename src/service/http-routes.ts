@@ -5,14 +5,11 @@
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { getPicks, type PicksResult } from '../recommend/index.ts';
-import type { ScoredPaper } from '../search/search-types.ts';
+import { MAX_QUERY_INPUT_CHARS, SEARCH_MODES, type ScoredPaper } from '../search/search-types.ts';
 import type { App } from './app.ts';
 
-/**
- * Longest q accepted: a whole pasted abstract (most are 1,000-2,000 characters) fits with room to
- * spare; the search service itself reads only the start of it (MAX_QUERY_CHARS).
- */
-export const MAX_Q_CHARS = 10_000;
+/** Longest q accepted. */
+export const MAX_Q_CHARS = MAX_QUERY_INPUT_CHARS;
 const text = z.string().trim().min(1, 'must not be empty').max(MAX_Q_CHARS, `must be at most ${MAX_Q_CHARS} characters`);
 const count = (max: number) =>
   z
@@ -27,7 +24,7 @@ const date = z
     const t = new Date(`${d}T00:00:00Z`);
     return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
   }, 'not a real date');
-const mode = z.enum(['hybrid', 'dense', 'lexical']);
+const mode = z.enum(SEARCH_MODES);
 const recipientId = z
   .string()
   .trim()

@@ -7,7 +7,7 @@ import { paperDetails, paperLine } from '../format.ts';
 import { registerIngest } from './ingest.ts';
 import { parseCount, parseDate } from '../options.ts';
 
-/** Paper commands: ingest, list, show, stats, export. */
+/** Paper commands: ingest, list, show, stats, export, reindex. */
 export const register: RegisterCommand = (program, ctx) => {
   registerIngest(program, ctx);
 
@@ -76,5 +76,17 @@ export const register: RegisterCommand = (program, ctx) => {
           await once(out, 'finish');
         }
       });
+    });
+
+  program
+    .command('reindex')
+    .description('re-embed every paper with the configured provider and rebuild the index')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      await ctx.withApp(async (app) => {
+        const r = await app.reindex();
+        if (o.json) ctx.printJson(r);
+        else ctx.print(`reindexed ${r.papers} papers with ${r.provider} (${r.embedded} embedded, the rest from the cache)`);
+      }, { forReindex: true });
     });
 };
