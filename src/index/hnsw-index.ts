@@ -3,6 +3,9 @@
 // (provider, parameters, label map, size, mtime and SHA-256 of the graph file). A save with no
 // change since the last one is the caller's to skip (`unsaved`); a load re-hashes the graph only
 // when its size or mtime differ from the sidecar's, so a start does not read every byte twice.
+// A load may defer the graph (`deferGraph`): ids, counts and the checksum come from the sidecar,
+// and the graph is checked and read by load(), which a write must await first (a daily ingest
+// then reads only the graphs it writes).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -99,10 +102,13 @@ export class HnswIndex implements VectorIndex {
   private saving: Promise<void> | undefined;
   private changed: boolean;
   private savedGraph: string | undefined;
+  private graph: NativeIndex | undefined;
+  private readGraph: ((dir: string) => Promise<NativeIndex>) | undefined;
+  private loading: Promise<void> | undefined;
 
-  /** Use createHnswIndex or loadHnswIndex. */
+  /** Use createHnswIndex or loadHnswIndex. A function for `native` reads the graph when load() is called. */
   constructor(
-    private readonly native: NativeIndex,
+    native: NativeIndex | ((dir: string) => Promise<NativeIndex>),
     init: {
       dir: string;
       providerKey: string;
@@ -115,6 +121,8 @@ export class HnswIndex implements VectorIndex {
       graphFile?: string;
     },
   ) {
+    if (typeof native === 'function') this.readGraph = native;
+    else this.graph = native;
     this.directory = init.dir;
     this.savedGraph = init.graphFile;
     this.changed = init.graphFile === undefined;
@@ -129,6 +137,33 @@ export class HnswIndex implements VectorIndex {
 
   get dir(): string {
     return this.directory;
+  }
+
+  private get native(): NativeIndex {
+    if (!this.graph) throw new Error(`the graph of the vector index in ${this.directory} is not loaded; await load() before using it`);
+    return this.graph;
+  }
+
+  /** Whether the graph is in memory (a deferred load reads it in load()). */
+  get loaded(): boolean {
+    return this.graph !== undefined;
+  }
+
+  /** Reads a deferred graph (with every check of a load); rejects when it is unusable. */
+  load(): Promise<void> {
+    if (this.graph) return Promise.resolve();
+    // Callers that ask at once share one read; a failed read may be tried again.
+    this.loading ??= this.readGraph!(this.directory).then(
+      (graph) => {
+        this.graph = graph;
+        this.readGraph = undefined;
+      },
+      (err: unknown) => {
+        this.loading = undefined;
+        throw err;
+      },
+    );
+    return this.loading;
   }
 
   /**
@@ -183,6 +218,11 @@ export class HnswIndex implements VectorIndex {
   has(id: string): boolean {
     const label = this.labelOf.get(id);
     return label !== undefined && !this.deleted.has(label);
+  }
+
+  /** Whether the id has a label here, live or deleted: an upsert of it reuses that label. */
+  holds(id: string): boolean {
+    return this.labelOf.has(id);
   }
 
   /** Live paper ids, in label order. */
@@ -266,6 +306,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   private async saveNow(): Promise<void> {
+    await this.load();
     await mkdir(this.dir, { recursive: true });
     const generation = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const graphFile = `hnsw-${generation}.bin`;
@@ -388,14 +429,11 @@ export function createHnswIndex(opts: CreateHnswOptions): HnswIndex {
 export async function loadHnswIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number } = {},
+  opts: { efSearch?: number; deferGraph?: boolean } = {},
 ): Promise<LoadHnswResult> {
   const sidecarPath = join(dir, SIDECAR_FILE);
-  const corrupt = (problem: string): LoadHnswResult => ({
-    ok: false,
-    reason: 'corrupt',
-    message: `vector index in ${dir} is unusable: ${problem}; rebuild it with \`paperfeed reindex\``,
-  });
+  const unusable = (at: string, problem: string) => `vector index in ${at} is unusable: ${problem}; rebuild it with \`paperfeed reindex\``;
+  const corrupt = (problem: string): LoadHnswResult => ({ ok: false, reason: 'corrupt', message: unusable(dir, problem) });
 
   let text: string;
   try {
@@ -436,33 +474,21 @@ export async function loadHnswIndex(
   if (labelProblem) return corrupt(`${sidecarPath}: ${labelProblem}`);
 
   const graphPath = join(dir, meta.graphFile);
-  let size: number;
-  let mtimeMs: number;
-  try {
-    ({ size, mtimeMs } = await stat(graphPath));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return corrupt(`graph file ${graphPath} is missing`);
-    return corrupt(`cannot read ${graphPath}: ${(err as Error).message}`);
-  }
-  if (size !== meta.graphBytes) {
-    return corrupt(`graph file ${graphPath} has ${size} bytes, ${meta.graphBytes} expected (truncated or replaced)`);
-  }
-  const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
-  if (!structure.ok) return corrupt(`graph file ${graphPath}: ${structure.problem}`);
-  // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
-  if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
-    const { sha256 } = await hashFile(graphPath);
-    if (sha256 !== meta.graphSha256) return corrupt(`graph file ${graphPath} does not match its checksum`);
-  }
-
-  const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
-  try {
-    await native.readIndex(graphPath);
-  } catch (err) {
-    return corrupt(`hnswlib cannot read ${graphPath}: ${(err as Error).message}`);
-  }
-  if (native.getCurrentCount() !== meta.labels.length) {
-    return corrupt(`graph holds ${native.getCurrentCount()} vectors but the label map has ${meta.labels.length}`);
+  // A deferred graph is still stat-checked now: a missing or replaced one is found at open.
+  const stated = await statGraph(graphPath, meta);
+  if (typeof stated === 'string') return corrupt(stated);
+  let native: NativeIndex | ((dir: string) => Promise<NativeIndex>);
+  if (opts.deferGraph) {
+    // Read from wherever the index is by then (relocate() may have moved it).
+    native = async (at) => {
+      const read = await readGraph(join(at, meta.graphFile), meta);
+      if (typeof read === 'string') throw new Error(unusable(at, read));
+      return read;
+    };
+  } else {
+    const read = await readGraph(graphPath, meta, stated);
+    if (typeof read === 'string') return corrupt(read);
+    native = read;
   }
   const index = new HnswIndex(native, {
     dir,
@@ -475,6 +501,45 @@ export async function loadHnswIndex(
     graphFile: meta.graphFile,
   });
   return { ok: true, index };
+}
+
+/** The graph file's mtime, or what is wrong with its size. */
+async function statGraph(graphPath: string, meta: Sidecar): Promise<number | string> {
+  let size: number;
+  let mtimeMs: number;
+  try {
+    ({ size, mtimeMs } = await stat(graphPath));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return `graph file ${graphPath} is missing`;
+    return `cannot read ${graphPath}: ${(err as Error).message}`;
+  }
+  if (size !== meta.graphBytes) {
+    return `graph file ${graphPath} has ${size} bytes, ${meta.graphBytes} expected (truncated or replaced)`;
+  }
+  return mtimeMs;
+}
+
+/** Checks the graph file against the sidecar (structure, checksum when touched since) and reads it, or says what is wrong. */
+async function readGraph(graphPath: string, meta: Sidecar, stated?: number): Promise<NativeIndex | string> {
+  const mtimeMs = stated ?? (await statGraph(graphPath, meta));
+  if (typeof mtimeMs === 'string') return mtimeMs;
+  const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
+  if (!structure.ok) return `graph file ${graphPath}: ${structure.problem}`;
+  // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
+  if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
+    const { sha256 } = await hashFile(graphPath);
+    if (sha256 !== meta.graphSha256) return `graph file ${graphPath} does not match its checksum`;
+  }
+  const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
+  try {
+    await native.readIndex(graphPath);
+  } catch (err) {
+    return `hnswlib cannot read ${graphPath}: ${(err as Error).message}`;
+  }
+  if (native.getCurrentCount() !== meta.labels.length) {
+    return `graph holds ${native.getCurrentCount()} vectors but the label map has ${meta.labels.length}`;
+  }
+  return native;
 }
 
 function checkLabels(meta: Sidecar): string | undefined {
