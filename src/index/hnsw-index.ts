@@ -97,6 +97,8 @@ export class HnswIndex implements VectorIndex {
   private efSearch: number;
   private labels: string[];
   private labelMap: Map<string, number> | undefined;
+  /** The load's set of ids: answers holds() for a shard that is never written, until the map exists. */
+  private labelled: Set<string> | undefined;
   private deleted: Set<number>;
   private corpusChecksum: string | undefined;
   private saving: Promise<void> | undefined;
@@ -115,6 +117,8 @@ export class HnswIndex implements VectorIndex {
       dimension: number;
       params: HnswParams;
       labels?: string[];
+      /** The ids of `labels` as a set, when the caller made one (a load checks them with it). */
+      labelled?: Set<string>;
       deleted?: number[];
       corpusChecksum?: string;
       /** The graph file this state was loaded from (a loaded index has nothing unsaved). */
@@ -131,6 +135,7 @@ export class HnswIndex implements VectorIndex {
     this.params = { ...init.params };
     this.efSearch = init.params.efSearch;
     this.labels = init.labels ?? [];
+    this.labelled = init.labelled;
     this.deleted = new Set(init.deleted);
     this.corpusChecksum = init.corpusChecksum;
   }
@@ -171,7 +176,10 @@ export class HnswIndex implements VectorIndex {
    * the map cost a one-shot query (a cold `paperfeed similar`) about a second for nothing.
    */
   private get labelOf(): Map<string, number> {
-    this.labelMap ??= new Map(this.labels.map((id, label) => [id, label]));
+    if (!this.labelMap) {
+      this.labelMap = new Map(this.labels.map((id, label) => [id, label]));
+      this.labelled = undefined;
+    }
     return this.labelMap;
   }
 
@@ -222,7 +230,8 @@ export class HnswIndex implements VectorIndex {
 
   /** Whether the id has a label here, live or deleted: an upsert of it reuses that label. */
   holds(id: string): boolean {
-    return this.labelOf.has(id);
+    // Asking a shard the day does not write (a new id's hash shard) need not build its map.
+    return this.labelMap || !this.labelled ? this.labelOf.has(id) : this.labelled.has(id);
   }
 
   /** Live paper ids, in label order. */
@@ -470,8 +479,8 @@ export async function loadHnswIndex(
     };
   }
 
-  const labelProblem = checkLabels(meta);
-  if (labelProblem) return corrupt(`${sidecarPath}: ${labelProblem}`);
+  const labelled = checkLabels(meta);
+  if (typeof labelled === 'string') return corrupt(`${sidecarPath}: ${labelled}`);
 
   const graphPath = join(dir, meta.graphFile);
   // A deferred graph is still stat-checked now: a missing or replaced one is found at open.
@@ -496,6 +505,8 @@ export async function loadHnswIndex(
     dimension: meta.dimension,
     params: { ...meta.params, efSearch: opts.efSearch ?? meta.params.efSearch },
     labels: meta.labels,
+    // Kept only where it saves work: a deferred shard is mostly asked whether it holds an id.
+    ...(opts.deferGraph ? { labelled } : {}),
     deleted: meta.deleted,
     ...(meta.corpusChecksum === undefined ? {} : { corpusChecksum: meta.corpusChecksum }),
     graphFile: meta.graphFile,
@@ -542,14 +553,16 @@ async function readGraph(graphPath: string, meta: Sidecar, stated?: number): Pro
   return native;
 }
 
-function checkLabels(meta: Sidecar): string | undefined {
-  if (new Set(meta.labels).size !== meta.labels.length) return 'label map has duplicate paper ids';
+/** The set of labelled ids, or what is wrong with the label map. */
+function checkLabels(meta: Sidecar): Set<string> | string {
+  const ids = new Set(meta.labels);
+  if (ids.size !== meta.labels.length) return 'label map has duplicate paper ids';
   const deleted = new Set(meta.deleted);
   if (deleted.size !== meta.deleted.length) return 'deleted labels repeat';
   for (const label of deleted) {
     if (label >= meta.labels.length) return `deleted label ${label} is outside the label map`;
   }
-  return undefined;
+  return ids;
 }
 
 // hnswlib's file layout (hnswalg.h saveIndex): a 96-byte header of size_t/int fields, then
