@@ -232,6 +232,31 @@ describe('ShardedIndex', () => {
       expect(loaded.shards[shardOf(replaced.id, 4)]!.has(replaced.id)).toBe(true);
     });
 
+    it('opens the next shard when the open one is full, and a restart routes every id to the shard holding it', async () => {
+      await savedSet();
+      const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true, openShardCap: 10 });
+      if (!r.ok) throw new Error(r.message);
+      const index = r.index;
+      const days = [fresh(10, 5, '2601'), fresh(10, 6, '2602'), fresh(5, 7, '2603')];
+      for (const day of days) {
+        await index.prepare(day.map((d) => d.id));
+        index.upsert(day);
+      }
+      expect(index.shards.map((s) => s.info().count).slice(4)).toEqual([10, 10, 5]);
+      index.setCorpusChecksum('sum-2');
+      await index.save();
+      expect(await manifest()).toMatchObject({ shards: 7, hashed: 4 });
+
+      const again = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true, openShardCap: 10 });
+      if (!again.ok) throw new Error(again.message);
+      const replaced = { id: days[1]![4]!.id, vector: unitVectors(1, DIM, 999)[0]! };
+      await again.index.prepare([replaced.id]);
+      expect(again.index.shards.map((s) => s.loaded)).toEqual([false, false, false, false, false, true, false]);
+      again.index.upsert([replaced]);
+      expect(again.index.info().count).toBe(425);
+      expect(again.index.shards[5]!.info().count).toBe(10);
+    });
+
     it('an interrupted save (open shard written, manifest not) leaves the set as it was, read as stale by checksum', async () => {
       await savedSet();
       const index = await deferred();

@@ -68,17 +68,19 @@ export class ShardedIndex implements VectorIndex {
   readonly hashed: number;
   /** New ids go to an open shard (a built set) rather than to their hash shard (a set being built). */
   private readonly appends: boolean;
+  private readonly openShardCap: number;
 
   /** Use createShardedIndex, loadShardedIndex or commitShards. */
   constructor(
     private directory: string,
     readonly shards: HnswIndex[],
     private corpusChecksum: string | undefined = agreedChecksum(shards),
-    layout: { hashed?: number; appends?: boolean } = {},
+    layout: { hashed?: number; appends?: boolean; openShardCap?: number } = {},
   ) {
     if (shards.length < 1) throw new RangeError('a sharded index needs at least one shard');
     this.hashed = layout.hashed ?? shards.length;
     this.appends = layout.appends ?? false;
+    this.openShardCap = layout.openShardCap ?? OPEN_SHARD_CAP;
   }
 
   get dir(): string {
@@ -210,7 +212,7 @@ export class ShardedIndex implements VectorIndex {
   private openShard(): HnswIndex | undefined {
     const last = this.shards.at(-1)!;
     if (!this.appends || this.shards.length === this.hashed) return undefined;
-    return last.info().count < OPEN_SHARD_CAP || this.shards.length >= MAX_SHARDS ? last : undefined;
+    return last.info().count < this.openShardCap || this.shards.length >= MAX_SHARDS ? last : undefined;
   }
 
   /** Where an id no shard holds goes: its hash shard while building, else the open shard (opened if need be). */
@@ -271,7 +273,7 @@ export type LoadShardedResult =
 export async function loadShardedIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number; deferGraphs?: boolean } = {},
+  opts: { efSearch?: number; deferGraphs?: boolean; openShardCap?: number } = {},
 ): Promise<LoadShardedResult> {
   const path = join(dir, MANIFEST_FILE);
   let text: string;
@@ -296,7 +298,7 @@ export async function loadShardedIndex(
   }
   const loaded = await Promise.all(
     Array.from({ length: manifest.shards }, (_, i) =>
-      loadHnswIndex(shardDir(dir, i), expected, { ...opts, deferGraph: opts.deferGraphs === true }),
+      loadHnswIndex(shardDir(dir, i), expected, { ...(opts.efSearch === undefined ? {} : { efSearch: opts.efSearch }), deferGraph: opts.deferGraphs === true }),
     ),
   );
   const shards: HnswIndex[] = [];
@@ -311,7 +313,11 @@ export async function loadShardedIndex(
       ? manifest.corpusChecksum
       : undefined
     : agreedChecksum(shards);
-  const index = new ShardedIndex(dir, shards, checksum, { hashed: manifest.hashed ?? manifest.shards, appends: true });
+  const index = new ShardedIndex(dir, shards, checksum, {
+    hashed: manifest.hashed ?? manifest.shards,
+    appends: true,
+    ...(opts.openShardCap === undefined ? {} : { openShardCap: opts.openShardCap }),
+  });
   index.markCommitted(manifest);
   return { ok: true, index };
 }
