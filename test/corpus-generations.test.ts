@@ -4,7 +4,7 @@
  * through the real HTTP API of serve; /readyz tells the truth throughout; a small upsert touches
  * only the changed ids, and the save writes only the shards they live in.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -184,7 +184,12 @@ describe('applyChanges', () => {
 
     const synced = await app.corpus.applyChanges({ upserted: changed, removed: [] });
     expect(synced).toMatchObject({ embedded: 3, indexed: 3, removed: 0 });
-    expect(synced.shardsSaved).toBe(new Set(changed.map((id) => shardOf(id, 4))).size);
+    // The new papers went to the open shard (shard 4), the changed one stayed in its hash shard.
+    const index = app.corpus.current().index;
+    expect(index.shards).toHaveLength(5);
+    expect(result.added.every((id) => index.shards[4]!.has(id))).toBe(true);
+    expect(index.shards[shardOf(old!.id, 4)]!.has(old!.id)).toBe(true);
+    expect(synced.shardsSaved).toBe(2);
     expect(synced.rebuild).toBeUndefined();
     expect(app.corpus.current().index.info()).toMatchObject({ count: total + 2, corpusChecksum: await app.store.corpusChecksum() });
 
@@ -315,6 +320,61 @@ describe('reindex over an outgrown built-in fit', () => {
         expect(refits()).toEqual([]);
       } finally {
         await reopened.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a daily ingest by a process that only writes the index (the CLI ingest)', () => {
+  it('reads and rewrites no hashed shard, a restart sees the day, and a reindex folds the open shard back', async () => {
+    const sample = await openSampleApp({ env: { PAPERFEED_HNSW_SHARDS: '4' } });
+    const { config, dataDir, log } = sample;
+    const total = await sample.store.count();
+    await sample.close();
+    const dir = join(dataDir, 'index');
+    const graphs = async () => Promise.all([0, 1, 2, 3, 4].map(async (i) => (await readdir(join(dir, `shard-${i}`)).catch(() => [])).sort()));
+    try {
+      const before = await graphs();
+      expect(before[4]).toEqual([]);
+      const day = join(dataDir, 'day.jsonl');
+      const ids = ['2511.00001', '2511.00002', '2511.00003'];
+      await writeFile(day, ids.map((id, i) => JSON.stringify({ id, title: `Spectral pruning of attention heads, part ${i + 1}`, abstract: `We prune heads by the spectrum of their attention maps (study ${i + 1}).` })).join('\n'));
+
+      const writer = await openApp(config, { log, writeOnly: true });
+      try {
+        const report = await ingest(writer, [readFileSource(day)]);
+        expect(report.added).toBe(3);
+        const index = writer.corpus.current().index;
+        expect(index.shards.map((s) => s.loaded)).toEqual([false, false, false, false, true]);
+        expect(index.info().count).toBe(total + 3);
+      } finally {
+        await writer.close();
+      }
+      const after = await graphs();
+      expect(after.slice(0, 4)).toEqual(before.slice(0, 4));
+      expect(after[4]!.some((f) => f.endsWith('.bin'))).toBe(true);
+
+      const app = await openApp(config, { log });
+      try {
+        const index = app.corpus.current().index;
+        expect(index.info()).toMatchObject({ count: total + 3, corpusChecksum: await app.store.corpusChecksum() });
+        const hits = await app.search.similar('2511.00002', { k: 3, mode: 'dense' });
+        expect(hits.results.map((h) => h.paper.id)).toEqual(expect.arrayContaining(['2511.00001', '2511.00003']));
+
+        await app.reindex();
+        const rebuilt = app.corpus.current().index;
+        expect(rebuilt.shards).toHaveLength(4);
+        expect(rebuilt.hashed).toBe(4);
+        expect(rebuilt.info().count).toBe(total + 3);
+        for (const id of ids) expect(rebuilt.shards[shardOf(id, 4)]!.has(id)).toBe(true);
+        const manifest = JSON.parse(await readFile(join(dir, 'shards.json'), 'utf8')) as { shards: number; hashed?: number };
+        expect(manifest).toMatchObject({ shards: 4 });
+        expect(manifest.hashed).toBeUndefined();
+        expect(await readdir(dir)).not.toContain('shard-4');
+      } finally {
+        await app.close();
       }
     } finally {
       await rm(dataDir, { recursive: true, force: true });

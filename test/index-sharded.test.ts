@@ -143,6 +143,143 @@ describe('ShardedIndex', () => {
     expect(loaded.has('new-one')).toBe(true);
   });
 
+  describe('a daily increment into a saved set', () => {
+    const fresh = (n: number, seed: number, prefix = '2511') => unitVectors(n, DIM, seed).map((vector, i) => ({ id: `${prefix}.${String(i).padStart(5, '0')}`, vector }));
+    /** Each shard directory's files with their mtimes: what a save rewrote shows here. */
+    const onDisk = async () => {
+      const shards: Record<string, string[]> = {};
+      for (const name of (await readdir(dir)).filter((n) => n.startsWith('shard-')).sort()) {
+        shards[name] = (await readdir(join(dir, name))).sort();
+      }
+      return shards;
+    };
+    const manifest = async () => JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { shards: number; hashed?: number; graphFiles: string[] };
+    const deferred = async () => {
+      const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true });
+      if (!r.ok) throw new Error(r.message);
+      return r.index;
+    };
+    const savedSet = async () => {
+      const built = await build(400, 4);
+      expect(built.hashed).toBe(4);
+      expect((await manifest()).hashed).toBeUndefined();
+    };
+
+    it('puts new papers in an open shard, reading and writing no hashed shard, and a restart sees everything', async () => {
+      await savedSet();
+      const before = await onDisk();
+      const index = await deferred();
+      expect(index.shards.map((s) => s.loaded)).toEqual([false, false, false, false]);
+      expect(index.info()).toMatchObject({ count: 400, corpusChecksum: 'sum-1' });
+      expect(index.has(idOf(7))).toBe(true);
+      expect(() => index.search(items(1)[0]!.vector, 3)).toThrow(/not loaded/);
+
+      const day = fresh(30, 5);
+      await index.prepare(day.map((d) => d.id));
+      index.upsert(day);
+      index.setCorpusChecksum('sum-2');
+      await index.save();
+      expect(index.shards.map((s) => s.loaded)).toEqual([false, false, false, false, true]);
+      expect(index.saves).toEqual({ shardWrites: 1, manifestWrites: 1 });
+      const after = await onDisk();
+      expect(Object.keys(after)).toEqual(['shard-0', 'shard-1', 'shard-2', 'shard-3', 'shard-4']);
+      for (const name of Object.keys(before)) expect(after[name]).toEqual(before[name]);
+      expect(await manifest()).toMatchObject({ shards: 5, hashed: 4 });
+
+      const loaded = await loadOk();
+      expect(loaded.info()).toEqual({ providerKey: KEY, dimension: DIM, count: 430, corpusChecksum: 'sum-2' });
+      expect(loaded.shards[4]!.ids().sort()).toEqual(day.map((d) => d.id).sort());
+      const exact = new BruteForceIndex({ providerKey: KEY, dimension: DIM });
+      exact.upsert([...items(400), ...day]);
+      for (const q of [day[3]!.vector, items(400)[9]!.vector, ...unitVectors(5, DIM, 123)]) {
+        expect(loaded.search(q, 5).map((h) => h.id)).toEqual(exact.search(q, 5).map((h) => h.id));
+      }
+    });
+
+    it('a second day reads only the open shard and the shards of the papers it replaces or removes', async () => {
+      await savedSet();
+      const first = await deferred();
+      const day1 = fresh(20, 5);
+      await first.prepare(day1.map((d) => d.id));
+      first.upsert(day1);
+      first.setCorpusChecksum('sum-2');
+      await first.save();
+      const before = await onDisk();
+
+      const index = await deferred();
+      const replaced = { id: idOf(11), vector: unitVectors(1, DIM, 321)[0]! };
+      const removed = idOf(12);
+      const day2 = [...fresh(20, 6, '2512'), replaced];
+      await index.prepare([...day2.map((d) => d.id), removed]);
+      const touched = new Set([4, shardOf(replaced.id, 4), shardOf(removed, 4)]);
+      expect(index.shards.map((s, i) => s.loaded)).toEqual([0, 1, 2, 3, 4].map((i) => touched.has(i)));
+      index.upsert(day2);
+      index.remove(removed);
+      index.setCorpusChecksum('sum-3');
+      await index.save();
+      expect(index.saves.shardWrites).toBe(touched.size);
+      const after = await onDisk();
+      for (const [name, files] of Object.entries(before)) {
+        if (touched.has(Number(name.slice(6)))) expect(after[name]).not.toEqual(files);
+        else expect(after[name]).toEqual(files);
+      }
+
+      const loaded = await loadOk();
+      expect(loaded.info()).toMatchObject({ count: 400 + 20 + 20 - 1, corpusChecksum: 'sum-3' });
+      expect(loaded.shards).toHaveLength(5);
+      expect(loaded.has(removed)).toBe(false);
+      expect(loaded.search(replaced.vector, 1)[0]).toMatchObject({ id: replaced.id });
+      expect(loaded.shards[shardOf(replaced.id, 4)]!.has(replaced.id)).toBe(true);
+    });
+
+    it('opens the next shard when the open one is full, and a restart routes every id to the shard holding it', async () => {
+      await savedSet();
+      const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true, openShardCap: 10 });
+      if (!r.ok) throw new Error(r.message);
+      const index = r.index;
+      const days = [fresh(10, 5, '2601'), fresh(10, 6, '2602'), fresh(5, 7, '2603')];
+      for (const day of days) {
+        await index.prepare(day.map((d) => d.id));
+        index.upsert(day);
+      }
+      expect(index.shards.map((s) => s.info().count).slice(4)).toEqual([10, 10, 5]);
+      index.setCorpusChecksum('sum-2');
+      await index.save();
+      expect(await manifest()).toMatchObject({ shards: 7, hashed: 4 });
+
+      const again = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true, openShardCap: 10 });
+      if (!again.ok) throw new Error(again.message);
+      const replaced = { id: days[1]![4]!.id, vector: unitVectors(1, DIM, 999)[0]! };
+      await again.index.prepare([replaced.id]);
+      expect(again.index.shards.map((s) => s.loaded)).toEqual([false, false, false, false, false, true, false]);
+      again.index.upsert([replaced]);
+      expect(again.index.info().count).toBe(425);
+      expect(again.index.shards[5]!.info().count).toBe(10);
+    });
+
+    it('an interrupted save (open shard written, manifest not) leaves the set as it was, read as stale by checksum', async () => {
+      await savedSet();
+      const index = await deferred();
+      index.upsert(fresh(10, 5));
+      index.setCorpusChecksum('sum-2');
+      await index.shards[4]!.save();
+      const loaded = await loadOk();
+      expect(loaded.shards).toHaveLength(4);
+      expect(loaded.info()).toMatchObject({ count: 400, corpusChecksum: 'sum-1' });
+    });
+
+    it('says a deferred graph is unusable when it is read, naming the file', async () => {
+      await savedSet();
+      const index = await deferred();
+      const target = shardOf(idOf(3), 4);
+      const graph = join(shardDir(dir, target), (await manifest()).graphFiles[target]!);
+      const bytes = await readFile(graph);
+      bytes[300]! ^= 0xff; // inside the first vector: only the checksum can tell
+      await writeFile(graph, bytes);
+      await expect(index.prepare([idOf(3)])).rejects.toThrow(/unusable: graph file .*does not match its checksum/);
+    });
+  });
+
   it('says what is wrong with a damaged set, and reports an index of the unsharded layout as missing', async () => {
     const expected = { providerKey: KEY, dimension: DIM };
     expect(await loadShardedIndex(dir, expected)).toMatchObject({ ok: false, reason: 'missing' });

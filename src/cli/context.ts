@@ -6,8 +6,9 @@ export interface CliContext {
   /**
    * Opens the app (store, embedder, index) from the global options, runs fn, closes it.
    * `service`: a long-running command (serve, the bots), which logs as a service does.
+   * `writeOnly`: the command writes the index but never searches it (ingest), so index graphs are read only where written.
    */
-  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean }): Promise<T>;
+  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean; writeOnly?: boolean }): Promise<T>;
   /** Writes a line to stdout (results); logs and progress go to stderr. */
   print(text: string): void;
   /** Writes a value as pretty JSON to stdout (for --json). */

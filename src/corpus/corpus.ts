@@ -64,6 +64,11 @@ export interface CorpusDeps {
   log: Logger;
   /** Opened by `paperfeed reindex`: an index of another provider is left for reindex to replace. */
   forReindex?: boolean;
+  /**
+   * A process that writes the index but never searches it (a CLI ingest): the saved shards' graphs
+   * are read only when a write touches them, so a day's ingest does not read the whole corpus.
+   */
+  writeOnly?: boolean;
 }
 
 export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
@@ -238,7 +243,11 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   // The saved index, checked against the store; anything else is built now, before the first query.
   const current = (): Generation => gen!;
   let gen: Generation | undefined = await (async () => {
-    const loaded = await loadShardedIndex(live, { providerKey: opened.key, dimension: opened.dimension }, { efSearch: settings.params.efSearch });
+    const loaded = await loadShardedIndex(
+      live,
+      { providerKey: opened.key, dimension: opened.dimension },
+      { efSearch: settings.params.efSearch, deferGraphs: deps.writeOnly === true },
+    );
     if (loaded.ok) {
       if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
       log.warn({ dir: live }, 'vector index is behind the store (an interrupted run?); rebuilding it from stored vectors');

@@ -55,6 +55,8 @@ const INSERT_STEP = 8;
 const PAPER_CHUNK = 256;
 
 async function indexInChunks(gen: Generation, items: { id: string; vector: Float32Array }[]): Promise<void> {
+  // Reads the shard graphs these writes touch when the index was opened without them.
+  await gen.index.prepare(items.map((i) => i.id));
   const slices = loopSlices();
   for (let i = 0; i < items.length; i += INSERT_STEP) {
     gen.index.upsert(items.slice(i, i + INSERT_STEP), { providerKey: gen.embedder.key });
@@ -89,11 +91,10 @@ export async function applyChanges(
     counts.indexed += r.indexed;
     await yieldToLoop();
   }
-  for (const id of gone) {
-    if (!gen.index.has(id)) continue;
-    gen.index.remove(id);
-    counts.removed++;
-  }
+  const removing = [...gone].filter((id) => gen.index.has(id));
+  await gen.index.prepare(removing);
+  for (const id of removing) gen.index.remove(id);
+  counts.removed += removing.length;
   return counts;
 }
 
@@ -127,11 +128,10 @@ export async function reconcile(
   }
   await indexInChunks(gen, batch);
   counts.indexed += batch.length;
-  for (const id of gen.index.ids()) {
-    if (live.has(id)) continue;
-    gen.index.remove(id);
-    counts.removed++;
-  }
+  const removing = gen.index.ids().filter((id) => !live.has(id));
+  await gen.index.prepare(removing);
+  for (const id of removing) gen.index.remove(id);
+  counts.removed += removing.length;
   return { ...counts, changedIds: new Set(missing.map((p) => p.id)) };
 }
 

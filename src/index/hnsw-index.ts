@@ -3,6 +3,9 @@
 // (provider, parameters, label map, size, mtime and SHA-256 of the graph file). A save with no
 // change since the last one is the caller's to skip (`unsaved`); a load re-hashes the graph only
 // when its size or mtime differ from the sidecar's, so a start does not read every byte twice.
+// A load may defer the graph (`deferGraph`): ids, counts and the checksum come from the sidecar,
+// and the graph is checked and read by load(), which a write must await first (a daily ingest
+// then reads only the graphs it writes).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -94,27 +97,36 @@ export class HnswIndex implements VectorIndex {
   private efSearch: number;
   private labels: string[];
   private labelMap: Map<string, number> | undefined;
+  /** The load's set of ids: answers holds() for a shard that is never written, until the map exists. */
+  private labelled: Set<string> | undefined;
   private deleted: Set<number>;
   private corpusChecksum: string | undefined;
   private saving: Promise<void> | undefined;
   private changed: boolean;
   private savedGraph: string | undefined;
+  private graph: NativeIndex | undefined;
+  private readGraph: ((dir: string) => Promise<NativeIndex>) | undefined;
+  private loading: Promise<void> | undefined;
 
-  /** Use createHnswIndex or loadHnswIndex. */
+  /** Use createHnswIndex or loadHnswIndex. A function for `native` reads the graph when load() is called. */
   constructor(
-    private readonly native: NativeIndex,
+    native: NativeIndex | ((dir: string) => Promise<NativeIndex>),
     init: {
       dir: string;
       providerKey: string;
       dimension: number;
       params: HnswParams;
       labels?: string[];
+      /** The ids of `labels` as a set, when the caller made one (a load checks them with it). */
+      labelled?: Set<string>;
       deleted?: number[];
       corpusChecksum?: string;
       /** The graph file this state was loaded from (a loaded index has nothing unsaved). */
       graphFile?: string;
     },
   ) {
+    if (typeof native === 'function') this.readGraph = native;
+    else this.graph = native;
     this.directory = init.dir;
     this.savedGraph = init.graphFile;
     this.changed = init.graphFile === undefined;
@@ -123,6 +135,7 @@ export class HnswIndex implements VectorIndex {
     this.params = { ...init.params };
     this.efSearch = init.params.efSearch;
     this.labels = init.labels ?? [];
+    this.labelled = init.labelled;
     this.deleted = new Set(init.deleted);
     this.corpusChecksum = init.corpusChecksum;
   }
@@ -131,12 +144,42 @@ export class HnswIndex implements VectorIndex {
     return this.directory;
   }
 
+  private get native(): NativeIndex {
+    if (!this.graph) throw new Error(`the graph of the vector index in ${this.directory} is not loaded; await load() before using it`);
+    return this.graph;
+  }
+
+  /** Whether the graph is in memory (a deferred load reads it in load()). */
+  get loaded(): boolean {
+    return this.graph !== undefined;
+  }
+
+  /** Reads a deferred graph (with every check of a load); rejects when it is unusable. */
+  load(): Promise<void> {
+    if (this.graph) return Promise.resolve();
+    // Callers that ask at once share one read; a failed read may be tried again.
+    this.loading ??= this.readGraph!(this.directory).then(
+      (graph) => {
+        this.graph = graph;
+        this.readGraph = undefined;
+      },
+      (err: unknown) => {
+        this.loading = undefined;
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+
   /**
    * Label by paper id, made on first use: a search reads labels only, and at 1M papers building
    * the map cost a one-shot query (a cold `paperfeed similar`) about a second for nothing.
    */
   private get labelOf(): Map<string, number> {
-    this.labelMap ??= new Map(this.labels.map((id, label) => [id, label]));
+    if (!this.labelMap) {
+      this.labelMap = new Map(this.labels.map((id, label) => [id, label]));
+      this.labelled = undefined;
+    }
     return this.labelMap;
   }
 
@@ -183,6 +226,12 @@ export class HnswIndex implements VectorIndex {
   has(id: string): boolean {
     const label = this.labelOf.get(id);
     return label !== undefined && !this.deleted.has(label);
+  }
+
+  /** Whether the id has a label here, live or deleted: an upsert of it reuses that label. */
+  holds(id: string): boolean {
+    // Asking a shard the day does not write (a new id's hash shard) need not build its map.
+    return this.labelMap || !this.labelled ? this.labelOf.has(id) : this.labelled.has(id);
   }
 
   /** Live paper ids, in label order. */
@@ -266,6 +315,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   private async saveNow(): Promise<void> {
+    await this.load();
     await mkdir(this.dir, { recursive: true });
     const generation = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const graphFile = `hnsw-${generation}.bin`;
@@ -388,14 +438,11 @@ export function createHnswIndex(opts: CreateHnswOptions): HnswIndex {
 export async function loadHnswIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number } = {},
+  opts: { efSearch?: number; deferGraph?: boolean } = {},
 ): Promise<LoadHnswResult> {
   const sidecarPath = join(dir, SIDECAR_FILE);
-  const corrupt = (problem: string): LoadHnswResult => ({
-    ok: false,
-    reason: 'corrupt',
-    message: `vector index in ${dir} is unusable: ${problem}; rebuild it with \`paperfeed reindex\``,
-  });
+  const unusable = (at: string, problem: string) => `vector index in ${at} is unusable: ${problem}; rebuild it with \`paperfeed reindex\``;
+  const corrupt = (problem: string): LoadHnswResult => ({ ok: false, reason: 'corrupt', message: unusable(dir, problem) });
 
   let text: string;
   try {
@@ -432,37 +479,25 @@ export async function loadHnswIndex(
     };
   }
 
-  const labelProblem = checkLabels(meta);
-  if (labelProblem) return corrupt(`${sidecarPath}: ${labelProblem}`);
+  const labelled = checkLabels(meta);
+  if (typeof labelled === 'string') return corrupt(`${sidecarPath}: ${labelled}`);
 
   const graphPath = join(dir, meta.graphFile);
-  let size: number;
-  let mtimeMs: number;
-  try {
-    ({ size, mtimeMs } = await stat(graphPath));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return corrupt(`graph file ${graphPath} is missing`);
-    return corrupt(`cannot read ${graphPath}: ${(err as Error).message}`);
-  }
-  if (size !== meta.graphBytes) {
-    return corrupt(`graph file ${graphPath} has ${size} bytes, ${meta.graphBytes} expected (truncated or replaced)`);
-  }
-  const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
-  if (!structure.ok) return corrupt(`graph file ${graphPath}: ${structure.problem}`);
-  // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
-  if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
-    const { sha256 } = await hashFile(graphPath);
-    if (sha256 !== meta.graphSha256) return corrupt(`graph file ${graphPath} does not match its checksum`);
-  }
-
-  const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
-  try {
-    await native.readIndex(graphPath);
-  } catch (err) {
-    return corrupt(`hnswlib cannot read ${graphPath}: ${(err as Error).message}`);
-  }
-  if (native.getCurrentCount() !== meta.labels.length) {
-    return corrupt(`graph holds ${native.getCurrentCount()} vectors but the label map has ${meta.labels.length}`);
+  // A deferred graph is still stat-checked now: a missing or replaced one is found at open.
+  const stated = await statGraph(graphPath, meta);
+  if (typeof stated === 'string') return corrupt(stated);
+  let native: NativeIndex | ((dir: string) => Promise<NativeIndex>);
+  if (opts.deferGraph) {
+    // Read from wherever the index is by then (relocate() may have moved it).
+    native = async (at) => {
+      const read = await readGraph(join(at, meta.graphFile), meta);
+      if (typeof read === 'string') throw new Error(unusable(at, read));
+      return read;
+    };
+  } else {
+    const read = await readGraph(graphPath, meta, stated);
+    if (typeof read === 'string') return corrupt(read);
+    native = read;
   }
   const index = new HnswIndex(native, {
     dir,
@@ -470,6 +505,8 @@ export async function loadHnswIndex(
     dimension: meta.dimension,
     params: { ...meta.params, efSearch: opts.efSearch ?? meta.params.efSearch },
     labels: meta.labels,
+    // Kept only where it saves work: a deferred shard is mostly asked whether it holds an id.
+    ...(opts.deferGraph ? { labelled } : {}),
     deleted: meta.deleted,
     ...(meta.corpusChecksum === undefined ? {} : { corpusChecksum: meta.corpusChecksum }),
     graphFile: meta.graphFile,
@@ -477,14 +514,55 @@ export async function loadHnswIndex(
   return { ok: true, index };
 }
 
-function checkLabels(meta: Sidecar): string | undefined {
-  if (new Set(meta.labels).size !== meta.labels.length) return 'label map has duplicate paper ids';
+/** The graph file's mtime, or what is wrong with its size. */
+async function statGraph(graphPath: string, meta: Sidecar): Promise<number | string> {
+  let size: number;
+  let mtimeMs: number;
+  try {
+    ({ size, mtimeMs } = await stat(graphPath));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return `graph file ${graphPath} is missing`;
+    return `cannot read ${graphPath}: ${(err as Error).message}`;
+  }
+  if (size !== meta.graphBytes) {
+    return `graph file ${graphPath} has ${size} bytes, ${meta.graphBytes} expected (truncated or replaced)`;
+  }
+  return mtimeMs;
+}
+
+/** Checks the graph file against the sidecar (structure, checksum when touched since) and reads it, or says what is wrong. */
+async function readGraph(graphPath: string, meta: Sidecar, stated?: number): Promise<NativeIndex | string> {
+  const mtimeMs = stated ?? (await statGraph(graphPath, meta));
+  if (typeof mtimeMs === 'string') return mtimeMs;
+  const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
+  if (!structure.ok) return `graph file ${graphPath}: ${structure.problem}`;
+  // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
+  if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
+    const { sha256 } = await hashFile(graphPath);
+    if (sha256 !== meta.graphSha256) return `graph file ${graphPath} does not match its checksum`;
+  }
+  const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
+  try {
+    await native.readIndex(graphPath);
+  } catch (err) {
+    return `hnswlib cannot read ${graphPath}: ${(err as Error).message}`;
+  }
+  if (native.getCurrentCount() !== meta.labels.length) {
+    return `graph holds ${native.getCurrentCount()} vectors but the label map has ${meta.labels.length}`;
+  }
+  return native;
+}
+
+/** The set of labelled ids, or what is wrong with the label map. */
+function checkLabels(meta: Sidecar): Set<string> | string {
+  const ids = new Set(meta.labels);
+  if (ids.size !== meta.labels.length) return 'label map has duplicate paper ids';
   const deleted = new Set(meta.deleted);
   if (deleted.size !== meta.deleted.length) return 'deleted labels repeat';
   for (const label of deleted) {
     if (label >= meta.labels.length) return `deleted label ${label} is outside the label map`;
   }
-  return undefined;
+  return ids;
 }
 
 // hnswlib's file layout (hnswalg.h saveIndex): a 96-byte header of size_t/int fields, then

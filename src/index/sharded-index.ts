@@ -1,11 +1,19 @@
-// The vector index as a set of HNSW shards: every paper id belongs to one shard by a hash of the
-// id, searches ask every shard and merge. Shards exist so that a rebuild can use every core
+// The vector index as a set of HNSW shards: a build puts every paper id in one shard by a hash of
+// the id, searches ask every shard and merge. Shards exist so that a rebuild can use every core
 // (hnswlib-node inserts on one thread; see build-shards.ts); one shard behaves like a single graph.
 //
-// On disk: `<dir>/shards.json` (how many shards, what they hold, the corpus checksum of the set
-// and the graph file of each shard) and one HnswIndex directory per shard, `<dir>/shard-<i>/`.
-// A save writes only the shards that changed, then the manifest: a shard whose graph file is not
-// the one the manifest names was saved by an interrupted save, and the set then reads as stale.
+// Papers added to a built set (loaded or committed) go to an open shard after the hashed ones
+// instead of their hash shard, so a daily ingest writes one small graph, not every shard; a paper
+// already in the set stays where its label is. With `deferGraphs` a load reads only the sidecars
+// (ids, counts, checksums) and a shard's graph is read when a write touches it (prepare()); a
+// rebuild partitions everything by hash again, which folds the open shards in.
+//
+// On disk: `<dir>/shards.json` (how many shards, how many of them are hashed when some are open,
+// what they hold, the corpus checksum of the set and the graph file of each shard) and one
+// HnswIndex directory per shard, `<dir>/shard-<i>/`. A save writes only the shards that changed,
+// then the manifest: a shard whose graph file is not the one the manifest names was saved by an
+// interrupted save, and the set then reads as stale (an open shard a manifest does not count yet
+// is not read at all).
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -22,6 +30,8 @@ import { byScoreThenId, type Hit, type IndexInfo, type VectorIndex, type VectorU
 
 export const MANIFEST_FILE = 'shards.json';
 export const MAX_SHARDS = 64;
+/** An open shard takes new papers until it holds this many; then the next one opens. */
+export const OPEN_SHARD_CAP = 100_000;
 const SHARD_DIR = /^shard-(\d+)$/;
 /** What an unsharded index of earlier versions left in the directory. */
 const LEGACY_FILE = /^(index\.json|hnsw-[a-z0-9-]+\.bin)$/;
@@ -35,7 +45,9 @@ const manifestSchema = z.object({
   /** Absent in manifests of earlier releases: then the shards' own checksums must agree. */
   corpusChecksum: z.string().optional(),
   graphFiles: z.array(z.string()).optional(),
-});
+  /** Shards partitioned by hash; those after them are open. Absent: every shard is hashed. */
+  hashed: z.number().int().min(1).max(MAX_SHARDS).optional(),
+}).refine((m) => m.hashed === undefined || m.hashed <= m.shards, { message: 'more hashed shards than shards', path: ['hashed'] });
 type Manifest = z.infer<typeof manifestSchema>;
 
 export const shardDir = (dir: string, shard: number): string => join(dir, `shard-${shard}`);
@@ -52,14 +64,23 @@ export function shardOf(id: string, shards: number): number {
 
 export class ShardedIndex implements VectorIndex {
   private committed: string | undefined;
+  /** Shards partitioned by hash: shards[0..hashed). Those after are open. */
+  readonly hashed: number;
+  /** New ids go to an open shard (a built set) rather than to their hash shard (a set being built). */
+  private readonly appends: boolean;
+  private readonly openShardCap: number;
 
-  /** Use createShardedIndex, loadShardedIndex or buildShardedIndex. */
+  /** Use createShardedIndex, loadShardedIndex or commitShards. */
   constructor(
     private directory: string,
-    readonly shards: readonly HnswIndex[],
+    readonly shards: HnswIndex[],
     private corpusChecksum: string | undefined = agreedChecksum(shards),
+    layout: { hashed?: number; appends?: boolean; openShardCap?: number } = {},
   ) {
     if (shards.length < 1) throw new RangeError('a sharded index needs at least one shard');
+    this.hashed = layout.hashed ?? shards.length;
+    this.appends = layout.appends ?? false;
+    this.openShardCap = layout.openShardCap ?? OPEN_SHARD_CAP;
   }
 
   get dir(): string {
@@ -100,7 +121,23 @@ export class ShardedIndex implements VectorIndex {
   }
 
   has(id: string): boolean {
-    return this.shardFor(id).has(id);
+    return this.holder(id)?.has(id) ?? false;
+  }
+
+  /** Reads the graphs that writing (upsert or remove) these ids will touch, if deferred. */
+  async prepare(ids: Iterable<string>): Promise<void> {
+    const touched = new Set<HnswIndex>();
+    for (const id of ids) {
+      // A new id with no open shard to take it opens one, which needs no reading.
+      const shard = this.holder(id) ?? (this.appends ? this.openShard() : this.shards[shardOf(id, this.hashed)]);
+      if (shard) touched.add(shard);
+    }
+    await Promise.all([...touched].map((s) => s.load()));
+  }
+
+  /** Reads every deferred graph (a search needs them all). */
+  async loadAll(): Promise<void> {
+    await Promise.all(this.shards.map((s) => s.load()));
   }
 
   ids(): string[] {
@@ -108,15 +145,18 @@ export class ShardedIndex implements VectorIndex {
   }
 
   upsert(items: { id: string; vector: Float32Array }[], opts?: VectorUseOptions): void {
-    const groups = this.shards.map((): { id: string; vector: Float32Array }[] => []);
-    for (const item of items) groups[shardOf(item.id, this.shards.length)]!.push(item);
-    groups.forEach((group, i) => {
-      if (group.length) this.shards[i]!.upsert(group, opts);
-    });
+    const groups = new Map<HnswIndex, { id: string; vector: Float32Array }[]>();
+    for (const item of items) {
+      const shard = this.holder(item.id) ?? this.newHome(item.id);
+      const group = groups.get(shard);
+      if (group) group.push(item);
+      else groups.set(shard, [item]);
+    }
+    for (const [shard, group] of groups) shard.upsert(group, opts);
   }
 
   remove(id: string): void {
-    this.shardFor(id).remove(id);
+    this.holder(id)?.remove(id);
   }
 
   search(vector: Float32Array, k: number, accept?: (id: string) => boolean, opts?: VectorUseOptions): Hit[] {
@@ -160,8 +200,36 @@ export class ShardedIndex implements VectorIndex {
     this.committed = JSON.stringify(manifest);
   }
 
-  private shardFor(id: string): HnswIndex {
-    return this.shards[shardOf(id, this.shards.length)]!;
+  /** The shard where the id has a label (live or deleted), if any. */
+  private holder(id: string): HnswIndex | undefined {
+    const hashed = this.shards[shardOf(id, this.hashed)]!;
+    if (hashed.holds(id)) return hashed;
+    for (let i = this.hashed; i < this.shards.length; i++) if (this.shards[i]!.holds(id)) return this.shards[i];
+    return undefined;
+  }
+
+  /** The open shard that takes new ids now, if one exists and has room. */
+  private openShard(): HnswIndex | undefined {
+    const last = this.shards.at(-1)!;
+    if (!this.appends || this.shards.length === this.hashed) return undefined;
+    return last.info().count < this.openShardCap || this.shards.length >= MAX_SHARDS ? last : undefined;
+  }
+
+  /** Where an id no shard holds goes: its hash shard while building, else the open shard (opened if need be). */
+  private newHome(id: string): HnswIndex {
+    if (!this.appends) return this.shards[shardOf(id, this.hashed)]!;
+    const open = this.openShard();
+    if (open) return open;
+    const first = this.shards[0]!;
+    const shard = createHnswIndex({
+      ...first.params,
+      dir: shardDir(this.dir, this.shards.length),
+      providerKey: first.providerKey,
+      dimension: first.dimension,
+      seed: 100 + this.shards.length,
+    });
+    this.shards.push(shard);
+    return shard;
   }
 }
 
@@ -205,7 +273,7 @@ export type LoadShardedResult =
 export async function loadShardedIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number } = {},
+  opts: { efSearch?: number; deferGraphs?: boolean; openShardCap?: number } = {},
 ): Promise<LoadShardedResult> {
   const path = join(dir, MANIFEST_FILE);
   let text: string;
@@ -229,7 +297,9 @@ export async function loadShardedIndex(
     return corrupt(dir, `${path} is not valid JSON (${(err as Error).message})`);
   }
   const loaded = await Promise.all(
-    Array.from({ length: manifest.shards }, (_, i) => loadHnswIndex(shardDir(dir, i), expected, opts)),
+    Array.from({ length: manifest.shards }, (_, i) =>
+      loadHnswIndex(shardDir(dir, i), expected, { ...(opts.efSearch === undefined ? {} : { efSearch: opts.efSearch }), deferGraph: opts.deferGraphs === true }),
+    ),
   );
   const shards: HnswIndex[] = [];
   for (const [i, r] of loaded.entries()) {
@@ -243,7 +313,11 @@ export async function loadShardedIndex(
       ? manifest.corpusChecksum
       : undefined
     : agreedChecksum(shards);
-  const index = new ShardedIndex(dir, shards, checksum);
+  const index = new ShardedIndex(dir, shards, checksum, {
+    hashed: manifest.hashed ?? manifest.shards,
+    appends: true,
+    ...(opts.openShardCap === undefined ? {} : { openShardCap: opts.openShardCap }),
+  });
   index.markCommitted(manifest);
   return { ok: true, index };
 }
@@ -264,6 +338,8 @@ function manifestOf(index: ShardedIndex): Manifest {
     dimension: index.dimension,
     ...(checksum === undefined ? {} : { corpusChecksum: checksum }),
     graphFiles: index.shards.map((s) => s.graphFile ?? ''),
+    // Written only when some shard is open, so a set without one reads as it did before.
+    ...(index.hashed < index.shards.length ? { hashed: index.hashed } : {}),
   };
 }
 
@@ -277,7 +353,7 @@ function corrupt(dir: string, problem: string): LoadShardedResult {
 
 /** Makes shards already saved in `dir` (by save() or by build workers) the index. */
 export async function commitShards(dir: string, shards: HnswIndex[], corpusChecksum?: string): Promise<ShardedIndex> {
-  const index = new ShardedIndex(dir, shards, corpusChecksum ?? agreedChecksum(shards));
+  const index = new ShardedIndex(dir, shards, corpusChecksum ?? agreedChecksum(shards), { appends: true });
   await index.commit();
   return index;
 }
