@@ -153,7 +153,7 @@ describe('ShardedIndex', () => {
       }
       return shards;
     };
-    const manifest = async () => JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { shards: number; hashed?: number; graphFiles: string[] };
+    const manifest = async () => JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { version: number; shards: number; hashed?: number; graphFiles: string[] };
     const deferred = async () => {
       const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true });
       if (!r.ok) throw new Error(r.message);
@@ -162,6 +162,7 @@ describe('ShardedIndex', () => {
     const savedSet = async () => {
       const built = await build(400, 4);
       expect(built.hashed).toBe(4);
+      expect(await manifest()).toMatchObject({ version: 1 });
       expect((await manifest()).hashed).toBeUndefined();
     };
 
@@ -184,7 +185,8 @@ describe('ShardedIndex', () => {
       const after = await onDisk();
       expect(Object.keys(after)).toEqual(['shard-0', 'shard-1', 'shard-2', 'shard-3', 'shard-4']);
       for (const name of Object.keys(before)) expect(after[name]).toEqual(before[name]);
-      expect(await manifest()).toMatchObject({ shards: 5, hashed: 4 });
+      // Version 2: a release that routes only by hash reads this set as unusable and rebuilds it.
+      expect(await manifest()).toMatchObject({ version: 2, shards: 5, hashed: 4 });
 
       const loaded = await loadOk();
       expect(loaded.info()).toEqual({ providerKey: KEY, dimension: DIM, count: 430, corpusChecksum: 'sum-2' });

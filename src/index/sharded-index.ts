@@ -38,7 +38,8 @@ const LEGACY_FILE = /^(index\.json|hnsw-[a-z0-9-]+\.bin)$/;
 
 const manifestSchema = z.object({
   format: z.literal('paperfeed-hnsw-shards'),
-  version: z.literal(1),
+  /** 2 when some shard is open: a release that knows only 1 reads the set as unusable and rebuilds it, rather than routing new ids by hash over the open shards too. */
+  version: z.union([z.literal(1), z.literal(2)]),
   shards: z.number().int().min(1).max(MAX_SHARDS),
   providerKey: z.string().min(1),
   dimension: z.number().int().positive(),
@@ -332,7 +333,7 @@ function manifestOf(index: ShardedIndex): Manifest {
   const checksum = index.info().corpusChecksum;
   return {
     format: 'paperfeed-hnsw-shards',
-    version: 1,
+    version: index.hashed < index.shards.length ? 2 : 1,
     shards: index.shards.length,
     providerKey: index.providerKey,
     dimension: index.dimension,
