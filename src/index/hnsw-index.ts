@@ -5,11 +5,12 @@
 // when its size or mtime differ from the sidecar's, so a start does not read every byte twice.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import { fsyncFile, replaceFileDurably } from './durable-files.ts';
+import { GraphFileSearcher, readGraphLayout } from './hnsw-graph-file.ts';
 import {
   assertCompatibleVector,
   byScoreThenId,
@@ -20,6 +21,8 @@ import {
 } from './vector-index.ts';
 
 type NativeIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
+/** The graph an index searches: hnswlib-node's in memory, or a saved file read in place (read-only). */
+type Graph = NativeIndex | GraphFileSearcher;
 
 export interface HnswParams {
   /** Graph degree: links per node (twice that on the bottom layer). */
@@ -50,6 +53,13 @@ export type LoadHnswResult =
   | { ok: false; reason: 'corrupt'; message: string }
   | { ok: false; reason: 'provider-mismatch'; message: string; indexProvider: string; expectedProvider: string };
 
+export interface LoadHnswOptions {
+  /** Overrides the saved efSearch for this process. */
+  efSearch?: number;
+  /** Query the graph file in place instead of loading it (read-only; see loadHnswIndex). */
+  fromFile?: boolean;
+}
+
 export const SIDECAR_FILE = 'index.json';
 const GRAPH_FILE = /^hnsw-[a-z0-9-]+\.bin$/;
 const STALE_FILE = /^(hnsw-[a-z0-9-]+\.bin(\.tmp)?|index\.json\.[a-z0-9-]+\.tmp)$/;
@@ -79,6 +89,14 @@ const sidecarSchema = z.object({
 });
 type Sidecar = z.infer<typeof sidecarSchema>;
 
+/** A write to an index opened to answer queries from its file (`fromFile`). */
+export class ReadOnlyIndexError extends Error {
+  constructor(dir: string) {
+    super(`the vector index in ${dir} was opened read-only, to query it from its files; it cannot be changed`);
+    this.name = 'ReadOnlyIndexError';
+  }
+}
+
 export class IndexBusyError extends Error {
   constructor() {
     super('the vector index is being saved; wait for save() to finish before changing it');
@@ -102,7 +120,7 @@ export class HnswIndex implements VectorIndex {
 
   /** Use createHnswIndex or loadHnswIndex. */
   constructor(
-    private readonly native: NativeIndex,
+    private readonly graph: Graph,
     init: {
       dir: string;
       providerKey: string;
@@ -177,7 +195,12 @@ export class HnswIndex implements VectorIndex {
   }
 
   get capacity(): number {
-    return this.native.getMaxElements();
+    return this.graph.getMaxElements();
+  }
+
+  /** Releases the graph file of an index opened `fromFile` (nothing to do for one in memory). */
+  close(): void {
+    if (this.graph instanceof GraphFileSearcher) this.graph.close();
   }
 
   has(id: string): boolean {
@@ -199,7 +222,7 @@ export class HnswIndex implements VectorIndex {
       const known = this.labelOf.get(id);
       const label = known ?? this.labels.length;
       // hnswlib updates an existing label in place (and revives it if it was marked deleted).
-      this.native.addPoint(Array.from(vector), label);
+      this.writable.addPoint(Array.from(vector), label);
       if (known === undefined) {
         this.labels.push(id);
         this.labelOf.set(id, label);
@@ -213,7 +236,7 @@ export class HnswIndex implements VectorIndex {
     this.assertWritable();
     const label = this.labelOf.get(id);
     if (label === undefined || this.deleted.has(label)) return;
-    this.native.markDelete(label);
+    this.writable.markDelete(label);
     this.deleted.add(label);
     this.changed = true;
   }
@@ -226,7 +249,7 @@ export class HnswIndex implements VectorIndex {
     const query = Array.from(vector);
 
     // A throwing filter would abort the process inside hnswlib-node, so errors are caught here
-    // and rethrown after the native call returns.
+    // and rethrown after the search returns.
     let failure: unknown;
     const labels = this.labels;
     const filter =
@@ -271,9 +294,9 @@ export class HnswIndex implements VectorIndex {
     const graphFile = `hnsw-${generation}.bin`;
     const graphTmp = join(this.dir, `${graphFile}.tmp`);
     // hnswlib writes without checking stream errors, so the written file is verified before use.
-    await this.native.writeIndex(graphTmp);
+    await this.writable.writeIndex(graphTmp);
     await fsyncFile(graphTmp);
-    const structure = await checkGraphFile(graphTmp, this.dimension, this.labels.length);
+    const structure = await readGraphLayout(graphTmp, this.dimension, this.labels.length);
     if (!structure.ok) throw new Error(`writing the vector index failed: ${structure.problem} in ${graphTmp}`);
     const { bytes, sha256 } = await hashFile(graphTmp);
     // A rename keeps the mtime: what is recorded here is what a later load sees.
@@ -308,17 +331,20 @@ export class HnswIndex implements VectorIndex {
     if (this.saving) throw new IndexBusyError();
   }
 
+  private get writable(): NativeIndex {
+    if (this.graph instanceof GraphFileSearcher) throw new ReadOnlyIndexError(this.dir);
+    return this.graph;
+  }
+
   private ensureCapacity(needed: number): void {
-    const capacity = this.native.getMaxElements();
+    const capacity = this.writable.getMaxElements();
     if (needed <= capacity) return;
-    this.native.resizeIndex(Math.max(needed, capacity * 2));
+    this.writable.resizeIndex(Math.max(needed, capacity * 2));
   }
 
   private knn(query: number[], k: number, ef: number, filter?: (label: number) => boolean): Hit[] {
-    this.native.setEf(ef);
-    const { neighbors, distances } = filter
-      ? this.native.searchKnn(query, k, filter)
-      : this.native.searchKnn(query, k);
+    this.graph.setEf(ef);
+    const { neighbors, distances } = filter ? this.graph.searchKnn(query, k, filter) : this.graph.searchKnn(query, k);
     const hits: Hit[] = [];
     for (let i = 0; i < neighbors.length; i++) {
       hits.push({ id: this.labels[neighbors[i]!]!, score: 1 - distances[i]! });
@@ -342,7 +368,7 @@ export class HnswIndex implements VectorIndex {
     for (let label = 0; label < this.labels.length; label++) {
       const id = this.labels[label]!;
       if (this.deleted.has(label) || (accept && !accept(id))) continue;
-      const point = this.native.getPoint(label);
+      const point = this.graph.getPoint(label);
       let dotp = 0;
       let pn = 0;
       for (let i = 0; i < point.length; i++) {
@@ -383,12 +409,15 @@ export function createHnswIndex(opts: CreateHnswOptions): HnswIndex {
 /**
  * Opens the index saved in `dir`, or says why it cannot be used. Every file is checked (schema,
  * size, SHA-256, graph structure, label map against the graph) before hnswlib reads it, so a
- * damaged file gives `corrupt` rather than a crash.
+ * damaged file gives `corrupt` rather than a crash. `fromFile` leaves the graph on disk and
+ * answers searches by reading only the records they visit: for a process that runs one query
+ * (loading a 250k-paper shard costs a second and 500 MB; one search reads a few MB of it). Such
+ * an index is read-only.
  */
 export async function loadHnswIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number } = {},
+  opts: LoadHnswOptions = {},
 ): Promise<LoadHnswResult> {
   const sidecarPath = join(dir, SIDECAR_FILE);
   const corrupt = (problem: string): LoadHnswResult => ({
@@ -447,7 +476,7 @@ export async function loadHnswIndex(
   if (size !== meta.graphBytes) {
     return corrupt(`graph file ${graphPath} has ${size} bytes, ${meta.graphBytes} expected (truncated or replaced)`);
   }
-  const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
+  const structure = await readGraphLayout(graphPath, meta.dimension, meta.labels.length);
   if (!structure.ok) return corrupt(`graph file ${graphPath}: ${structure.problem}`);
   // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
   if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
@@ -455,16 +484,21 @@ export async function loadHnswIndex(
     if (sha256 !== meta.graphSha256) return corrupt(`graph file ${graphPath} does not match its checksum`);
   }
 
-  const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
+  let graph: Graph;
   try {
-    await native.readIndex(graphPath);
+    if (opts.fromFile) {
+      graph = new GraphFileSearcher(graphPath, structure.layout, meta.deleted.length > 0);
+    } else {
+      graph = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
+      await graph.readIndex(graphPath);
+    }
   } catch (err) {
-    return corrupt(`hnswlib cannot read ${graphPath}: ${(err as Error).message}`);
+    return corrupt(`cannot read ${graphPath}: ${(err as Error).message}`);
   }
-  if (native.getCurrentCount() !== meta.labels.length) {
-    return corrupt(`graph holds ${native.getCurrentCount()} vectors but the label map has ${meta.labels.length}`);
+  if (graph.getCurrentCount() !== meta.labels.length) {
+    return corrupt(`graph holds ${graph.getCurrentCount()} vectors but the label map has ${meta.labels.length}`);
   }
-  const index = new HnswIndex(native, {
+  const index = new HnswIndex(graph, {
     dir,
     providerKey: meta.providerKey,
     dimension: meta.dimension,
@@ -485,60 +519,6 @@ function checkLabels(meta: Sidecar): string | undefined {
     if (label >= meta.labels.length) return `deleted label ${label} is outside the label map`;
   }
   return undefined;
-}
-
-// hnswlib's file layout (hnswalg.h saveIndex): a 96-byte header of size_t/int fields, then
-// `count` fixed-size bottom-layer records, then for each element a uint32 byte count and its
-// upper-layer link lists.
-const HEADER_BYTES = 96;
-
-/** Checks the graph file's header against what the sidecar says, and walks its structure to the last byte. */
-async function checkGraphFile(
-  path: string,
-  dimension: number,
-  count: number,
-): Promise<{ ok: true } | { ok: false; problem: string }> {
-  const handle = await open(path, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    if (size < HEADER_BYTES) return { ok: false, problem: `file is ${size} bytes, shorter than its header` };
-    const header = Buffer.alloc(HEADER_BYTES);
-    await handle.read(header, 0, HEADER_BYTES, 0);
-    const u64 = (at: number) => Number(header.readBigUInt64LE(at));
-    const maxElements = u64(8);
-    const current = u64(16);
-    const perElement = u64(24);
-    const labelOffset = u64(32);
-    const dataOffset = u64(40);
-    const maxM = u64(56);
-    const maxM0 = u64(64);
-    if (current !== count) return { ok: false, problem: `holds ${current} vectors, the label map has ${count}` };
-    if (maxElements < current) return { ok: false, problem: 'header capacity is smaller than its count' };
-    if (labelOffset - dataOffset !== dimension * 4) {
-      return { ok: false, problem: `vectors are ${(labelOffset - dataOffset) / 4}-dimensional, ${dimension} expected` };
-    }
-    if (perElement !== maxM0 * 4 + 4 + dimension * 4 + 8 || maxM < 1 || maxM > 10_000) {
-      return { ok: false, problem: 'header fields are inconsistent' };
-    }
-    const linksStart = HEADER_BYTES + current * perElement;
-    if (linksStart + 4 * current > size) return { ok: false, problem: 'file is truncated' };
-    const links = Buffer.alloc(size - linksStart);
-    await handle.read(links, 0, links.length, linksStart);
-    const linkRecord = maxM * 4 + 4;
-    let at = 0;
-    for (let i = 0; i < current; i++) {
-      if (at + 4 > links.length) return { ok: false, problem: 'file is truncated' };
-      const bytes = links.readUInt32LE(at);
-      if (bytes % linkRecord !== 0) return { ok: false, problem: `element ${i} has a malformed link list` };
-      at += 4 + bytes;
-    }
-    if (at !== links.length) {
-      return { ok: false, problem: at > links.length ? 'file is truncated' : 'file has trailing bytes' };
-    }
-    return { ok: true };
-  } finally {
-    await handle.close();
-  }
 }
 
 async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {

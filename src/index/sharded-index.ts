@@ -16,6 +16,7 @@ import {
   type HnswIndex,
   type HnswParams,
   loadHnswIndex,
+  type LoadHnswOptions,
   type LoadHnswResult,
 } from './hnsw-index.ts';
 import { byScoreThenId, type Hit, type IndexInfo, type VectorIndex, type VectorUseOptions } from './vector-index.ts';
@@ -155,6 +156,11 @@ export class ShardedIndex implements VectorIndex {
     }
   }
 
+  /** Releases the graph files of shards opened `fromFile`. */
+  close(): void {
+    for (const s of this.shards) s.close();
+  }
+
   /** @internal a loaded set: its manifest is on disk already. */
   markCommitted(manifest: Manifest): void {
     this.committed = JSON.stringify(manifest);
@@ -200,12 +206,13 @@ export type LoadShardedResult =
 
 /**
  * Opens the sharded index saved in `dir`, or says why it cannot be used (missing, corrupt, built
- * with another provider). Every shard gets loadHnswIndex's full checks.
+ * with another provider). Every shard gets loadHnswIndex's full checks; `fromFile` opens them all
+ * to be queried from their files (read-only).
  */
 export async function loadShardedIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number } = {},
+  opts: LoadHnswOptions = {},
 ): Promise<LoadShardedResult> {
   const path = join(dir, MANIFEST_FILE);
   let text: string;
@@ -233,9 +240,13 @@ export async function loadShardedIndex(
   );
   const shards: HnswIndex[] = [];
   for (const [i, r] of loaded.entries()) {
-    if (r.ok) shards.push(r.index);
+    if (r.ok) {
+      shards.push(r.index);
+      continue;
+    }
+    for (const other of loaded) if (other.ok) other.index.close();
     // A shard of the manifest's count that is absent means the set is damaged, not empty.
-    else return r.reason === 'missing' ? corrupt(dir, `shard ${i} of ${manifest.shards} is missing (${r.message})`) : r;
+    return r.reason === 'missing' ? corrupt(dir, `shard ${i} of ${manifest.shards} is missing (${r.message})`) : r;
   }
   // A shard saved after the manifest was written (an interrupted save) does not describe its corpus.
   const checksum = manifest.graphFiles
