@@ -6,8 +6,10 @@ export interface CliContext {
   /**
    * Opens the app (store, embedder, index) from the global options, runs fn, closes it.
    * `service`: a long-running command (serve, the bots), which logs as a service does.
+   * `oneQuery`: the command runs one read-only query (similar, search): the vector index is
+   * searched in its files instead of loaded.
    */
-  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean }): Promise<T>;
+  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean; oneQuery?: boolean }): Promise<T>;
   /** Writes a line to stdout (results); logs and progress go to stderr. */
   print(text: string): void;
   /** Writes a value as pretty JSON to stdout (for --json). */

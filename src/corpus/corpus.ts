@@ -64,6 +64,11 @@ export interface CorpusDeps {
   log: Logger;
   /** Opened by `paperfeed reindex`: an index of another provider is left for reindex to replace. */
   forReindex?: boolean;
+  /**
+   * Opened for one query and closed (the CLI's `similar` and `search`): the saved index is
+   * searched in its files instead of loaded, and cannot be changed (loadHnswIndex `fromFile`).
+   */
+  queryFromFile?: boolean;
 }
 
 export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
@@ -238,9 +243,14 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   // The saved index, checked against the store; anything else is built now, before the first query.
   const current = (): Generation => gen!;
   let gen: Generation | undefined = await (async () => {
-    const loaded = await loadShardedIndex(live, { providerKey: opened.key, dimension: opened.dimension }, { efSearch: settings.params.efSearch });
+    const loaded = await loadShardedIndex(
+      live,
+      { providerKey: opened.key, dimension: opened.dimension },
+      { efSearch: settings.params.efSearch, fromFile: deps.queryFromFile === true },
+    );
     if (loaded.ok) {
       if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
+      loaded.index.close();
       log.warn({ dir: live }, 'vector index is behind the store (an interrupted run?); rebuilding it from stored vectors');
     } else if (loaded.reason === 'provider-mismatch') {
       // Vectors of an older fit of our own built-in provider are ours to replace; vectors of another
@@ -287,6 +297,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       closing.abort();
       await rebuilding?.done.catch(() => {});
       await queue;
+      current().index.close();
       for (const e of new Set([...retired, current().embedder])) await e.close?.();
     },
   };

@@ -18,6 +18,8 @@ export interface OpenOptions {
   log: Logger;
   /** Open even when the index was built with another provider (only `reindex` wants this). */
   forReindex?: boolean;
+  /** For one query, then closed: the vector index is searched in its files, not loaded (CorpusDeps.queryFromFile). */
+  queryFromFile?: boolean;
 }
 
 /** Opens store, embedder and indexes for one process; the caller closes the App. */
@@ -38,7 +40,7 @@ export async function openApp(config: Config, opts: OpenOptions): Promise<App> {
 
 async function assemble(config: Config, store: PaperStore, opts: OpenOptions): Promise<App> {
   const { log } = opts;
-  const corpus = await openCorpus({ config, store, log, forReindex: opts.forReindex === true });
+  const corpus = await openCorpus({ config, store, log, forReindex: opts.forReindex === true, queryFromFile: opts.queryFromFile === true });
   const kvs = new Map<string, Keyv>();
   const kv = (namespace: string): Keyv => {
     let opened = kvs.get(namespace);

@@ -43,7 +43,7 @@ export const register: RegisterCommand = (program, ctx) => {
         if (o.json) return ctx.printJson(results.map(scoredJson));
         ctx.print(query.kind === 'paper' ? `Papers like ${query.paper.id} "${query.paper.title}":` : `Papers like "${query.text}":`);
         ctx.print(results.length ? results.map((r, i) => scoredLine(r, i + 1)).join('\n') : 'No similar papers found.');
-      });
+      }, { oneQuery: true });
     });
 
   withQueryOptions(
@@ -56,7 +56,7 @@ export const register: RegisterCommand = (program, ctx) => {
         const results = await app.search.searchText(words.join(' '), { k: o.k, mode: o.mode, filter: { since: o.since } });
         if (o.json) return ctx.printJson(results.map(scoredJson));
         ctx.print(results.length ? results.map((r, i) => scoredLine(r, i + 1)).join('\n') : 'No matching papers.');
-      });
+      }, { oneQuery: true });
     });
 
   program
