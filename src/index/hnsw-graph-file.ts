@@ -9,7 +9,7 @@
 // record a search visits with a positional read. A one-shot query then reads a few thousand records
 // instead of the whole graph (2 KB per paper). Reads are synchronous: this is for a process that
 // runs one query and exits (the CLI's `similar`/`search`), never for a server's event loop.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export const HEADER_BYTES = 96;
@@ -116,6 +116,7 @@ export class GraphFileSearcher {
   private visitTag = 0;
   private internalOf: Map<number, number> | undefined;
 
+  /** `layout` is readGraphLayout's for this file: its checks are not repeated here. */
   constructor(
     readonly path: string,
     private readonly layout: GraphLayout,
@@ -124,10 +125,6 @@ export class GraphFileSearcher {
   ) {
     this.fd = openSync(path, 'r');
     this.visited = new Uint32Array(layout.count);
-    if (fstatSync(this.fd).size < HEADER_BYTES + layout.count * layout.perElement) {
-      this.close();
-      throw new GraphFileError(path, 'file is truncated');
-    }
   }
 
   getCurrentCount(): number {
