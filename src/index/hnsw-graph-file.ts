@@ -102,6 +102,8 @@ export class GraphFileError extends Error {
 
 /** Bottom-layer records kept between searches of one process (2 KB each at 512 dimensions). */
 const CACHED_RECORDS = 1 << 15;
+/** Records read into one allocation: a fresh 2 KB buffer per record cost more than its read. */
+const SLAB_RECORDS = 256;
 
 /**
  * The search side of hnswlib-node's HierarchicalNSW (cosine space) over a saved graph file, with the
@@ -112,6 +114,8 @@ export class GraphFileSearcher {
   private fd: number | undefined;
   private ef = 10;
   private readonly records = new Map<number, Uint8Array>();
+  private slab = new Uint8Array(0);
+  private slabUsed = 0;
   private readonly visited: Uint32Array;
   private visitTag = 0;
   private internalOf: Map<number, number> | undefined;
@@ -267,9 +271,14 @@ export class GraphFileSearcher {
     if (cached) return cached;
     if (this.fd === undefined) throw new Error(`the vector index graph ${this.path} was closed`);
     const { perElement } = this.layout;
-    const record = new Uint8Array(perElement);
+    if (this.slabUsed + perElement > this.slab.length) {
+      this.slab = new Uint8Array(perElement * SLAB_RECORDS);
+      this.slabUsed = 0;
+    }
+    const record = this.slab.subarray(this.slabUsed, this.slabUsed + perElement);
     const read = readSync(this.fd, record, 0, perElement, HEADER_BYTES + id * perElement);
     if (read !== perElement) throw new GraphFileError(this.path, `element ${id} is cut short (file truncated?)`);
+    this.slabUsed += perElement;
     if (this.records.size >= CACHED_RECORDS) this.records.clear();
     this.records.set(id, record);
     return record;
