@@ -90,8 +90,12 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
 
   // `reindex` makes a fresh built-in fit itself (reindexEmbedder): an outgrown one is not refitted at open too.
   // The first outgrown check then need not read megabytes of stored fit on the event loop.
+  // An open for one query changes nothing: no download, no refit (its index was built with the
+  // stored fit), and so no count of the papers either (150 ms at 1M).
   let fitSize: number | undefined;
-  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0, !deps.forReindex, (n) => (fitSize = n));
+  const oneQuery = deps.queryFromFile === true;
+  const mayDownload = !oneQuery && (deps.forReindex === true || (await store.count()) === 0);
+  const opened = await openingEmbedder(config, store, log, mayDownload, !deps.forReindex && !oneQuery, (n) => (fitSize = n));
   fits.remember({ embedder: opened, fitSize });
   const retired: EmbeddingProvider[] = [];
 
