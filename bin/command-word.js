@@ -1,5 +1,5 @@
-// Where the command is in a paperfeed command line, found without loading the CLI:
-// src/cli/registrars.ts decides with it which command files to load.
+// Where the command is in a paperfeed command line, found without loading the CLI: the launcher
+// (bin/huge-pages.js) and src/cli/registrars.ts decide with it what to start and what to load.
 
 /** The global options of src/cli/main.ts that take a value (test/cli-registrars.test.ts checks them against --help). */
 export const GLOBAL_OPTIONS_WITH_VALUE = ['--data-dir', '--log-level'];

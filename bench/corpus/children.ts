@@ -96,7 +96,7 @@ export class Children {
     clearTimeout(timer);
     const ms = performance.now() - started;
     const stderr = c.stderr();
-    // One line per process (a CLI that starts children of its own would print several).
+    // One line per process: `similar` and `search` run in a child of their own (bin/huge-pages.js).
     const rss = [...stderr.matchAll(/corpusbench peak-rss-kb=(\d+)/g)].map((m) => Number(m[1]) * 1024);
     return { code: typeof code === 'number' ? code : null, timedOut, ms, startedAt, endedAt: Date.now(), stdout: c.stdout(), stderr, ...(rss.length ? { peakRss: Math.max(...rss) } : {}) };
   }
