@@ -250,7 +250,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     const loaded = await loadShardedIndex(
       live,
       { providerKey: opened.key, dimension: opened.dimension },
-      { efSearch: settings.params.efSearch, fromFile: deps.queryFromFile === true },
+      { efSearch: settings.params.efSearch, fromFile: oneQuery },
     );
     if (loaded.ok) {
       if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
