@@ -1,8 +1,10 @@
-// A cold `similar` or `search` spends most of its CPU in hnswlib reading the HNSW graphs into
-// freshly malloc'd memory (2 KB per paper): page faults and TLB misses on 4 KB pages. With glibc's
-// malloc asking for transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc 2.35+; read
-// only at process start) the graphs of a 100k corpus loaded with 0.8 s of CPU instead of 1.9 s, and a
-// whole cold `similar` took 30% less. So on Linux these two run in a child process started with it.
+// A cold `similar` or `search` allocates a few hundred MB in a fraction of a second (at 1M papers:
+// the four shards' sidecars, 13 MB of JSON and a million label strings, and the built-in fit):
+// page faults and TLB misses on 4 KB pages. With glibc's malloc asking for transparent huge pages
+// (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, glibc 2.35+; read only at process start) a cold
+// `similar` at 1M took about 10% less CPU and 0.4 s less wall, the relaunch included (it was 2.4x
+// less CPU when the query still loaded the graphs into memory; it now reads them in place, see
+// src/index/hnsw-graph-file.ts). So on Linux these two run in a child process started with it.
 // Only these one-shot queries: a relaying parent delivers a terminal's Ctrl-C twice, which the
 // long-running commands (serve, the bots) would take as "stop now". Elsewhere, or with the tunable
 // already chosen (GLIBC_TUNABLES=glibc.malloc.hugetlb=0 turns this off), nothing changes; a libc

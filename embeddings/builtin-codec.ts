@@ -106,6 +106,7 @@ export function decodeState(buf: Uint8Array, paramsSchema: z.ZodType<BuiltinPara
   for (let i = 0; i < vocab.length; i++) {
     if (vocab[i]! >= buckets || (i > 0 && vocab[i]! <= vocab[i - 1]!)) fail(`vocabulary entry ${i} out of order or range`);
   }
-  if (!loadings.every(Number.isFinite)) fail('non-finite LSA loading');
+  // A plain loop: every() with a callback over the 3.8M loadings took 40-160 ms of a cold query.
+  for (let i = 0; i < loadings.length; i++) if (!Number.isFinite(loadings[i]!)) fail('non-finite LSA loading');
   return { params: header.params, docCount: header.docCount, df, vocab, loadings };
 }

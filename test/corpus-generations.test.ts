@@ -342,7 +342,7 @@ describe('a daily ingest by a process that only writes the index (the CLI ingest
       const ids = ['2511.00001', '2511.00002', '2511.00003'];
       await writeFile(day, ids.map((id, i) => JSON.stringify({ id, title: `Spectral pruning of attention heads, part ${i + 1}`, abstract: `We prune heads by the spectrum of their attention maps (study ${i + 1}).` })).join('\n'));
 
-      const writer = await openApp(config, { log, writeOnly: true });
+      const writer = await openApp(config, { log, indexAccess: 'write-only' });
       try {
         const report = await ingest(writer, [readFileSource(day)]);
         expect(report.added).toBe(3);

@@ -155,7 +155,7 @@ describe('ShardedIndex', () => {
     };
     const manifest = async () => JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')) as { version: number; shards: number; hashed?: number; graphFiles: string[] };
     const deferred = async () => {
-      const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true });
+      const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraph: true });
       if (!r.ok) throw new Error(r.message);
       return r.index;
     };
@@ -236,7 +236,7 @@ describe('ShardedIndex', () => {
 
     it('opens the next shard when the open one is full, and a restart routes every id to the shard holding it', async () => {
       await savedSet();
-      const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true, openShardCap: 10 });
+      const r = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraph: true, openShardCap: 10 });
       if (!r.ok) throw new Error(r.message);
       const index = r.index;
       const days = [fresh(10, 5, '2601'), fresh(10, 6, '2602'), fresh(5, 7, '2603')];
@@ -249,7 +249,7 @@ describe('ShardedIndex', () => {
       await index.save();
       expect(await manifest()).toMatchObject({ shards: 7, hashed: 4 });
 
-      const again = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraphs: true, openShardCap: 10 });
+      const again = await loadShardedIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraph: true, openShardCap: 10 });
       if (!again.ok) throw new Error(again.message);
       const replaced = { id: days[1]![4]!.id, vector: unitVectors(1, DIM, 999)[0]! };
       await again.index.prepare([replaced.id]);

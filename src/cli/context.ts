@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import type { App } from '../service/app.ts';
+import type { IndexAccess } from '../corpus/corpus.ts';
 
 /** What every CLI command gets: a way to open the app for the duration of the command, and output. */
 export interface CliContext {
   /**
    * Opens the app (store, embedder, index) from the global options, runs fn, closes it.
    * `service`: a long-running command (serve, the bots), which logs as a service does.
-   * `writeOnly`: the command writes the index but never searches it (ingest), so index graphs are read only where written.
+   * `indexAccess`: how the command uses the vector index (see IndexAccess): an ingest only writes
+   * it, `similar` and `search` run one read-only query.
    */
-  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean; writeOnly?: boolean }): Promise<T>;
+  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean; indexAccess?: IndexAccess }): Promise<T>;
   /** Writes a line to stdout (results); logs and progress go to stderr. */
   print(text: string): void;
   /** Writes a value as pretty JSON to stdout (for --json). */

@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
         ...(opts.logLevel ? { PAPERFEED_LOG_LEVEL: opts.logLevel } : {}),
       });
       const log = loggerFor(config, withOpts.service ? 'service' : 'command');
-      const app = await openApp(config, { log, forReindex: withOpts.forReindex, writeOnly: withOpts.writeOnly });
+      const app = await openApp(config, { log, forReindex: withOpts.forReindex, indexAccess: withOpts.indexAccess });
       try {
         return await fn(app);
       } finally {

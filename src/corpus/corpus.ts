@@ -58,6 +58,9 @@ export interface Corpus {
   close(): Promise<void>;
 }
 
+/** How a process uses the vector index (CorpusDeps.indexAccess). */
+export type IndexAccess = 'load' | 'write-only' | 'one-query';
+
 export interface CorpusDeps {
   config: Config;
   store: PaperStore;
@@ -65,10 +68,12 @@ export interface CorpusDeps {
   /** Opened by `paperfeed reindex`: an index of another provider is left for reindex to replace. */
   forReindex?: boolean;
   /**
-   * A process that writes the index but never searches it (a CLI ingest): the saved shards' graphs
-   * are read only when a write touches them, so a day's ingest does not read the whole corpus.
+   * How this process uses the vector index. 'load' (the default): every shard's graph in memory.
+   * 'write-only' (a CLI ingest): graphs are read only when a write touches them, so a day's ingest
+   * does not read the whole corpus. 'one-query' (the CLI's `similar` and `search`): the saved index
+   * is searched in its files instead of loaded, and cannot be changed (loadHnswIndex `fromFile`).
    */
-  writeOnly?: boolean;
+  indexAccess?: IndexAccess;
 }
 
 export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
@@ -90,8 +95,12 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
 
   // `reindex` makes a fresh built-in fit itself (reindexEmbedder): an outgrown one is not refitted at open too.
   // The first outgrown check then need not read megabytes of stored fit on the event loop.
+  // An open for one query changes nothing: no download, no refit (its index was built with the
+  // stored fit), and so no count of the papers either (150 ms at 1M).
   let fitSize: number | undefined;
-  const opened = await openingEmbedder(config, store, log, deps.forReindex === true || (await store.count()) === 0, !deps.forReindex, (n) => (fitSize = n));
+  const oneQuery = deps.indexAccess === 'one-query';
+  const mayDownload = !oneQuery && (deps.forReindex === true || (await store.count()) === 0);
+  const opened = await openingEmbedder(config, store, log, mayDownload, !deps.forReindex && !oneQuery, (n) => (fitSize = n));
   fits.remember({ embedder: opened, fitSize });
   const retired: EmbeddingProvider[] = [];
 
@@ -246,10 +255,11 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     const loaded = await loadShardedIndex(
       live,
       { providerKey: opened.key, dimension: opened.dimension },
-      { efSearch: settings.params.efSearch, deferGraphs: deps.writeOnly === true },
+      { efSearch: settings.params.efSearch, deferGraph: deps.indexAccess === 'write-only', fromFile: oneQuery },
     );
     if (loaded.ok) {
       if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
+      loaded.index.close();
       log.warn({ dir: live }, 'vector index is behind the store (an interrupted run?); rebuilding it from stored vectors');
     } else if (loaded.reason === 'provider-mismatch') {
       // Vectors of an older fit of our own built-in provider are ours to replace; vectors of another
@@ -296,6 +306,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       closing.abort();
       await rebuilding?.done.catch(() => {});
       await queue;
+      current().index.close();
       for (const e of new Set([...retired, current().embedder])) await e.close?.();
     },
   };

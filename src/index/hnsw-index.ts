@@ -8,11 +8,12 @@
 // then reads only the graphs it writes).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import { fsyncFile, replaceFileDurably } from './durable-files.ts';
+import { GraphFileSearcher, readGraphLayout } from './hnsw-graph-file.ts';
 import {
   assertCompatibleVector,
   byScoreThenId,
@@ -23,6 +24,8 @@ import {
 } from './vector-index.ts';
 
 type NativeIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
+/** The graph an index searches: hnswlib-node's in memory, or a saved file read in place (read-only). */
+type Graph = NativeIndex | GraphFileSearcher;
 
 export interface HnswParams {
   /** Graph degree: links per node (twice that on the bottom layer). */
@@ -53,6 +56,15 @@ export type LoadHnswResult =
   | { ok: false; reason: 'corrupt'; message: string }
   | { ok: false; reason: 'provider-mismatch'; message: string; indexProvider: string; expectedProvider: string };
 
+export interface LoadHnswOptions {
+  /** Overrides the saved efSearch for this process. */
+  efSearch?: number;
+  /** Query the graph file in place instead of loading it (read-only; see loadHnswIndex). */
+  fromFile?: boolean;
+  /** Read the sidecar now and the graph when load() is called (a write must await it first). */
+  deferGraph?: boolean;
+}
+
 export const SIDECAR_FILE = 'index.json';
 const GRAPH_FILE = /^hnsw-[a-z0-9-]+\.bin$/;
 const STALE_FILE = /^(hnsw-[a-z0-9-]+\.bin(\.tmp)?|index\.json\.[a-z0-9-]+\.tmp)$/;
@@ -82,6 +94,14 @@ const sidecarSchema = z.object({
 });
 type Sidecar = z.infer<typeof sidecarSchema>;
 
+/** A write to an index opened to answer queries from its file (`fromFile`). */
+export class ReadOnlyIndexError extends Error {
+  constructor(dir: string) {
+    super(`the vector index in ${dir} was opened read-only, to query it from its files; it cannot be changed`);
+    this.name = 'ReadOnlyIndexError';
+  }
+}
+
 export class IndexBusyError extends Error {
   constructor() {
     super('the vector index is being saved; wait for save() to finish before changing it');
@@ -104,13 +124,13 @@ export class HnswIndex implements VectorIndex {
   private saving: Promise<void> | undefined;
   private changed: boolean;
   private savedGraph: string | undefined;
-  private graph: NativeIndex | undefined;
+  private graph: Graph | undefined;
   private readGraph: ((dir: string) => Promise<NativeIndex>) | undefined;
   private loading: Promise<void> | undefined;
 
-  /** Use createHnswIndex or loadHnswIndex. A function for `native` reads the graph when load() is called. */
+  /** Use createHnswIndex or loadHnswIndex. A function for `graph` reads it when load() is called. */
   constructor(
-    native: NativeIndex | ((dir: string) => Promise<NativeIndex>),
+    graph: Graph | ((dir: string) => Promise<NativeIndex>),
     init: {
       dir: string;
       providerKey: string;
@@ -125,8 +145,8 @@ export class HnswIndex implements VectorIndex {
       graphFile?: string;
     },
   ) {
-    if (typeof native === 'function') this.readGraph = native;
-    else this.graph = native;
+    if (typeof graph === 'function') this.readGraph = graph;
+    else this.graph = graph;
     this.directory = init.dir;
     this.savedGraph = init.graphFile;
     this.changed = init.graphFile === undefined;
@@ -144,7 +164,7 @@ export class HnswIndex implements VectorIndex {
     return this.directory;
   }
 
-  private get native(): NativeIndex {
+  private get loadedGraph(): Graph {
     if (!this.graph) throw new Error(`the graph of the vector index in ${this.directory} is not loaded; await load() before using it`);
     return this.graph;
   }
@@ -220,7 +240,12 @@ export class HnswIndex implements VectorIndex {
   }
 
   get capacity(): number {
-    return this.native.getMaxElements();
+    return this.loadedGraph.getMaxElements();
+  }
+
+  /** Releases the graph file of an index opened `fromFile` (nothing to do for one in memory). */
+  close(): void {
+    if (this.graph instanceof GraphFileSearcher) this.graph.close();
   }
 
   has(id: string): boolean {
@@ -248,7 +273,7 @@ export class HnswIndex implements VectorIndex {
       const known = this.labelOf.get(id);
       const label = known ?? this.labels.length;
       // hnswlib updates an existing label in place (and revives it if it was marked deleted).
-      this.native.addPoint(Array.from(vector), label);
+      this.writable.addPoint(Array.from(vector), label);
       if (known === undefined) {
         this.labels.push(id);
         this.labelOf.set(id, label);
@@ -262,7 +287,7 @@ export class HnswIndex implements VectorIndex {
     this.assertWritable();
     const label = this.labelOf.get(id);
     if (label === undefined || this.deleted.has(label)) return;
-    this.native.markDelete(label);
+    this.writable.markDelete(label);
     this.deleted.add(label);
     this.changed = true;
   }
@@ -275,7 +300,7 @@ export class HnswIndex implements VectorIndex {
     const query = Array.from(vector);
 
     // A throwing filter would abort the process inside hnswlib-node, so errors are caught here
-    // and rethrown after the native call returns.
+    // and rethrown after the search returns.
     let failure: unknown;
     const labels = this.labels;
     const filter =
@@ -321,9 +346,9 @@ export class HnswIndex implements VectorIndex {
     const graphFile = `hnsw-${generation}.bin`;
     const graphTmp = join(this.dir, `${graphFile}.tmp`);
     // hnswlib writes without checking stream errors, so the written file is verified before use.
-    await this.native.writeIndex(graphTmp);
+    await this.writable.writeIndex(graphTmp);
     await fsyncFile(graphTmp);
-    const structure = await checkGraphFile(graphTmp, this.dimension, this.labels.length);
+    const structure = await readGraphLayout(graphTmp, this.dimension, this.labels.length);
     if (!structure.ok) throw new Error(`writing the vector index failed: ${structure.problem} in ${graphTmp}`);
     const { bytes, sha256 } = await hashFile(graphTmp);
     // A rename keeps the mtime: what is recorded here is what a later load sees.
@@ -358,17 +383,21 @@ export class HnswIndex implements VectorIndex {
     if (this.saving) throw new IndexBusyError();
   }
 
+  private get writable(): NativeIndex {
+    const graph = this.loadedGraph;
+    if (graph instanceof GraphFileSearcher) throw new ReadOnlyIndexError(this.dir);
+    return graph;
+  }
+
   private ensureCapacity(needed: number): void {
-    const capacity = this.native.getMaxElements();
+    const capacity = this.writable.getMaxElements();
     if (needed <= capacity) return;
-    this.native.resizeIndex(Math.max(needed, capacity * 2));
+    this.writable.resizeIndex(Math.max(needed, capacity * 2));
   }
 
   private knn(query: number[], k: number, ef: number, filter?: (label: number) => boolean): Hit[] {
-    this.native.setEf(ef);
-    const { neighbors, distances } = filter
-      ? this.native.searchKnn(query, k, filter)
-      : this.native.searchKnn(query, k);
+    this.loadedGraph.setEf(ef);
+    const { neighbors, distances } = filter ? this.loadedGraph.searchKnn(query, k, filter) : this.loadedGraph.searchKnn(query, k);
     const hits: Hit[] = [];
     for (let i = 0; i < neighbors.length; i++) {
       hits.push({ id: this.labels[neighbors[i]!]!, score: 1 - distances[i]! });
@@ -392,7 +421,7 @@ export class HnswIndex implements VectorIndex {
     for (let label = 0; label < this.labels.length; label++) {
       const id = this.labels[label]!;
       if (this.deleted.has(label) || (accept && !accept(id))) continue;
-      const point = this.native.getPoint(label);
+      const point = this.loadedGraph.getPoint(label);
       let dotp = 0;
       let pn = 0;
       for (let i = 0; i < point.length; i++) {
@@ -433,12 +462,15 @@ export function createHnswIndex(opts: CreateHnswOptions): HnswIndex {
 /**
  * Opens the index saved in `dir`, or says why it cannot be used. Every file is checked (schema,
  * size, SHA-256, graph structure, label map against the graph) before hnswlib reads it, so a
- * damaged file gives `corrupt` rather than a crash.
+ * damaged file gives `corrupt` rather than a crash. `fromFile` leaves the graph on disk and
+ * answers searches by reading only the records they visit: for a process that runs one query
+ * (loading a 250k-paper shard costs a second and 500 MB; one search reads a few MB of it). Such
+ * an index is read-only.
  */
 export async function loadHnswIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number; deferGraph?: boolean } = {},
+  opts: LoadHnswOptions = {},
 ): Promise<LoadHnswResult> {
   const sidecarPath = join(dir, SIDECAR_FILE);
   const unusable = (at: string, problem: string) => `vector index in ${at} is unusable: ${problem}; rebuild it with \`paperfeed reindex\``;
@@ -486,20 +518,20 @@ export async function loadHnswIndex(
   // A deferred graph is still stat-checked now: a missing or replaced one is found at open.
   const stated = await statGraph(graphPath, meta);
   if (typeof stated === 'string') return corrupt(stated);
-  let native: NativeIndex | ((dir: string) => Promise<NativeIndex>);
-  if (opts.deferGraph) {
+  let graph: Graph | ((dir: string) => Promise<NativeIndex>);
+  if (opts.deferGraph && !opts.fromFile) {
     // Read from wherever the index is by then (relocate() may have moved it).
-    native = async (at) => {
+    graph = async (at) => {
       const read = await readGraph(join(at, meta.graphFile), meta);
       if (typeof read === 'string') throw new Error(unusable(at, read));
       return read;
     };
   } else {
-    const read = await readGraph(graphPath, meta, stated);
+    const read = await readGraph(graphPath, meta, stated, opts.fromFile === true);
     if (typeof read === 'string') return corrupt(read);
-    native = read;
+    graph = read;
   }
-  const index = new HnswIndex(native, {
+  const index = new HnswIndex(graph, {
     dir,
     providerKey: meta.providerKey,
     dimension: meta.dimension,
@@ -530,27 +562,37 @@ async function statGraph(graphPath: string, meta: Sidecar): Promise<number | str
   return mtimeMs;
 }
 
-/** Checks the graph file against the sidecar (structure, checksum when touched since) and reads it, or says what is wrong. */
-async function readGraph(graphPath: string, meta: Sidecar, stated?: number): Promise<NativeIndex | string> {
+/**
+ * Checks the graph file against the sidecar (structure, checksum when touched since) and reads it
+ * (or, `fromFile`, opens it to be searched in place), or says what is wrong.
+ */
+async function readGraph(graphPath: string, meta: Sidecar, stated?: number): Promise<NativeIndex | string>;
+async function readGraph(graphPath: string, meta: Sidecar, stated: number | undefined, fromFile: boolean): Promise<Graph | string>;
+async function readGraph(graphPath: string, meta: Sidecar, stated?: number, fromFile = false): Promise<Graph | string> {
   const mtimeMs = stated ?? (await statGraph(graphPath, meta));
   if (typeof mtimeMs === 'string') return mtimeMs;
-  const structure = await checkGraphFile(graphPath, meta.dimension, meta.labels.length);
+  const structure = await readGraphLayout(graphPath, meta.dimension, meta.labels.length);
   if (!structure.ok) return `graph file ${graphPath}: ${structure.problem}`;
   // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
   if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
     const { sha256 } = await hashFile(graphPath);
     if (sha256 !== meta.graphSha256) return `graph file ${graphPath} does not match its checksum`;
   }
-  const native = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
+  let graph: Graph;
   try {
-    await native.readIndex(graphPath);
+    if (fromFile) {
+      graph = new GraphFileSearcher(graphPath, structure.layout, meta.deleted.length > 0);
+    } else {
+      graph = new hnswlib.HierarchicalNSW('cosine', meta.dimension);
+      await graph.readIndex(graphPath);
+    }
   } catch (err) {
-    return `hnswlib cannot read ${graphPath}: ${(err as Error).message}`;
+    return `cannot read ${graphPath}: ${(err as Error).message}`;
   }
-  if (native.getCurrentCount() !== meta.labels.length) {
-    return `graph holds ${native.getCurrentCount()} vectors but the label map has ${meta.labels.length}`;
+  if (graph.getCurrentCount() !== meta.labels.length) {
+    return `graph holds ${graph.getCurrentCount()} vectors but the label map has ${meta.labels.length}`;
   }
-  return native;
+  return graph;
 }
 
 /** The set of labelled ids, or what is wrong with the label map. */
@@ -563,60 +605,6 @@ function checkLabels(meta: Sidecar): Set<string> | string {
     if (label >= meta.labels.length) return `deleted label ${label} is outside the label map`;
   }
   return ids;
-}
-
-// hnswlib's file layout (hnswalg.h saveIndex): a 96-byte header of size_t/int fields, then
-// `count` fixed-size bottom-layer records, then for each element a uint32 byte count and its
-// upper-layer link lists.
-const HEADER_BYTES = 96;
-
-/** Checks the graph file's header against what the sidecar says, and walks its structure to the last byte. */
-async function checkGraphFile(
-  path: string,
-  dimension: number,
-  count: number,
-): Promise<{ ok: true } | { ok: false; problem: string }> {
-  const handle = await open(path, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    if (size < HEADER_BYTES) return { ok: false, problem: `file is ${size} bytes, shorter than its header` };
-    const header = Buffer.alloc(HEADER_BYTES);
-    await handle.read(header, 0, HEADER_BYTES, 0);
-    const u64 = (at: number) => Number(header.readBigUInt64LE(at));
-    const maxElements = u64(8);
-    const current = u64(16);
-    const perElement = u64(24);
-    const labelOffset = u64(32);
-    const dataOffset = u64(40);
-    const maxM = u64(56);
-    const maxM0 = u64(64);
-    if (current !== count) return { ok: false, problem: `holds ${current} vectors, the label map has ${count}` };
-    if (maxElements < current) return { ok: false, problem: 'header capacity is smaller than its count' };
-    if (labelOffset - dataOffset !== dimension * 4) {
-      return { ok: false, problem: `vectors are ${(labelOffset - dataOffset) / 4}-dimensional, ${dimension} expected` };
-    }
-    if (perElement !== maxM0 * 4 + 4 + dimension * 4 + 8 || maxM < 1 || maxM > 10_000) {
-      return { ok: false, problem: 'header fields are inconsistent' };
-    }
-    const linksStart = HEADER_BYTES + current * perElement;
-    if (linksStart + 4 * current > size) return { ok: false, problem: 'file is truncated' };
-    const links = Buffer.alloc(size - linksStart);
-    await handle.read(links, 0, links.length, linksStart);
-    const linkRecord = maxM * 4 + 4;
-    let at = 0;
-    for (let i = 0; i < current; i++) {
-      if (at + 4 > links.length) return { ok: false, problem: 'file is truncated' };
-      const bytes = links.readUInt32LE(at);
-      if (bytes % linkRecord !== 0) return { ok: false, problem: `element ${i} has a malformed link list` };
-      at += 4 + bytes;
-    }
-    if (at !== links.length) {
-      return { ok: false, problem: at > links.length ? 'file is truncated' : 'file has trailing bytes' };
-    }
-    return { ok: true };
-  } finally {
-    await handle.close();
-  }
 }
 
 async function hashFile(path: string): Promise<{ bytes: number; sha256: string }> {

@@ -4,7 +4,7 @@
 //
 // Papers added to a built set (loaded or committed) go to an open shard after the hashed ones
 // instead of their hash shard, so a daily ingest writes one small graph, not every shard; a paper
-// already in the set stays where its label is. With `deferGraphs` a load reads only the sidecars
+// already in the set stays where its label is. With `deferGraph` a load reads only the sidecars
 // (ids, counts, checksums) and a shard's graph is read when a write touches it (prepare()); a
 // rebuild partitions everything by hash again, which folds the open shards in.
 //
@@ -24,6 +24,7 @@ import {
   type HnswIndex,
   type HnswParams,
   loadHnswIndex,
+  type LoadHnswOptions,
   type LoadHnswResult,
 } from './hnsw-index.ts';
 import { byScoreThenId, type Hit, type IndexInfo, type VectorIndex, type VectorUseOptions } from './vector-index.ts';
@@ -196,6 +197,11 @@ export class ShardedIndex implements VectorIndex {
     }
   }
 
+  /** Releases the graph files of shards opened `fromFile`. */
+  close(): void {
+    for (const s of this.shards) s.close();
+  }
+
   /** @internal a loaded set: its manifest is on disk already. */
   markCommitted(manifest: Manifest): void {
     this.committed = JSON.stringify(manifest);
@@ -269,12 +275,13 @@ export type LoadShardedResult =
 
 /**
  * Opens the sharded index saved in `dir`, or says why it cannot be used (missing, corrupt, built
- * with another provider). Every shard gets loadHnswIndex's full checks.
+ * with another provider). Every shard gets loadHnswIndex's full checks; `fromFile` opens them all
+ * to be queried from their files (read-only).
  */
 export async function loadShardedIndex(
   dir: string,
   expected: { providerKey: string; dimension: number },
-  opts: { efSearch?: number; deferGraphs?: boolean; openShardCap?: number } = {},
+  opts: LoadHnswOptions & { openShardCap?: number } = {},
 ): Promise<LoadShardedResult> {
   const path = join(dir, MANIFEST_FILE);
   let text: string;
@@ -299,14 +306,18 @@ export async function loadShardedIndex(
   }
   const loaded = await Promise.all(
     Array.from({ length: manifest.shards }, (_, i) =>
-      loadHnswIndex(shardDir(dir, i), expected, { ...(opts.efSearch === undefined ? {} : { efSearch: opts.efSearch }), deferGraph: opts.deferGraphs === true }),
+      loadHnswIndex(shardDir(dir, i), expected, opts),
     ),
   );
   const shards: HnswIndex[] = [];
   for (const [i, r] of loaded.entries()) {
-    if (r.ok) shards.push(r.index);
+    if (r.ok) {
+      shards.push(r.index);
+      continue;
+    }
+    for (const other of loaded) if (other.ok) other.index.close();
     // A shard of the manifest's count that is absent means the set is damaged, not empty.
-    else return r.reason === 'missing' ? corrupt(dir, `shard ${i} of ${manifest.shards} is missing (${r.message})`) : r;
+    return r.reason === 'missing' ? corrupt(dir, `shard ${i} of ${manifest.shards} is missing (${r.message})`) : r;
   }
   // A shard saved after the manifest was written (an interrupted save) does not describe its corpus.
   const checksum = manifest.graphFiles

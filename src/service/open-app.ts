@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Keyv from 'keyv';
 import type { Config } from '../config/config.ts';
-import { openCorpus } from '../corpus/corpus.ts';
+import { type IndexAccess, openCorpus } from '../corpus/corpus.ts';
 import { llmEnabled } from '../llm/settings.ts';
 import type { Logger } from '../log.ts';
 import { createSearchService } from '../search/indexed-search.ts';
@@ -18,8 +18,8 @@ export interface OpenOptions {
   log: Logger;
   /** Open even when the index was built with another provider (only `reindex` wants this). */
   forReindex?: boolean;
-  /** The process writes the index but never searches it (a CLI ingest): see CorpusDeps.writeOnly. */
-  writeOnly?: boolean;
+  /** How this process uses the vector index (CorpusDeps.indexAccess). */
+  indexAccess?: IndexAccess;
 }
 
 /** Opens store, embedder and indexes for one process; the caller closes the App. */
@@ -40,7 +40,7 @@ export async function openApp(config: Config, opts: OpenOptions): Promise<App> {
 
 async function assemble(config: Config, store: PaperStore, opts: OpenOptions): Promise<App> {
   const { log } = opts;
-  const corpus = await openCorpus({ config, store, log, forReindex: opts.forReindex === true, writeOnly: opts.writeOnly === true });
+  const corpus = await openCorpus({ config, store, log, forReindex: opts.forReindex === true, ...(opts.indexAccess ? { indexAccess: opts.indexAccess } : {}) });
   const kvs = new Map<string, Keyv>();
   const kv = (namespace: string): Keyv => {
     let opened = kvs.get(namespace);
