@@ -80,11 +80,11 @@ describe.concurrent('kill -9', () => {
     const final = await storeState(dataDir);
     expect(final.count).toBe(expected);
     const sidecar = JSON.parse(await readFile(join(shardDir(indexDir(dataDir), 0), SIDECAR_FILE), 'utf8')) as {
-      labels: string[];
+      labelCount: number;
       deleted: number[];
       corpusChecksum: string;
     };
-    expect(sidecar.labels.length - sidecar.deleted.length).toBe(final.count);
+    expect(sidecar.labelCount - sidecar.deleted.length).toBe(final.count);
     expect(sidecar.corpusChecksum).toBe(final.checksum);
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, open, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,19 @@ const OTHER_KEY = 'builtin:fp-1234:32';
 const DIM = 32;
 
 const idOf = (i: number) => `2401.${String(i).padStart(5, '0')}`;
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Rewrites the saved index in `dir` the way a release before the label file saved it. */
+async function toVersion1(): Promise<Record<string, unknown>> {
+  const { labelsFile, labelCount, labelsBytes, labelsSha256, ...rest } = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as Record<string, unknown>;
+  expect([labelCount, labelsBytes, labelsSha256].every((v) => v !== undefined)).toBe(true);
+  const ids = (await readFile(join(dir, labelsFile as string), 'utf8')).split('\n').slice(0, -1);
+  const sidecar = { ...rest, version: 1, labels: ids };
+  await writeFile(join(dir, SIDECAR_FILE), JSON.stringify(sidecar));
+  await rm(join(dir, labelsFile as string));
+  return sidecar;
+}
 
 let dir: string;
 beforeEach(async () => {
@@ -76,16 +90,59 @@ describe('HnswIndex persistence', () => {
     expect(loaded.ids()).toHaveLength(199);
   });
 
-  it('keeps exactly one graph file and no temp files after repeated saves', async () => {
+  it('keeps exactly one graph file, one label file and no temp files after repeated saves', async () => {
     const { index } = filled(50);
     await index.save();
     index.upsert([{ id: 'x', vector: vectors(1, DIM, 7)[0]! }]);
     await index.save();
     const files = (await readdir(dir)).sort();
-    expect(files).toHaveLength(2);
+    expect(files).toHaveLength(3);
     expect(files).toContain(SIDECAR_FILE);
-    const sidecar = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as { graphFile: string };
+    const sidecar = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as { graphFile: string; labelsFile: string };
     expect(files).toContain(sidecar.graphFile);
+    expect(files).toContain(sidecar.labelsFile);
+    const ids = (await readFile(join(dir, sidecar.labelsFile), 'utf8')).split('\n');
+    expect(ids).toEqual([...Array.from({ length: 50 }, (_, i) => idOf(i)), 'x', '']);
+  });
+
+  it('refuses to save an id with a newline, naming it, and leaves the saved files as they were', async () => {
+    const { index } = filled(20);
+    await index.save();
+    const before = await readFile(join(dir, SIDECAR_FILE), 'utf8');
+    index.upsert([{ id: 'bad\nid', vector: vectors(1, DIM, 7)[0]! }]);
+    await expect(index.save()).rejects.toThrow(/"bad\\nid" contains a newline/);
+    expect(await readFile(join(dir, SIDECAR_FILE), 'utf8')).toBe(before);
+    expect((await loadOk()).info().count).toBe(20);
+  });
+
+  it('loads an old sidecar with the labels inside it, in every open mode, and a save writes the label file', async () => {
+    const { index } = filled(200);
+    index.remove(idOf(7));
+    await index.save();
+    await toVersion1();
+    const v1 = await readFile(join(dir, SIDECAR_FILE), 'utf8');
+    expect(JSON.parse(v1)).toMatchObject({ version: 1 });
+    const qs = vectors(10, DIM, 42);
+    for (const opts of [{}, { deferGraph: true }, { fromFile: true }]) {
+      const r = await loadHnswIndex(dir, { providerKey: KEY, dimension: DIM }, opts);
+      if (!r.ok) throw new Error(r.message);
+      await r.index.load();
+      expect(r.index.info().count).toBe(199);
+      expect(r.index.holds(idOf(7))).toBe(true);
+      // Ids only: a graph searched in place computes scores in JS, equal to float precision.
+      for (const q of qs) expect(r.index.search(q, 5).map((h) => h.id)).toEqual(index.search(q, 5).map((h) => h.id));
+      r.index.close();
+    }
+    const old = await loadOk();
+    old.upsert([{ id: 'new', vector: vectors(1, DIM, 5)[0]! }]);
+    await old.save();
+    const saved = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as Record<string, unknown>;
+    expect(saved).toMatchObject({ version: 2, labelCount: 201 });
+    expect(saved.labels).toBeUndefined();
+    const again = await loadOk();
+    expect(again.has('new')).toBe(true);
+    expect(again.has(idOf(7))).toBe(false);
+    expect(again.ids()).toEqual(old.ids());
   });
 
   it('refuses changes while a save is in flight, and accepts them after', async () => {
@@ -165,13 +222,52 @@ describe('loadHnswIndex on bad or absent files', () => {
     await expectCorrupt(/missing/);
   });
 
-  it('says corrupt when the label map disagrees with the graph', async () => {
-    const { sidecar } = await savedPair();
+  it('says corrupt when the label map of an old sidecar disagrees with the graph, has repeats or a non-string', async () => {
+    await savedPair();
+    const sidecar = await toVersion1();
     const labels = sidecar.labels as string[];
     await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...sidecar, labels: labels.slice(0, -1) }));
     await expectCorrupt(/label map has 299/);
     await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...sidecar, labels: [...labels.slice(0, -1), labels[0]] }));
-    await expectCorrupt(/duplicate/);
+    await expectCorrupt(/index\.json: label map has duplicate/);
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...sidecar, labels: [...labels.slice(0, -1), 7] }));
+    await expectCorrupt(/labels\.299: not a string/);
+  });
+
+  it('says corrupt, naming the label file, when it is missing, truncated, changed or disagrees with the graph', async () => {
+    const { sidecar } = await savedPair();
+    const labelsPath = join(dir, sidecar.labelsFile as string);
+    const original = await readFile(labelsPath);
+    await rm(labelsPath);
+    await expectCorrupt(new RegExp(`label file .*${sidecar.labelsFile as string} is missing`));
+    await writeFile(labelsPath, original.subarray(0, original.length - 3));
+    await expectCorrupt(/label file .* has \d+ bytes, \d+ expected \(truncated/);
+    const changed = Buffer.from(original);
+    changed[5] = changed[5] === 0x31 ? 0x32 : 0x31;
+    await writeFile(labelsPath, changed);
+    await expectCorrupt(/label file .* does not match its checksum/);
+    // A label file that matches its checksum but not the count or the graph.
+    const fewer = Buffer.from(original.toString('utf8').split('\n').slice(1).join('\n'));
+    await writeFile(labelsPath, fewer);
+    const recorded = { ...sidecar, labelsBytes: fewer.length, labelsSha256: sha256(fewer) };
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify(recorded));
+    await expectCorrupt(/holds 299 ids, 300 expected/);
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...recorded, labelCount: 299 }));
+    await expectCorrupt(/label map has 299/);
+  });
+
+  it('finds repeated ids in a label file that matches its checksum: at a write-only open, or when the map is built', async () => {
+    const { sidecar } = await savedPair();
+    const labelsPath = join(dir, sidecar.labelsFile as string);
+    const ids = (await readFile(labelsPath, 'utf8')).split('\n');
+    const repeated = Buffer.from([...ids.slice(0, -2), ids[0], ''].join('\n'));
+    await writeFile(labelsPath, repeated);
+    await writeFile(join(dir, SIDECAR_FILE), JSON.stringify({ ...sidecar, labelsBytes: repeated.length, labelsSha256: sha256(repeated) }));
+    const deferred = await loadHnswIndex(dir, { providerKey: KEY, dimension: DIM }, { deferGraph: true });
+    expect(deferred).toMatchObject({ ok: false, reason: 'corrupt' });
+    if (!deferred.ok) expect(deferred.message).toContain(`${sidecar.labelsFile as string}: label map has duplicate paper ids`);
+    const loaded = await loadOk();
+    expect(() => loaded.has(idOf(1))).toThrow(/duplicate paper ids/);
   });
 
   it('says provider-mismatch, naming both providers, for an index built by another provider', async () => {

@@ -113,8 +113,8 @@ describe('the service refuses bad input clearly', () => {
       await svc.stop();
       expect(printed.join('\n')).toMatch(/^Picks for channel console: 5 of 26 papers/m);
       expect(await reopened.store.count()).toBe(26);
-      const sidecar = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as { labels: string[]; deleted: number[]; corpusChecksum: string };
-      expect(sidecar.labels.length - sidecar.deleted.length).toBe(26);
+      const sidecar = JSON.parse(await readFile(join(dir, SIDECAR_FILE), 'utf8')) as { labelCount: number; deleted: number[]; corpusChecksum: string };
+      expect(sidecar.labelCount - sidecar.deleted.length).toBe(26);
       expect(sidecar.corpusChecksum).toBe(await reopened.store.corpusChecksum());
     } finally {
       await reopened.close();

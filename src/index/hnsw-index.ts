@@ -1,14 +1,18 @@
-// The HNSW vector index (hnswlib-node) with string paper ids, persisted as a pair of files in
-// its own directory: the native graph `hnsw-<generation>.bin` and the sidecar `index.json`
-// (provider, parameters, label map, size, mtime and SHA-256 of the graph file). A save with no
-// change since the last one is the caller's to skip (`unsaved`); a load re-hashes the graph only
-// when its size or mtime differ from the sidecar's, so a start does not read every byte twice.
+// The HNSW vector index (hnswlib-node) with string paper ids, persisted as three files in its
+// own directory: the native graph `hnsw-<generation>.bin`, the label map `labels-<generation>.txt`
+// (paper id by label, one per line: at 250k ids a split is several times cheaper than JSON.parse
+// and zod over an array) and the sidecar `index.json` (provider, parameters, deleted labels, and
+// size, mtime and SHA-256 of the other two). Each file is written to a temp name and renamed, and
+// the sidecar, replaced last, names the files it describes; stale ones are removed after. A
+// version-1 sidecar (labels inside it) still loads; the next save writes the new layout.
+// A save with no change since the last one is the caller's to skip (`unsaved`); a load re-hashes
+// a file only when its size or mtime differ from the sidecar's, so a start does not read it twice.
 // A load may defer the graph (`deferGraph`): ids, counts and the checksum come from the sidecar,
 // and the graph is checked and read by load(), which a write must await first (a daily ingest
 // then reads only the graphs it writes).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
@@ -67,12 +71,13 @@ export interface LoadHnswOptions {
 
 export const SIDECAR_FILE = 'index.json';
 const GRAPH_FILE = /^hnsw-[a-z0-9-]+\.bin$/;
-const STALE_FILE = /^(hnsw-[a-z0-9-]+\.bin(\.tmp)?|index\.json\.[a-z0-9-]+\.tmp)$/;
+const LABELS_FILE = /^labels-[a-z0-9-]+\.txt$/;
+const STALE_FILE = /^(hnsw-[a-z0-9-]+\.bin(\.tmp)?|labels-[a-z0-9-]+\.txt(\.tmp)?|index\.json\.[a-z0-9-]+\.tmp)$/;
 const DEFAULT_CAPACITY = 1024;
 
-const sidecarSchema = z.object({
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+const sidecarFields = {
   format: z.literal('paperfeed-hnsw'),
-  version: z.literal(1),
   providerKey: z.string().min(1),
   dimension: z.number().int().positive(),
   params: z.object({
@@ -83,16 +88,33 @@ const sidecarSchema = z.object({
   corpusChecksum: z.string().optional(),
   graphFile: z.string().regex(GRAPH_FILE),
   graphBytes: z.number().int().nonnegative(),
-  graphSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  graphSha256: sha256Hex,
   /** The graph file's mtime when saved: equal size and mtime at load spare the SHA-256 pass. */
   graphMtimeMs: z.number().optional(),
-  /** Paper id by integer label; a removed paper keeps its label so a re-add reuses it. */
-  labels: z.array(z.string()),
   /** Labels marked deleted in the graph. */
   deleted: z.array(z.number().int().nonnegative()),
   savedAt: z.string(),
-});
+};
+const sidecarSchema = z.discriminatedUnion('version', [
+  z.object({
+    ...sidecarFields,
+    version: z.literal(1),
+    /** Paper id by integer label, checked by checkIds (zod per element cost more than the rest). */
+    labels: z.array(z.unknown()),
+  }),
+  z.object({
+    ...sidecarFields,
+    version: z.literal(2),
+    /** Paper id by integer label, one per line; a removed paper keeps its label so a re-add reuses it. */
+    labelsFile: z.string().regex(LABELS_FILE),
+    labelCount: z.number().int().nonnegative(),
+    labelsBytes: z.number().int().nonnegative(),
+    labelsSha256: sha256Hex,
+  }),
+]);
 type Sidecar = z.infer<typeof sidecarSchema>;
+/** What the graph checks need of a sidecar, whichever its version. */
+type GraphMeta = Pick<Sidecar, 'dimension' | 'graphBytes' | 'graphSha256' | 'graphMtimeMs' | 'deleted'> & { labelCount: number };
 
 /** A write to an index opened to answer queries from its file (`fromFile`). */
 export class ReadOnlyIndexError extends Error {
@@ -197,7 +219,12 @@ export class HnswIndex implements VectorIndex {
    */
   private get labelOf(): Map<string, number> {
     if (!this.labelMap) {
-      this.labelMap = new Map(this.labels.map((id, label) => [id, label]));
+      const map = new Map(this.labels.map((id, label) => [id, label]));
+      // A load checks for repeats only where it builds a set anyway; this is the last line.
+      if (map.size !== this.labels.length) {
+        throw new Error(`the label map of the vector index in ${this.directory} has duplicate paper ids; rebuild it with \`paperfeed reindex\``);
+      }
+      this.labelMap = map;
       this.labelled = undefined;
     }
     return this.labelMap;
@@ -340,6 +367,8 @@ export class HnswIndex implements VectorIndex {
   }
 
   private async saveNow(): Promise<void> {
+    const newline = this.labels.findIndex((id) => id.includes('\n'));
+    if (newline >= 0) throw new Error(`cannot save the vector index in ${this.dir}: paper id ${JSON.stringify(this.labels[newline])} contains a newline`);
     await this.load();
     await mkdir(this.dir, { recursive: true });
     const generation = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
@@ -354,10 +383,12 @@ export class HnswIndex implements VectorIndex {
     // A rename keeps the mtime: what is recorded here is what a later load sees.
     const { mtimeMs } = await stat(graphTmp);
     await rename(graphTmp, join(this.dir, graphFile));
+    const labelsFile = `labels-${generation}.txt`;
+    const labels = await writeLabels(join(this.dir, labelsFile), this.labels);
 
     const sidecar: Sidecar = {
       format: 'paperfeed-hnsw',
-      version: 1,
+      version: 2,
       providerKey: this.providerKey,
       dimension: this.dimension,
       params: { ...this.params },
@@ -366,14 +397,17 @@ export class HnswIndex implements VectorIndex {
       graphBytes: bytes,
       graphSha256: sha256,
       graphMtimeMs: mtimeMs,
-      labels: this.labels,
+      labelsFile,
+      labelCount: this.labels.length,
+      labelsBytes: labels.bytes,
+      labelsSha256: labels.sha256,
       deleted: [...this.deleted].sort((a, b) => a - b),
       savedAt: new Date().toISOString(),
     };
-    // The sidecar names its graph file, so until it is replaced the previous pair stays intact.
+    // The sidecar names its graph and label files, so until it is replaced the previous set stays intact.
     await replaceFileDurably(join(this.dir, SIDECAR_FILE), JSON.stringify(sidecar), join(this.dir, `${SIDECAR_FILE}.${generation}.tmp`));
     for (const name of await readdir(this.dir)) {
-      if (STALE_FILE.test(name) && name !== graphFile) await rm(join(this.dir, name), { force: true });
+      if (STALE_FILE.test(name) && name !== graphFile && name !== labelsFile) await rm(join(this.dir, name), { force: true });
     }
     this.savedGraph = graphFile;
     this.changed = false;
@@ -511,23 +545,44 @@ export async function loadHnswIndex(
     };
   }
 
-  const labelled = checkLabels(meta);
-  if (typeof labelled === 'string') return corrupt(`${sidecarPath}: ${labelled}`);
+  let labels: string[];
+  if (meta.version === 1) {
+    const notString = meta.labels.findIndex((id) => typeof id !== 'string');
+    if (notString >= 0) return corrupt(`${sidecarPath}: labels.${notString}: not a string`);
+    labels = meta.labels as string[];
+  } else {
+    const read = await readLabels(join(dir, meta.labelsFile), meta);
+    if (typeof read === 'string') return corrupt(read);
+    labels = read;
+  }
+  const deletedProblem = checkDeleted(meta.deleted, labels.length);
+  if (deletedProblem) return corrupt(`${sidecarPath}: ${deletedProblem}`);
+  // A version-2 label file matches the checksum of a map save wrote (its ids unique by
+  // construction), so its set is built only where it is used: a deferred shard answers holds()
+  // from it. A version-1 sidecar has no checksum over its labels, so it is always checked.
+  let labelled: Set<string> | undefined;
+  if (meta.version === 1 || opts.deferGraph) {
+    labelled = new Set(labels);
+    if (labelled.size !== labels.length) {
+      return corrupt(`${meta.version === 1 ? sidecarPath : join(dir, meta.labelsFile)}: label map has duplicate paper ids`);
+    }
+  }
 
+  const gmeta: GraphMeta = { ...meta, labelCount: labels.length };
   const graphPath = join(dir, meta.graphFile);
   // A deferred graph is still stat-checked now: a missing or replaced one is found at open.
-  const stated = await statGraph(graphPath, meta);
+  const stated = await statGraph(graphPath, gmeta);
   if (typeof stated === 'string') return corrupt(stated);
   let graph: Graph | ((dir: string) => Promise<NativeIndex>);
   if (opts.deferGraph && !opts.fromFile) {
     // Read from wherever the index is by then (relocate() may have moved it).
     graph = async (at) => {
-      const read = await readGraph(join(at, meta.graphFile), meta);
+      const read = await readGraph(join(at, meta.graphFile), gmeta);
       if (typeof read === 'string') throw new Error(unusable(at, read));
       return read;
     };
   } else {
-    const read = await readGraph(graphPath, meta, stated, opts.fromFile === true);
+    const read = await readGraph(graphPath, gmeta, stated, opts.fromFile === true);
     if (typeof read === 'string') return corrupt(read);
     graph = read;
   }
@@ -536,7 +591,7 @@ export async function loadHnswIndex(
     providerKey: meta.providerKey,
     dimension: meta.dimension,
     params: { ...meta.params, efSearch: opts.efSearch ?? meta.params.efSearch },
-    labels: meta.labels,
+    labels,
     // Kept only where it saves work: a deferred shard is mostly asked whether it holds an id.
     ...(opts.deferGraph ? { labelled } : {}),
     deleted: meta.deleted,
@@ -547,7 +602,7 @@ export async function loadHnswIndex(
 }
 
 /** The graph file's mtime, or what is wrong with its size. */
-async function statGraph(graphPath: string, meta: Sidecar): Promise<number | string> {
+async function statGraph(graphPath: string, meta: GraphMeta): Promise<number | string> {
   let size: number;
   let mtimeMs: number;
   try {
@@ -566,12 +621,12 @@ async function statGraph(graphPath: string, meta: Sidecar): Promise<number | str
  * Checks the graph file against the sidecar (structure, checksum when touched since) and reads it
  * (or, `fromFile`, opens it to be searched in place), or says what is wrong.
  */
-async function readGraph(graphPath: string, meta: Sidecar, stated?: number): Promise<NativeIndex | string>;
-async function readGraph(graphPath: string, meta: Sidecar, stated: number | undefined, fromFile: boolean): Promise<Graph | string>;
-async function readGraph(graphPath: string, meta: Sidecar, stated?: number, fromFile = false): Promise<Graph | string> {
+async function readGraph(graphPath: string, meta: GraphMeta, stated?: number): Promise<NativeIndex | string>;
+async function readGraph(graphPath: string, meta: GraphMeta, stated: number | undefined, fromFile: boolean): Promise<Graph | string>;
+async function readGraph(graphPath: string, meta: GraphMeta, stated?: number, fromFile = false): Promise<Graph | string> {
   const mtimeMs = stated ?? (await statGraph(graphPath, meta));
   if (typeof mtimeMs === 'string') return mtimeMs;
-  const structure = await readGraphLayout(graphPath, meta.dimension, meta.labels.length);
+  const structure = await readGraphLayout(graphPath, meta.dimension, meta.labelCount);
   if (!structure.ok) return `graph file ${graphPath}: ${structure.problem}`;
   // Untouched since its save (same size and mtime): hashing it again would only cost a full read.
   if (meta.graphMtimeMs === undefined || Math.trunc(mtimeMs) !== Math.trunc(meta.graphMtimeMs)) {
@@ -589,21 +644,54 @@ async function readGraph(graphPath: string, meta: Sidecar, stated?: number, from
   } catch (err) {
     return `cannot read ${graphPath}: ${(err as Error).message}`;
   }
-  if (graph.getCurrentCount() !== meta.labels.length) {
-    return `graph holds ${graph.getCurrentCount()} vectors but the label map has ${meta.labels.length}`;
+  if (graph.getCurrentCount() !== meta.labelCount) {
+    return `graph holds ${graph.getCurrentCount()} vectors but the label map has ${meta.labelCount}`;
   }
   return graph;
 }
 
-/** The set of labelled ids, or what is wrong with the label map. */
-function checkLabels(meta: Sidecar): Set<string> | string {
-  const ids = new Set(meta.labels);
-  if (ids.size !== meta.labels.length) return 'label map has duplicate paper ids';
-  const deleted = new Set(meta.deleted);
-  if (deleted.size !== meta.deleted.length) return 'deleted labels repeat';
-  for (const label of deleted) {
-    if (label >= meta.labels.length) return `deleted label ${label} is outside the label map`;
+/** What is wrong with the deleted labels, if anything. */
+function checkDeleted(deleted: number[], labelCount: number): string | undefined {
+  const unique = new Set(deleted);
+  if (unique.size !== deleted.length) return 'deleted labels repeat';
+  for (const label of unique) {
+    if (label >= labelCount) return `deleted label ${label} is outside the label map`;
   }
+  return undefined;
+}
+
+/**
+ * Writes the label map (each id followed by a newline) durably under a temp name, then renames
+ * it to `path`; returns what the sidecar records of it.
+ */
+async function writeLabels(path: string, labels: string[]): Promise<{ bytes: number; sha256: string }> {
+  const bytes = Buffer.from(labels.length ? `${labels.join('\n')}\n` : '');
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, bytes);
+  await fsyncFile(tmp);
+  await rename(tmp, path);
+  return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * The ids of a version-2 label file, or what is wrong with it. Hashed on every load: the file is
+ * read whole anyway and SHA-256 over 3 MB (250k ids) costs a few ms, so no mtime shortcut.
+ */
+async function readLabels(path: string, meta: { labelCount: number; labelsBytes: number; labelsSha256: string }): Promise<string[] | string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return `label file ${path} is missing`;
+    return `cannot read ${path}: ${(err as Error).message}`;
+  }
+  if (bytes.length !== meta.labelsBytes) {
+    return `label file ${path} has ${bytes.length} bytes, ${meta.labelsBytes} expected (truncated or replaced)`;
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== meta.labelsSha256) return `label file ${path} does not match its checksum`;
+  const text = bytes.toString('utf8');
+  const ids = text === '' ? [] : text.slice(0, -1).split('\n');
+  if (ids.length !== meta.labelCount) return `label file ${path} holds ${ids.length} ids, ${meta.labelCount} expected`;
   return ids;
 }
 

@@ -60,7 +60,7 @@ export function createServiceMetrics(app: App, outbox: Outbox): ServiceMetrics {
 
 /**
  * The saved index's size, summed over its shards' sidecars (each re-read only when it changes:
- * a sidecar holds every paper id).
+ * an old one holds every paper id).
  */
 function savedIndexReader(dir: string): () => Promise<{ vectors: number; bytes: number } | undefined> {
   const cache = new Map<string, { mtimeMs: number; value: { vectors: number; bytes: number } }>();
@@ -68,8 +68,9 @@ function savedIndexReader(dir: string): () => Promise<{ vectors: number; bytes: 
     const { mtimeMs } = await stat(file);
     const cached = cache.get(file);
     if (cached?.mtimeMs === mtimeMs) return cached.value;
-    const s = JSON.parse(await readFile(file, 'utf8')) as { labels?: unknown[]; deleted?: unknown[]; graphBytes?: number };
-    const value = { vectors: (s.labels?.length ?? 0) - (s.deleted?.length ?? 0), bytes: s.graphBytes ?? 0 };
+    const s = JSON.parse(await readFile(file, 'utf8')) as { labelCount?: number; labels?: unknown[]; deleted?: unknown[]; graphBytes?: number };
+    // A version-2 sidecar counts its labels; a version-1 one holds them.
+    const value = { vectors: (s.labelCount ?? s.labels?.length ?? 0) - (s.deleted?.length ?? 0), bytes: s.graphBytes ?? 0 };
     cache.set(file, { mtimeMs, value });
     return value;
   };
