@@ -18,6 +18,7 @@ import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import { fsyncFile, replaceFileDurably } from './durable-files.ts';
 import { GraphFileSearcher, readGraphLayout } from './hnsw-graph-file.ts';
+import { LabelTable } from './label-table.ts';
 import {
   assertCompatibleVector,
   byScoreThenId,
@@ -139,8 +140,8 @@ export class HnswIndex implements VectorIndex {
   private efSearch: number;
   private labels: string[];
   private labelMap: Map<string, number> | undefined;
-  /** The load's set of ids: answers holds() for a shard that is never written, until the map exists. */
-  private labelled: Set<string> | undefined;
+  /** The load's table of ids: answers holds() for a shard that is never written, until the map exists. */
+  private labelled: LabelTable | undefined;
   private deleted: Set<number>;
   private corpusChecksum: string | undefined;
   private saving: Promise<void> | undefined;
@@ -159,8 +160,8 @@ export class HnswIndex implements VectorIndex {
       dimension: number;
       params: HnswParams;
       labels?: string[];
-      /** The ids of `labels` as a set, when the caller made one (a load checks them with it). */
-      labelled?: Set<string>;
+      /** The ids of `labels` as a table, when the caller made one (a load checks them with it). */
+      labelled?: LabelTable;
       deleted?: number[];
       corpusChecksum?: string;
       /** The graph file this state was loaded from (a loaded index has nothing unsaved). */
@@ -558,14 +559,16 @@ export async function loadHnswIndex(
   const deletedProblem = checkDeleted(meta.deleted, labels.length);
   if (deletedProblem) return corrupt(`${sidecarPath}: ${deletedProblem}`);
   // A version-2 label file matches the checksum of a map save wrote (its ids unique by
-  // construction), so its set is built only where it is used: a deferred shard answers holds()
+  // construction), so its table is built only where it is used: a deferred shard answers holds()
   // from it. A version-1 sidecar has no checksum over its labels, so it is always checked.
-  let labelled: Set<string> | undefined;
+  let labelled: LabelTable | undefined;
   if (meta.version === 1 || opts.deferGraph) {
-    labelled = new Set(labels);
-    if (labelled.size !== labels.length) {
-      return corrupt(`${meta.version === 1 ? sidecarPath : join(dir, meta.labelsFile)}: label map has duplicate paper ids`);
+    const table = LabelTable.build(labels);
+    if ('repeated' in table) {
+      const at = meta.version === 1 ? sidecarPath : join(dir, meta.labelsFile);
+      return corrupt(`${at}: label map has duplicate paper ids (${JSON.stringify(table.repeated)})`);
     }
+    labelled = table;
   }
 
   const gmeta: GraphMeta = { ...meta, labelCount: labels.length };

@@ -27,6 +27,7 @@ import {
   type LoadHnswOptions,
   type LoadHnswResult,
 } from './hnsw-index.ts';
+import { fnv1a } from './label-table.ts';
 import { byScoreThenId, type Hit, type IndexInfo, type VectorIndex, type VectorUseOptions } from './vector-index.ts';
 
 export const MANIFEST_FILE = 'shards.json';
@@ -56,12 +57,7 @@ export const shardDir = (dir: string, shard: number): string => join(dir, `shard
 
 /** The shard a paper id lives in: FNV-1a of the id, so it never changes for a given count. */
 export function shardOf(id: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
+  return fnv1a(id) % shards;
 }
 
 export class ShardedIndex implements VectorIndex {
