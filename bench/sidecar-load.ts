@@ -6,14 +6,30 @@
 //
 // Reads the shard only: a temp directory gets a link to its graph and, from its sidecar, both
 // layouts — version 1 (labels inside index.json) and version 2 (labels-<generation>.txt beside
-// it) — and each is opened `runs` times per mode, alternating, in this process (warm file cache).
+// it) — and each is opened `runs` times per mode, alternating, each in a fresh process (as a CLI
+// is; in one process the garbage of the previous open distorts the next), with a warm file cache.
 // A build that cannot read a layout (an older release and version 2) says so instead of a figure.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadHnswIndex, type LoadHnswOptions, SIDECAR_FILE } from '../src/index/hnsw-index.ts';
 import { median } from './figures.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const modes: Record<string, LoadHnswOptions> = { 'one-query': { fromFile: true }, 'write-only': { deferGraph: true } };
+
+if (process.argv[2] === '--once') {
+  // A child: one open, its milliseconds on stdout (or why it failed).
+  const [, , , dir, mode, providerKey, dimension] = process.argv;
+  const start = performance.now();
+  const r = await loadHnswIndex(dir!, { providerKey: providerKey!, dimension: Number(dimension) }, modes[mode!]);
+  const ms = performance.now() - start;
+  console.log(r.ok ? JSON.stringify({ ms, count: r.index.info().count }) : JSON.stringify({ failed: r.message }));
+  process.exit(0);
+}
 
 const [shardArg, runsArg] = process.argv.slice(2);
 if (!shardArg) throw new Error('usage: bench/sidecar-load.ts <shard dir> [runs]');
@@ -45,25 +61,19 @@ const v2 = layout('v2', {
 });
 writeFileSync(join(v2, labelsFile), labelBytes);
 
-const expected = { providerKey: source.providerKey as string, dimension: source.dimension as number };
-const modes: [string, LoadHnswOptions][] = [['one-query', { fromFile: true }], ['write-only', { deferGraph: true }]];
+const live = labels.length - (source.deleted as number[]).length;
 const times = new Map<string, number[]>();
 const failed = new Map<string, string>();
 try {
   for (let run = 0; run < runs; run++) {
-    for (const [mode, opts] of modes) {
+    for (const mode of Object.keys(modes)) {
       for (const [name, dir] of [['v1', v1], ['v2', v2]] as const) {
         const key = `${mode} ${name}`;
-        const start = performance.now();
-        const r = await loadHnswIndex(dir, expected, opts);
-        const ms = performance.now() - start;
-        if (!r.ok) {
-          failed.set(key, r.message);
-          continue;
-        }
-        if (r.index.info().count !== labels.length - (source.deleted as number[]).length) throw new Error(`${key}: wrong count`);
-        r.index.close();
-        times.set(key, [...(times.get(key) ?? []), ms]);
+        const args = [join(here, '..', 'bin', 'run-ts.js'), join(here, 'sidecar-load.ts'), '--once', dir, mode, String(source.providerKey), String(source.dimension)];
+        const out = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as { ms?: number; count?: number; failed?: string };
+        if (out.failed !== undefined) failed.set(key, out.failed);
+        else if (out.count !== live) throw new Error(`${key}: ${out.count} papers, ${live} expected`);
+        else times.set(key, [...(times.get(key) ?? []), out.ms!]);
       }
     }
   }
