@@ -6,7 +6,8 @@
 // the sidecar, replaced last, names the files it describes; stale ones are removed after. A
 // version-1 sidecar (labels inside it) still loads; the next save writes the new layout.
 // A save with no change since the last one is the caller's to skip (`unsaved`); a load re-hashes
-// a file only when its size or mtime differ from the sidecar's, so a start does not read it twice.
+// the graph only when its size or mtime differ from the sidecar's, so a start does not read every
+// byte twice (the label file, read whole anyway, is always hashed).
 // A load may defer the graph (`deferGraph`): ids, counts and the checksum come from the sidecar,
 // and the graph is checked and read by load(), which a write must await first (a daily ingest
 // then reads only the graphs it writes).
@@ -100,7 +101,7 @@ const sidecarSchema = z.discriminatedUnion('version', [
   z.object({
     ...sidecarFields,
     version: z.literal(1),
-    /** Paper id by integer label, checked by checkIds (zod per element cost more than the rest). */
+    /** Paper id by integer label, checked with a loop at load (zod per element cost 0.1-0.2 s at 250k). */
     labels: z.array(z.unknown()),
   }),
   z.object({
@@ -221,7 +222,7 @@ export class HnswIndex implements VectorIndex {
   private get labelOf(): Map<string, number> {
     if (!this.labelMap) {
       const map = new Map(this.labels.map((id, label) => [id, label]));
-      // A load checks for repeats only where it builds a set anyway; this is the last line.
+      // A load checks for repeats only where it builds a table anyway; this is the last line.
       if (map.size !== this.labels.length) {
         throw new Error(`the label map of the vector index in ${this.directory} has duplicate paper ids; rebuild it with \`paperfeed reindex\``);
       }
