@@ -93,6 +93,10 @@ describe('HnswIndex persistence', () => {
   it('keeps exactly one graph file, one label file and no temp files after repeated saves', async () => {
     const { index } = filled(50);
     await index.save();
+    // What a save interrupted before its sidecar was replaced leaves: the saved set still loads.
+    await writeFile(join(dir, 'labels-zz-00000000.txt'), 'half\n');
+    await writeFile(join(dir, 'labels-zz-00000001.txt.tmp'), 'ha');
+    expect((await loadOk()).info().count).toBe(50);
     index.upsert([{ id: 'x', vector: vectors(1, DIM, 7)[0]! }]);
     await index.save();
     const files = (await readdir(dir)).sort();
