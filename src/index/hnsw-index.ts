@@ -610,8 +610,8 @@ export async function loadHnswIndex(
     dimension: meta.dimension,
     params: { ...meta.params, efSearch: opts.efSearch ?? meta.params.efSearch },
     labels,
-    // Kept only where it saves work: a deferred shard is mostly asked whether it holds an id.
-    ...(opts.deferGraph ? { labelled } : {}),
+    // Answers holds() until an id map exists (a few MB; the map is built only by a write).
+    ...(labelled ? { labelled } : {}),
     deleted: meta.deleted,
     ...(meta.corpusChecksum === undefined ? {} : { corpusChecksum: meta.corpusChecksum }),
     graphFile: meta.graphFile,
