@@ -2,6 +2,8 @@
  * `paperfeed serve` in-process on embedded defaults (SQLite, no accounts): catch-up schedules,
  * the console digest through the outbox, the HTTP API, and graceful shutdown.
  */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config/config.ts';
 import type { Recipient } from '../src/recommend/index.ts';
@@ -102,6 +104,12 @@ describe('serve on embedded defaults', () => {
     const value = (series: string) => Number(new RegExp(`^${series.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} (\\S+)$`, 'm').exec(m.text)?.[1]);
     expect(value('paperfeed_papers')).toBe(SAMPLE_PAPERS);
     expect(value('paperfeed_index_vectors')).toBe(SAMPLE_PAPERS);
+    // The graph files the saved manifest names, however many shards.
+    const indexDir = join(app.config.dataDir, 'index');
+    const manifest = JSON.parse(await readFile(join(indexDir, 'shards.json'), 'utf8')) as { graphFiles: string[] };
+    const sizes = await Promise.all(manifest.graphFiles.map(async (f, i) => (await stat(join(indexDir, `shard-${i}`, f))).size));
+    expect(value('paperfeed_index_bytes')).toBe(sizes.reduce((a, b) => a + b, 0));
+    expect(value('paperfeed_index_bytes')).toBeGreaterThan(0);
     expect(value('paperfeed_ingest_runs_total{result="ok"}')).toBe(1);
     expect(value('paperfeed_ingested_papers_total{outcome="added"}')).toBe(SAMPLE_PAPERS);
     expect(value('paperfeed_posts_total{platform="cli",result="sent"}')).toBe(1);
