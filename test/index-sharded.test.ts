@@ -368,6 +368,28 @@ describe('buildShardedIndex', () => {
     expect(await loadShardedIndex(dir, { providerKey: KEY, dimension: dim })).toMatchObject({ ok: false, reason: 'missing' });
   });
 
+  it('holds a fast sender back while a streaming worker has chunks to insert, and loses none', async () => {
+    // 8 chunks of 4,096 rows into one shard: the sender outruns the graph, so some add() must wait.
+    const n = 8 * 4_096;
+    const dim = 4;
+    const params = { m: 4, efConstruction: 10, efSearch: 10 };
+    const build = await startShardBuild({ dir, providerKey: KEY, dimension: dim, params, shards: 1, workersFrom: 0, expected: n });
+    let heldBack = 0;
+    for (const [i, vector] of unitVectors(n, dim, 5).entries()) {
+      const pending = build.add(idOf(i), vector);
+      if (!pending) continue;
+      let done = false;
+      void pending.then(() => (done = true));
+      await Promise.resolve();
+      if (!done) heldBack++;
+      await pending;
+    }
+    const index = await build.finish();
+    expect(heldBack).toBeGreaterThan(0);
+    expect(index.info().count).toBe(n);
+    expect(index.has(idOf(0)) && index.has(idOf(n - 1))).toBe(true);
+  });
+
   it('reports a worker that fails, naming the shard, and leaves no index that looks usable', async () => {
     await build(100, 2);
     expect((await loadOk()).info().count).toBe(100);

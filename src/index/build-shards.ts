@@ -133,6 +133,7 @@ export async function startShardBuild(opts: BuildShardsOptions): Promise<ShardBu
       if (workers && row === CHUNK_ROWS - 1) {
         workers[s]!.send(job.ids.slice(sent[s]), job.chunks.pop()!);
         sent[s] = job.ids.length;
+        return workers[s]!.room();
       }
     },
     async finish() {
@@ -250,9 +251,17 @@ async function runPooled<J, R>(jobs: J[], limit: number, run: (job: J) => Promis
 
 const WORKER_FILE = fileURLToPath(new URL('./shard-build-worker.ts', import.meta.url));
 
+/**
+ * Chunks a build worker may hold not yet inserted. Without a bound, vectors embedded faster than
+ * the graphs take them queued up in the workers: at 1M papers the bulk ingest peaked at 7.5 GB.
+ */
+const MAX_QUEUED_CHUNKS = 4;
+
 interface ShardWorker {
   /** Rows to insert: their ids and their vectors packed in one array (moved, not copied). */
   send(ids: string[], vectors: Float32Array): void;
+  /** Resolves once the worker holds fewer than MAX_QUEUED_CHUNKS chunks it has not inserted (or has stopped). */
+  room(): Promise<void>;
   /** Ends the input: resolves once the worker has inserted everything and saved the shard. */
   done(): Promise<void>;
   stop(): Promise<void>;
@@ -261,8 +270,20 @@ interface ShardWorker {
 async function startWorker(spec: ShardSpec): Promise<ShardWorker> {
   const worker = await startTsWorker(WORKER_FILE, spec);
   let settled = false;
+  let queued = 0;
+  let waiting: (() => void)[] = [];
+  const wake = () => {
+    const woken = waiting;
+    waiting = [];
+    for (const w of woken) w();
+  };
   const result = new Promise<void>((resolve, reject) => {
-    worker.once('message', (m: { ok: true } | { ok: false; message: string }) => {
+    worker.on('message', (m: { inserted: true } | { ok: true } | { ok: false; message: string }) => {
+      if ('inserted' in m) {
+        queued--;
+        if (queued < MAX_QUEUED_CHUNKS) wake();
+        return;
+      }
       settled = true;
       if (m.ok) resolve();
       else reject(new Error(`building index shard ${spec.dir} failed: ${m.message}`));
@@ -275,12 +296,19 @@ async function startWorker(spec: ShardSpec): Promise<ShardWorker> {
       if (!settled) reject(new Error(`the build worker for index shard ${spec.dir} exited (code ${code}) before finishing`));
     });
   });
-  // Awaited by done(); a failure before then must not count as unhandled.
-  result.catch(() => {});
+  // Awaited by done(); a failure before then must not count as unhandled. A waiting sender goes on
+  // once the worker has stopped (what it sends then is lost; done() reports the failure).
+  result.catch(() => {}).finally(wake);
+  worker.once('exit', wake);
   let saving = false;
   return {
     send(ids, vectors) {
+      queued++;
       worker.postMessage({ ids, vectors }, [vectors.buffer as ArrayBuffer]);
+    },
+    room() {
+      if (queued < MAX_QUEUED_CHUNKS || settled) return Promise.resolve();
+      return new Promise<void>((resolve) => waiting.push(resolve));
     },
     async done() {
       worker.postMessage({ end: true });

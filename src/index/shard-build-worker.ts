@@ -19,6 +19,8 @@ try {
     try {
       if ('ids' in m) {
         index.upsert(m.ids.map((id, r) => ({ id, vector: m.vectors.subarray(r * dim, (r + 1) * dim) })), { providerKey: spec.providerKey });
+        // The sender holds back its next chunks until this one is in (build-shards.ts MAX_QUEUED_CHUNKS).
+        port.postMessage({ inserted: true });
         return;
       }
       if (spec.corpusChecksum !== undefined) index.setCorpusChecksum(spec.corpusChecksum);
