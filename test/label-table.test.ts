@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a, LabelTable } from '../src/index/label-table.ts';
+import { fnv1a } from '../src/fnv1a.ts';
+import { LabelTable } from '../src/index/label-table.ts';
 import { shardOf } from '../src/index/sharded-index.ts';
 
 const built = (ids: string[]): LabelTable => {

@@ -2,16 +2,7 @@
 // open (a daily ingest opens every shard so) asks each shard about the day's ids, and at 250k ids
 // this open-addressing table over label numbers builds in ~20 ms where new Set(ids) took
 // 75-240 ms. Building it is also where a repeated id is found.
-
-/** FNV-1a of a paper id (unsigned 32 bits): cheap, and stable across releases (shards route by it). */
-export function fnv1a(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import { fnv1a } from '../fnv1a.ts';
 
 export class LabelTable {
   private constructor(

@@ -27,7 +27,7 @@ import {
   type LoadHnswOptions,
   type LoadHnswResult,
 } from './hnsw-index.ts';
-import { fnv1a } from './label-table.ts';
+import { fnv1a } from '../fnv1a.ts';
 import { byScoreThenId, type Hit, type IndexInfo, type VectorIndex, type VectorUseOptions } from './vector-index.ts';
 
 export const MANIFEST_FILE = 'shards.json';

@@ -8,6 +8,7 @@
  * matches of the explicit anchors join as weaker positives (pseudo-relevance feedback): the model
  * then learns the vocabulary a field shares rather than the phrase's own words only.
  */
+import { fnv1a } from '../fnv1a.ts';
 import { decision, trainLinearSvm, type Example, type FeatureRow, type LinearModel } from './learn.ts';
 
 export interface LearnTuning {
@@ -43,12 +44,6 @@ export interface PoolRow {
   anchor: number;
 }
 
-/** FNV-1a of the id: a sample that is the same on every run and for every recipient. */
-function idHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 export function fitRecipientModel(
   positives: readonly Labelled[],
@@ -66,7 +61,8 @@ export function fitRecipientModel(
     const pseudoIds = new Set(pseudo.map((r) => r.id));
     const sample = pool
       .filter((r) => !pseudoIds.has(r.id))
-      .map((r) => ({ r, h: idHash(r.id) }))
+      // By a hash of the id: a sample that is the same on every run and for every recipient.
+      .map((r) => ({ r, h: fnv1a(r.id) }))
       .sort((a, b) => a.h - b.h)
       .slice(0, t.negativeSample)
       .map(({ r }) => r);
