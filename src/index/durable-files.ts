@@ -25,9 +25,9 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `path` with `text` all at once: a crash leaves the old content or the new, never a mix. */
-export async function replaceFileDurably(path: string, text: string, tmp = `${path}.tmp`): Promise<void> {
-  await writeFile(tmp, text);
+/** Replaces `path` with `content` all at once: a crash leaves the old content or the new, never a mix. */
+export async function replaceFileDurably(path: string, content: string | Uint8Array, tmp = `${path}.tmp`): Promise<void> {
+  await writeFile(tmp, content);
   await fsyncFile(tmp);
   await rename(tmp, path);
   await fsyncDir(dirname(path));

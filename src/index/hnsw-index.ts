@@ -13,7 +13,7 @@
 // then reads only the graphs it writes).
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
@@ -679,16 +679,10 @@ function checkDeleted(deleted: number[], labelCount: number): string | undefined
   return undefined;
 }
 
-/**
- * Writes the label map (each id followed by a newline) durably under a temp name, then renames
- * it to `path`; returns what the sidecar records of it.
- */
+/** Writes the label map (each id followed by a newline) durably; returns what the sidecar records of it. */
 async function writeLabels(path: string, labels: string[]): Promise<{ bytes: number; sha256: string }> {
   const bytes = Buffer.from(labels.length ? `${labels.join('\n')}\n` : '');
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, bytes);
-  await fsyncFile(tmp);
-  await rename(tmp, path);
+  await replaceFileDurably(path, bytes);
   return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
