@@ -6,7 +6,7 @@
  * is `/papers channel topics-add`.
  */
 import { ApplicationCommandOptionType, type APIApplicationCommandBasicOption } from 'discord.js';
-import { COMMANDS, type CommandDefinition, type CommandInput, type CommandName } from '../../src/commands/index.ts';
+import { COMMANDS, type CommandDefinition, type CommandInput } from '../../src/commands/index.ts';
 import type { Scope } from '../../src/commands/command.ts';
 import type { OptionReader, SlashForm, SlashOption } from '../../src/commands/slash-form.ts';
 
@@ -19,7 +19,8 @@ export interface SubcommandSpec {
   description: string;
   options: APIApplicationCommandBasicOption[];
   /** Which usage text a malformed form gets. */
-  usage: CommandName | 'channel';
+  /** A command's name, or 'channel'. */
+  usage: string;
   /** Personal reply (ephemeral) or one the channel may see. */
   visibility: 'private' | 'channel';
   build(o: OptionReader): CommandInput;
@@ -34,8 +35,12 @@ const OPTION_TYPES = {
   attachment: ApplicationCommandOptionType.Attachment,
 } as const;
 
+const DEFINITIONS = COMMANDS;
+const NAMES = DEFINITIONS.map((d) => d.name);
+
 /** A definition's option as Discord's JSON: string limits are lengths, number limits values. */
 function discordOption(o: SlashOption): APIApplicationCommandBasicOption {
+  const choices = typeof o.choices === 'function' ? o.choices(NAMES) : o.choices;
   return {
     type: OPTION_TYPES[o.type],
     name: o.name,
@@ -44,7 +49,7 @@ function discordOption(o: SlashOption): APIApplicationCommandBasicOption {
     ...(o.maxLength !== undefined ? { max_length: o.maxLength } : {}),
     ...(o.min !== undefined ? { min_value: o.min } : {}),
     ...(o.max !== undefined ? { max_value: o.max } : {}),
-    ...(o.choices ? { choices: o.choices.map((c) => ({ name: c, value: c })) } : {}),
+    ...(choices ? { choices: choices.map((c) => ({ name: c, value: c })) } : {}),
     ...(o.autocomplete ? { autocomplete: true } : {}),
   } as APIApplicationCommandBasicOption;
 }
@@ -56,7 +61,7 @@ function spec(d: CommandDefinition, f: SlashForm<CommandInput>, scope: Scope): S
     ...at,
     description: f.description,
     options: (f.options ?? []).map(discordOption),
-    usage: scope === 'channel' ? 'channel' : (d.name as CommandName),
+    usage: scope === 'channel' ? 'channel' : d.name,
     visibility: f.visibility ?? 'private',
     build: f.build,
   };
@@ -69,7 +74,6 @@ function specsOf(d: CommandDefinition, scope: Scope): SubcommandSpec[] {
   return list.map((f) => spec(d, f as SlashForm<CommandInput>, scope));
 }
 
-const DEFINITIONS = COMMANDS as readonly CommandDefinition[];
 const channelFamilies = DEFINITIONS.filter((d) => d.channelForms);
 
 /** Every subcommand: each definition's forms, then the `channel ...` ones, `help` last. */

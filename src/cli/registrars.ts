@@ -40,8 +40,8 @@ export const COMMAND_FILES: readonly CommandFile[] = [
  * core.ts.
  */
 export const LIGHT_FILES: readonly Required<CommandFile>[] = [
-  { commands: ['search', 'similar'], load: () => definitionsIn(import('../commands/find.ts')) },
-  { commands: ['picks', 'why'], load: () => definitionsIn(import('../commands/picks.ts')) },
+  { commands: ['search', 'similar'], load: () => definitionsIn(import('../commands/definitions/find.ts')) },
+  { commands: ['picks', 'why'], load: () => definitionsIn(import('../commands/definitions/picks.ts')) },
 ];
 
 /**

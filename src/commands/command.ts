@@ -61,4 +61,4 @@ export const scopeSchema = z.enum(['user', 'channel']);
 export type Scope = z.infer<typeof scopeSchema>;
 
 // The command schemas are in each command's definition; registry.ts joins them into `commandSchema`.
-export type { Command, CommandInput, CommandName } from './registry.ts';
+export type { Command, CommandInput } from './registry.ts';

@@ -2,26 +2,12 @@
  * Runs a Command for a user and returns a platform-neutral Reply. Errors never escape: a user's
  * mistake becomes a short error reply; anything else is logged and answered without internals.
  */
-import { UserError } from '../errors.ts';
 import type { CommandDeps } from './deps.ts';
 import type { CommandContext } from './context.ts';
-import { literal } from './markup.ts';
+import { guard } from './guard.ts';
 import { commandSchema, definitionOf, type Command, type CommandInput } from './registry.ts';
-import { errorReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 import { usageFor } from './usage.ts';
-
-/** Turns any failure into a Reply: UserErrors as they are, others logged. */
-export async function guard(app: CommandDeps, what: Record<string, unknown>, run: () => Promise<Reply> | Reply): Promise<Reply> {
-  try {
-    return await run();
-  } catch (err) {
-    // The message may quote what the user typed: shown literally, like all user text.
-    if (err instanceof UserError) return errorReply(literal(err.message));
-    app.log.error({ err, ...what }, 'chat command failed');
-    return errorReply('Something went wrong on our side; the error was logged. Please try again later.');
-  }
-}
 
 /**
  * Runs a command. `command` may come from `parseCommand` or be built by an adapter from typed
