@@ -1,5 +1,5 @@
 /**
- * The `/papers` slash command, derived from the command definitions (src/commands/registry.ts):
+ * The `/papers` slash command, derived from the command definitions (src/commands/registry.ts, in its order):
  * what is registered with Discord (subcommands, typed options, limits, choices) and how a
  * chat-input interaction's typed options become a `Command` for the core. Discord allows two
  * levels (group → subcommand), so the three-word channel forms are flattened: `channel topics add`
@@ -35,12 +35,9 @@ const OPTION_TYPES = {
   attachment: ApplicationCommandOptionType.Attachment,
 } as const;
 
-const DEFINITIONS = COMMANDS;
-const NAMES = DEFINITIONS.map((d) => d.name);
-
 /** A definition's option as Discord's JSON: string limits are lengths, number limits values. */
-function discordOption(o: SlashOption): APIApplicationCommandBasicOption {
-  const choices = typeof o.choices === 'function' ? o.choices(NAMES) : o.choices;
+function discordOption(o: SlashOption, names: readonly string[]): APIApplicationCommandBasicOption {
+  const choices = typeof o.choices === 'function' ? o.choices(names) : o.choices;
   return {
     type: OPTION_TYPES[o.type],
     name: o.name,
@@ -54,36 +51,41 @@ function discordOption(o: SlashOption): APIApplicationCommandBasicOption {
   } as APIApplicationCommandBasicOption;
 }
 
-function spec(d: CommandDefinition, f: SlashForm<CommandInput>, scope: Scope): SubcommandSpec {
+function spec(d: CommandDefinition, f: SlashForm<CommandInput>, scope: Scope, names: readonly string[]): SubcommandSpec {
   const at =
     scope === 'channel' ? { group: 'channel', name: f.channelName ?? (f.group ? `${f.group}-${f.name}` : f.name) } : { ...(f.group ? { group: f.group } : {}), name: f.name };
   return {
     ...at,
     description: f.description,
-    options: (f.options ?? []).map(discordOption),
+    options: (f.options ?? []).map((o) => discordOption(o, names)),
     usage: scope === 'channel' ? 'channel' : d.name,
     visibility: f.visibility ?? 'private',
     build: f.build,
   };
 }
 
-function specsOf(d: CommandDefinition, scope: Scope): SubcommandSpec[] {
+function specsOf(d: CommandDefinition, scope: Scope, names: readonly string[]): SubcommandSpec[] {
   const forms = d.discord?.forms;
   if (!forms) return [];
   const list = typeof forms === 'function' ? forms(scope) : forms;
-  return list.map((f) => spec(d, f as SlashForm<CommandInput>, scope));
+  return list.map((f) => spec(d, f as SlashForm<CommandInput>, scope, names));
 }
 
-const channelFamilies = DEFINITIONS.filter((d) => d.channelForms);
+/** The subcommands of these definitions, in their order: each one's forms, then the `channel ...` ones, `help` last. */
+export function subcommandsOf(definitions: readonly CommandDefinition[]): SubcommandSpec[] {
+  const names = definitions.map((d) => d.name);
+  const user = (d: CommandDefinition) => specsOf(d, 'user', names);
+  return [
+    ...definitions.filter((d) => d.name !== 'help').flatMap(user),
+    ...definitions.filter((d) => d.channelForms).flatMap((d) => specsOf(d, 'channel', names)),
+    ...definitions.filter((d) => d.name === 'help').flatMap(user),
+  ];
+}
 
-/** Every subcommand: each definition's forms, then the `channel ...` ones, `help` last. */
-export const SUBCOMMANDS: readonly SubcommandSpec[] = [
-  ...DEFINITIONS.filter((d) => d.name !== 'help').flatMap((d) => specsOf(d, 'user')),
-  ...channelFamilies.flatMap((d) => specsOf(d, 'channel')),
-  ...DEFINITIONS.filter((d) => d.name === 'help').flatMap((d) => specsOf(d, 'user')),
-];
+/** Every subcommand of `/papers`. */
+export const SUBCOMMANDS: readonly SubcommandSpec[] = subcommandsOf(COMMANDS);
 
-export const GROUP_DESCRIPTIONS: Record<string, string> = Object.assign({}, ...DEFINITIONS.map((d) => d.discord?.groups ?? {}), { channel: CHANNEL_GROUP });
+export const GROUP_DESCRIPTIONS: Record<string, string> = Object.assign({}, ...COMMANDS.map((d) => d.discord?.groups ?? {}), { channel: CHANNEL_GROUP });
 
 /** The spec of an invoked subcommand, by group and name. */
 export function findSpec(group: string | null | undefined, name: string): SubcommandSpec | undefined {

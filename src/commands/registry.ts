@@ -51,25 +51,36 @@ export async function loadDefinitions(dir: URL): Promise<CommandDefinition[]> {
   return found.flat().sort((a, b) => section(a.d) - section(b.d)).map(({ d }) => d);
 }
 
-export const COMMANDS: readonly CommandDefinition[] = await loadDefinitions(new URL('./definitions/', import.meta.url));
-
-/** The one check every command passes before it runs, whether parsed from text or built from options. */
-export const commandSchema = z.discriminatedUnion(
-  'name',
-  COMMANDS.map((d) => d.schema) as unknown as [z.ZodObject<{ name: z.ZodLiteral<string> }>],
-) as unknown as z.ZodType<Command, CommandInput>;
-
-const BY_NAME = new Map<string, CommandDefinition>(COMMANDS.map((d) => [d.name, d]));
-
-/** The definition of a command by its name (not its aliases). */
-export function definitionOf(name: string): CommandDefinition | undefined {
-  return BY_NAME.get(name);
+/** A set of commands with what parsing, dispatch and help look up in it. */
+export interface Catalog {
+  /** In help order. */
+  readonly commands: readonly CommandDefinition[];
+  /** The one check every command passes before it runs, whether parsed from text or built from options. */
+  readonly schema: z.ZodType<Command, CommandInput>;
+  /** A command by its name (not its aliases). */
+  named(name: string): CommandDefinition | undefined;
+  /** The command a typed word names, by name or alias. */
+  typed(word: string): CommandDefinition | undefined;
 }
 
-/** The definition a typed word names, by name or alias. */
-export function definitionFor(word: string): CommandDefinition | undefined {
-  return BY_NAME.get(word) ?? COMMANDS.find((d) => d.aliases?.includes(word));
+/** The catalog of these definitions, taken in the order given. */
+export function catalogOf(commands: readonly CommandDefinition[]): Catalog {
+  const byName = new Map(commands.map((d) => [d.name, d]));
+  const schema = z.discriminatedUnion(
+    'name',
+    commands.map((d) => d.schema) as unknown as [z.ZodObject<{ name: z.ZodLiteral<string> }>],
+  ) as unknown as z.ZodType<Command, CommandInput>;
+  return {
+    commands,
+    schema,
+    named: (name) => byName.get(name),
+    typed: (word) => byName.get(word) ?? commands.find((d) => d.aliases?.includes(word)),
+  };
 }
 
-/** Every command's name, in help order. */
-export const commandNames = (): string[] => COMMANDS.map((d) => d.name);
+/** Every chat command: the definitions in ./definitions/. */
+export const CATALOG = catalogOf(await loadDefinitions(new URL('./definitions/', import.meta.url)));
+export const COMMANDS = CATALOG.commands;
+export const commandSchema = CATALOG.schema;
+/** A command of the catalog by its name (not its aliases). */
+export const definitionOf = (name: string): CommandDefinition | undefined => CATALOG.named(name);

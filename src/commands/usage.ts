@@ -1,10 +1,11 @@
 /**
  * Help and usage text, rendered from the command definitions (registry.ts): help lists them under
  * their sections' headings (SECTIONS in definition.ts), in registry order. The `help` command
- * itself is definitions/help.ts.
+ * itself is definitions/help.ts. Each function reads the registry's catalog unless given another
+ * (test/commands-discovery.test.ts renders a fixture folder's).
  */
 import { SECTIONS, type Usage } from './definition.ts';
-import { COMMANDS, commandNames, definitionOf } from './registry.ts';
+import { CATALOG, type Catalog } from './registry.ts';
 import { usageReply, okReply } from './replies.ts';
 import type { Reply } from './reply.ts';
 
@@ -16,12 +17,12 @@ type UsageText = Pick<Usage, 'forms' | 'summary'>;
 const CHANNEL_SUMMARY = "the channel's own feed and digest (changes: channel admins only)";
 
 /** `channel ...` forms: the families that also work on the channel's settings (changes need a channel admin). */
-export function channelUsage(): UsageText {
-  return { forms: COMMANDS.flatMap((d) => d.channelForms ?? []), summary: CHANNEL_SUMMARY };
+export function channelUsage(catalog: Catalog = CATALOG): UsageText {
+  return { forms: catalog.commands.flatMap((d) => d.channelForms ?? []), summary: CHANNEL_SUMMARY };
 }
 
 /** The commands with `channel ...` forms. */
-export const channelFamilies = (): string[] => COMMANDS.filter((d) => d.channelForms).map((d) => d.name);
+const channelFamilies = (catalog: Catalog): string[] => catalog.commands.filter((d) => d.channelForms).map((d) => d.name);
 
 const code = (s: string): string => `\`${s}\``;
 
@@ -30,33 +31,34 @@ function usageOf(u: UsageText): string {
 }
 
 /** The short usage reply for a malformed command: what went wrong and the right form. */
-export function usageFor(name: string, problem?: string): Reply {
-  const u = name === 'channel' ? channelUsage() : (definitionOf(name)?.usage ?? definitionOf('help')!.usage);
+export function usageFor(name: string, problem?: string, catalog: Catalog = CATALOG): Reply {
+  const u = name === 'channel' ? channelUsage(catalog) : (catalog.named(name) ?? catalog.named('help'))?.usage;
   const lead = problem ? `${problem}. ` : '';
-  return usageReply(`${lead}Usage: ${usageOf(u)}`);
+  return usageReply(u ? `${lead}Usage: ${usageOf(u)}` : lead.trim());
 }
 
 /** Usage for text that names no command at all. */
-export function unknownCommand(word: string): Reply {
-  const known = commandNames().join(', ');
+export function unknownCommand(word: string, catalog: Catalog = CATALOG): Reply {
+  const known = catalog.commands.map((d) => d.name).join(', ');
   return usageReply(`Unknown command ${code(word.slice(0, 40))}. Commands: ${known}, channel. Try ${code('help')}.`);
 }
 
 const line = (forms: readonly string[], summary: string): string => `${forms.map(code).join(' · ')} — ${summary}`;
 
 /** `help` (everything) or `help <command>`. */
-export function helpReply(topic?: string): Reply {
+export function helpReply(topic?: string, catalog: Catalog = CATALOG): Reply {
   const t = topic?.trim().toLowerCase();
   if (t) {
-    const u = t === 'channel' ? channelUsage() : definitionOf(t)?.usage;
-    if (!u) return unknownCommand(t);
+    const u = t === 'channel' ? channelUsage(catalog) : catalog.named(t)?.usage;
+    if (!u) return unknownCommand(t, catalog);
     return okReply(`${u.summary}\n${usageOf(u)}`, 'private');
   }
   const lines = ['**paperfeed commands**'];
   for (const section of SECTIONS) {
-    const listed = COMMANDS.filter((d) => d.usage.section === section);
+    const listed = catalog.commands.filter((d) => d.usage.section === section);
     if (listed.length) lines.push('', `**${section}**`, ...listed.map(({ usage: u }) => line(u.forms, u.summary)));
   }
-  lines.push('', '**In a channel**', line([`channel ${channelFamilies().join('|')} ...`], CHANNEL_SUMMARY));
+  const families = channelFamilies(catalog);
+  if (families.length) lines.push('', '**In a channel**', line([`channel ${families.join('|')} ...`], CHANNEL_SUMMARY));
   return okReply(lines.join('\n'), 'private');
 }
