@@ -3,7 +3,7 @@ export { CARD_ACTIONS } from './reply.ts';
 export type { CardAction, PaperCard, Reply } from './reply.ts';
 export { COMMAND_LIMITS, DEFAULT_MUTE_DAYS } from './command.ts';
 export type { Scope } from './command.ts';
-export { COMMANDS, commandSchema, definitionOf } from './registry.ts';
+export { COMMANDS } from './registry.ts';
 export type { Command, CommandInput } from './registry.ts';
 export type { CommandDefinition } from './definition.ts';
 export type { Attachment, CommandContext, Platform } from './context.ts';

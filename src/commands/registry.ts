@@ -9,16 +9,21 @@
  * in the order the file defines them. A file that exports no definition, an unknown section, or a
  * word (name or alias) two definitions claim stops the load with an error naming the files.
  *
+ * `CATALOG` holds them with the lookups and the one schema parse.ts, execute.ts and usage.ts use;
+ * `catalogOf` makes a catalog of other definitions (test/commands-discovery.test.ts: a fixture folder).
+ *
  * Nothing a definition file imports may import this module (or parse.ts, execute.ts, usage.ts,
- * index.ts, which do): the load awaits the definitions, so they would wait for each other forever.
+ * index.ts, which do): the load awaits the definitions, so they would wait for each other forever
+ * (test/layering.test.ts checks it).
  */
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { Scope } from './command.ts';
 import { definedOrder, isCommandDefinition, SECTIONS, type CommandDefinition } from './definition.ts';
 
 /** A parsed, validated command: its name and its own fields (a handler sees its definition's typed command). */
-export type Command = { name: string; scope?: 'user' | 'channel' } & Record<string, unknown>;
+export type Command = { name: string; scope?: Scope } & Record<string, unknown>;
 /** A command as an adapter may build it (defaults such as mute days may be left out). */
 export type CommandInput = Command;
 
@@ -81,6 +86,3 @@ export function catalogOf(commands: readonly CommandDefinition[]): Catalog {
 /** Every chat command: the definitions in ./definitions/. */
 export const CATALOG = catalogOf(await loadDefinitions(new URL('./definitions/', import.meta.url)));
 export const COMMANDS = CATALOG.commands;
-export const commandSchema = CATALOG.schema;
-/** A command of the catalog by its name (not its aliases). */
-export const definitionOf = (name: string): CommandDefinition | undefined => CATALOG.named(name);
