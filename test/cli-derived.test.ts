@@ -47,7 +47,7 @@ const cli: CliForms<z.input<typeof schema>, z.output<typeof schema>, Result, Ext
 const probe = defineCommand({
   name: 'probe',
   schema,
-  usage: { forms: ['probe <text>'], summary: 'a probe' },
+  usage: { section: 'Help', forms: ['probe <text>'], summary: 'a probe' },
   run: () => ({ kind: 'ok', text: 'unused', visibility: 'private', cards: [] }),
   cli,
 }) as unknown as CommandDefinition;

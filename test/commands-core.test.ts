@@ -71,7 +71,7 @@ describe('executeCommand', () => {
     const unknown = await executeCommand(app, ctx('D1'), { name: 'launch' } as unknown as CommandInput);
     expect(unknown.kind).toBe('usage');
     const emptyChannelTopic = await executeCommand(app, ctx('D1'), { name: 'topics', scope: 'channel', op: 'add', text: ' ' });
-    expect(emptyChannelTopic.text).toMatch(/A topic is missing\. Usage: `channel topics add <text>`/);
+    expect(emptyChannelTopic.text).toMatch(/A topic is missing\. Usage: `channel .*`channel topics add <text>`/);
   });
 
   it('today gives private paper cards with reasons and the five actions, and never repeats them', async () => {

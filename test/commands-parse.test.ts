@@ -89,9 +89,9 @@ describe('parseCommand', () => {
     expect(usage('digest on now').text).toMatch(/takes nothing more/);
     expect(usage('mute 7').text).toMatch(/author, keyword or topic/);
     expect(usage('mute').text).toMatch(/Usage: `mute author <name> \[days\]`/);
-    expect(usage('channel').text).toMatch(/Usage: `channel topics add <text>`/);
+    expect(usage('channel').text).toMatch(/Usage: `channel .*`channel topics add <text>`/);
     expect(usage('channel follow x').text).toMatch(/`channel follow` is not a channel command/);
-    expect(usage('channel digest time 7').text).toMatch(/HH:MM.*Usage: `channel topics add/s);
+    expect(usage('channel digest time 7').text).toMatch(/HH:MM.*Usage: `channel .*`channel topics add/s);
   });
 
   it('parses the reading list, history and digest cadence', () => {

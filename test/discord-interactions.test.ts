@@ -185,7 +185,7 @@ describe('malformed options', () => {
       [['topics', 'add'], [], /The option 'text' is missing\. Usage: `topics add <text>`/],
       [['mute'], [str('kind', 'planet'), str('value', 'Mars')], /The option 'kind' must be one of author, keyword, topic/],
       [['digest', 'time'], [str('time', '25:99')], /A time is HH:MM, 24-hour/],
-      [['channel', 'digest-time'], [str('time', 'noon')], /A time is HH:MM[\s\S]*Usage: `channel topics add/],
+      [['channel', 'digest-time'], [str('time', 'noon')], /A time is HH:MM[\s\S]*Usage: `channel [\s\S]*`channel topics add/],
       [['similar'], [str('query', 'x'.repeat(600))], /longer than 500 characters\. Usage: `similar/],
       [['frobnicate'], [], /`\/papers frobnicate` is not a paperfeed command/],
       [['topics', 'add'], [str('text', 'ok'), num('weight', 99)], /Usage: `topics add/],

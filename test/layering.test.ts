@@ -1,6 +1,6 @@
 // The layers below the service declare what they use (CommandDeps, RecommendDeps, IngestDeps,
 // SearchDeps, LlmDeps) and never reach up into src/service/: the App is assembled there from them.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,53 @@ function upwardImports(folders: readonly string[]): string[] {
   );
 }
 
+/** The repo files this file loads when it is evaluated: its value imports and re-exports (not type-only ones, not import()). */
+function loadedWith(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+  return source.statements
+    .flatMap((s) => {
+      if (ts.isImportDeclaration(s) && !s.importClause?.isTypeOnly) return [s.moduleSpecifier];
+      if (ts.isExportDeclaration(s) && s.moduleSpecifier && !s.isTypeOnly) return [s.moduleSpecifier];
+      return [];
+    })
+    .map((m) => (m as ts.StringLiteral).text)
+    .filter((t) => t.startsWith('.'))
+    .map((t) => resolve(dirname(file), t))
+    .filter((t) => existsSync(t));
+}
+
+/** The chain of loads from `file` to `target`, or undefined when evaluating `file` never loads it. */
+function loadChain(file: string, target: string): string[] | undefined {
+  const from = new Map<string, string | undefined>([[file, undefined]]);
+  const queue = [file];
+  while (queue.length) {
+    const f = queue.shift()!;
+    for (const next of loadedWith(f)) {
+      if (from.has(next)) continue;
+      from.set(next, f);
+      if (next === target) {
+        const chain = [target];
+        for (let at = f; at !== undefined; at = from.get(at)!) chain.unshift(at);
+        return chain.map((c) => relative(repo, c));
+      }
+      queue.push(next);
+    }
+  }
+  return undefined;
+}
+
 describe('layering', () => {
+  it('no command definition loads the registry, which awaits the definitions while it loads (they would wait for each other forever)', () => {
+    const registry = join(repo, 'src/commands/registry.ts');
+    const chains = tsFiles(join(repo, 'src/commands/definitions')).flatMap((f) => loadChain(f, registry)?.join(' → ') ?? []);
+    expect(chains).toEqual([]);
+    // It follows loads through other modules (the CLI's chat reaches the registry through the command core);
+    // actions.ts, loaded by definitions through text.ts, takes its error guard from guard.ts, not execute.ts.
+    expect(loadChain(join(repo, 'src/commands/actions.ts'), registry)).toBeUndefined();
+    expect(loadChain(join(repo, 'src/commands/index.ts'), registry)).toEqual(['src/commands/index.ts', 'src/commands/registry.ts']);
+    expect(loadChain(join(repo, 'src/cli/commands/chat.ts'), registry)?.at(-1)).toBe('src/commands/registry.ts');
+  });
+
   it('no module below the service layer imports src/service/', () => {
     expect(upwardImports(BELOW_SERVICE)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // Reading-list exports read back: BibTeX by a strict reader (balanced braces, every escape undone),
 // CSL JSON as Zotero's importer expects it, JSON Lines by paperfeed's own ingest parser.
 import { describe, expect, it } from 'vitest';
-import { exportReferences } from '../src/commands/saved.ts';
+import { exportReferences } from '../src/commands/definitions/saved.ts';
 import type { Paper } from '../src/papers/paper.ts';
 import { bibtexEscape, bibtexKey, toBibtex, toCslItems } from '../src/papers/reference-export.ts';
 import { parseJsonl } from '../src/sources/jsonl.ts';

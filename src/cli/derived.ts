@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { Argument, type Command, Option } from 'commander';
 import type { z } from 'zod';
 import type { CliArgument, CliForm, CliForms, CliOption, CliOutput } from '../commands/cli-form.ts';
-import type { CommandDefinition } from '../commands/definition.ts';
+import { isCommandDefinition, type CommandDefinition } from '../commands/definition.ts';
 import { UserError } from '../errors.ts';
 import { terminalSafe } from '../terminal-text.ts';
 import type { CliContext, RegisterCommand } from './context.ts';
@@ -110,9 +110,7 @@ export const cliWords = (definitions: readonly CommandDefinition[]): string[] =>
   ...new Set(definitions.flatMap((d) => (d.cli as AnyForms | undefined)?.forms.map((f) => f.group ?? f.name) ?? [])),
 ];
 
-const isDefinition = (v: unknown): v is CommandDefinition => typeof v === 'object' && v !== null && 'schema' in v && 'usage' in v && 'run' in v;
-
 /** The registrar of the definitions one command file exports (for src/cli/registrars.ts: that file alone). */
 export async function definitionsIn(file: Promise<Record<string, unknown>>): Promise<{ register: RegisterCommand }> {
-  return { register: registerDefinitions(Object.values(await file).filter(isDefinition)) };
+  return { register: registerDefinitions(Object.values(await file).filter(isCommandDefinition)) };
 }

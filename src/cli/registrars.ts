@@ -22,7 +22,7 @@ interface CommandFile {
 export const COMMAND_FILES: readonly CommandFile[] = [
   // The corpus: no chat command reads files, exports or rebuilds the index.
   { commands: ['ingest', 'list', 'show', 'stats', 'export', 'reindex'], load: () => import('./commands/papers.ts') },
-  // Derived from the chat command definitions (src/commands/*: a `cli` block), in registry order.
+  // Derived from the chat command definitions (src/commands/definitions/*: a `cli` block), in registry order.
   { load: () => import('./commands/core.ts') },
   // Followed arXiv categories: a profile setting chat does not offer.
   { commands: ['categories'], load: () => import('./commands/topics.ts') },
@@ -40,8 +40,8 @@ export const COMMAND_FILES: readonly CommandFile[] = [
  * core.ts.
  */
 export const LIGHT_FILES: readonly Required<CommandFile>[] = [
-  { commands: ['search', 'similar'], load: () => definitionsIn(import('../commands/find.ts')) },
-  { commands: ['picks', 'why'], load: () => definitionsIn(import('../commands/picks.ts')) },
+  { commands: ['search', 'similar'], load: () => definitionsIn(import('../commands/definitions/find.ts')) },
+  { commands: ['picks', 'why'], load: () => definitionsIn(import('../commands/definitions/picks.ts')) },
 ];
 
 /**

@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
 import type { CommandContext } from './context.ts';
-import { guard } from './execute.ts';
-import { react } from './feedback.ts';
-import { save } from './saved.ts';
-import { similar } from './find.ts';
+import { guard } from './guard.ts';
+import { react } from './definitions/feedback.ts';
+import { save } from './definitions/saved.ts';
+import { similar } from './definitions/find.ts';
 import { errorReply } from './replies.ts';
 import { CARD_ACTIONS, type CardAction, type Reply } from './reply.ts';
 

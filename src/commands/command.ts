@@ -60,5 +60,5 @@ export const timeZoneArg = textArg('a time zone', COMMAND_LIMITS.timeZone);
 export const scopeSchema = z.enum(['user', 'channel']);
 export type Scope = z.infer<typeof scopeSchema>;
 
-// The command schemas are in each command's definition; registry.ts joins them into `commandSchema`.
-export type { Command, CommandInput, CommandName } from './registry.ts';
+// The command schemas are in each command's definition; registry.ts joins them into its catalog's `schema`.
+export type { Command, CommandInput } from './registry.ts';

@@ -1,7 +1,12 @@
 /**
  * A chat command is one definition: its name and other words for it, its schema, its help, how its
- * words after the name are read, and its handler. The parser's names and dispatch, the help text
- * and the Discord slash-command spec are derived from the list in registry.ts.
+ * words after the name are read, and its handler. `defineCommand` brands it, and registry.ts finds
+ * every branded value the files of ./definitions/ export: the parser's names and dispatch, the help
+ * text, the Discord slash-command spec and the `paperfeed` subcommands are derived from those.
+ *
+ * Order without a list: a definition's usage names its help `section` (SECTIONS, in help order);
+ * within a section, commands follow their file's name, then the order the file defines them in
+ * (`defineCommand` numbers the definitions as they are made: a module's exports keep no order).
  */
 import { z } from 'zod';
 import type { CommandDeps } from './deps.ts';
@@ -13,7 +18,13 @@ import type { IndexAccess } from '../corpus/corpus.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
+/** The headings of help, in order; every definition names one as its usage's `section`. */
+export const SECTIONS = ['Your picks', 'Finding papers', 'Your feed', 'Your profile', 'Your library', 'Help'] as const;
+export type Section = (typeof SECTIONS)[number];
+
 export interface Usage {
+  /** Where help lists it. */
+  section: Section;
   /** The accepted forms, as typed after `/papers`. */
   forms: string[];
   summary: string;
@@ -61,8 +72,24 @@ export interface CommandDefinition<S extends Schema = Schema> {
   cli?: CliForms<NoInfer<z.input<S>>, NoInfer<z.output<S>>, any, any>;
 }
 
-/** Keeps a definition's literal types (its schema, hence its handler's command type). */
-export const defineCommand = <S extends Schema>(d: CommandDefinition<S>): CommandDefinition<S> => d;
+// Symbol.for: the brand holds even if a file were loaded twice under two URLs.
+const DEFINED = Symbol.for('paperfeed.commandDefinition');
+let defined = 0;
+
+/**
+ * Keeps a definition's literal types (its schema, hence its handler's command type) and brands it
+ * with its number in the order definitions are made, for registry.ts's discovery and order.
+ */
+export function defineCommand<S extends Schema>(d: CommandDefinition<S>): CommandDefinition<S> {
+  Object.defineProperty(d, DEFINED, { value: ++defined });
+  return d;
+}
+
+/** True for a value `defineCommand` made (anything else a definition file exports is not a command). */
+export const isCommandDefinition = (v: unknown): v is CommandDefinition => typeof v === 'object' && v !== null && DEFINED in v;
+
+/** A definition's number in the order definitions were made: within one file, the order it defines them in. */
+export const definedOrder = (d: CommandDefinition): number => (d as unknown as Record<symbol, number>)[DEFINED]!;
 
 const SUB_ALIASES: Record<string, string> = { rm: 'remove', delete: 'remove', del: 'remove', ls: 'list', tz: 'timezone', zone: 'timezone' };
 

@@ -2,41 +2,27 @@
  * Runs a Command for a user and returns a platform-neutral Reply. Errors never escape: a user's
  * mistake becomes a short error reply; anything else is logged and answered without internals.
  */
-import { UserError } from '../errors.ts';
 import type { CommandDeps } from './deps.ts';
 import type { CommandContext } from './context.ts';
-import { literal } from './markup.ts';
-import { commandSchema, definitionOf, type Command, type CommandInput } from './registry.ts';
-import { errorReply } from './replies.ts';
+import { guard } from './guard.ts';
+import { CATALOG, type Catalog, type Command, type CommandInput } from './registry.ts';
 import type { Reply } from './reply.ts';
 import { usageFor } from './usage.ts';
 
-/** Turns any failure into a Reply: UserErrors as they are, others logged. */
-export async function guard(app: CommandDeps, what: Record<string, unknown>, run: () => Promise<Reply> | Reply): Promise<Reply> {
-  try {
-    return await run();
-  } catch (err) {
-    // The message may quote what the user typed: shown literally, like all user text.
-    if (err instanceof UserError) return errorReply(literal(err.message));
-    app.log.error({ err, ...what }, 'chat command failed');
-    return errorReply('Something went wrong on our side; the error was logged. Please try again later.');
-  }
-}
-
 /**
- * Runs a command. `command` may come from `parseCommand` or be built by an adapter from typed
- * options: either way it is validated here first.
+ * Runs a command (of the registry's, unless given another catalog). `command` may come from
+ * `parseCommand` or be built by an adapter from typed options: either way it is validated here first.
  */
-export async function executeCommand(app: CommandDeps, ctx: CommandContext, command: Command | CommandInput): Promise<Reply> {
-  const parsed = commandSchema.safeParse(command);
+export async function executeCommand(app: CommandDeps, ctx: CommandContext, command: Command | CommandInput, catalog: Catalog = CATALOG): Promise<Reply> {
+  const parsed = catalog.schema.safeParse(command);
   if (!parsed.success) {
     const c = command as { name?: unknown; scope?: unknown };
     const problem = parsed.error.issues[0]?.message ?? 'invalid command';
     const problemText = problem.charAt(0).toUpperCase() + problem.slice(1);
-    if (c.scope === 'channel') return usageFor('channel', problemText);
-    return usageFor(typeof c.name === 'string' && definitionOf(c.name) ? c.name : 'help', problemText);
+    if (c.scope === 'channel') return usageFor('channel', problemText, catalog);
+    return usageFor(typeof c.name === 'string' && catalog.named(c.name) ? c.name : 'help', problemText, catalog);
   }
   const cmd = parsed.data;
-  return guard(app, { command: cmd.name, platform: ctx.platform, user: ctx.userId, channel: ctx.channelId }, () => definitionOf(cmd.name)!.run(app, ctx, cmd));
+  return guard(app, { command: cmd.name, platform: ctx.platform, user: ctx.userId, channel: ctx.channelId }, () => catalog.named(cmd.name)!.run(app, ctx, cmd));
 }
 

@@ -30,10 +30,13 @@ export interface SlashOption {
   maxLength?: number;
   min?: number;
   max?: number;
-  choices?: readonly string[];
+  /** Fixed choices, or choices made from every command's name in help order (`help <command>`). */
+  choices?: Choices;
   /** The platform asks the bot for choices as the user types (bots/discord/autocomplete.ts). */
   autocomplete?: boolean;
 }
+
+export type Choices = readonly string[] | ((commandNames: readonly string[]) => readonly string[]);
 
 export interface SlashForm<I> {
   /** The subcommand group, when it sits in one (Discord allows group → subcommand). */
@@ -64,8 +67,8 @@ export const textOption = (name: string, description: string, maxLength: number,
   ...extra,
 });
 
-/** A string option with fixed choices. */
-export const choiceOption = (name: string, description: string, choices: readonly string[], required = true): SlashOption => ({
+/** A string option with choices. */
+export const choiceOption = (name: string, description: string, choices: Choices, required = true): SlashOption => ({
   type: 'string',
   name,
   description,

@@ -1,75 +1,64 @@
-// Help and usage text, derived from the command definitions (registry.ts), and the `help` command.
-import { z } from 'zod';
-import { defineCommand, type Usage } from './definition.ts';
-import { COMMANDS, commandNames, definitionOf } from './registry.ts';
+/**
+ * Help and usage text, rendered from the command definitions (registry.ts): help lists them under
+ * their sections' headings (SECTIONS in definition.ts), in registry order. The `help` command
+ * itself is definitions/help.ts. Each function reads the registry's catalog unless given another
+ * (test/commands-discovery.test.ts renders a fixture folder's).
+ */
+import { SECTIONS, type Usage } from './definition.ts';
+import { CATALOG, type Catalog } from './registry.ts';
 import { usageReply, okReply } from './replies.ts';
-import { choiceOption, optional, type SlashOption } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
 export type { Usage };
 
+/** What a usage reply shows: a command's, or the `channel ...` forms, which are no command's. */
+type UsageText = Pick<Usage, 'forms' | 'summary'>;
+
 const CHANNEL_SUMMARY = "the channel's own feed and digest (changes: channel admins only)";
 
 /** `channel ...` forms: the families that also work on the channel's settings (changes need a channel admin). */
-export function channelUsage(): Usage {
-  return { forms: COMMANDS.flatMap((d) => d.channelForms ?? []), summary: CHANNEL_SUMMARY };
+export function channelUsage(catalog: Catalog = CATALOG): UsageText {
+  return { forms: catalog.commands.flatMap((d) => d.channelForms ?? []), summary: CHANNEL_SUMMARY };
 }
 
 /** The commands with `channel ...` forms. */
-export const channelFamilies = (): string[] => COMMANDS.filter((d) => d.channelForms).map((d) => d.name);
+const channelFamilies = (catalog: Catalog): string[] => catalog.commands.filter((d) => d.channelForms).map((d) => d.name);
 
 const code = (s: string): string => `\`${s}\``;
 
-function usageOf(u: Usage): string {
+function usageOf(u: UsageText): string {
   return u.forms.map(code).join(', ');
 }
 
 /** The short usage reply for a malformed command: what went wrong and the right form. */
-export function usageFor(name: string, problem?: string): Reply {
-  const u = name === 'channel' ? channelUsage() : (definitionOf(name)?.usage ?? definitionOf('help')!.usage);
+export function usageFor(name: string, problem?: string, catalog: Catalog = CATALOG): Reply {
+  const u = name === 'channel' ? channelUsage(catalog) : (catalog.named(name) ?? catalog.named('help'))?.usage;
   const lead = problem ? `${problem}. ` : '';
-  return usageReply(`${lead}Usage: ${usageOf(u)}`);
+  return usageReply(u ? `${lead}Usage: ${usageOf(u)}` : lead.trim());
 }
 
 /** Usage for text that names no command at all. */
-export function unknownCommand(word: string): Reply {
-  const known = commandNames().join(', ');
+export function unknownCommand(word: string, catalog: Catalog = CATALOG): Reply {
+  const known = catalog.commands.map((d) => d.name).join(', ');
   return usageReply(`Unknown command ${code(word.slice(0, 40))}. Commands: ${known}, channel. Try ${code('help')}.`);
 }
 
+const line = (forms: readonly string[], summary: string): string => `${forms.map(code).join(' · ')} — ${summary}`;
+
 /** `help` (everything) or `help <command>`. */
-export function helpReply(topic?: string): Reply {
+export function helpReply(topic?: string, catalog: Catalog = CATALOG): Reply {
   const t = topic?.trim().toLowerCase();
   if (t) {
-    const u = t === 'channel' ? channelUsage() : definitionOf(t)?.usage;
-    if (!u) return unknownCommand(t);
+    const u = t === 'channel' ? channelUsage(catalog) : catalog.named(t)?.usage;
+    if (!u) return unknownCommand(t, catalog);
     return okReply(`${u.summary}\n${usageOf(u)}`, 'private');
   }
   const lines = ['**paperfeed commands**'];
-  for (const { usage: u } of COMMANDS) lines.push(`${u.forms.map(code).join(' · ')} — ${u.summary}`);
-  lines.push(`${code(`channel ${channelFamilies().join('|')} ...`)} — ${CHANNEL_SUMMARY}`);
+  for (const section of SECTIONS) {
+    const listed = catalog.commands.filter((d) => d.usage.section === section);
+    if (listed.length) lines.push('', `**${section}**`, ...listed.map(({ usage: u }) => line(u.forms, u.summary)));
+  }
+  const families = channelFamilies(catalog);
+  if (families.length) lines.push('', '**In a channel**', line([`channel ${families.join('|')} ...`], CHANNEL_SUMMARY));
   return okReply(lines.join('\n'), 'private');
 }
-
-export const helpCommand = defineCommand({
-  name: 'help',
-  aliases: ['?'],
-  schema: z.object({ name: z.literal('help'), topic: z.string().max(40).optional() }),
-  usage: { forms: ['help', 'help <command>'], summary: 'this list' },
-  parse: (w) => ({ name: 'help' as const, ...(w.rest ? { topic: w.rest.slice(0, 40) } : {}) }),
-  discord: {
-    forms: [
-      {
-        name: 'help',
-        description: 'What paperfeed can do',
-        // Read when the spec is built, after every definition (this one is listed last).
-        get options(): SlashOption[] {
-          const topics = [...commandNames().filter((n) => n !== 'help'), 'channel'];
-          return [choiceOption('command', 'Help on one command', topics, false)];
-        },
-        build: (o) => ({ name: 'help' as const, ...optional('topic', o.string('command')) }),
-      },
-    ],
-  },
-  run: (_app, _ctx, cmd) => helpReply(cmd.topic),
-});

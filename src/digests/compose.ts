@@ -1,6 +1,6 @@
 // One recipient's digest: ranked now, recorded as delivered only once it is out.
 import { enrichPicks } from '../commands/enrich.ts';
-import { picksReply } from '../commands/picks.ts';
+import { picksReply } from '../commands/definitions/picks.ts';
 import type { EnrichDeps } from '../commands/deps.ts';
 import type { Reply } from '../commands/reply.ts';
 import type { RecommendDeps } from '../recommend/deps.ts';

@@ -1,14 +1,14 @@
 // `similar` and `search`, and the "more like this" button: not personal, so they may be shown to a channel.
 import { z } from 'zod';
-import { paperLink } from '../papers/links.ts';
-import type { QueryOptions } from '../search/search-service.ts';
-import { MAX_QUERY_INPUT_CHARS, SEARCH_MODES, type ScoredPaper } from '../search/search-types.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS } from './command.ts';
-import { cliOptions, isoDateText, wholeNumberText } from './cli-form.ts';
-import { textCommand } from './definition.ts';
-import { cardFromScored, noticeReply, okReply, quote } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { paperLink } from '../../papers/links.ts';
+import type { QueryOptions } from '../../search/search-service.ts';
+import { MAX_QUERY_INPUT_CHARS, SEARCH_MODES, type ScoredPaper } from '../../search/search-types.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS } from '../command.ts';
+import { cliOptions, isoDateText, wholeNumberText } from '../cli-form.ts';
+import { textCommand } from '../definition.ts';
+import { cardFromScored, noticeReply, okReply, quote } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 /** Papers like a paper (arXiv id, URL, paper id, title) or like a description. */
 export async function similar(app: CommandDeps, query: string, visibility: Reply['visibility'] = 'channel'): Promise<Reply> {
@@ -67,7 +67,7 @@ export const similarCommand = textCommand({
   field: 'query',
   what: 'what to find papers like',
   max: COMMAND_LIMITS.query,
-  usage: { forms: ['similar <arXiv id | URL | title | text>'], summary: 'papers like a paper or a description' },
+  usage: { section: 'Finding papers', forms: ['similar <arXiv id | URL | title | text>'], summary: 'papers like a paper or a description' },
   say: 'which paper (arXiv id, link or title) or what text',
   slash: { description: 'Papers like a paper (arXiv id, link, title) or a description', option: 'An arXiv id, a link, a title or a few sentences', visibility: 'channel' },
   cli: {
@@ -99,7 +99,7 @@ export const searchCommand = textCommand({
   field: 'query',
   what: 'what to search for',
   max: COMMAND_LIMITS.query,
-  usage: { forms: ['search <text>'], summary: 'search titles and abstracts' },
+  usage: { section: 'Finding papers', forms: ['search <text>'], summary: 'search titles and abstracts' },
   say: 'what to search for',
   slash: { description: 'Search titles and abstracts', option: 'What to search for', visibility: 'channel' },
   cli: {

@@ -1,18 +1,18 @@
 // `save <paper>`, `unsave <paper>`, `saved [--export bibtex|jsonl|csl]`: the reading list.
 import { z } from 'zod';
-import type { Paper } from '../papers/paper.ts';
-import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '../papers/reference-export.ts';
-import { listSaved, savePaper, unsavePaper } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
-import { toJsonl } from '../sources/jsonl.ts';
-import { COMMAND_LIMITS, scopeSchema, type Scope } from './command.ts';
-import { cliOptions, type CliForms } from './cli-form.ts';
-import { choiceOption, optional } from './slash-form.ts';
-import { defineCommand, profileChange, textCommand } from './definition.ts';
-import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
-import { literal } from './markup.ts';
-import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
-import type { Reply } from './reply.ts';
+import type { Paper } from '../../papers/paper.ts';
+import { REFERENCE_FORMATS, toBibtex, toCslJson, type ReferenceFormat } from '../../papers/reference-export.ts';
+import { listSaved, savePaper, unsavePaper } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
+import { toJsonl } from '../../sources/jsonl.ts';
+import { COMMAND_LIMITS, scopeSchema, type Scope } from '../command.ts';
+import { cliOptions, type CliForms } from '../cli-form.ts';
+import { choiceOption, optional } from '../slash-form.ts';
+import { defineCommand, profileChange, textCommand } from '../definition.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from '../context.ts';
+import { literal } from '../markup.ts';
+import { cardFromPaper, noticeReply, okReply, quote } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 /** Cards shown by `saved`: the newest; the count says how many more there are. */
 export const SAVED_SHOWN = 10;
@@ -131,7 +131,7 @@ export const saveCommand = textCommand({
   field: 'paper',
   what: 'a paper',
   max: COMMAND_LIMITS.paperRef,
-  usage: { forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
+  usage: { section: 'Your library', forms: ['save <arXiv id | URL | title>'], summary: 'keep a paper on your reading list (the 🔖 button); it counts as a strong like' },
   say: 'which paper (an arXiv id, link or title)',
   slash: { description: 'Save a paper to your reading list (a strong like)', option: 'An arXiv id, link or title' },
   cli: {
@@ -150,7 +150,7 @@ export const unsaveCommand = textCommand({
   field: 'paper',
   what: 'a paper',
   max: COMMAND_LIMITS.paperRef,
-  usage: { forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
+  usage: { section: 'Your library', forms: ['unsave <arXiv id | title | number>'], summary: 'take a paper off your reading list' },
   say: 'which paper (an arXiv id, title or its number in `saved`)',
   slash: { description: 'Take a paper off your reading list', option: 'An arXiv id, title, or its number in saved' },
   cli: {
@@ -167,7 +167,7 @@ export const savedCommand = defineCommand({
   name: 'saved',
   aliases: ['bookmarks'],
   schema: savedSchema,
-  usage: { forms: ['saved', 'saved --export bibtex|jsonl|csl'], summary: 'your reading list, newest first, or exported for a reference manager' },
+  usage: { section: 'Your library', forms: ['saved', 'saved --export bibtex|jsonl|csl'], summary: 'your reading list, newest first, or exported for a reference manager' },
   /** `saved`, `saved --export bibtex`, `saved export csl`. */
   parse(w, { usage }) {
     if (w.args.length === 0) return { name: 'saved' as const };

@@ -1,16 +1,16 @@
 // `topics ...` and `channel topics ...`: free-text topics a feed is scored against.
-import { addTopic, formatTopics, listTopics, removeTopic, weightTopic, type Recipient, type TopicView } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
+import { addTopic, formatTopics, listTopics, removeTopic, weightTopic, type Recipient, type TopicView } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
 import { z } from 'zod';
-import { PROFILE_LIMITS } from '../recommend/profile.ts';
-import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
-import { need, optional, textOption, whoseFeed } from './slash-form.ts';
-import { wordsOf, type CliForms } from './cli-form.ts';
-import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
-import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
-import { literal } from './markup.ts';
-import { okReply, quote } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { PROFILE_LIMITS } from '../../recommend/profile.ts';
+import { COMMAND_LIMITS, scopeSchema, textArg } from '../command.ts';
+import { need, optional, textOption, whoseFeed } from '../slash-form.ts';
+import { wordsOf, type CliForms } from '../cli-form.ts';
+import { after, defineCommand, sub, type ParseCall, type Words } from '../definition.ts';
+import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from '../context.ts';
+import { literal } from '../markup.ts';
+import { okReply, quote } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 type TopicsCommand = z.output<typeof topicsSchema>;
 
@@ -152,6 +152,7 @@ export const topicsCommand = defineCommand({
   aliases: ['topic'],
   schema: topicsSchema,
   usage: {
+    section: 'Your feed',
     forms: ['topics add <text>', 'topics list', 'topics remove <number | text>'],
     summary: 'free-text topics your picks are scored against',
   },

@@ -1,15 +1,15 @@
 // `mute` / `unmute`: keep an author, a keyword or a topic out of the feed for a while.
-import { formatMute, mute as muteOp, unmute as unmuteOp, type MuteTarget, type MuteView } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
+import { formatMute, mute as muteOp, unmute as unmuteOp, type MuteTarget, type MuteView } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
 import { z } from 'zod';
-import { UserError } from '../errors.ts';
-import { COMMAND_LIMITS, DEFAULT_MUTE_DAYS, scopeSchema, textArg } from './command.ts';
-import { choiceOption, need, oneOf, optional, textOption } from './slash-form.ts';
-import { countParser, type CliForms, type CliInput, type CliOption } from './cli-form.ts';
-import { defineCommand, type ParseCall, type Words } from './definition.ts';
-import { changedRecipient, clockOf, type CommandContext } from './context.ts';
-import { okReply, quote } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { UserError } from '../../errors.ts';
+import { COMMAND_LIMITS, DEFAULT_MUTE_DAYS, scopeSchema, textArg } from '../command.ts';
+import { choiceOption, need, oneOf, optional, textOption } from '../slash-form.ts';
+import { countParser, type CliForms, type CliInput, type CliOption } from '../cli-form.ts';
+import { defineCommand, type ParseCall, type Words } from '../definition.ts';
+import { changedRecipient, clockOf, type CommandContext } from '../context.ts';
+import { okReply, quote } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 type MuteCommand = z.output<typeof muteSchema>;
 type UnmuteCommand = z.output<typeof unmuteSchema>;
@@ -105,6 +105,7 @@ export const muteCommand = defineCommand({
   name: 'mute',
   schema: muteSchema,
   usage: {
+    section: 'Your feed',
     forms: ['mute author <name> [days]', 'mute keyword <word> [days]', 'mute topic <text> [days]'],
     summary: 'never pick papers by an author, with a word, or on a topic for a while (default 30 days)',
   },
@@ -130,7 +131,7 @@ export const muteCommand = defineCommand({
 export const unmuteCommand = defineCommand({
   name: 'unmute',
   schema: unmuteSchema,
-  usage: { forms: ['unmute author|keyword|topic <value>'], summary: 'end a mute early' },
+  usage: { section: 'Your feed', forms: ['unmute author|keyword|topic <value>'], summary: 'end a mute early' },
   parse: (w, call) => parseMute('unmute', w, call) as z.input<typeof unmuteSchema> | Reply,
   discord: {
     forms: [

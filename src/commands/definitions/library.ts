@@ -1,20 +1,20 @@
 // `library import`: a researcher's reference library (attached file or pasted list) into their profile.
 import { z } from 'zod';
-import { UserError } from '../errors.ts';
-import { checkLibrarySize, SIZE_LIMIT_TEXT } from '../library/detect.ts';
-import { LIBRARY_LIMITS } from '../library/entry.ts';
-import { importLibraryFrom, type LibraryReport } from '../library/import.ts';
-import { readLibraryFile } from '../library/read-file.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, scopeSchema } from './command.ts';
-import type { CliForms, CliInput } from './cli-form.ts';
-import { plainText } from './text.ts';
-import { optional, textOption } from './slash-form.ts';
-import { defineCommand } from './definition.ts';
-import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
-import { literal } from './markup.ts';
-import { okReply } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { UserError } from '../../errors.ts';
+import { checkLibrarySize, SIZE_LIMIT_TEXT } from '../../library/detect.ts';
+import { LIBRARY_LIMITS } from '../../library/entry.ts';
+import { importLibraryFrom, type LibraryReport } from '../../library/import.ts';
+import { readLibraryFile } from '../../library/read-file.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS, scopeSchema } from '../command.ts';
+import type { CliForms, CliInput } from '../cli-form.ts';
+import { plainText } from '../text.ts';
+import { optional, textOption } from '../slash-form.ts';
+import { defineCommand } from '../definition.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from '../context.ts';
+import { literal } from '../markup.ts';
+import { okReply } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 type LibraryCommand = z.output<typeof librarySchema>;
 
@@ -101,6 +101,7 @@ export const libraryCommand = defineCommand({
   name: 'library',
   schema: librarySchema,
   usage: {
+    section: 'Your library',
     forms: ['library import (with a .bib, CSL JSON or RIS file attached)', 'library import <arXiv ids, DOIs or links>'],
     summary: 'start from your reference library: stored papers become seeds and likes, the others shape your picks by their text',
   },

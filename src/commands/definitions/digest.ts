@@ -1,14 +1,14 @@
 // `digest ...` and `channel digest ...`: when the daily digest goes out, and where.
 import { z } from 'zod';
-import { localClock, WEEKDAYS } from '../digests/clock.ts';
-import { changeDigest, digestStatus, type DigestStatus } from '../digests/settings.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, scopeSchema, timeArg, timeZoneArg } from './command.ts';
-import { choiceOption, need, oneOf, textOption, whoseFeed, type SlashForm, type SlashOption } from './slash-form.ts';
-import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
-import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
-import { okReply } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { localClock, WEEKDAYS } from '../../digests/clock.ts';
+import { changeDigest, digestStatus, type DigestStatus } from '../../digests/settings.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS, scopeSchema, timeArg, timeZoneArg } from '../command.ts';
+import { choiceOption, need, oneOf, textOption, whoseFeed, type SlashForm, type SlashOption } from '../slash-form.ts';
+import { after, defineCommand, sub, type ParseCall, type Words } from '../definition.ts';
+import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from '../context.ts';
+import { okReply } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 type DigestCommand = z.output<typeof digestSchema>;
 
@@ -99,6 +99,7 @@ export const digestCommand = defineCommand({
   aliases: ['digests'],
   schema: digestSchema,
   usage: {
+    section: 'Your feed',
     forms: ['digest', 'digest on', 'digest off', 'digest time HH:MM', 'digest timezone <Area/City>', 'digest weekly <day>', 'digest daily'],
     summary: "your digest by direct message, daily or weekly (the week's best), at your time in your time zone",
   },

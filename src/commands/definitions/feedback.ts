@@ -1,16 +1,16 @@
 // `up`, `down`, `not for me`: reactions to a paper, typed or clicked (card buttons).
 import { z } from 'zod';
-import { FEEDBACK_NAMES, feedbackKindOf, formatFeedback, recordFeedback, type FeedbackKind, type FeedbackResult } from '../recommend/index.ts';
-import { FEEDBACK_KINDS } from '../recommend/profile.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
-import { changedRecipient, clockOf, type CommandContext } from './context.ts';
-import type { CliForms } from './cli-form.ts';
-import { need, textOption, type OptionReader } from './slash-form.ts';
-import { defineCommand } from './definition.ts';
-import { literal } from './markup.ts';
-import { okReply } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { FEEDBACK_NAMES, feedbackKindOf, formatFeedback, recordFeedback, type FeedbackKind, type FeedbackResult } from '../../recommend/index.ts';
+import { FEEDBACK_KINDS } from '../../recommend/profile.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS, scopeSchema, textArg } from '../command.ts';
+import { changedRecipient, clockOf, type CommandContext } from '../context.ts';
+import type { CliForms } from '../cli-form.ts';
+import { need, textOption, type OptionReader } from '../slash-form.ts';
+import { defineCommand } from '../definition.ts';
+import { literal } from '../markup.ts';
+import { okReply } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 const feedbackSchema = z.object({
   name: z.literal('feedback'),
@@ -52,6 +52,7 @@ export const feedbackCommand = defineCommand({
   name: 'feedback',
   schema: feedbackSchema,
   usage: {
+    section: 'Your feed',
     forms: ['up <arXiv id | title>', 'down <arXiv id | title>', 'not for me <arXiv id | title>'],
     summary: 'the card buttons, typed: up shows more like it, down fewer, "not for me" hides it for good',
   },

@@ -1,11 +1,11 @@
 // `follow` / `unfollow`: authors whose papers get a boost.
-import { followAuthor, unfollowAuthor } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, type Scope } from './command.ts';
-import type { CommandContext } from './context.ts';
-import { profileChange, textCommand } from './definition.ts';
-import { okReply, quote } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { followAuthor, unfollowAuthor } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS, type Scope } from '../command.ts';
+import type { CommandContext } from '../context.ts';
+import { profileChange, textCommand } from '../definition.ts';
+import { okReply, quote } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 const WHAT = 'the followed authors';
 
@@ -33,7 +33,7 @@ export const followCommand = textCommand({
   field: 'author',
   what: 'an author',
   max: COMMAND_LIMITS.author,
-  usage: { forms: ['follow <author>'], summary: "boost an author's papers" },
+  usage: { section: 'Your feed', forms: ['follow <author>'], summary: "boost an author's papers" },
   say: 'which author',
   slash: { description: "Boost an author's papers", option: 'The author, as written on papers' },
   cli: {
@@ -55,7 +55,7 @@ export const unfollowCommand = textCommand({
   field: 'author',
   what: 'an author',
   max: COMMAND_LIMITS.author,
-  usage: { forms: ['unfollow <author>'], summary: 'stop following an author' },
+  usage: { section: 'Your feed', forms: ['unfollow <author>'], summary: 'stop following an author' },
   say: 'which author',
   slash: { description: 'Stop following an author', option: 'The author' },
   cli: {

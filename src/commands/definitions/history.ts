@@ -1,15 +1,15 @@
 // `history [days]`: what you (in a channel: the channel) were sent, per day, with your reactions.
 import { z } from 'zod';
-import { deliveryHistory, type HistoryDay, type HistoryPaper, type Recipient } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, scopeSchema } from './command.ts';
-import { channelRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
-import { optional } from './slash-form.ts';
-import { countParser, type CliForms } from './cli-form.ts';
-import { defineCommand } from './definition.ts';
-import { literal } from './markup.ts';
-import { noticeReply, okReply } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { deliveryHistory, type HistoryDay, type HistoryPaper, type Recipient } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS, scopeSchema } from '../command.ts';
+import { channelRecipient, clockOf, scopedRecipient, type CommandContext } from '../context.ts';
+import { optional } from '../slash-form.ts';
+import { countParser, type CliForms } from '../cli-form.ts';
+import { defineCommand } from '../definition.ts';
+import { literal } from '../markup.ts';
+import { noticeReply, okReply } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 /** Most papers listed in one reply: a long look back says how many more there were. */
 export const HISTORY_SHOWN = 60;
@@ -103,7 +103,7 @@ const historyCli: CliForms<z.input<typeof historySchema>, HistoryCommand, Histor
 export const historyCommand = defineCommand({
   name: 'history',
   schema: historySchema,
-  usage: { forms: ['history [days]'], summary: 'what you (in a channel: the channel) were sent, per day, with your reactions (default 7 days, at most 90)' },
+  usage: { section: 'Your profile', forms: ['history [days]'], summary: 'what you (in a channel: the channel) were sent, per day, with your reactions (default 7 days, at most 90)' },
   /** `history`, `history 30`, `history 30d`, `history 30 days`. */
   parse(w, { usage }) {
     if (w.args.length === 0) return { name: 'history' as const };

@@ -1,16 +1,16 @@
 // `profile` (what drives my feed) and `forget-me` (delete everything stored about me).
 import { z } from 'zod';
-import { digestStatus } from '../digests/settings.ts';
-import { describeRecipient, exportProfile, formatSummary, profileSummary, resetProfile, type Recipient } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
-import { scopeSchema } from './command.ts';
-import { cliOptions, type CliForms } from './cli-form.ts';
-import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
-import { defineCommand, noArgs } from './definition.ts';
+import { digestStatus } from '../../digests/settings.ts';
+import { describeRecipient, exportProfile, formatSummary, profileSummary, resetProfile, type Recipient } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
+import { scopeSchema } from '../command.ts';
+import { cliOptions, type CliForms } from '../cli-form.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from '../context.ts';
+import { defineCommand, noArgs } from '../definition.ts';
 import { describeDigest } from './digest.ts';
-import { literal } from './markup.ts';
-import { okReply } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { literal } from '../markup.ts';
+import { okReply } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 export async function profile(app: CommandDeps, ctx: CommandContext): Promise<Reply> {
   const now = clockOf(ctx);
@@ -97,7 +97,7 @@ const profileCli: CliForms<z.input<typeof profileSchema>, z.output<typeof profil
 export const profileCommand = defineCommand({
   name: 'profile',
   schema: profileSchema,
-  usage: { forms: ['profile'], summary: 'what drives your feed' },
+  usage: { section: 'Your profile', forms: ['profile'], summary: 'what drives your feed' },
   parse: (w, call) => noArgs('profile', w, call, { name: 'profile' as const }),
   discord: { forms: [{ name: 'profile' as const, description: 'What drives your feed', build: () => ({ name: 'profile' as const }) }] },
   cli: profileCli,
@@ -108,7 +108,7 @@ export const forgetMeCommand = defineCommand({
   name: 'forget-me',
   aliases: ['forget', 'forgetme'],
   schema: z.object({ name: z.literal('forget-me') }),
-  usage: { forms: ['forget-me'], summary: 'delete everything stored about you' },
+  usage: { section: 'Your profile', forms: ['forget-me'], summary: 'delete everything stored about you' },
   parse: (w, call) => noArgs('forget-me', w, call, { name: 'forget-me' as const }),
   discord: { forms: [{ name: 'forget-me' as const, description: 'Delete everything paperfeed stored about you', build: () => ({ name: 'forget-me' as const }) }] },
   run: (app, ctx) => forgetMe(app, ctx),

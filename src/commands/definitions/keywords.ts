@@ -1,14 +1,14 @@
 // `keywords ...` and `channel keywords ...`: words matched in titles and abstracts.
-import { addKeyword, profileSummary, removeKeyword, type KeywordView } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
+import { addKeyword, profileSummary, removeKeyword, type KeywordView } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
 import { z } from 'zod';
-import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
-import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from './slash-form.ts';
-import { wordsOf, type CliForms } from './cli-form.ts';
-import { after, defineCommand, sub, type ParseCall, type Words } from './definition.ts';
-import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from './context.ts';
-import { okReply, quote } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { COMMAND_LIMITS, scopeSchema, textArg } from '../command.ts';
+import { choiceOption, need, oneOf, textOption, whoseFeed, type OptionReader } from '../slash-form.ts';
+import { wordsOf, type CliForms } from '../cli-form.ts';
+import { after, defineCommand, sub, type ParseCall, type Words } from '../definition.ts';
+import { changedRecipient, clockOf, scopedRecipient, type CommandContext } from '../context.ts';
+import { okReply, quote } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 type KeywordsCommand = z.output<typeof keywordsSchema>;
 
@@ -114,6 +114,7 @@ export const keywordsCommand = defineCommand({
   aliases: ['keyword'],
   schema: keywordsSchema,
   usage: {
+    section: 'Your feed',
     forms: ['keywords add <word>', 'keywords add -<word>', 'keywords add +<word>', 'keywords remove <word>', 'keywords list'],
     summary: "words matched in titles and abstracts: 'word' boosts, '-word' excludes, '+word' requires",
   },

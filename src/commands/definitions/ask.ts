@@ -1,16 +1,16 @@
 // `ask <question>`: an answer from the stored papers with numbered citations, the cited papers as cards.
-import { UserError } from '../errors.ts';
-import { ask as askModel, ASK_DEFAULT_K, ASK_MAX_K, type AskResult, type Citation } from '../llm/index.ts';
-import { MAX_QUERY_INPUT_CHARS } from '../search/search-types.ts';
-import type { Paper } from '../papers/paper.ts';
-import { recipientKey } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS } from './command.ts';
-import { cliOptions, wholeNumberText } from './cli-form.ts';
-import { userRecipient, type CommandContext } from './context.ts';
-import { textCommand } from './definition.ts';
-import { cardFromPaper, noticeReply, okReply, quote } from './replies.ts';
-import type { PaperCard, Reply } from './reply.ts';
+import { UserError } from '../../errors.ts';
+import { ask as askModel, ASK_DEFAULT_K, ASK_MAX_K, type AskResult, type Citation } from '../../llm/index.ts';
+import { MAX_QUERY_INPUT_CHARS } from '../../search/search-types.ts';
+import type { Paper } from '../../papers/paper.ts';
+import { recipientKey } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS } from '../command.ts';
+import { cliOptions, wholeNumberText } from '../cli-form.ts';
+import { userRecipient, type CommandContext } from '../context.ts';
+import { textCommand } from '../definition.ts';
+import { cardFromPaper, noticeReply, okReply, quote } from '../replies.ts';
+import type { PaperCard, Reply } from '../reply.ts';
 
 /** Said when no model is configured; `search` needs none. */
 export const ASK_NEEDS_MODEL =
@@ -92,7 +92,7 @@ export const askCommand = textCommand({
   field: 'question',
   what: 'a question',
   max: COMMAND_LIMITS.question,
-  usage: { forms: ['ask <question>'], summary: 'an answer from the stored papers, citing them (needs a language model)' },
+  usage: { section: 'Finding papers', forms: ['ask <question>'], summary: 'an answer from the stored papers, citing them (needs a language model)' },
   say: 'what you want to know',
   // The question and the hourly limit it counts against are the asker's: private.
   slash: { description: 'An answer from the stored papers, citing them (needs a language model)', option: 'Your question, e.g. "how can diffusion models sample faster?"' },

@@ -1,15 +1,15 @@
 // `today` and `why`: a recipient's picks and the reasons behind one paper.
 import { z } from 'zod';
-import { explainPaper, formatExplanation, formatPicks, getPicks, type CandidateWindow, type PicksResult } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
-import { COMMAND_LIMITS, scopeSchema, type Scope } from './command.ts';
-import { cliOptions, isoDateText, wholeNumberText } from './cli-form.ts';
-import { clockOf, scopedRecipient, userRecipient, type CommandContext } from './context.ts';
-import { defineCommand, noArgs, textCommand } from './definition.ts';
-import { enrichPicks } from './enrich.ts';
-import { literal } from './markup.ts';
-import { cardFromPaper, cardFromPick, noticeReply, okReply } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { explainPaper, formatExplanation, formatPicks, getPicks, type CandidateWindow, type PicksResult } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
+import { COMMAND_LIMITS, scopeSchema, type Scope } from '../command.ts';
+import { cliOptions, isoDateText, wholeNumberText } from '../cli-form.ts';
+import { clockOf, scopedRecipient, userRecipient, type CommandContext } from '../context.ts';
+import { defineCommand, noArgs, textCommand } from '../definition.ts';
+import { enrichPicks } from '../enrich.ts';
+import { literal } from '../markup.ts';
+import { cardFromPaper, cardFromPick, noticeReply, okReply } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 function windowWords(w: CandidateWindow, kind: 'user' | 'channel'): string {
   switch (w.kind) {
@@ -68,7 +68,7 @@ export const todayCommand = defineCommand({
   aliases: ['picks'],
   // The CLI's --channel asks for the channel's picks; chat leaves the scope out.
   schema: z.object({ name: z.literal('today'), scope: scopeSchema.optional() }),
-  usage: { forms: ['today'], summary: 'your picks now (papers since your last digest)' },
+  usage: { section: 'Your picks', forms: ['today'], summary: 'your picks now (papers since your last digest)' },
   parse: (w, call) => noArgs('today', w, call, { name: 'today' as const }),
   discord: { forms: [{ name: 'today' as const, description: 'Your picks now (papers since your last digest)', build: () => ({ name: 'today' as const }) }] },
   cli: {
@@ -101,7 +101,7 @@ export const whyCommand = textCommand({
   field: 'paper',
   what: 'a paper',
   max: COMMAND_LIMITS.paperRef,
-  usage: { forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
+  usage: { section: 'Your picks', forms: ['why <arXiv id | title>'], summary: 'why a paper would (or would not) be picked for you' },
   say: 'which paper',
   slash: { description: 'Why a paper would (or would not) be picked for you', option: 'An arXiv id, link or title' },
   cli: {

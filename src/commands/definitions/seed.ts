@@ -1,14 +1,14 @@
 // `seed <arXiv id>`: a stored paper that anchors the feed ("more like this one").
-import { addSeed, removeSeed } from '../recommend/index.ts';
-import type { CommandDeps } from './deps.ts';
+import { addSeed, removeSeed } from '../../recommend/index.ts';
+import type { CommandDeps } from '../deps.ts';
 import { z } from 'zod';
-import { COMMAND_LIMITS, scopeSchema, textArg } from './command.ts';
-import { need, textOption } from './slash-form.ts';
-import { wordsOf, type CliForms } from './cli-form.ts';
-import { after, defineCommand, sub } from './definition.ts';
-import { changedRecipient, clockOf, type CommandContext } from './context.ts';
-import { okReply, quote } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { COMMAND_LIMITS, scopeSchema, textArg } from '../command.ts';
+import { need, textOption } from '../slash-form.ts';
+import { wordsOf, type CliForms } from '../cli-form.ts';
+import { after, defineCommand, sub } from '../definition.ts';
+import { changedRecipient, clockOf, type CommandContext } from '../context.ts';
+import { okReply, quote } from '../replies.ts';
+import type { Reply } from '../reply.ts';
 
 type SeedCommand = z.output<typeof seedSchema>;
 
@@ -65,7 +65,7 @@ export const seedCommand = defineCommand({
   name: 'seed',
   aliases: ['seeds'],
   schema: seedSchema,
-  usage: { forms: ['seed <arXiv id>', 'seed remove <arXiv id>'], summary: '"more like this paper": a paper that anchors your feed' },
+  usage: { section: 'Your feed', forms: ['seed <arXiv id>', 'seed remove <arXiv id>'], summary: '"more like this paper": a paper that anchors your feed' },
   parse(w, { usage }) {
     const op = sub(w.args[0]);
     if (op === 'remove' || op === 'add') {
