@@ -229,7 +229,7 @@ describe('applyChanges', () => {
       await other.close();
     }
     // No corpus scan: neither the whole vector table nor the papers lacking vectors are read.
-    const scans = [vi.spyOn(app.store, 'paperVectors'), vi.spyOn(app.store, 'papersMissingVectors')];
+    const scans = [vi.spyOn(app.store, 'paperVectors'), vi.spyOn(app.store, 'idsMissingVectors')];
     const synced = await app.corpus.follow();
     for (const scan of scans) {
       expect(scan).not.toHaveBeenCalled();

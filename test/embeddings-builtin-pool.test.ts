@@ -60,15 +60,35 @@ describe('embedInBulk', () => {
   });
 
   it('embeds every missing paper on workers and caches the vectors embed() would give', async () => {
-    const missing = await store.papersMissingVectors(provider.key);
-    expect(missing).toHaveLength(5_200);
+    const missingIds = await store.idsMissingVectors(provider.key);
+    expect(missingIds).toHaveLength(5_200);
+    const missing = await store.getPapers(missingIds);
+    // One text cached since the ids were listed (another process embedded it): handed on, not embedded.
+    const late = missing.findLast((p) => p.title !== 'Same title')!;
+    const lateVector = new Float32Array(provider.dimension).fill(0.25);
+    await store.putCachedVectors(provider.key, [{ contentHash: contentHash(late), vector: lateVector }]);
     const progress: number[] = [];
-    const embedded = await embedInBulk(store, provider, missing, { threads: 2, onProgress: (done) => progress.push(done) });
+    const delivered = new Map<string, number>();
+    const embedded = await embedInBulk(store, provider, missingIds, {
+      threads: 2,
+      onProgress: (done) => progress.push(done),
+      onVectors: (vectors) => {
+        for (const { paperId, vector } of vectors) {
+          delivered.set(paperId, (delivered.get(paperId) ?? 0) + 1);
+          if (paperId === late.id) expect(vector).toEqual(lateVector);
+        }
+      },
+    });
     const distinct = new Set(missing.map((p) => contentHash(p))).size;
-    expect(embedded).toBe(distinct);
+    // Papers sharing a text, even in different batches, share one embedding.
+    expect(embedded).toBe(distinct - 1);
+    expect(delivered.get(late.id)).toBe(1);
     expect(distinct).toBeLessThan(5_200);
-    expect(progress.at(-1)).toBe(distinct);
-    expect(await store.papersMissingVectors(provider.key)).toHaveLength(0);
+    expect(progress.at(-1)).toBe(5_200);
+    // Every paper's vector is handed on once, whether embedded, shared or already cached.
+    expect(delivered.size).toBe(5_200);
+    expect([...delivered.values()].every((n) => n === 1)).toBe(true);
+    expect(await store.idsMissingVectors(provider.key)).toHaveLength(0);
     const some = missing.filter((_, i) => i % 397 === 0);
     const cached = await store.getCachedVectors(provider.key, some.map((p) => contentHash(p)));
     for (const p of some) expect([...cached.get(contentHash(p))!]).toEqual([...embedBuiltin(state, embeddingText(p))]);
@@ -97,7 +117,7 @@ describe('embedInBulk stopped midway', () => {
         source: 'jsonl' as const,
       }));
       for (let i = 0; i < inputs.length; i += 1_000) await store.upsertPapers(inputs.slice(i, i + 1_000));
-      const missing = await store.papersMissingVectors(provider.key);
+      const missing = await store.idsMissingVectors(provider.key);
       const stop = new AbortController();
       const run = embedInBulk(store, provider, missing, {
         threads: 2,
@@ -105,7 +125,7 @@ describe('embedInBulk stopped midway', () => {
         onVectors: () => stop.abort(new Error('stopped by the test')),
       });
       await expect(run).rejects.toThrow('stopped by the test');
-      const left = (await store.papersMissingVectors(provider.key)).length;
+      const left = (await store.idsMissingVectors(provider.key)).length;
       expect(left).toBeGreaterThan(0);
       expect(left).toBeLessThan(6_000);
     } finally {

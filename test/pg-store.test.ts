@@ -151,8 +151,9 @@ describe.skipIf(!PG_URL)('PostgreSQL paper store (same behaviour as SQLite)', ()
 
   it('caches vectors by content hash and reports which papers still need one', async () => {
     const key = 'test:provider:4';
-    const missing = await pg.papersMissingVectors(key);
-    expect(missing).toEqual(await lite.papersMissingVectors(key));
+    const missingIds = await pg.idsMissingVectors(key);
+    expect(missingIds).toEqual(await lite.idsMissingVectors(key));
+    const missing = await pg.getPapers(missingIds);
     const { contentHash } = await import('../src/papers/normalize.ts');
     const entries = missing.slice(0, 7).map((p, i) => ({ contentHash: contentHash(p), vector: new Float32Array([i, 0.5, -1, 2.25]) }));
     await pg.putCachedVectors(key, entries);
@@ -166,7 +167,7 @@ describe.skipIf(!PG_URL)('PostgreSQL paper store (same behaviour as SQLite)', ()
       return out;
     };
     expect(await vectorsOf(pg)).toEqual(await vectorsOf(lite));
-    expect((await pg.papersMissingVectors(key)).length).toBe(missing.length - 7);
+    expect((await pg.idsMissingVectors(key)).length).toBe(missing.length - 7);
     await expect(pg.putCachedVectors(key, [{ contentHash: 'x', vector: new Float32Array([NaN]) }])).rejects.toThrow(/NaN/);
   });
 

@@ -119,8 +119,8 @@ for (const backend of storeBackends('vectors')) {
       it('lists papers whose current text has no vector, e.g. after an abstract changed', async () => {
         await store.upsertPapers([item(1), item(2), item(3)], NOW);
         await embedAll(store, await store.listPapers());
-        expect(await store.papersMissingVectors(KEY)).toEqual([]);
-        expect((await store.papersMissingVectors('other:model')).map((p) => p.id).sort()).toEqual([
+        expect(await store.idsMissingVectors(KEY)).toEqual([]);
+        expect((await store.idsMissingVectors('other:model')).sort()).toEqual([
           '2502.00001',
           '2502.00002',
           '2502.00003',
@@ -128,8 +128,7 @@ for (const backend of storeBackends('vectors')) {
 
         const revised = item(2, { abstract: 'Abstract number 2, now with the full text of the revision.' });
         await store.upsertPapers([revised], NOW);
-        const missing = await store.papersMissingVectors(KEY);
-        expect(missing.map((p) => p.id)).toEqual(['2502.00002']);
+        expect(await store.idsMissingVectors(KEY)).toEqual(['2502.00002']);
         expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00001', '2502.00003']);
         expect((await store.stats()).vectors).toEqual({ [KEY]: 2 });
       });
@@ -139,7 +138,7 @@ for (const backend of storeBackends('vectors')) {
         await embedAll(store, await store.listPapers());
         await store.removePaper('2502.00001');
         expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00002']);
-        expect(await store.papersMissingVectors(KEY)).toEqual([]);
+        expect(await store.idsMissingVectors(KEY)).toEqual([]);
         await store.upsertPapers([item(1)], NOW);
         expect((await collect(store.paperVectors(KEY))).map((v) => v.paperId)).toEqual(['2502.00001', '2502.00002']);
       });

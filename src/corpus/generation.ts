@@ -108,10 +108,10 @@ export async function reconcile(
   gen: Generation,
   opts: { batchSize: number; onProgress?: Progress },
 ): Promise<ApplyCounts & { changedIds: Set<string> }> {
-  const missing = await store.papersMissingVectors(gen.embedder.key);
+  const missing = await store.idsMissingVectors(gen.embedder.key);
   const counts: ApplyCounts = { embedded: 0, indexed: 0, removed: 0 };
   for (let i = 0; i < missing.length; i += PAPER_CHUNK) {
-    const r = await indexPapers(store, gen, missing.slice(i, i + PAPER_CHUNK), opts);
+    const r = await indexPapers(store, gen, await store.getPapers(missing.slice(i, i + PAPER_CHUNK)), opts);
     counts.embedded += r.embedded;
     counts.indexed += r.indexed;
   }
@@ -132,7 +132,7 @@ export async function reconcile(
   await gen.index.prepare(removing);
   for (const id of removing) gen.index.remove(id);
   counts.removed += removing.length;
-  return { ...counts, changedIds: new Set(missing.map((p) => p.id)) };
+  return { ...counts, changedIds: new Set(missing) };
 }
 
 /**
@@ -167,8 +167,8 @@ export async function buildGeneration(
   let embedded = 0;
   try {
     // Every paper stored now either misses a vector (embedded below) or has one (added first).
-    const missing = await store.papersMissingVectors(embedder.key);
-    const toEmbed = new Set(missing.map((p) => p.id));
+    const missing = await store.idsMissingVectors(embedder.key);
+    const toEmbed = new Set(missing);
     // The stores let the event loop run between pages of this stream; an add only buffers or posts.
     for await (const { paperId, vector } of store.paperVectors(embedder.key)) {
       if (toEmbed.has(paperId)) continue;

@@ -55,19 +55,30 @@ const POOL_BATCH = 2_000;
 /** Papers embedded in this thread between two yields to the event loop. */
 const IN_THREAD_CHUNK = 256;
 
+/** One worker batch: distinct texts by content hash, and the papers that share each text. */
+interface BulkBatch {
+  texts: [hash: string, text: string][];
+  papers: Map<string, string[]>;
+  /** Papers read for this batch, including those whose vector was cached meanwhile. */
+  count: number;
+}
+
 /**
- * Embeds papers known to miss a cached vector (a new generation over a whole corpus) and caches
- * the vectors; returns how many texts were embedded. With a provider that has a pool and enough
- * papers, batches run on worker threads, one per core, while this thread writes the finished
- * ones, each batch in its own transaction (an interrupted run keeps what it paid for).
+ * Embeds the papers with these ids, known to miss a cached vector (a new generation over a whole
+ * corpus), and caches the vectors; returns how many texts were embedded. With a provider that has
+ * a pool and enough papers, batches run on worker threads, one per core, while this thread writes
+ * the finished ones, each batch in its own transaction (an interrupted run keeps what it paid for).
+ * Papers are read from the store a batch at a time, just before their batch is sent: holding a
+ * whole corpus's papers and texts at once cost gigabytes at a million papers.
  */
 export async function embedInBulk(
   store: PaperStore,
   provider: EmbeddingProvider,
-  papers: Paper[],
+  ids: readonly string[],
   opts: {
     batchSize?: number;
     threads?: number;
+    /** Papers done of the ids given. */
     onProgress?: Progress;
     signal?: AbortSignal;
     /** Each step's vectors by paper, once they are cached. */
@@ -76,57 +87,74 @@ export async function embedInBulk(
 ): Promise<number> {
   const { onProgress, signal, onVectors } = opts;
   const threads = opts.threads ?? availableParallelism();
-  if (!provider.pool || papers.length < POOL_FROM || threads < 1) {
+  if (!provider.pool || ids.length < POOL_FROM || threads < 1) {
     let embedded = 0;
-    for (let i = 0; i < papers.length; i += IN_THREAD_CHUNK) {
+    for (let i = 0; i < ids.length; i += IN_THREAD_CHUNK) {
       signal?.throwIfAborted();
-      const step = await embedPapers(store, provider, papers.slice(i, i + IN_THREAD_CHUNK), {
-        ...(opts.batchSize === undefined ? {} : { batchSize: opts.batchSize }),
-        ...(onProgress ? { onProgress: (done: number) => onProgress(i + done, papers.length) } : {}),
-      });
+      const papers = await store.getPapers(ids.slice(i, i + IN_THREAD_CHUNK));
+      const step = await embedPapers(store, provider, papers, opts.batchSize === undefined ? {} : { batchSize: opts.batchSize });
       embedded += step.embedded;
       await onVectors?.([...step.vectors].map(([paperId, vector]) => ({ paperId, vector })));
+      onProgress?.(Math.min(i + IN_THREAD_CHUNK, ids.length), ids.length);
       await yieldToLoop();
     }
     return embedded;
   }
-  // Papers with the same text share one vector.
-  const texts = new Map<string, string>();
-  const ids = new Map<string, string[]>();
-  for (const p of papers) {
-    const hash = contentHash(p);
-    texts.set(hash, embeddingText(p));
-    const same = ids.get(hash);
-    if (same) same.push(p.id);
-    else ids.set(hash, [p.id]);
-  }
-  const pending = [...texts];
+  // Texts already sent to a worker and not yet cached: a paper with the same text joins that batch.
+  const sentTexts = new Map<string, string[]>();
+  let read = 0;
+  /** The next batch: its papers read, texts cached since the ids were listed handed on at once. */
+  const nextBatch = async (): Promise<BulkBatch | undefined> => {
+    if (read >= ids.length) return undefined;
+    const slice = ids.slice(read, read + POOL_BATCH);
+    read += slice.length;
+    const papers = await store.getPapers(slice);
+    const hashes = papers.map((p) => contentHash(p));
+    const cached = await store.getCachedVectors(provider.key, [...new Set(hashes)]);
+    const batch: BulkBatch = { texts: [], papers: new Map(), count: slice.length };
+    const ready: { paperId: string; vector: Float32Array }[] = [];
+    papers.forEach((p, i) => {
+      const hash = hashes[i]!;
+      const vector = cached.get(hash);
+      if (vector) return void ready.push({ paperId: p.id, vector });
+      const waiting = sentTexts.get(hash) ?? batch.papers.get(hash);
+      if (waiting) return void waiting.push(p.id);
+      batch.texts.push([hash, embeddingText(p)]);
+      batch.papers.set(hash, [p.id]);
+    });
+    if (ready.length > 0) await onVectors?.(ready);
+    return batch;
+  };
   const pool = provider.pool(threads);
   try {
     // Every worker busy and one batch more queued, in order: the writes here keep up with them.
-    const inFlight: Promise<Float32Array[]>[] = [];
-    let sent = 0;
+    const inFlight: { batch: BulkBatch; vectors: Promise<Float32Array[]> }[] = [];
+    let embedded = 0;
     let done = 0;
-    const send = () => {
-      const batch = pending.slice(sent, sent + POOL_BATCH);
-      const vectors = pool.embed(batch.map(([, t]) => t));
-      // Awaited in turn below; batches rejected by a close after a failure must not count as unhandled.
-      vectors.catch(() => {});
-      inFlight.push(vectors);
-      sent += batch.length;
-    };
-    onProgress?.(0, pending.length);
-    while (done < pending.length) {
-      while (sent < pending.length && inFlight.length <= pool.threads) send();
-      const vectors = await inFlight.shift()!;
+    onProgress?.(0, ids.length);
+    for (;;) {
+      while (inFlight.length <= pool.threads) {
+        const batch = await nextBatch();
+        if (!batch) break;
+        const vectors = batch.texts.length > 0 ? pool.embed(batch.texts.map(([, t]) => t)) : Promise.resolve([]);
+        // Awaited in turn below; batches rejected by a close after a failure must not count as unhandled.
+        vectors.catch(() => {});
+        for (const [hash, paperIds] of batch.papers) sentTexts.set(hash, paperIds);
+        inFlight.push({ batch, vectors });
+      }
+      const next = inFlight.shift();
+      if (!next) break;
+      const vectors = await next.vectors;
       signal?.throwIfAborted();
-      const entries = vectors.map((vector, j) => ({ contentHash: pending[done + j]![0], vector }));
+      const entries = vectors.map((vector, j) => ({ contentHash: next.batch.texts[j]![0], vector }));
       await store.putCachedVectors(provider.key, entries);
-      await onVectors?.(entries.flatMap((e) => ids.get(e.contentHash)!.map((paperId) => ({ paperId, vector: e.vector }))));
-      done += vectors.length;
-      onProgress?.(done, pending.length);
+      for (const e of entries) sentTexts.delete(e.contentHash);
+      await onVectors?.(entries.flatMap((e) => next.batch.papers.get(e.contentHash)!.map((paperId) => ({ paperId, vector: e.vector }))));
+      embedded += entries.length;
+      done += next.batch.count;
+      onProgress?.(done, ids.length);
     }
-    return pending.length;
+    return embedded;
   } finally {
     await pool.close();
   }

@@ -119,8 +119,11 @@ export interface PaperStore {
   putCachedVectors(providerKey: string, entries: { contentHash: string; vector: Float32Array }[]): Promise<void>;
   /** Every paper's current vector under a provider (papers without one are skipped). */
   paperVectors(providerKey: string): AsyncIterable<StoredVector>;
-  /** Papers whose current text has no vector yet under this provider. */
-  papersMissingVectors(providerKey: string): Promise<Paper[]>;
+  /**
+   * Ids of the papers whose current text has no vector yet under this provider, newest first.
+   * Ids, not papers: at a million papers the papers themselves take gigabytes.
+   */
+  idsMissingVectors(providerKey: string): Promise<string[]>;
   /**
    * Deletes cached vectors of every provider key not listed (superseded fits, other models) and
    * of texts no stored paper has any more; returns how many went. The cache otherwise only grows.

@@ -523,14 +523,14 @@ export class PostgresPaperStore implements PaperStore {
     }
   }
 
-  async papersMissingVectors(providerKey: string): Promise<Paper[]> {
-    const { rows } = await this.pool.query<PaperRow>(
-      `SELECT ${PAPER_COLUMNS} FROM papers p WHERE NOT EXISTS
+  async idsMissingVectors(providerKey: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM papers p WHERE NOT EXISTS
          (SELECT 1 FROM vectors v WHERE v.provider_key = $1 AND v.content_hash = p.content_hash)
        ORDER BY first_seen DESC, id`,
       [providerKey],
     );
-    return rows.map(rowToPaper);
+    return rows.map((r) => r.id);
   }
 
   /**

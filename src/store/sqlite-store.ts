@@ -83,6 +83,7 @@ export class SqlitePaperStore implements PaperStore {
     const row = (sql: string) => db.prepare<unknown[], PaperRow>(sql);
     this.q = {
       byId: row(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`),
+      byIds: row(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id IN (SELECT value FROM json_each(?))`),
       byAlias: row(
         `SELECT ${PAPER_COLUMNS.replace(/(^|, )/g, '$1p.')}
          FROM aliases a JOIN papers p ON p.id = a.paper_id WHERE a.alias = ?`,
@@ -111,10 +112,10 @@ export class SqlitePaperStore implements PaperStore {
       ),
       // One range of ids at a time (its end, then the papers in it without a vector).
       rangeEnd: db.prepare<[string, number], string | null>(`SELECT max(id) FROM (SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?)`).pluck(),
-      missingVectors: row(
-        `SELECT ${PAPER_COLUMNS} FROM papers p WHERE p.id > ? AND p.id <= ? AND NOT EXISTS
+      missingVectors: db.prepare<[string, string, string], [id: string, firstSeen: string]>(
+        `SELECT p.id, p.first_seen FROM papers p WHERE p.id > ? AND p.id <= ? AND NOT EXISTS
            (SELECT 1 FROM vectors v WHERE v.provider_key = ? AND v.content_hash = p.content_hash)`,
-      ),
+      ).raw(),
       cachedVectors: db.prepare<[string, string], { content_hash: string; dim: number; vector: Buffer }>(
         `SELECT content_hash, dim, vector FROM vectors
          WHERE provider_key = ? AND content_hash IN (SELECT value FROM json_each(?))`,
@@ -217,13 +218,17 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async getPapers(ids: string[]): Promise<Paper[]> {
+    // Stored ids (search results, a bulk embedding's batches) in one statement; only the rest are
+    // resolved one by one: three lookups per id made a million-paper embedding run 40 s longer.
+    const direct = new Map(this.q.byIds.all(JSON.stringify(ids.map((id) => id.trim()))).map((r) => [r.id, r]));
     const seen = new Set<string>();
     const out: Paper[] = [];
     for (const id of ids) {
-      const found = this.resolve(id);
+      const found = direct.has(id.trim()) ? id.trim() : this.resolve(id);
       if (found === undefined || seen.has(found)) continue;
       seen.add(found);
-      const p = this.read(found);
+      const row = direct.get(found);
+      const p = row ? rowToPaper(row) : this.read(found);
       if (p) out.push(p);
     }
     return out;
@@ -421,16 +426,17 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   /** Newest first. Read a range of ids at a time (a pass over every paper), the event loop running between ranges. */
-  async papersMissingVectors(providerKey: string): Promise<Paper[]> {
-    const missing: Paper[] = [];
+  async idsMissingVectors(providerKey: string): Promise<string[]> {
+    const missing: [id: string, firstSeen: string][] = [];
     for (let after = ''; ; ) {
       const end = this.q.rangeEnd.get(after, STREAM_BATCH * 5);
       if (end === null || end === undefined) break;
-      for (const r of this.q.missingVectors.all(after, end, providerKey)) missing.push(rowToPaper(r));
+      for (const r of this.q.missingVectors.all(after, end, providerKey)) missing.push(r);
       after = end;
       await yieldToLoop();
     }
-    return missing.sort((a, b) => (a.firstSeen === b.firstSeen ? (a.id < b.id ? -1 : 1) : a.firstSeen > b.firstSeen ? -1 : 1));
+    missing.sort(([a, aSeen], [b, bSeen]) => (aSeen === bSeen ? (a < b ? -1 : 1) : aSeen > bSeen ? -1 : 1));
+    return missing.map(([id]) => id);
   }
 
   /**
