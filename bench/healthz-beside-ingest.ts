@@ -1,11 +1,13 @@
 // How responsive `serve` stays over a corpus of some size while a day is ingested, the two ways the
 // corpus bench measures it, but repeatable on a copy of one kept data dir (A/B runs of one change):
 //   cli:   serve runs; a CLI `ingest` of a new day runs against the same data dir; serve follows it;
-//   serve: serve ingests a new day itself (its every-minute schedule makes the ingest due).
+//   serve: serve ingests a new day itself (its every-minute schedule makes the ingest due);
+//   reindex: serve runs; a CLI `reindex` rebuilds the whole index of the same data dir beside it
+//            (every core busy with the build for minutes; serve keeps its loaded generation).
 // /healthz is polled every 20 ms and dense /api/similar asked in a loop until the ingest (and, for
 // cli, serve's follow of it) is done. Prints /healthz p50/p99/max, failed queries and the serve
 // thread's event-loop stalls over 100 ms with the CPU it spent in them (BENCH_GAPS of serve-child).
-//   node bin/run-ts.js bench/healthz-beside-ingest.ts <kept corpus bench dir> cli|serve [--cpu-prof]
+//   node bin/run-ts.js bench/healthz-beside-ingest.ts <kept corpus bench dir> cli|serve|reindex [--cpu-prof]
 // The kept dir comes from `PAPERFEED_BENCH_CORPUS_KEEP=1 npm run bench -- corpus`; it is copied,
 // never changed. The new day (1,000 papers, ids of 2031) is generated beside the copy.
 import { spawn } from 'node:child_process';
@@ -19,7 +21,9 @@ import { percentile } from './figures.ts';
 
 const [kept, mode = 'cli'] = process.argv.slice(2);
 const cpuProf = process.argv.includes('--cpu-prof');
-if (!kept || (mode !== 'cli' && mode !== 'serve')) throw new Error('usage: healthz-beside-ingest.ts <kept corpus bench dir> cli|serve [--cpu-prof]');
+if (!kept || !['cli', 'serve', 'reindex'].includes(mode)) {
+  throw new Error('usage: healthz-beside-ingest.ts <kept corpus bench dir> cli|serve|reindex [--cpu-prof]');
+}
 const dir = mkdtempSync(join(tmpdir(), 'paperfeed-beside-'));
 const dataDir = join(dir, 'data');
 cpSync(join(kept, 'data'), dataDir, { recursive: true });
@@ -46,7 +50,7 @@ try {
   const url = /LISTENING (\S+)/.exec(child.stdout())![1]!;
   // As in the corpus bench, serve has done its start-up jobs and followed the store once (read its
   // change feed's head) before the CLI ingest; its own ingest is measured from listening on.
-  if (mode === 'cli') {
+  if (mode !== 'serve') {
     await child.waitFor(/INGESTED/, 10 * 60_000);
     await new Promise((r) => setTimeout(r, 12_000));
   }
@@ -83,13 +87,14 @@ try {
           await inStep();
         })()
       : (async () => {
-          const cli = spawn(process.execPath, ['bin/paperfeed.js', 'ingest', dayDir, '--json'], {
+          const args = mode === 'cli' ? ['ingest', dayDir, '--json'] : ['reindex', '--json'];
+          const cli = spawn(process.execPath, ['bin/paperfeed.js', ...args], {
             env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PAPERFEED_OFFLINE: 'true', ...env },
             stdio: 'ignore',
           });
           const code = await new Promise((r) => cli.on('close', r));
-          if (code !== 0) throw new Error(`CLI ingest exited ${String(code)}`);
-          console.log(`CLI ingest: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          if (code !== 0) throw new Error(`CLI ${args[0]} exited ${String(code)}`);
+          console.log(`CLI ${args[0]}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
           await inStep();
         })();
   let running = true;
@@ -112,7 +117,8 @@ try {
   })();
   await Promise.all([poll, query, done]);
   const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length})`;
-  console.log(`${mode} ingest of 1,000 papers beside serve, until in step: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const what = mode === 'reindex' ? 'CLI reindex' : `${mode} ingest of 1,000 papers`;
+  console.log(`${what} beside serve, until in step: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(`/healthz: ${fmt(health)}`);
   console.log(`/api/similar: ${fmt(similar)}; failed ${failed}`);
   // Raw lines: `mono` finds a stall in a CPU profile (--cpu-prof).
