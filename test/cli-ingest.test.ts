@@ -87,4 +87,28 @@ describe('paperfeed ingest edges', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/category/);
   });
+
+  it('runs ingest and reindex at the batch CPU priority, read back from the OS, unless it is 0', async () => {
+    const file = join(dir, 'nice.jsonl');
+    await writeFile(file, `${paper('2401.00031')}\n${paper('2401.00032')}\n`);
+    const store = storeIn('nice-store');
+    const debug = { PAPERFEED_LOG_LEVEL: 'debug', PAPERFEED_LOG_FORMAT: 'json' };
+    const niceOf = (stderr: string): number[] =>
+      stderr
+        .split('\n')
+        .filter((l) => l.includes('running as a batch job'))
+        .map((l) => (JSON.parse(l) as { nice: number }).nice);
+    const ingest = await runCli(['--data-dir', store, 'ingest', file], { env: debug });
+    expect(ingest.code, ingest.stderr).toBe(0);
+    expect(niceOf(ingest.stderr)).toEqual([10]);
+    const reindex = await runCli(['--data-dir', store, 'reindex'], { env: { ...debug, PAPERFEED_BATCH_NICE: '15' } });
+    expect(reindex.code, reindex.stderr).toBe(0);
+    expect(niceOf(reindex.stderr)).toEqual([15]);
+    const plain = await runCli(['--data-dir', store, 'ingest', file], { env: { ...debug, PAPERFEED_BATCH_NICE: '0' } });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(niceOf(plain.stderr)).toEqual([]);
+    // Queries are not batch jobs.
+    const similar = await runCli(['--data-dir', store, 'similar', '2401.00031'], { env: debug });
+    expect(niceOf(similar.stderr)).toEqual([]);
+  });
 });

@@ -10,7 +10,11 @@ export interface CliContext {
    * `indexAccess`: how the command uses the vector index (see IndexAccess): an ingest only writes
    * it, `similar` and `search` run one read-only query.
    */
-  withApp<T>(fn: (app: App) => Promise<T>, opts?: { forReindex?: boolean; service?: boolean; indexAccess?: IndexAccess }): Promise<T>;
+  withApp<T>(
+    fn: (app: App) => Promise<T>,
+    /** batch: a long job (ingest, reindex) that yields the CPU to a serve beside it (PAPERFEED_BATCH_NICE). */
+    opts?: { forReindex?: boolean; service?: boolean; indexAccess?: IndexAccess; batch?: boolean },
+  ): Promise<T>;
   /** Writes a line to stdout (results); logs and progress go to stderr. */
   print(text: string): void;
   /** Writes a value as pretty JSON to stdout (for --json). */

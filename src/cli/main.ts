@@ -7,6 +7,7 @@ import { openApp } from '../service/open-app.ts';
 import { terminalJson, writeLine } from '../terminal-text.ts';
 import type { CliContext } from './context.ts';
 import { registrarsFor } from './registrars.ts';
+import { runAsBatch } from './batch-priority.ts';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         ...(opts.logLevel ? { PAPERFEED_LOG_LEVEL: opts.logLevel } : {}),
       });
       const log = loggerFor(config, withOpts.service ? 'service' : 'command');
+      if (withOpts.batch) runAsBatch(config.PAPERFEED_BATCH_NICE, log);
       const app = await openApp(config, { log, forReindex: withOpts.forReindex, indexAccess: withOpts.indexAccess });
       try {
         return await fn(app);

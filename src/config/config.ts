@@ -137,6 +137,8 @@ export const envSchema = z.object({
   PAPERFEED_API_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** How often a replica checks the shared store's checksum and brings its index in step (0: only after its own ingest). */
   PAPERFEED_INDEX_FOLLOW_SECONDS: int(0, 86_400).default(30),
+  /** CPU niceness of a CLI ingest or reindex (0-19; 0 leaves it), so that a serve beside it answers first. */
+  PAPERFEED_BATCH_NICE: int(0, 19).default(10),
   /** How long shutdown waits for in-flight work before closing anyway. */
   PAPERFEED_SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(20_000),
 

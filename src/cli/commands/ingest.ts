@@ -80,7 +80,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
         if (report.read === 0 && report.skippedCount > 0) {
           throw new Error(`nothing could be read: all ${report.skippedCount} items were skipped (see the report above)`);
         }
-      }, { indexAccess: 'write-only' });
+      }, { indexAccess: 'write-only', batch: true });
     });
 }
 

@@ -87,6 +87,6 @@ export const register: RegisterCommand = (program, ctx) => {
         const r = await app.reindex();
         if (o.json) ctx.printJson(r);
         else ctx.print(`reindexed ${r.papers} papers with ${r.provider} (${r.embedded} embedded, the rest from the cache)`);
-      }, { forReindex: true });
+      }, { forReindex: true, batch: true });
     });
 };
