@@ -88,7 +88,7 @@ describe('paperfeed ingest edges', () => {
     expect(bad.stderr).toMatch(/category/);
   });
 
-  it('runs ingest and reindex at the batch CPU priority, read back from the OS, unless it is 0', async () => {
+  it('runs ingest and reindex at the batch CPU priority, every thread of it read back from the OS, unless it is 0', async () => {
     const file = join(dir, 'nice.jsonl');
     await writeFile(file, `${paper('2401.00031')}\n${paper('2401.00032')}\n`);
     const store = storeIn('nice-store');
