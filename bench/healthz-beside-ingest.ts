@@ -116,7 +116,7 @@ try {
     }
   })();
   await Promise.all([poll, query, done]);
-  const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (${xs.length})`;
+  const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${xs.reduce((a, b) => Math.max(a, b), 0).toFixed(1)} ms (${xs.length})`;
   const what = mode === 'reindex' ? 'CLI reindex' : `${mode} ingest of 1,000 papers`;
   console.log(`${what} beside serve, until in step: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(`/healthz: ${fmt(health)}`);
