@@ -18,8 +18,7 @@ export interface SubcommandSpec {
   name: string;
   description: string;
   options: APIApplicationCommandBasicOption[];
-  /** Which usage text a malformed form gets. */
-  /** A command's name, or 'channel'. */
+  /** Which usage text a malformed form gets: a command's name, or 'channel'. */
   usage: string;
   /** Personal reply (ephemeral) or one the channel may see. */
   visibility: 'private' | 'channel';

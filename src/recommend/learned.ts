@@ -44,7 +44,6 @@ export interface PoolRow {
   anchor: number;
 }
 
-
 export function fitRecipientModel(
   positives: readonly Labelled[],
   negatives: readonly Labelled[],

@@ -220,11 +220,12 @@ export class SqlitePaperStore implements PaperStore {
   async getPapers(ids: string[]): Promise<Paper[]> {
     // Stored ids (search results, a bulk embedding's batches) in one statement; only the rest are
     // resolved one by one: three lookups per id made a million-paper embedding run 40 s longer.
-    const direct = new Map(this.q.byIds.all(JSON.stringify(ids.map((id) => id.trim()))).map((r) => [r.id, r]));
+    const trimmed = ids.map((id) => id.trim());
+    const direct = new Map(this.q.byIds.all(JSON.stringify(trimmed)).map((r) => [r.id, r]));
     const seen = new Set<string>();
     const out: Paper[] = [];
-    for (const id of ids) {
-      const found = direct.has(id.trim()) ? id.trim() : this.resolve(id);
+    for (const [i, id] of ids.entries()) {
+      const found = direct.has(trimmed[i]!) ? trimmed[i]! : this.resolve(id);
       if (found === undefined || seen.has(found)) continue;
       seen.add(found);
       const row = direct.get(found);
