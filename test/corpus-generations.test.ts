@@ -381,3 +381,94 @@ describe('a daily ingest by a process that only writes the index (the CLI ingest
     }
   });
 });
+
+describe('a reindex by another process beside a running one (a CLI reindex beside serve)', () => {
+  const paper = (id: string, title: string): PaperInput => ({ rawId: id, title, abstract: `${title}: a study of the idea.`, source: 'jsonl', published: '2025-03-01' });
+
+  it('the running process takes up the new generation and its fit, then saves on top of it, never over it', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir, log } = sample;
+    await sample.close();
+    const manifestPath = join(dataDir, 'index', 'shards.json');
+    const manifest = async () => JSON.parse(await readFile(manifestPath, 'utf8')) as { generation?: string; providerKey: string; graphFiles: string[] };
+    const serving = await openApp(config, { log });
+    try {
+      const before = serving.embedder.key;
+      const loadedGeneration = serving.corpus.current().index.generation;
+      expect((await manifest()).generation).toBe(loadedGeneration);
+      // Another process stores two papers (the running one has not followed yet), another reindexes:
+      // a fresh fit of the grown corpus, so a new provider key as well as a new graph.
+      const other = await openSqliteStore(join(dataDir, STORE_FILE));
+      await other.upsertPapers([paper('2503.00001', 'Tokenizer-free language models'), paper('2503.00002', 'Diffusion policies for manipulation')]);
+      await other.close();
+      const reindexing = await openApp(config, { log, forReindex: true });
+      const reindexed = await reindexing.reindex().finally(() => reindexing.close());
+      expect(reindexed.provider).not.toBe(before);
+      const swapped = await manifest();
+      expect(swapped.generation).not.toBe(loadedGeneration);
+
+      // Its next follow takes up that generation, with the fit it was built with.
+      await serving.corpus.follow();
+      const live = serving.corpus.current();
+      expect(live.index.generation).toBe(swapped.generation);
+      expect(live.embedder.key).toBe(reindexed.provider);
+      expect(live.index.info()).toMatchObject({ count: 427, corpusChecksum: await serving.store.corpusChecksum() });
+      const hits = await serving.search.similar('2503.00001', { k: 3, mode: 'dense' });
+      expect(hits.results).toHaveLength(3);
+
+      // A change after it is saved into that generation: the reindex's graph files stay.
+      const day = await serving.store.upsertPapers([paper('2503.00003', 'Sparse autoencoders for vision models')]);
+      expect((await serving.corpus.applyChanges({ upserted: day.added, removed: [] })).shardsSaved).toBeGreaterThan(0);
+      const saved = await manifest();
+      expect(saved.generation).toBe(swapped.generation);
+      expect(saved.graphFiles.slice(0, swapped.graphFiles.length)).toEqual(swapped.graphFiles);
+    } finally {
+      await serving.close();
+    }
+    // The next start uses the saved index as it is: no rebuild.
+    const lines: string[] = [];
+    const reopened = await openApp(config, { log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) });
+    try {
+      expect(reopened.corpus.current().index.info()).toMatchObject({ count: 428, corpusChecksum: await reopened.store.corpusChecksum() });
+      expect(lines.filter((l) => /rebuild|building/.test(l))).toEqual([]);
+    } finally {
+      await reopened.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a generation it cannot load (another provider): it keeps serving its own, writes nothing, and /readyz-facing status says why', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir, log } = sample;
+    await sample.close();
+    const manifestPath = join(dataDir, 'index', 'shards.json');
+    const lines: string[] = [];
+    const serving = await openApp(config, { log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) });
+    const warnings = () => lines.filter((l) => l.includes('another process replaced the vector index'));
+    try {
+      // What a reindex with another embedder leaves: a set of another provider and generation.
+      const reindexing = await openApp(config, { log, forReindex: true });
+      await reindexing.reindex().finally(() => reindexing.close());
+      const foreign = { ...JSON.parse(await readFile(manifestPath, 'utf8')), providerKey: 'openai:text-embedding-3-small:512', generation: 'someone-else' };
+      await writeFile(manifestPath, JSON.stringify(foreign));
+      const files = async () => (await readdir(join(dataDir, 'index'), { recursive: true })).sort();
+      const onDisk = await files();
+
+      const day = await serving.store.upsertPapers([paper('2503.00009', 'Retrieval for code models')]);
+      const synced = await serving.corpus.applyChanges({ upserted: day.added, removed: [] });
+      expect(synced).toMatchObject({ indexed: 1, shardsSaved: 0 });
+      expect(serving.corpus.current().index.has('2503.00009')).toBe(true);
+      expect(serving.corpus.status().replaced).toMatch(/openai:text-embedding-3-small:512/);
+      expect(await files()).toEqual(onDisk);
+      expect(JSON.parse(await readFile(manifestPath, 'utf8'))).toEqual(foreign);
+      // Said once: later changes and follows do not try to load that set again.
+      expect(warnings()).toHaveLength(1);
+      await serving.corpus.follow();
+      expect(warnings()).toHaveLength(1);
+      expect(JSON.parse(await readFile(manifestPath, 'utf8'))).toEqual(foreign);
+    } finally {
+      await serving.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

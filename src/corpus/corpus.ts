@@ -4,11 +4,12 @@
 // generation beside the live one (its own directory, its own embedder) while the live one keeps
 // serving and taking changes; the changes applied meanwhile are replayed on the new one, which then
 // replaces the live one in a single assignment. Every change to the live index goes through one
-// queue, so a save never meets a write.
+// queue, so a save never meets a write. A generation another process swapped in (a CLI
+// `reindex` beside serve) is taken up the same way on the next change or follow, never written over.
 import { rm } from 'node:fs/promises';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import type { Config } from '../config/config.ts';
-import { createShardedIndex, loadShardedIndex } from '../index/sharded-index.ts';
+import { createShardedIndex, IndexReplacedError, loadShardedIndex, savedGeneration } from '../index/sharded-index.ts';
 import type { Logger } from '../log.ts';
 import type { Progress } from '../pipeline/embed.ts';
 import type { PaperStore } from '../store/paper-store.ts';
@@ -29,6 +30,8 @@ export interface CorpusStatus {
   generation: { provider: string; vectors: number };
   /** A generation being built beside it, if any: queries keep using the current one meanwhile. */
   rebuilding?: { reason: 'start' | 'refit' | 'reindex'; since: string };
+  /** Another process replaced the index on disk with a generation this one cannot load: why. */
+  replaced?: string;
 }
 
 /** What one applyChanges or sync did, in counts. */
@@ -182,12 +185,50 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     return { embedded: 0, indexed: 0, removed: 0, shardsSaved: 0, rebuild: started.rebuild ?? rebuilding!.done };
   };
 
+  /** Set when the index on disk is a generation this process cannot load (it then writes no index). */
+  let replaced: { generation: string | undefined; why: string } | undefined;
+  /**
+   * Takes up a generation another process swapped into the index directory (a CLI `reindex`): it
+   * is loaded beside the live one and replaces it, then compared with the store, since it was
+   * built from an earlier snapshot. Undefined when the directory still holds the live generation,
+   * or holds one of another provider than this process embeds with: this process then keeps
+   * serving the one it has and no longer saves it (saves refuse), until it is restarted.
+   */
+  const adoptReplaced = async (opts: { onProgress?: Progress }): Promise<SyncResult | undefined> => {
+    const onDisk = await savedGeneration(live);
+    const was = current();
+    if (!onDisk || onDisk.generation === was.index.generation || (replaced && replaced.generation === onDisk.generation)) return undefined;
+    let fitSize: number | undefined;
+    // A reindex with the built-in provider stored a fresh fit: the embedder of the new index.
+    const embedder = onDisk.providerKey === was.embedder.key ? was.embedder : await openingEmbedder(config, store, log, false, false, (n) => (fitSize = n));
+    const loaded = embedder.key === onDisk.providerKey ? await loadLive(embedder) : undefined;
+    if (!loaded?.ok) {
+      if (embedder !== was.embedder) await embedder.close?.();
+      const why = loaded ? loaded.message : `it was built with ${onDisk.providerKey}; this process embeds with ${embedder.key}`;
+      replaced = { generation: onDisk.generation, why };
+      log.warn({ dir: live, why }, 'another process replaced the vector index; this process keeps serving its own from memory and no longer saves it (restart it to use the new one)');
+      return undefined;
+    }
+    fits.remember({ embedder, fitSize });
+    if (embedder !== was.embedder) retired.push(was.embedder);
+    gen = { embedder, index: loaded.index };
+    replaced = undefined;
+    log.info({ provider: embedder.key, vectors: loaded.index.info().count }, 'took up the corpus generation another process swapped in');
+    return reconcileNow(opts);
+  };
+
   /** The live generation took changes: record the checksum, save what changed. */
   const afterChange = async (checksum: string, counts: Omit<SyncResult, 'shardsSaved' | 'rebuild'>): Promise<SyncResult> => {
     const index = gen!.index;
     index.setCorpusChecksum(checksum);
     const before = index.saves.shardWrites;
-    await index.save();
+    try {
+      await index.save();
+    } catch (err) {
+      if (!(err instanceof IndexReplacedError)) throw err;
+      // Swapped in by another process since this change began: that generation takes the change instead.
+      return (await adoptReplaced({})) ?? { ...counts, shardsSaved: 0 };
+    }
     return { ...counts, shardsSaved: index.saves.shardWrites - before, ...(await refitIfOutgrown()) };
   };
 
@@ -210,6 +251,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   };
 
   const applyNow = async (changes: CorpusChanges, opts: { onProgress?: Progress }): Promise<SyncResult> => {
+    const adopted = await adoptReplaced(opts);
+    if (adopted) return adopted;
     const deferred = await leftToRefit();
     if (deferred) return deferred;
     const checksum = await store.corpusChecksum();
@@ -229,6 +272,11 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
    */
   const followNow = async (opts: { onProgress?: Progress }): Promise<SyncResult> => {
     const head = (await store.changesSince(undefined)).cursor;
+    const adopted = await adoptReplaced(opts);
+    if (adopted) {
+      feedCursor = head;
+      return adopted;
+    }
     if (feedCursor === undefined || current().index.info().corpusChecksum === (await store.corpusChecksum())) {
       const result = await reconcileNow(opts);
       feedCursor = head;
@@ -251,12 +299,14 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
 
   // The saved index, checked against the store; anything else is built now, before the first query.
   const current = (): Generation => gen!;
-  let gen: Generation | undefined = await (async () => {
-    const loaded = await loadShardedIndex(
+  const loadLive = (embedder: EmbeddingProvider) =>
+    loadShardedIndex(
       live,
-      { providerKey: opened.key, dimension: opened.dimension },
+      { providerKey: embedder.key, dimension: embedder.dimension },
       { efSearch: settings.params.efSearch, deferGraph: deps.indexAccess === 'write-only', fromFile: oneQuery },
     );
+  let gen: Generation | undefined = await (async () => {
+    const loaded = await loadLive(opened);
     if (loaded.ok) {
       if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
       loaded.index.close();
@@ -300,6 +350,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       return {
         generation: { provider: info.providerKey, vectors: info.count },
         ...(rebuilding ? { rebuilding: { reason: rebuilding.reason, since: rebuilding.since } } : {}),
+        ...(replaced ? { replaced: replaced.why } : {}),
       };
     },
     async close() {

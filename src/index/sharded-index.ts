@@ -14,6 +14,12 @@
 // then the manifest: a shard whose graph file is not the one the manifest names was saved by an
 // interrupted save, and the set then reads as stale (an open shard a manifest does not count yet
 // is not read at all).
+//
+// Several processes share one directory (serve, a CLI ingest, a CLI reindex). Each set a build
+// makes carries a random generation id in its manifest; a save refuses to write over a set with
+// another id (IndexReplacedError): that set was built since by another process, which replaced
+// the whole directory, and this process's in-memory set is the older one.
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -50,6 +56,8 @@ const manifestSchema = z.object({
   graphFiles: z.array(z.string()).optional(),
   /** Shards partitioned by hash; those after them are open. Absent: every shard is hashed. */
   hashed: z.number().int().min(1).max(MAX_SHARDS).optional(),
+  /** The build that made this set; absent in sets of earlier releases. */
+  generation: z.string().min(1).max(64).optional(),
 }).refine((m) => m.hashed === undefined || m.hashed <= m.shards, { message: 'more hashed shards than shards', path: ['hashed'] });
 type Manifest = z.infer<typeof manifestSchema>;
 
@@ -60,8 +68,20 @@ export function shardOf(id: string, shards: number): number {
   return fnv1a(id) % shards;
 }
 
+/** The set on disk is not the one this process holds: another process built and swapped in a new one. */
+export class IndexReplacedError extends Error {
+  constructor(dir: string, readonly onDisk: string | undefined) {
+    super(`the vector index in ${dir} was replaced by another generation (${onDisk ?? 'unnamed'}); this one is not written over it`);
+    this.name = 'IndexReplacedError';
+  }
+}
+
+const newGeneration = (): string => `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+
 export class ShardedIndex implements VectorIndex {
   private committed: string | undefined;
+  /** The build that made this set (manifest `generation`); undefined for a set of an earlier release. */
+  readonly generation: string | undefined;
   /** Shards partitioned by hash: shards[0..hashed). Those after are open. */
   readonly hashed: number;
   /** New ids go to an open shard (a built set) rather than to their hash shard (a set being built). */
@@ -73,9 +93,10 @@ export class ShardedIndex implements VectorIndex {
     private directory: string,
     readonly shards: HnswIndex[],
     private corpusChecksum: string | undefined = agreedChecksum(shards),
-    layout: { hashed?: number; appends?: boolean; openShardCap?: number } = {},
+    layout: { hashed?: number; appends?: boolean; openShardCap?: number; generation?: string } = {},
   ) {
     if (shards.length < 1) throw new RangeError('a sharded index needs at least one shard');
+    this.generation = layout.generation;
     this.hashed = layout.hashed ?? shards.length;
     this.appends = layout.appends ?? false;
     this.openShardCap = layout.openShardCap ?? OPEN_SHARD_CAP;
@@ -164,9 +185,14 @@ export class ShardedIndex implements VectorIndex {
     return hits.sort(byScoreThenId).slice(0, Math.max(0, k));
   }
 
-  /** Writes the shards that changed since their last save, then the manifest if it changed. */
+  /**
+   * Writes the shards that changed since their last save, then the manifest if it changed; nothing
+   * at all when the directory holds another generation now (IndexReplacedError).
+   */
   async save(): Promise<void> {
     const changed = this.shards.filter((s) => s.unsaved);
+    const onDisk = await savedGeneration(this.dir);
+    if (onDisk && onDisk.generation !== this.generation) throw new IndexReplacedError(this.dir, onDisk.generation);
     for (const s of changed) if (this.corpusChecksum !== undefined) s.setCorpusChecksum(this.corpusChecksum);
     await Promise.all(changed.map((s) => s.save()));
     this.saves.shardWrites += changed.length;
@@ -262,6 +288,8 @@ export function createShardedIndex(opts: CreateShardedOptions): ShardedIndex {
     Array.from({ length: shards }, (_, i) =>
       createHnswIndex({ ...DEFAULT_HNSW_PARAMS, ...rest, dir: shardDir(opts.dir, i), seed: seed + i }),
     ),
+    undefined,
+    { generation: newGeneration() },
   );
 }
 
@@ -325,6 +353,7 @@ export async function loadShardedIndex(
     hashed: manifest.hashed ?? manifest.shards,
     appends: true,
     ...(opts.openShardCap === undefined ? {} : { openShardCap: opts.openShardCap }),
+    ...(manifest.generation === undefined ? {} : { generation: manifest.generation }),
   });
   index.markCommitted(manifest);
   return { ok: true, index };
@@ -348,7 +377,21 @@ function manifestOf(index: ShardedIndex): Manifest {
     graphFiles: index.shards.map((s) => s.graphFile ?? ''),
     // Written only when some shard is open, so a set without one reads as it did before.
     ...(index.hashed < index.shards.length ? { hashed: index.hashed } : {}),
+    ...(index.generation === undefined ? {} : { generation: index.generation }),
   };
+}
+
+/**
+ * The generation and provider of the set saved in `dir` (generation undefined for a set of an earlier release), or
+ * undefined when no readable manifest is there: a cheap look at whether another process replaced it.
+ */
+export async function savedGeneration(dir: string): Promise<{ generation: string | undefined; providerKey: string } | undefined> {
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')));
+    return parsed.success ? { generation: parsed.data.generation, providerKey: parsed.data.providerKey } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function corrupt(dir: string, problem: string): LoadShardedResult {
@@ -361,7 +404,7 @@ function corrupt(dir: string, problem: string): LoadShardedResult {
 
 /** Makes shards already saved in `dir` (by save() or by build workers) the index. */
 export async function commitShards(dir: string, shards: HnswIndex[], corpusChecksum?: string): Promise<ShardedIndex> {
-  const index = new ShardedIndex(dir, shards, corpusChecksum ?? agreedChecksum(shards), { appends: true });
+  const index = new ShardedIndex(dir, shards, corpusChecksum ?? agreedChecksum(shards), { appends: true, generation: newGeneration() });
   await index.commit();
   return index;
 }
