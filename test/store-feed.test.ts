@@ -135,6 +135,10 @@ for (const backend of backends) {
       expect(await store.pruneVectors(['new:fit:3'])).toBe(1_900);
       expect((await store.getCachedVectors('older:fit:3', ['h0', 'h1199'])).size).toBe(0);
       expect((await store.getCachedVectors('new:fit:3', live)).size).toBe(2);
+      // Texts no paper has, under the kept key, over more than one page of the SQLite store's check.
+      await store.putCachedVectors('new:fit:3', Array.from({ length: 12_000 }, (_, i) => ({ contentHash: `o${i}`, vector: v })));
+      expect(await store.pruneVectors(['new:fit:3'])).toBe(12_000);
+      expect((await store.getCachedVectors('new:fit:3', live)).size).toBe(2);
     });
 
     it('records its corpus checksum for the next process, until any paper write', async () => {

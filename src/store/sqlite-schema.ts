@@ -126,6 +126,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE papers ADD COLUMN doi TEXT;
   CREATE INDEX papers_doi ON papers(doi);
   `,
+  // v5
+  `
+  -- Which cached vectors some paper still uses, asked a page of vectors at a time (pruneVectors):
+  -- one statement over the whole table held the write lock for seconds at 1M papers.
+  CREATE INDEX papers_content_hash ON papers(content_hash);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -43,6 +43,8 @@ export { StoreInputError } from './store-input.ts';
 const STREAM_BATCH = 1_000;
 /** Vectors deleted per step when pruning a superseded fit (a few ms each). */
 const PRUNE_PAGE = 500;
+/** Cached vectors checked per step for a paper that still uses them (an index seek each: ~10 ms a step). */
+const ORPHAN_PAGE = 5_000;
 /** See OpenOptions.pageSize: vectors pack seven to a page instead of one. */
 const PAGE_SIZE = 16_384;
 
@@ -343,17 +345,27 @@ export class SqlitePaperStore implements PaperStore {
         await yieldToLoop();
       }
     }
-    // Texts no paper has any more: few, after a rename or removal. NOT IN over an uncorrelated
-    // subquery: SQLite builds its set of live hashes once.
-    return (
-      pruned +
-      this.db
-        .prepare<[string]>(
-          `DELETE FROM vectors WHERE provider_key IN (SELECT value FROM json_each(?))
-             AND content_hash NOT IN (SELECT content_hash FROM papers)`,
-        )
-        .run(JSON.stringify(keepProviderKeys)).changes
+    // Texts no paper has any more: few, after a rename or removal. Found a page of the kept keys'
+    // vectors at a time by reading (no lock held, so another process's writes never wait on it),
+    // and deleted only when some were, checked again in the write (a paper may have come back).
+    const page = this.db.prepare<[string, string, number], { h: string; used: number }>(
+      `SELECT v.content_hash AS h, EXISTS (SELECT 1 FROM papers p WHERE p.content_hash = v.content_hash) AS used
+         FROM vectors v WHERE v.provider_key = ? AND v.content_hash > ? ORDER BY v.content_hash LIMIT ?`,
     );
+    const deleteOrphans = this.db.prepare<[string, string]>(
+      `DELETE FROM vectors WHERE provider_key = ? AND content_hash IN (SELECT value FROM json_each(?))
+         AND NOT EXISTS (SELECT 1 FROM papers p WHERE p.content_hash = vectors.content_hash)`,
+    );
+    for (const key of keepProviderKeys) {
+      for (let after = ''; ; await yieldToLoop()) {
+        const rows = page.all(key, after, ORPHAN_PAGE);
+        if (rows.length === 0) break;
+        after = rows.at(-1)!.h;
+        const orphans = rows.filter((r) => !r.used).map((r) => r.h);
+        if (orphans.length > 0) pruned += deleteOrphans.run(key, JSON.stringify(orphans)).changes;
+      }
+    }
+    return pruned;
   }
 
   async stats(): Promise<StoreStats> {
