@@ -2,10 +2,15 @@
  * The vector cache, paper vectors and the corpus checksum: part of the paper store contract, one
  * suite run on every backend (SQLite, PostgreSQL).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper, PaperInput } from '../src/papers/paper.ts';
 import { contentHash } from '../src/papers/normalize.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
+import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { storeBackends, type OpenedStore } from './helpers/store-backends.ts';
 
 const NOW = new Date('2025-02-01T09:00:00.000Z');
@@ -199,3 +204,27 @@ for (const backend of storeBackends('vectors')) {
     });
   });
 }
+
+describe('a query\'s cache write while another process writes the SQLite store', () => {
+  it('is skipped at once (ifFree) instead of waiting for the lock on the event loop; later ones land', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'paperfeed-iffree-'));
+    const file = join(dir, 'papers.sqlite');
+    const store = await openSqliteStore(file);
+    const other = new Database(file);
+    try {
+      const entry = { contentHash: 'q', vector: vectorFor(1) };
+      // Another process in the middle of a long write (a CLI ingest's batch, a prune).
+      other.exec('BEGIN IMMEDIATE');
+      // Without ifFree this waits busy_timeout (5 s) with the event loop held, then throws SQLITE_BUSY.
+      await store.putCachedVectors(KEY, [entry], { ifFree: true });
+      other.exec('COMMIT');
+      expect((await store.getCachedVectors(KEY, ['q'])).size).toBe(0);
+      await store.putCachedVectors(KEY, [entry], { ifFree: true });
+      expect((await store.getCachedVectors(KEY, ['q'])).size).toBe(1);
+    } finally {
+      other.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,7 +16,8 @@ export async function embedPapers(
   store: PaperStore,
   provider: EmbeddingProvider,
   papers: Paper[],
-  opts: { batchSize?: number; onProgress?: Progress } = {},
+  /** cacheIfFree: a query's embedding, cached only if no other process is writing the store (putCachedVectors). */
+  opts: { batchSize?: number; onProgress?: Progress; cacheIfFree?: boolean } = {},
 ): Promise<{ vectors: Map<string, Float32Array>; embedded: number }> {
   const hashes = papers.map((p) => contentHash(p));
   const cached = await store.getCachedVectors(provider.key, [...new Set(hashes)]);
@@ -37,7 +38,7 @@ export async function embedPapers(
     const out = await provider.embed(batch.map(([, p]) => embeddingText(p)));
     const entries = batch.map(([hash], j) => ({ contentHash: hash, vector: out[j]! }));
     // Cache each batch as it completes: an interrupted run keeps what it already paid for.
-    await store.putCachedVectors(provider.key, entries);
+    await store.putCachedVectors(provider.key, entries, { ifFree: opts.cacheIfFree === true });
     for (const e of entries) fresh.set(e.contentHash, e.vector);
     opts.onProgress?.(Math.min(i + batchSize, pending.length), pending.length);
   }

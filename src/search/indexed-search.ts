@@ -59,7 +59,7 @@ export function createSearchService(deps: SearchDeps): SearchService {
   };
 
   const vectorsFor = async (gen: Generation, papers: Paper[]) =>
-    (await embedPapers(store, gen.embedder, papers, { batchSize: deps.batchSize })).vectors;
+    (await embedPapers(store, gen.embedder, papers, { batchSize: deps.batchSize, cacheIfFree: true })).vectors;
 
   const embedText = async (gen: Generation, text: string): Promise<Float32Array> => {
     const [v] = await gen.embedder.embed([text.slice(0, MAX_QUERY_CHARS)]);

@@ -116,7 +116,12 @@ export interface PaperStore {
 
   /** Cached vectors for content hashes under one provider key. */
   getCachedVectors(providerKey: string, contentHashes: string[]): Promise<Map<string, Float32Array>>;
-  putCachedVectors(providerKey: string, entries: { contentHash: string; vector: Float32Array }[]): Promise<void>;
+  /**
+   * Caches vectors. `ifFree`: a write a query makes, which may be skipped: while another process
+   * holds the store's write lock, nothing is cached (the vector is computed again next time)
+   * rather than holding the query, and with SQLite the whole event loop, until it is released.
+   */
+  putCachedVectors(providerKey: string, entries: { contentHash: string; vector: Float32Array }[], opts?: { ifFree?: boolean }): Promise<void>;
   /** Every paper's current vector under a provider (papers without one are skipped). */
   paperVectors(providerKey: string): AsyncIterable<StoredVector>;
   /**

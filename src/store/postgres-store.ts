@@ -490,6 +490,7 @@ export class PostgresPaperStore implements PaperStore {
     return out;
   }
 
+  // ifFree needs nothing here: waiting for a row lock holds only this query, not the event loop.
   async putCachedVectors(providerKey: string, entries: { contentHash: string; vector: Float32Array }[]): Promise<void> {
     checkVectorEntries(providerKey, entries);
     if (entries.length === 0) return;

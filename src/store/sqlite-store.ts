@@ -409,15 +409,16 @@ export class SqlitePaperStore implements PaperStore {
   async putCachedVectors(
     providerKey: string,
     entries: { contentHash: string; vector: Float32Array }[],
+    opts: { ifFree?: boolean } = {},
   ): Promise<void> {
     checkVectorEntries(providerKey, entries);
-    this.db
-      .transaction(() => {
-        for (const { contentHash, vector } of entries) {
-          this.q.putVector.run(providerKey, contentHash, vector.length, vectorToBlob(vector));
-        }
-      })
-      .immediate();
+    const write = this.db.transaction(() => {
+      for (const { contentHash, vector } of entries) {
+        this.q.putVector.run(providerKey, contentHash, vector.length, vectorToBlob(vector));
+      }
+    });
+    if (opts.ifFree) this.ifLockFree('cache vectors', () => write.immediate());
+    else write.immediate();
   }
 
   /**
@@ -470,18 +471,22 @@ export class SqlitePaperStore implements PaperStore {
     return checksum;
   }
 
-  /**
-   * Records the checksum with the head it covers, if the write lock is free now: the record only
-   * spares the next open a pass, and waiting for another process's write (busy_timeout) would
-   * hold the event loop as long as that process's transaction.
-   */
+  /** Records the checksum with the head it covers, if the write lock is free: the record only spares the next open a pass. */
   private recordChecksum(head: number, checksum: string): void {
+    this.ifLockFree('record the corpus checksum', () => this.q.setMeta.run(CHECKSUM_META, `${head}:${checksum}`));
+  }
+
+  /**
+   * Runs a write that may be skipped, only if the write lock is free now: waiting for another
+   * process's write (busy_timeout) would hold the event loop as long as that process's transaction.
+   */
+  private ifLockFree(what: string, write: () => void): void {
     const patience = this.db.pragma('busy_timeout', { simple: true }) as number;
     this.db.pragma('busy_timeout = 0');
     try {
-      this.q.setMeta.run(CHECKSUM_META, `${head}:${checksum}`);
+      write();
     } catch (err) {
-      this.log?.debug({ err: (err as Error).message }, 'could not record the corpus checksum (it is computed again next time)');
+      this.log?.debug({ err: (err as Error).message }, `could not ${what}; skipped`);
     } finally {
       this.db.pragma(`busy_timeout = ${patience}`);
     }
