@@ -3,7 +3,8 @@
 //   cli:   serve runs; a CLI `ingest` of a new day runs against the same data dir; serve follows it;
 //   serve: serve ingests a new day itself (its every-minute schedule makes the ingest due);
 //   reindex: serve runs; a CLI `reindex` rebuilds the whole index of the same data dir beside it
-//            (every core busy with the build for minutes; serve keeps its loaded generation).
+//            (every core busy with the build for minutes); serve takes up the new generation on
+//            its next follow, and the run ends when serve's index holds every stored paper.
 // /healthz is polled every 20 ms and dense /api/similar asked in a loop until the ingest (and, for
 // cli, serve's follow of it) is done. Prints /healthz p50/p99/max, failed queries and the serve
 // thread's event-loop stalls over 100 ms with the CPU it spent in them (BENCH_GAPS of serve-child).
