@@ -293,9 +293,8 @@ export function createShardedIndex(opts: CreateShardedOptions): ShardedIndex {
   );
 }
 
-export type LoadShardedResult =
-  | { ok: true; index: ShardedIndex }
-  | Exclude<LoadHnswResult, { ok: true }>;
+type LoadShardedFailure = Exclude<LoadHnswResult, { ok: true }>;
+export type LoadShardedResult = { ok: true; index: ShardedIndex } | LoadShardedFailure;
 
 /**
  * Opens the sharded index saved in `dir`, or says why it cannot be used (missing, corrupt, built
@@ -307,27 +306,9 @@ export async function loadShardedIndex(
   expected: { providerKey: string; dimension: number },
   opts: LoadHnswOptions & { openShardCap?: number } = {},
 ): Promise<LoadShardedResult> {
-  const path = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { ok: false, reason: 'missing', message: `no vector index in ${dir} (${MANIFEST_FILE} not found)` };
-    }
-    return corrupt(dir, `cannot read ${path}: ${(err as Error).message}`);
-  }
-  let manifest: Manifest;
-  try {
-    const parsed = manifestSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return corrupt(dir, `${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    }
-    manifest = parsed.data;
-  } catch (err) {
-    return corrupt(dir, `${path} is not valid JSON (${(err as Error).message})`);
-  }
+  const read = await readManifest(dir);
+  if (!read.ok) return read;
+  const { manifest } = read;
   const loaded = await Promise.all(
     Array.from({ length: manifest.shards }, (_, i) =>
       loadHnswIndex(shardDir(dir, i), expected, opts),
@@ -382,19 +363,40 @@ function manifestOf(index: ShardedIndex): Manifest {
 }
 
 /**
- * The generation and provider of the set saved in `dir` (generation undefined for a set of an earlier release), or
- * undefined when no readable manifest is there: a cheap look at whether another process replaced it.
+ * The generation and provider of the set saved in `dir` (generation undefined for a set of an
+ * earlier release), or undefined when no usable manifest is there: a cheap look at whether
+ * another process replaced the set.
  */
 export async function savedGeneration(dir: string): Promise<{ generation: string | undefined; providerKey: string } | undefined> {
+  const read = await readManifest(dir);
+  return read.ok ? { generation: read.manifest.generation, providerKey: read.manifest.providerKey } : undefined;
+}
+
+/** The manifest saved in `dir`, or why there is none to use (missing, unreadable, invalid). */
+async function readManifest(dir: string): Promise<{ ok: true; manifest: Manifest } | LoadShardedFailure> {
+  const path = join(dir, MANIFEST_FILE);
+  let text: string;
   try {
-    const parsed = manifestSchema.safeParse(JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8')));
-    return parsed.success ? { generation: parsed.data.generation, providerKey: parsed.data.providerKey } : undefined;
-  } catch {
-    return undefined;
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { ok: false, reason: 'missing', message: `no vector index in ${dir} (${MANIFEST_FILE} not found)` };
+    }
+    return corrupt(dir, `cannot read ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return corrupt(dir, `${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    return { ok: true, manifest: parsed.data };
+  } catch (err) {
+    return corrupt(dir, `${path} is not valid JSON (${(err as Error).message})`);
   }
 }
 
-function corrupt(dir: string, problem: string): LoadShardedResult {
+function corrupt(dir: string, problem: string): LoadShardedFailure {
   return {
     ok: false,
     reason: 'corrupt',
