@@ -36,8 +36,11 @@ const PAIRS = (process.env.PAPERFEED_BENCH_HNSW_PAIRS ?? '16/200,32/80,16/100,24
 const manifest = JSON.parse(readFileSync(join(dataDir, 'index', 'shards.json'), 'utf8')) as { providerKey: string; dimension: number };
 const dim = manifest.dimension;
 const db = new Database(join(dataDir, 'papers.sqlite'), { readonly: true });
+// Each key's vectors are in the table vector_tables names (src/store/sqlite-vectors.ts).
+const table = db.prepare<[string], string>('SELECT name FROM vector_tables WHERE provider_key = ?').pluck().get(manifest.providerKey);
+if (!table) throw new Error(`${dataDir}: the store has no vectors of ${manifest.providerKey}`);
 const rows = db
-  .prepare('SELECT vector FROM vectors WHERE provider_key = ? LIMIT ?')
+  .prepare(`SELECT vector FROM ${table} WHERE provider_key = ? LIMIT ?`)
   .raw()
   .iterate(manifest.providerKey, SIZE + QUERIES) as IterableIterator<[Buffer]>;
 const matrix = new Float32Array(new SharedArrayBuffer(SIZE * dim * 4));

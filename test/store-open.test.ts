@@ -164,6 +164,56 @@ describe('migrations', () => {
     raw.close();
   });
 
+  it('keeps the vectors of a v5 file where they are at v6, gives new keys tables of their own and drops the old one whole', async () => {
+    const file = join(dir, 'papers.sqlite');
+    const old = openDatabase(file, { migrations: MIGRATIONS.slice(0, 5) });
+    const paper = { id: '2503.00001', arxivId: '2503.00001', title: 'Otters use tools', abstract: 'Observed.', authors: [], sources: ['jsonl' as const], firstSeen: NOW.toISOString(), updatedAt: NOW.toISOString() };
+    old.prepare(`INSERT INTO papers (${PAPER_COLUMNS}) VALUES (${PAPER_COLUMNS.replace(/(\w+)/g, '@$1')})`).run(paperToRow(paper));
+    const put = old.prepare(`INSERT INTO vectors (provider_key, content_hash, dim, vector) VALUES (?, ?, 2, ?)`);
+    const blob = Buffer.from(Float32Array.of(0.6, 0.8).buffer);
+    const hash = contentHash(paper);
+    put.run('old:a:2', hash, blob);
+    put.run('old:b:2', hash, blob);
+    for (let i = 0; i < 1_200; i++) put.run('old:a:2', `h${i}`, blob);
+    old.close();
+
+    const store = await openSqliteStore(file);
+    const tables = () => {
+      const raw = new Database(file, { readonly: true });
+      try {
+        return raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'vectors%' ORDER BY name`).pluck().all() as string[];
+      } finally {
+        raw.close();
+      }
+    };
+    try {
+      expect((await store.getCachedVectors('old:a:2', [hash, 'h0'])).size).toBe(2);
+      expect((await store.stats()).vectors).toEqual({ 'old:a:2': 1, 'old:b:2': 1 });
+      await store.putCachedVectors('new:c:2', [{ contentHash: hash, vector: Float32Array.of(1, 0) }]);
+      const [legacy, own] = tables();
+      expect(legacy).toBe('vectors');
+      expect(own).toMatch(/^vectors_[0-9a-f]{12}$/);
+      // A key leaving the shared table while another stays: deleted a page at a time, the table kept.
+      expect(await store.pruneVectors(['old:b:2', 'new:c:2'])).toBe(1_201);
+      expect((await store.getCachedVectors('old:a:2', [hash])).size).toBe(0);
+      expect((await store.getCachedVectors('old:b:2', [hash])).size).toBe(1);
+      expect(tables()).toEqual(['vectors', own]);
+      // None of its keys kept: dropped whole.
+      expect(await store.pruneVectors(['new:c:2'])).toBe(1);
+      expect(tables()).toEqual([own]);
+      expect(await store.getCachedVectors('new:c:2', [hash])).toEqual(new Map([[hash, Float32Array.of(1, 0)]]));
+      expect((await store.stats()).vectors).toEqual({ 'new:c:2': 1 });
+      // And a superseded key of its own table goes with its table.
+      await store.putCachedVectors('new:d:2', [{ contentHash: hash, vector: Float32Array.of(0, 1) }]);
+      expect(await store.pruneVectors(['new:d:2'])).toBe(1);
+      expect(tables()).toHaveLength(1);
+      expect(tables()).not.toContain(own);
+      expect((await store.stats()).vectors).toEqual({ 'new:d:2': 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('gives a new file pages that hold several vectors each', async () => {
     const file = join(dir, 'papers.sqlite');
     await (await openSqliteStore(file)).close();

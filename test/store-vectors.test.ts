@@ -228,3 +228,46 @@ describe('a query\'s cache write while another process writes the SQLite store',
     }
   });
 });
+
+describe('pruning a superseded fit in the SQLite store', () => {
+  it('drops a large table whole in a worker thread, with the event loop free, while readers of other keys go on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'paperfeed-drop-'));
+    const file = join(dir, 'papers.sqlite');
+    const store = await openSqliteStore(file);
+    try {
+      const v = Float32Array.of(0.6, 0.8);
+      // Over the size dropped inline: this one goes to the worker.
+      await store.putCachedVectors('old:fit:2', Array.from({ length: 25_000 }, (_, i) => ({ contentHash: `h${i}`, vector: v })));
+      await store.putCachedVectors('new:fit:2', [{ contentHash: 'h0', vector: v }]);
+      let turns = 0;
+      const ticker = setInterval(() => turns++, 1);
+      const registered = () => {
+        const raw = new Database(file, { readonly: true });
+        try {
+          return raw.prepare(`SELECT count(*) FROM vector_tables`).pluck().get();
+        } finally {
+          raw.close();
+        }
+      };
+      const pruned = store.pruneVectors(['new:fit:2']);
+      // Not dropped on this thread (an inline drop would be done by now), and the store answers meanwhile.
+      expect(registered()).toBe(2);
+      expect((await store.getCachedVectors('new:fit:2', ['h0'])).size).toBe(1);
+      // The old fit, and h0 under the kept key, a text no paper has.
+      expect(await pruned).toBe(25_000 + 1);
+      clearInterval(ticker);
+      expect(turns).toBeGreaterThan(0);
+      expect((await store.getCachedVectors('old:fit:2', ['h0', 'h24999'])).size).toBe(0);
+      expect(registered()).toBe(1);
+      const raw = new Database(file, { readonly: true });
+      try {
+        expect(raw.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'vectors_%'`).pluck().get()).toBe(1);
+      } finally {
+        raw.close();
+      }
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -132,6 +132,17 @@ export const MIGRATIONS: readonly string[] = [
   -- one statement over the whole table held the write lock for seconds at 1M papers.
   CREATE INDEX papers_content_hash ON papers(content_hash);
   `,
+  // v6
+  `
+  -- Each provider key's vectors in a table of their own (sqlite-vectors.ts), named here, so that a
+  -- superseded fit is dropped whole. Vectors already stored stay in \`vectors\`, named for their keys
+  -- (a new store's \`vectors\` stays empty and unnamed).
+  CREATE TABLE vector_tables (
+    provider_key TEXT PRIMARY KEY,
+    name         TEXT NOT NULL
+  );
+  INSERT INTO vector_tables (provider_key, name) SELECT DISTINCT provider_key, 'vectors' FROM vectors;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

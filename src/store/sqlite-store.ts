@@ -20,6 +20,7 @@ import type {
 import { storeBatch, type DedupeRepo } from './paper-dedupe.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { SqliteLexical } from './sqlite-lexical.ts';
+import { SqliteVectors } from './sqlite-vectors.ts';
 import { openDatabase } from './sqlite-schema.ts';
 import {
   checkKeepKeys,
@@ -41,10 +42,6 @@ export { StoreInputError } from './store-input.ts';
 
 /** Rows read per step by the streaming readers: bounded memory, and the connection is free between steps. */
 const STREAM_BATCH = 1_000;
-/** Vectors deleted per step when pruning a superseded fit (a few ms each). */
-const PRUNE_PAGE = 500;
-/** Cached vectors checked per step for a paper that still uses them (an index seek each: ~10 ms a step). */
-const ORPHAN_PAGE = 5_000;
 /** See OpenOptions.pageSize: vectors pack seven to a page instead of one. */
 const PAGE_SIZE = 16_384;
 
@@ -68,6 +65,7 @@ export class SqlitePaperStore implements PaperStore {
   private readonly upsertTx: (papers: Paper[]) => UpsertResult;
   private readonly removeTx: (id: string) => boolean;
   private readonly lexical: SqliteLexical;
+  private readonly vectors: SqliteVectors;
   /** The open write transaction's log (each one starts a fresh one, so a rolled-back batch leaves nothing behind). */
   private log_ = new WriteLog();
   /** Dropped by this connection's own paper writes, which data_version does not report. */
@@ -107,24 +105,8 @@ export class SqlitePaperStore implements PaperStore {
       addAlias: db.prepare(`INSERT OR IGNORE INTO aliases (alias, paper_id) VALUES (?, ?)`),
       delete: db.prepare(`DELETE FROM papers WHERE id = ?`),
       count: db.prepare<[], number>(`SELECT count(*) FROM papers`).pluck(),
-      vectorsPage: db.prepare<[string, string, number], { id: string; dim: number; vector: Buffer }>(
-        `SELECT p.id, v.dim, v.vector FROM papers p
-         JOIN vectors v ON v.provider_key = ? AND v.content_hash = p.content_hash
-         WHERE p.id > ? ORDER BY p.id LIMIT ?`,
-      ),
       // One range of ids at a time (its end, then the papers in it without a vector).
       rangeEnd: db.prepare<[string, number], string | null>(`SELECT max(id) FROM (SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?)`).pluck(),
-      missingVectors: db.prepare<[string, string, string], [id: string, firstSeen: string]>(
-        `SELECT p.id, p.first_seen FROM papers p WHERE p.id > ? AND p.id <= ? AND NOT EXISTS
-           (SELECT 1 FROM vectors v WHERE v.provider_key = ? AND v.content_hash = p.content_hash)`,
-      ).raw(),
-      cachedVectors: db.prepare<[string, string], { content_hash: string; dim: number; vector: Buffer }>(
-        `SELECT content_hash, dim, vector FROM vectors
-         WHERE provider_key = ? AND content_hash IN (SELECT value FROM json_each(?))`,
-      ),
-      putVector: db.prepare(
-        `INSERT OR REPLACE INTO vectors (provider_key, content_hash, dim, vector) VALUES (?, ?, ?, ?)`,
-      ),
       summaries: db.prepare<[string, string], { content_hash: string; model: string; paper_id: string; text: string; created_at: string }>(
         `SELECT content_hash, model, paper_id, text, created_at FROM summaries
          WHERE model = ? AND content_hash IN (SELECT value FROM json_each(?))`,
@@ -152,6 +134,7 @@ export class SqlitePaperStore implements PaperStore {
     };
     const q = this.q;
     this.checksums = new ChecksumReader(db);
+    this.vectors = new SqliteVectors(db);
     const lexical = (this.lexical = new SqliteLexical(db, lexicalMaxPostings));
     this.repo = {
       byId: (id) => {
@@ -328,44 +311,7 @@ export class SqlitePaperStore implements PaperStore {
 
   async pruneVectors(keepProviderKeys: readonly string[]): Promise<number> {
     checkKeepKeys(keepProviderKeys);
-    // A superseded fit is a whole corpus of vectors: deleted a page at a time along the primary
-    // key, with the event loop free between pages, so a service stays responsive meanwhile.
-    // The keys, one index seek each (DISTINCT would read the whole index).
-    const nextKey = this.db.prepare<[string], string | null>(`SELECT min(provider_key) FROM vectors WHERE provider_key > ?`).pluck();
-    const keys: string[] = [];
-    for (let k = nextKey.get(''); k !== null && k !== undefined; k = nextKey.get(k)) keys.push(k);
-    const deletePage = this.db.prepare<[string, number]>(
-      `DELETE FROM vectors WHERE rowid IN (SELECT rowid FROM vectors WHERE provider_key = ? LIMIT ?)`,
-    );
-    let pruned = 0;
-    for (const key of keys.filter((k) => !keepProviderKeys.includes(k))) {
-      for (let n = -1; n !== 0; ) {
-        n = deletePage.run(key, PRUNE_PAGE).changes;
-        pruned += n;
-        await yieldToLoop();
-      }
-    }
-    // Texts no paper has any more: few, after a rename or removal. Found a page of the kept keys'
-    // vectors at a time by reading (no lock held, so another process's writes never wait on it),
-    // and deleted only when some were, checked again in the write (a paper may have come back).
-    const page = this.db.prepare<[string, string, number], { h: string; used: number }>(
-      `SELECT v.content_hash AS h, EXISTS (SELECT 1 FROM papers p WHERE p.content_hash = v.content_hash) AS used
-         FROM vectors v WHERE v.provider_key = ? AND v.content_hash > ? ORDER BY v.content_hash LIMIT ?`,
-    );
-    const deleteOrphans = this.db.prepare<[string, string]>(
-      `DELETE FROM vectors WHERE provider_key = ? AND content_hash IN (SELECT value FROM json_each(?))
-         AND NOT EXISTS (SELECT 1 FROM papers p WHERE p.content_hash = vectors.content_hash)`,
-    );
-    for (const key of keepProviderKeys) {
-      for (let after = ''; ; await yieldToLoop()) {
-        const rows = page.all(key, after, ORPHAN_PAGE);
-        if (rows.length === 0) break;
-        after = rows.at(-1)!.h;
-        const orphans = rows.filter((r) => !r.used).map((r) => r.h);
-        if (orphans.length > 0) pruned += deleteOrphans.run(key, JSON.stringify(orphans)).changes;
-      }
-    }
-    return pruned;
+    return this.vectors.prune(keepProviderKeys);
   }
 
   async stats(): Promise<StoreStats> {
@@ -378,16 +324,7 @@ export class SqlitePaperStore implements PaperStore {
       )
       .all();
     for (const { source, n } of sources) bySource[source] = n;
-    // Per provider: live papers whose current text has a vector (not the size of the cache).
-    const vectors: Record<string, number> = {};
-    const providers = db.prepare<[], string>(`SELECT DISTINCT provider_key FROM vectors ORDER BY 1`).pluck().all();
-    const covered = db
-      .prepare<[string], number>(
-        `SELECT count(*) FROM papers p WHERE EXISTS
-           (SELECT 1 FROM vectors v WHERE v.provider_key = ? AND v.content_hash = p.content_hash)`,
-      )
-      .pluck();
-    for (const key of providers) vectors[key] = covered.get(key)!;
+    const vectors = this.vectors.covered();
     const newestSeen = db.prepare<[], string | null>(`SELECT max(first_seen) FROM papers`).pluck().get() ?? null;
     const stats: StoreStats = { papers: this.q.count.get()!, bySource, vectors };
     if (newestSeen !== null) stats.newestSeen = newestSeen;
@@ -399,7 +336,7 @@ export class SqlitePaperStore implements PaperStore {
     // One JSON parameter per chunk instead of thousands of bound variables.
     for (let i = 0; i < contentHashes.length; i += STREAM_BATCH) {
       const chunk = JSON.stringify(contentHashes.slice(i, i + STREAM_BATCH));
-      for (const r of this.q.cachedVectors.all(providerKey, chunk)) {
+      for (const r of this.vectors.get(providerKey, chunk)) {
         out.set(r.content_hash, blobToVector(r.vector, r.dim, `${providerKey}/${r.content_hash}`));
       }
     }
@@ -412,11 +349,8 @@ export class SqlitePaperStore implements PaperStore {
     opts: { ifFree?: boolean } = {},
   ): Promise<void> {
     checkVectorEntries(providerKey, entries);
-    const write = this.db.transaction(() => {
-      for (const { contentHash, vector } of entries) {
-        this.q.putVector.run(providerKey, contentHash, vector.length, vectorToBlob(vector));
-      }
-    });
+    const rows = entries.map(({ contentHash, vector }) => ({ contentHash, dim: vector.length, blob: vectorToBlob(vector) }));
+    const write = this.db.transaction(() => this.vectors.put(providerKey, rows));
     if (opts.ifFree) this.ifLockFree('cache vectors', () => write.immediate());
     else write.immediate();
   }
@@ -430,7 +364,7 @@ export class SqlitePaperStore implements PaperStore {
     for (;;) {
       // A consumer awaiting each item never leaves the microtask queue: the loop turns here instead.
       if (after !== '') await yieldToLoop();
-      const page = this.q.vectorsPage.all(providerKey, after, STREAM_BATCH);
+      const page = this.vectors.papersPage(providerKey, after, STREAM_BATCH);
       for (const r of page) {
         yield { paperId: r.id, vector: blobToVector(r.vector, r.dim, `${providerKey}/${r.id}`) };
       }
@@ -445,7 +379,7 @@ export class SqlitePaperStore implements PaperStore {
     for (let after = ''; ; ) {
       const end = this.q.rangeEnd.get(after, STREAM_BATCH * 5);
       if (end === null || end === undefined) break;
-      for (const r of this.q.missingVectors.all(after, end, providerKey)) missing.push(r);
+      for (const r of this.vectors.missing(providerKey, after, end)) missing.push(r);
       after = end;
       await yieldToLoop();
     }
