@@ -130,8 +130,9 @@ export class SqliteVectors {
   }
 
   private async dropTable(name: string, keep: readonly string[]): Promise<number> {
-    // The rowid span bounds the row count without reading the table.
-    const span = this.sql(`SELECT coalesce(max(rowid) - min(rowid) + 1, 0) FROM ${name}`).pluck().get() as number;
+    // The rowid span bounds the row count without reading the table: each of min and max alone is
+    // one seek, where both in one SELECT scan the whole table (14 s at 1M, under load).
+    const span = this.sql(`SELECT coalesce((SELECT max(rowid) FROM ${name}) - (SELECT min(rowid) FROM ${name}) + 1, 0)`).pluck().get() as number;
     if (span <= (this.opts.dropInlineMaxRows ?? DROP_INLINE_MAX_ROWS) || this.db.memory) return dropVectorTable(this.db, name, keep);
     const worker = await startTsWorker(new URL('./sqlite-drop-worker.ts', import.meta.url).pathname, { file: this.db.name, name, keep });
     try {
