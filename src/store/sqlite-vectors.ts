@@ -39,10 +39,7 @@ export class SqliteVectors {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly tableOf;
 
-  constructor(
-    private readonly db: BetterSqlite3.Database,
-    private readonly opts: { dropInlineMaxRows?: number } = {},
-  ) {
+  constructor(private readonly db: BetterSqlite3.Database) {
     this.tableOf = db.prepare<[string], string>(`SELECT name FROM vector_tables WHERE provider_key = ?`).pluck();
   }
 
@@ -99,8 +96,10 @@ export class SqliteVectors {
     for (const { key, name } of this.registered()) tables.set(name, [...(tables.get(name) ?? []), key]);
     let pruned = 0;
     for (const [name, keys] of tables) {
-      if (keys.every((k) => !keep.includes(k))) pruned += await this.dropTable(name, keep);
-      else for (const key of keys.filter((k) => !keep.includes(k))) pruned += await this.deleteKey(name, key);
+      if (keys.every((k) => !keep.includes(k))) {
+        pruned += await this.dropTable(name, keep);
+        for (const id of this.statements.keys()) if (id.includes(name)) this.statements.delete(id);
+      } else for (const key of keys.filter((k) => !keep.includes(k))) pruned += await this.deleteKey(name, key);
     }
     for (const key of keep) {
       const t = this.tableOf.get(key);
@@ -133,7 +132,7 @@ export class SqliteVectors {
     // The rowid span bounds the row count without reading the table: each of min and max alone is
     // one seek, where both in one SELECT scan the whole table (14 s at 1M, under load).
     const span = this.sql(`SELECT coalesce((SELECT max(rowid) FROM ${name}) - (SELECT min(rowid) FROM ${name}) + 1, 0)`).pluck().get() as number;
-    if (span <= (this.opts.dropInlineMaxRows ?? DROP_INLINE_MAX_ROWS) || this.db.memory) return dropVectorTable(this.db, name, keep);
+    if (span <= DROP_INLINE_MAX_ROWS || this.db.memory) return dropVectorTable(this.db, name, keep);
     const worker = await startTsWorker(new URL('./sqlite-drop-worker.ts', import.meta.url).pathname, { file: this.db.name, name, keep });
     try {
       const reply = await new Promise<{ ok: true; dropped: number } | { ok: false; message: string }>((resolve, reject) => {
@@ -144,7 +143,6 @@ export class SqliteVectors {
       return reply.dropped;
     } finally {
       await worker.terminate();
-      for (const id of this.statements.keys()) if (id.includes(name)) this.statements.delete(id);
     }
   }
 
