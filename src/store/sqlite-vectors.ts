@@ -16,10 +16,8 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { startTsWorker } from '../ts-worker.ts';
 
-/** The shared table of stores from before schema v6. */
-export const LEGACY_TABLE = 'vectors';
-/** One table's columns: the same for every table, so one set of statements serves them all. */
-export const VECTOR_COLUMNS = `(
+/** One table's columns, those of v1's shared `vectors`: one set of statements serves every table. */
+const VECTOR_COLUMNS = `(
     provider_key TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     dim          INTEGER NOT NULL,
@@ -98,7 +96,9 @@ export class SqliteVectors {
     for (const [name, keys] of tables) {
       if (keys.every((k) => !keep.includes(k))) {
         pruned += await this.dropTable(name, keep);
-        for (const id of this.statements.keys()) if (id.includes(name)) this.statements.delete(id);
+        // Statements naming that table (`vectors` is not a whole word of `vectors_…`).
+        const names = new RegExp(`\\b${name}\\b`);
+        for (const id of this.statements.keys()) if (names.test(id)) this.statements.delete(id);
       } else for (const key of keys.filter((k) => !keep.includes(k))) pruned += await this.deleteKey(name, key);
     }
     for (const key of keep) {
