@@ -211,7 +211,7 @@ for (const s of setUps) {
 
       const namespaces = new Set<string>();
       for (const r of raws) {
-        // A SQLite store has a vector table per embedding provider, under a random name.
+        // A paper store has a vector table per embedding provider, under a random name.
         for (const t of await r.tables()) expect(declaredTables, `table ${t} is not declared in src/service/forget.ts`).toContain(t.replace(/^(vectors_)[0-9a-f]{12}$/, '$1'));
         for (const k of await r.kvKeys()) namespaces.add(k.namespace);
       }

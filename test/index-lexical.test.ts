@@ -172,7 +172,7 @@ const backends: Backend[] = [
     async open() {
       // One database per file: start each suite from an empty schema.
       const pool = await openPgPool(pgDb!.url, { max: 1 });
-      await pool.query(`DROP TABLE IF EXISTS paper_changes, lexical_stats, lexical_terms, lexical_docs, summaries, corpus_version, meta, vectors, aliases, papers, paperfeed_schema CASCADE`);
+      await pool.query(`DROP TABLE IF EXISTS paper_changes, lexical_stats, lexical_terms, lexical_docs, summaries, corpus_version, meta, vectors, vector_tables, aliases, papers, paperfeed_schema CASCADE`);
       await pool.end();
       return openPostgresStore(pgDb!.url);
     },

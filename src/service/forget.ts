@@ -48,7 +48,7 @@ export const KEPT_TABLES: Readonly<Record<string, string>> = {
   papers: 'papers from the feeds',
   aliases: 'other ids of papers',
   vectors: 'embeddings of paper texts',
-  vectors_: 'embeddings of paper texts, one table per embedding provider (SQLite: vectors_<random hex>)',
+  vectors_: 'embeddings of paper texts, one table per embedding provider (vectors_<random hex>)',
   vector_tables: 'which table holds each embedding provider\'s vectors',
   summaries: 'language-model TL;DRs of paper texts',
   meta: 'store settings (the built-in embedder fit, index state)',

@@ -23,6 +23,7 @@ import { CHECKSUM_META, recordedChecksum } from './corpus-checksum.ts';
 import { blobToVector, PAPER_COLUMNS, paperToRow, rowToPaper, vectorToBlob, type PaperRow } from './paper-rows.ts';
 import { migratePg, openPgPool, withTransaction, type PgPool, type PgQueryable } from './postgres-client.ts';
 import { dropLexicalDoc, PgLexicalBatch, searchPgLexical } from './postgres-lexical.ts';
+import { PgVectors } from './postgres-vectors.ts';
 import {
   checkKeepKeys,
   checkSummary,
@@ -142,6 +143,19 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE papers ADD COLUMN doi TEXT COLLATE "C";
   CREATE INDEX papers_doi ON papers(doi);
   `,
+  // v5
+  `
+  -- Which cached vectors some paper still uses, asked a page of vectors at a time (pruneVectors).
+  CREATE INDEX papers_content_hash ON papers(content_hash);
+  -- Each provider key's vectors in a table of their own (postgres-vectors.ts), named here, so that a
+  -- superseded fit is dropped whole. Vectors already stored stay in \`vectors\`, named for their keys
+  -- (a new store's \`vectors\` stays empty and unnamed).
+  CREATE TABLE vector_tables (
+    provider_key TEXT PRIMARY KEY,
+    name         TEXT NOT NULL
+  );
+  INSERT INTO vector_tables (provider_key, name) SELECT DISTINCT provider_key, 'vectors' FROM vectors;
+  `,
 ];
 
 const STREAM_BATCH = 1_000;
@@ -209,12 +223,15 @@ type Op =
 export class PostgresPaperStore implements PaperStore {
   private checksumCache: { version: string; checksum: string } | undefined;
   private closed = false;
+  private readonly vectors: PgVectors;
 
   constructor(
     private readonly pool: PgPool,
     private readonly log?: Logger,
     private readonly lexicalMaxPostings?: number,
-  ) {}
+  ) {
+    this.vectors = new PgVectors(pool);
+  }
 
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
     const papers = validPapers(inputs, now);
@@ -447,13 +464,7 @@ export class PostgresPaperStore implements PaperStore {
 
   async pruneVectors(keepProviderKeys: readonly string[]): Promise<number> {
     checkKeepKeys(keepProviderKeys);
-    // NOT EXISTS plans as an anti-join; NOT IN over a large subquery would not.
-    const { rowCount } = await this.pool.query(
-      `DELETE FROM vectors v WHERE NOT (v.provider_key = ANY($1::text[]))
-         OR NOT EXISTS (SELECT 1 FROM papers p WHERE p.content_hash = v.content_hash)`,
-      [keepProviderKeys],
-    );
-    return rowCount ?? 0;
+    return this.vectors.prune(keepProviderKeys);
   }
 
   async stats(): Promise<StoreStats> {
@@ -463,13 +474,7 @@ export class PostgresPaperStore implements PaperStore {
        GROUP BY j.value ORDER BY j.value COLLATE "C"`,
     );
     for (const { source, n } of sources.rows) bySource[source] = Number(n);
-    const vectors: Record<string, number> = {};
-    const covered = await this.pool.query<{ provider_key: string; n: string }>(
-      `SELECT k.provider_key, (SELECT count(*) FROM papers p WHERE EXISTS
-         (SELECT 1 FROM vectors v WHERE v.provider_key = k.provider_key AND v.content_hash = p.content_hash)) AS n
-       FROM (SELECT DISTINCT provider_key FROM vectors) k ORDER BY k.provider_key COLLATE "C"`,
-    );
-    for (const { provider_key, n } of covered.rows) vectors[provider_key] = Number(n);
+    const vectors = await this.vectors.covered();
     const { rows } = await this.pool.query<{ n: string; newest: string | null }>(
       `SELECT count(*) AS n, max(first_seen) AS newest FROM papers`,
     );
@@ -480,12 +485,8 @@ export class PostgresPaperStore implements PaperStore {
 
   async getCachedVectors(providerKey: string, contentHashes: string[]): Promise<Map<string, Float32Array>> {
     const out = new Map<string, Float32Array>();
-    for (let i = 0; i < contentHashes.length; i += STREAM_BATCH) {
-      const { rows } = await this.pool.query<{ content_hash: string; dim: number; vector: Buffer }>(
-        `SELECT content_hash, dim, vector FROM vectors WHERE provider_key = $1 AND content_hash = ANY($2::text[])`,
-        [providerKey, contentHashes.slice(i, i + STREAM_BATCH)],
-      );
-      for (const r of rows) out.set(r.content_hash, blobToVector(r.vector, r.dim, `${providerKey}/${r.content_hash}`));
+    for (const r of await this.vectors.get(providerKey, contentHashes)) {
+      out.set(r.content_hash, blobToVector(r.vector, r.dim, `${providerKey}/${r.content_hash}`));
     }
     return out;
   }
@@ -496,42 +497,21 @@ export class PostgresPaperStore implements PaperStore {
     if (entries.length === 0) return;
     // Last entry wins for a repeated hash, as with SQLite's INSERT OR REPLACE (ON CONFLICT cannot touch a row twice).
     const unique = [...new Map(entries.map((e) => [e.contentHash, e])).values()];
-    await withTransaction(this.pool, async (tx) => {
-      for (let i = 0; i < unique.length; i += STREAM_BATCH) {
-        const chunk = unique.slice(i, i + STREAM_BATCH);
-        await tx.query(
-          `INSERT INTO vectors (provider_key, content_hash, dim, vector)
-           SELECT $1, h, d, v FROM unnest($2::text[], $3::int[], $4::bytea[]) AS t(h, d, v)
-           ON CONFLICT (provider_key, content_hash) DO UPDATE SET dim = excluded.dim, vector = excluded.vector`,
-          [providerKey, chunk.map((e) => e.contentHash), chunk.map((e) => e.vector.length), chunk.map((e) => Buffer.from(vectorToBlob(e.vector)))],
-        );
-      }
-    });
+    await this.vectors.put(providerKey, unique.map((e) => ({ contentHash: e.contentHash, dim: e.vector.length, blob: Buffer.from(vectorToBlob(e.vector)) })));
   }
 
   async *paperVectors(providerKey: string): AsyncIterable<StoredVector> {
     let after = '';
     for (;;) {
-      const { rows } = await this.pool.query<{ id: string; dim: number; vector: Buffer }>(
-        `SELECT p.id, v.dim, v.vector FROM papers p
-         JOIN vectors v ON v.provider_key = $1 AND v.content_hash = p.content_hash
-         WHERE p.id > $2 ORDER BY p.id LIMIT $3`,
-        [providerKey, after, STREAM_BATCH],
-      );
+      const rows = await this.vectors.papersPage(providerKey, after, STREAM_BATCH);
       for (const r of rows) yield { paperId: r.id, vector: blobToVector(r.vector, r.dim, `${providerKey}/${r.id}`) };
       if (rows.length < STREAM_BATCH) return;
       after = rows[rows.length - 1]!.id;
     }
   }
 
-  async idsMissingVectors(providerKey: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id FROM papers p WHERE NOT EXISTS
-         (SELECT 1 FROM vectors v WHERE v.provider_key = $1 AND v.content_hash = p.content_hash)
-       ORDER BY first_seen DESC, id`,
-      [providerKey],
-    );
-    return rows.map((r) => r.id);
+  idsMissingVectors(providerKey: string): Promise<string[]> {
+    return this.vectors.missing(providerKey);
   }
 
   /**
