@@ -3,11 +3,11 @@
  * named in vector_tables (schema v5), so that a superseded fit is dropped whole, as in the SQLite
  * store (sqlite-vectors.ts). The one DELETE over the shared table that pruned before held each row
  * it took until it committed, so a query's cache write of one of them waited out the rest of it,
- * and left every page to VACUUM. For 200k vectors (bench/pg-vector-prune.ts, medians of 3): on a
- * server with full_page_writes on, the default, the DELETE took 3.5 s and wrote 478 MB of WAL (a
+ * and left every page to VACUUM. For 200k vectors (bench/pg-vector-prune.ts, medians of 3): with
+ * the server's defaults (fsync, full_page_writes) the DELETE took 3.5 s and wrote 478 MB of WAL (a
  * full image of each TOAST page it touched), its VACUUM 11.8 s and 35 MB more, a cache write
- * waited 3.1 s; a DROP TABLE took 0.4 s and wrote 0.1 MB. (Without full-page images: 2.0 s and
- * 34 MB, 1.4 s and 16 MB, 1.7 s; 0.06 s.)
+ * waited 3.1 s; a DROP TABLE took 0.4 s and wrote 0.1 MB. (Without either: 2.0 s and 34 MB, 1.4 s
+ * and 16 MB, 1.7 s; 0.06 s.)
  *
  * Tables, not LIST partitions of `vectors`: creating or dropping a partition locks the parent
  * ACCESS EXCLUSIVE, so every reader of every key would wait on a prune or on a new fit's first
