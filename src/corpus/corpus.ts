@@ -201,7 +201,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     let fitSize: number | undefined;
     // A reindex with the built-in provider stored a fresh fit: the embedder of the new index.
     const embedder = onDisk.providerKey === was.embedder.key ? was.embedder : await openingEmbedder(config, store, log, false, false, (n) => (fitSize = n));
-    const loaded = embedder.key === onDisk.providerKey ? await loadLive(embedder) : undefined;
+    const loaded = embedder.key === onDisk.providerKey ? await loadLive(embedder, true) : undefined;
     if (!loaded?.ok) {
       if (embedder !== was.embedder) await embedder.close?.();
       const why = loaded ? loaded.message : `it was built with ${onDisk.providerKey}; this process embeds with ${embedder.key}`;
@@ -299,11 +299,12 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
 
   // The saved index, checked against the store; anything else is built now, before the first query.
   const current = (): Generation => gen!;
-  const loadLive = (embedder: EmbeddingProvider) =>
+  /** `beside`: a generation is serving meanwhile, so its graphs are read one at a time (loadShardedIndex). */
+  const loadLive = (embedder: EmbeddingProvider, beside = false) =>
     loadShardedIndex(
       live,
       { providerKey: embedder.key, dimension: embedder.dimension },
-      { efSearch: settings.params.efSearch, deferGraph: deps.indexAccess === 'write-only', fromFile: oneQuery },
+      { efSearch: settings.params.efSearch, deferGraph: deps.indexAccess === 'write-only', fromFile: oneQuery, oneAtATime: beside },
     );
   let gen: Generation | undefined = await (async () => {
     const loaded = await loadLive(opened);

@@ -185,9 +185,18 @@ function specOf(job: ShardJob, capacity = job.capacity): ShardSpec {
   return { ...spec, capacity };
 }
 
-/** A shard a worker saved, loaded in this thread. */
+/** The last built shard's read: the next waits for it (see loadBuilt). */
+let reading: Promise<unknown> = Promise.resolve();
+
+/**
+ * A shard a worker saved, loaded in this thread, one at a time in the process: a build runs
+ * beside a generation that serves queries, and concurrent graph reads take every core from its
+ * event loop (see loadShardedIndex's `oneAtATime`).
+ */
 async function loadBuilt(job: ShardJob): Promise<HnswIndex> {
-  const loaded = await loadHnswIndex(job.dir, job, { efSearch: job.params.efSearch });
+  const turn = reading.then(() => loadHnswIndex(job.dir, job, { efSearch: job.params.efSearch }));
+  reading = turn.catch(() => undefined);
+  const loaded = await turn;
   if (!loaded.ok) throw new Error(`a build worker saved an unusable shard: ${loaded.message}`);
   return loaded.index;
 }
