@@ -229,8 +229,8 @@ export function serializeBuiltin(state: BuiltinState): Buffer {
 }
 
 /** Reads a serialized state back; a truncated, altered or foreign blob is a clear error. */
-export function deserializeBuiltin(buf: Uint8Array): BuiltinState {
-  const state = decodeState(buf, builtinParamsSchema);
+export async function deserializeBuiltin(buf: Uint8Array): Promise<BuiltinState> {
+  const state = await decodeState(buf, builtinParamsSchema);
   return { ...state, fingerprint: stateFingerprint(state) };
 }
 

@@ -79,7 +79,7 @@ async function builtin(deps: SelectDeps): Promise<{ provider: EmbeddingProvider;
   if (blob) {
     try {
       const known = await deps.builtinFingerprint?.(blob);
-      state = known ? { ...decodeState(blob, builtinParamsSchema), fingerprint: known } : deserializeBuiltin(blob);
+      state = known ? { ...(await decodeState(blob, builtinParamsSchema)), fingerprint: known } : await deserializeBuiltin(blob);
       // Best effort: a store that cannot take the record now decodes the long way again next time.
       if (!known) await Promise.resolve(deps.recordBuiltinFingerprint?.(blob, state.fingerprint)).catch(() => {});
     } catch (err) {

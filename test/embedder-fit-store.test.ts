@@ -46,7 +46,7 @@ describe('the built-in fit in the store', () => {
   it('is saved with its fingerprint, which the next open uses instead of recomputing it', async () => {
     const first = await openingEmbedder(config(), store, log, false);
     const blob = Buffer.from((await store.getMeta(STATE))!, 'base64');
-    const fingerprint = deserializeBuiltin(blob).fingerprint;
+    const fingerprint = (await deserializeBuiltin(blob)).fingerprint;
     expect(first.model).toContain(fingerprint);
     expect(await store.getMeta(FINGERPRINT)).toBe(`${blobChecksum(blob)}:${fingerprint}`);
 

@@ -106,32 +106,40 @@ describe('built-in provider', () => {
 
   it('round-trips through serialization with the same vectors and fingerprint', async () => {
     const blob = serializeBuiltin(state);
-    const back = deserializeBuiltin(blob);
+    const back = await deserializeBuiltin(blob);
     expect(back.fingerprint).toBe(state.fingerprint);
     expect(back.docCount).toBe(30);
     expect(Array.from(embedBuiltin(back, task.queries[5]!))).toEqual(Array.from(embedBuiltin(state, task.queries[5]!)));
     // A copy at an odd byte offset (as read from a larger buffer) decodes too.
     const shifted = new Uint8Array(blob.length + 1);
     shifted.set(blob, 1);
-    expect(deserializeBuiltin(shifted.subarray(1)).fingerprint).toBe(state.fingerprint);
+    expect((await deserializeBuiltin(shifted.subarray(1))).fingerprint).toBe(state.fingerprint);
   });
 
   it('reads a state saved before titles were weighted as one fitted with title weight 1', async () => {
     const old = fitBuiltin(task.docs, { ...DEFAULT_BUILTIN_PARAMS, titleWeight: 1 });
     const { titleWeight: _, ...savedParams } = old.params;
-    const back = deserializeBuiltin(encodeState({ ...old, params: savedParams as typeof old.params }));
+    const back = await deserializeBuiltin(encodeState({ ...old, params: savedParams as typeof old.params }));
     expect(back.params.titleWeight).toBe(1);
     expect(Array.from(embedBuiltin(back, task.docs[2]!))).toEqual(Array.from(embedBuiltin(old, task.docs[2]!)));
   });
 
-  it('refuses a corrupt blob with a clear error', () => {
+  it('refuses a corrupt blob with a clear error', async () => {
     const blob = serializeBuiltin(state);
     const flipped = Buffer.from(blob);
     flipped[Math.floor(flipped.length / 2)]! ^= 0xff;
-    expect(() => deserializeBuiltin(flipped)).toThrow(/corrupt built-in embedding state.*checksum mismatch/);
-    expect(() => deserializeBuiltin(blob.subarray(0, blob.length - 10))).toThrow(/corrupt built-in embedding state/);
-    expect(() => deserializeBuiltin(Buffer.from('hello world, not a state at all, really not'))).toThrow(/bad magic/);
-    expect(() => deserializeBuiltin(Buffer.alloc(0))).toThrow(/corrupt built-in embedding state/);
+    await expect(deserializeBuiltin(flipped)).rejects.toThrow(/corrupt built-in embedding state.*checksum mismatch/);
+    await expect(deserializeBuiltin(blob.subarray(0, blob.length - 10))).rejects.toThrow(/corrupt built-in embedding state/);
+    await expect(deserializeBuiltin(Buffer.from('hello world, not a state at all, really not'))).rejects.toThrow(/bad magic/);
+    await expect(deserializeBuiltin(Buffer.alloc(0))).rejects.toThrow(/corrupt built-in embedding state/);
+  });
+
+  it('decodes a stored state without holding the event loop: the tables inflate in the thread pool', async () => {
+    let turned = false;
+    const decoding = deserializeBuiltin(serializeBuiltin(state));
+    setImmediate(() => (turned = true));
+    expect((await decoding).fingerprint).toBe(state.fingerprint);
+    expect(turned).toBe(true);
   });
 
   it('changes its fingerprint (and so its key) when fitted on another corpus or with other parameters', () => {
