@@ -301,8 +301,8 @@ export type LoadShardedResult = { ok: true; index: ShardedIndex } | LoadShardedF
  * with another provider). Every shard gets loadHnswIndex's full checks; `fromFile` opens them all
  * to be queried from their files (read-only). `oneAtATime` reads the shards one after another, for
  * a process already serving queries: hnswlib reads a graph on a libuv thread, and four reads at
- * once (2.1 GB at 1M) held a busy event loop off both cores for up to 1.3 s, one at a time at most
- * 0.19 s (12 s against 17-19 s for the four).
+ * once (2.1 GB at 1M) held a busy event loop off both cores for 0.3-1.3 s, one at a time for at
+ * most 0.19 s (bench/adoption-loop.ts; the four took 12-15 s against 17-23 s).
  */
 export async function loadShardedIndex(
   dir: string,
