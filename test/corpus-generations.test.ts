@@ -382,6 +382,31 @@ describe('a daily ingest by a process that only writes the index (the CLI ingest
   });
 });
 
+describe('a prune that fails after the swap', () => {
+  it('the new generation is live, the rebuild succeeds, the failure is logged, and the next rebuild prunes', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir } = sample;
+    await sample.close();
+    const lines: string[] = [];
+    const app = await openApp(config, { log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) });
+    try {
+      const papers = await app.store.count();
+      // As PostgreSQL answers a drop that cannot get its lock (another session idle in a transaction).
+      const prune = vi.spyOn(app.store, 'pruneVectors').mockRejectedValueOnce(new Error('canceling statement due to lock timeout'));
+      const r = await app.reindex();
+      expect(r).toMatchObject({ papers });
+      expect(app.corpus.current().index.info().count).toBe(papers);
+      expect(lines.filter((l) => l.includes('could not drop cached vectors')).map((l) => JSON.parse(l).err)).toEqual(['canceling statement due to lock timeout']);
+      await app.reindex();
+      expect(prune).toHaveBeenCalledTimes(2);
+      expect(await prune.mock.results[1]!.value).toBeGreaterThanOrEqual(0);
+    } finally {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a reindex by another process beside a running one (a CLI reindex beside serve)', () => {
   const paper = (id: string, title: string): PaperInput => ({ rawId: id, title, abstract: `${title}: a study of the idea.`, source: 'jsonl', published: '2025-03-01' });
 

@@ -152,8 +152,13 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
         gen = next;
         log.info({ reason, provider: embedder.key, vectors: next.index.info().count, replayed: replay.upserted.length + replay.removed.length }, 'new corpus generation is live');
       });
-      // Vectors of superseded fits and providers, and of texts no paper has any more, are dead weight.
-      const pruned = await store.pruneVectors([embedder.key]);
+      // Vectors of superseded fits and providers, and of texts no paper has any more, are dead
+      // weight. The new generation is live whether or not they go: a prune that fails (a lock
+      // another session holds) leaves them to the next rebuild's, and fails nothing.
+      const pruned = await store.pruneVectors([embedder.key]).catch((err: unknown) => {
+        log.warn({ err: (err as Error).message }, 'could not drop cached vectors the live generation no longer uses; the next rebuild tries again');
+        return 0;
+      });
       if (pruned > 0) log.info({ pruned }, 'dropped cached vectors the live generation no longer uses');
       return { embedded: built.embedded };
     })().finally(() => {
