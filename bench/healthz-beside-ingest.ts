@@ -4,11 +4,14 @@
 //   serve: serve ingests a new day itself (its every-minute schedule makes the ingest due);
 //   reindex: serve runs; a CLI `reindex` rebuilds the whole index of the same data dir beside it
 //            (every core busy with the build for minutes); serve takes up the new generation on
-//            its next follow, and the run ends when serve's index holds every stored paper.
+//            its next follow, and the run ends when serve's index holds every stored paper;
+//   backfill [N]: serve runs; a CLI `ingest --format arxiv-snapshot` of N new papers (100,000 unless
+//            given) runs beside it: many store transactions, then a refit and a whole new
+//            generation when the corpus outgrows its fit; the run ends when serve is in step.
 // /healthz is polled every 20 ms and dense /api/similar asked in a loop until the ingest (and, for
 // cli, serve's follow of it) is done. Prints /healthz p50/p99/max, failed queries and the serve
 // thread's event-loop stalls over 100 ms with the CPU it spent in them (BENCH_GAPS of serve-child).
-//   node bin/run-ts.js bench/healthz-beside-ingest.ts <kept corpus bench dir> cli|serve|reindex [--cpu-prof]
+//   node bin/run-ts.js bench/healthz-beside-ingest.ts <kept corpus bench dir> cli|serve|reindex|backfill [N] [--cpu-prof]
 // The kept dir comes from `PAPERFEED_BENCH_CORPUS_KEEP=1 npm run bench -- corpus`; it is copied,
 // never changed. The new day (1,000 papers, ids of 2031) is generated beside the copy.
 import { spawn } from 'node:child_process';
@@ -16,19 +19,27 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild } from '../test/helpers/child.ts';
-import { generateCorpus } from './corpus/generate.ts';
+import { generateCorpus, MAX_PER_DAY } from './corpus/generate.ts';
 import { readMetrics } from './corpus/serve-process.ts';
 import { percentile } from './figures.ts';
 
-const [kept, mode = 'cli'] = process.argv.slice(2);
+const [kept, mode = 'cli', count] = process.argv.slice(2).filter((a) => a !== '--cpu-prof');
 const cpuProf = process.argv.includes('--cpu-prof');
-if (!kept || !['cli', 'serve', 'reindex'].includes(mode)) {
-  throw new Error('usage: healthz-beside-ingest.ts <kept corpus bench dir> cli|serve|reindex [--cpu-prof]');
+const backfillPapers = Number(count ?? 100_000);
+if (!kept || !['cli', 'serve', 'reindex', 'backfill'].includes(mode) || !(Number.isInteger(backfillPapers) && backfillPapers > 0)) {
+  throw new Error('usage: healthz-beside-ingest.ts <kept corpus bench dir> cli|serve|reindex|backfill [N] [--cpu-prof]');
 }
 const dir = mkdtempSync(join(tmpdir(), 'paperfeed-beside-'));
 const dataDir = join(dir, 'data');
 cpSync(join(kept, 'data'), dataDir, { recursive: true });
-generateCorpus({ papers: 1_000, out: join(dir, 'new'), seed: 2031, start: '2031-01-06' });
+const snapshot = join(dir, 'new', 'arxiv-snapshot.json');
+generateCorpus({
+  papers: mode === 'backfill' ? backfillPapers : 1_000,
+  out: join(dir, 'new'),
+  seed: 2031,
+  start: '2031-01-06',
+  ...(mode === 'backfill' ? { perDay: MAX_PER_DAY, single: snapshot, singleFormat: 'arxiv-snapshot' as const } : {}),
+});
 const dayDir = join(dir, 'new', 'days');
 mkdirSync(join(dir, 'new', 'nothing'));
 const profDir = join(tmpdir(), `paperfeed-profile-${mode}-${Date.now()}`);
@@ -69,7 +80,8 @@ try {
   const gapsBefore = child.stderr().length;
   /** Until serve's index has every stored paper (it follows the store, or its own ingest synced it). */
   const inStep = async () => {
-    const until = performance.now() + 120_000;
+    // A backfill's new generation may still be building in serve when the CLI is done.
+    const until = performance.now() + (mode === 'backfill' ? 30 * 60_000 : 120_000);
     while (performance.now() < until) {
       const body = await fetch(`${url}/readyz`).then((r) => r.text());
       const papers = /ok \((\d+) papers/.exec(body)?.[1];
@@ -88,7 +100,7 @@ try {
           await inStep();
         })()
       : (async () => {
-          const args = mode === 'cli' ? ['ingest', dayDir, '--json'] : ['reindex', '--json'];
+          const args = { cli: ['ingest', dayDir, '--json'], backfill: ['ingest', '--format', 'arxiv-snapshot', snapshot, '--json'] }[mode] ?? ['reindex', '--json'];
           const cli = spawn(process.execPath, ['bin/paperfeed.js', ...args], {
             env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PAPERFEED_OFFLINE: 'true', ...env },
             stdio: 'ignore',
@@ -118,7 +130,7 @@ try {
   })();
   await Promise.all([poll, query, done]);
   const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms, max ${xs.reduce((a, b) => Math.max(a, b), 0).toFixed(1)} ms (${xs.length})`;
-  const what = mode === 'reindex' ? 'CLI reindex' : `${mode} ingest of 1,000 papers`;
+  const what = { reindex: 'CLI reindex', backfill: `CLI backfill of ${backfillPapers.toLocaleString('en')} papers` }[mode] ?? `${mode} ingest of 1,000 papers`;
   console.log(`${what} beside serve, until in step: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   console.log(`/healthz: ${fmt(health)}`);
   console.log(`/api/similar: ${fmt(similar)}; failed ${failed}`);

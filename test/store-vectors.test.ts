@@ -229,6 +229,44 @@ describe('a query\'s cache write while another process writes the SQLite store',
   });
 });
 
+describe('writes that must land while another process holds the SQLite store\'s write lock', () => {
+  it('wait for it with the event loop turning, then land', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'paperfeed-lockwait-'));
+    const file = join(dir, 'papers.sqlite');
+    const store = await openSqliteStore(file);
+    const other = new Database(file);
+    try {
+      // Another process in the middle of a long write (a CLI backfill's batch).
+      other.exec('BEGIN IMMEDIATE');
+      const writes = Promise.all([
+        store.putCachedVectors(KEY, [{ contentHash: 'a', vector: vectorFor(1) }]),
+        store.upsertPapers([item(1)], NOW),
+        store.setMeta('k', 'v'),
+      ]);
+      // SQLite's busy handler would hold the loop here until the lock is free: no timer could fire.
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 5);
+      await new Promise((r) => setTimeout(r, 150));
+      clearInterval(ticking);
+      expect(turns).toBeGreaterThan(5);
+      expect(await store.getMeta('k')).toBeUndefined();
+      other.exec('COMMIT');
+      await writes;
+      expect((await store.getCachedVectors(KEY, ['a'])).size).toBe(1);
+      expect(await store.getMeta('k')).toBe('v');
+      expect((await store.getPaper('2502.00001'))?.title).toBe('Paper 1 on vectors');
+      // The waiting upsert is in the checksum read after it (this connection's own commits leave data_version as it is).
+      const withPaper = await store.corpusChecksum();
+      await store.upsertPapers([item(2)], NOW);
+      expect(await store.corpusChecksum()).not.toBe(withPaper);
+    } finally {
+      other.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pruning a superseded fit in the SQLite store', () => {
   it('drops a large table whole in a worker thread, with the event loop free, while readers of other keys go on', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'paperfeed-drop-'));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../log.ts';
 import type { Hit } from '../index/vector-index.ts';
@@ -183,8 +183,8 @@ export class SqlitePaperStore implements PaperStore {
   async upsertPapers(inputs: PaperInput[], now: Date = new Date()): Promise<UpsertResult> {
     // Everything is validated before the transaction starts, so a bad item cannot leave half a batch.
     const papers = validPapers(inputs, now);
+    const result = await this.whenLockFree(() => this.upsertTx(papers));
     this.onPaperWrite();
-    const result = this.upsertTx(papers);
     this.log?.debug(
       {
         added: result.added.length,
@@ -273,8 +273,9 @@ export class SqlitePaperStore implements PaperStore {
   async removePaper(id: string): Promise<boolean> {
     const found = this.resolve(id);
     if (found === undefined) return false;
+    const gone = await this.whenLockFree(() => this.removeTx(found));
     this.onPaperWrite();
-    return this.removeTx(found);
+    return gone;
   }
 
   async *iteratePapers(opts?: { pageSize?: number }): AsyncIterable<Paper[]> {
@@ -352,7 +353,7 @@ export class SqlitePaperStore implements PaperStore {
     const rows = entries.map(({ contentHash, vector }) => ({ contentHash, dim: vector.length, blob: vectorToBlob(vector) }));
     const write = this.db.transaction(() => this.vectors.put(providerKey, rows));
     if (opts.ifFree) this.ifLockFree('cache vectors', () => write.immediate());
-    else write.immediate();
+    else await this.whenLockFree(() => write.immediate());
   }
 
   /**
@@ -415,12 +416,39 @@ export class SqlitePaperStore implements PaperStore {
    * process's write (busy_timeout) would hold the event loop as long as that process's transaction.
    */
   private ifLockFree(what: string, write: () => void): void {
+    try {
+      this.withoutWaiting(write);
+    } catch (err) {
+      this.log?.debug({ err: (err as Error).message }, `could not ${what}; skipped`);
+    }
+  }
+
+  /**
+   * Runs a write once the write lock is free, waiting for it between timer turns instead of in
+   * SQLite's busy handler, which sleeps with the event loop held for as long as another process's
+   * transaction lasts (a CLI backfill holds the lock for a batch at a time, back to back: serve's
+   * loop stalled up to 5 s on its own cache writes). `write` must be one transaction that takes the
+   * lock before doing anything (BEGIN IMMEDIATE, or a single statement), so a refused attempt left
+   * nothing behind and is tried again; after busy_timeout of trying, it fails as it did before.
+   */
+  private async whenLockFree<R>(write: () => R): Promise<R> {
+    const until = performance.now() + (this.db.pragma('busy_timeout', { simple: true }) as number);
+    for (let pause = 1; ; pause = Math.min(pause * 2, 32)) {
+      try {
+        return this.withoutWaiting(write);
+      } catch (err) {
+        if (!String((err as { code?: unknown }).code).startsWith('SQLITE_BUSY') || performance.now() >= until) throw err;
+      }
+      await sleep(pause);
+    }
+  }
+
+  /** Runs `write` with busy_timeout 0: SQLITE_BUSY at once when another connection holds the write lock. */
+  private withoutWaiting<R>(write: () => R): R {
     const patience = this.db.pragma('busy_timeout', { simple: true }) as number;
     this.db.pragma('busy_timeout = 0');
     try {
-      write();
-    } catch (err) {
-      this.log?.debug({ err: (err as Error).message }, `could not ${what}; skipped`);
+      return write();
     } finally {
       this.db.pragma(`busy_timeout = ${patience}`);
     }
@@ -446,7 +474,7 @@ export class SqlitePaperStore implements PaperStore {
   async putSummary(summary: StoredSummary): Promise<void> {
     const { contentHash, model, paperId, text } = summary;
     const createdAt = checkSummary(summary);
-    this.q.putSummary.run(contentHash, model, paperId, text, createdAt);
+    await this.whenLockFree(() => this.q.putSummary.run(contentHash, model, paperId, text, createdAt));
   }
 
   async getMeta(key: string): Promise<string | undefined> {
@@ -454,7 +482,7 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    this.q.setMeta.run(key, value);
+    await this.whenLockFree(() => this.q.setMeta.run(key, value));
   }
 
   async close(): Promise<void> {
