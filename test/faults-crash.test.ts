@@ -26,12 +26,14 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+const LOCK_TTL_MS = 1_500;
+
 const baseEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
   PAPERFEED_DATA_DIR: dataDir,
   PAPERFEED_EMBEDDINGS: 'builtin',
   PAPERFEED_MODEL_DIR: join(dataDir, 'models'),
   PAPERFEED_MODEL_CACHE_DIR: join(dataDir, 'model-cache'),
-  PAPERFEED_LOCK_TTL_MS: '1500',
+  PAPERFEED_LOCK_TTL_MS: String(LOCK_TTL_MS),
   ...extra,
 });
 
@@ -73,6 +75,10 @@ describe.concurrent('kill -9', () => {
     expect(reported).toBeGreaterThan(0);
     const afterKill = await storeState(dataDir);
     expect(afterKill.count).toBeGreaterThanOrEqual(reported);
+    // The dead process's job lock stands until its lease runs out (no lock can tell a dead holder
+    // from a slow one): a restart within it skips the ingest as locked. On an idle machine the
+    // restart came sooner than that, and the test failed with only the first batch stored.
+    await new Promise((r) => setTimeout(r, LOCK_TTL_MS + 200));
 
     const second = startChild('test/helpers/serve-main.ts', ['serve', '--once'], { ...env, PAPERFEED_LOG_LEVEL: 'warn' });
     expect(await second.exited).toBe(0);
