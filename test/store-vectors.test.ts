@@ -205,13 +205,24 @@ for (const backend of storeBackends('vectors')) {
   });
 }
 
+/** A SQLite store and a second connection to its file, as another process writing it would hold. */
+async function withOtherWriter(run: (store: PaperStore, other: Database.Database) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'paperfeed-other-writer-'));
+  const file = join(dir, 'papers.sqlite');
+  const store = await openSqliteStore(file);
+  const other = new Database(file);
+  try {
+    await run(store, other);
+  } finally {
+    other.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('a query\'s cache write while another process writes the SQLite store', () => {
-  it('is skipped at once (ifFree) instead of waiting for the lock on the event loop; later ones land', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'paperfeed-iffree-'));
-    const file = join(dir, 'papers.sqlite');
-    const store = await openSqliteStore(file);
-    const other = new Database(file);
-    try {
+  it('is skipped at once (ifFree) instead of waiting for the lock on the event loop; later ones land', () =>
+    withOtherWriter(async (store, other) => {
       const entry = { contentHash: 'q', vector: vectorFor(1) };
       // Another process in the middle of a long write (a CLI ingest's batch, a prune).
       other.exec('BEGIN IMMEDIATE');
@@ -221,21 +232,12 @@ describe('a query\'s cache write while another process writes the SQLite store',
       expect((await store.getCachedVectors(KEY, ['q'])).size).toBe(0);
       await store.putCachedVectors(KEY, [entry], { ifFree: true });
       expect((await store.getCachedVectors(KEY, ['q'])).size).toBe(1);
-    } finally {
-      other.close();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('writes that must land while another process holds the SQLite store\'s write lock', () => {
-  it('wait for it with the event loop turning, then land', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'paperfeed-lockwait-'));
-    const file = join(dir, 'papers.sqlite');
-    const store = await openSqliteStore(file);
-    const other = new Database(file);
-    try {
+  it('wait for it with the event loop turning, then land', () =>
+    withOtherWriter(async (store, other) => {
       // Another process in the middle of a long write (a CLI backfill's batch).
       other.exec('BEGIN IMMEDIATE');
       const writes = Promise.all([
@@ -259,12 +261,7 @@ describe('writes that must land while another process holds the SQLite store\'s 
       const withPaper = await store.corpusChecksum();
       await store.upsertPapers([item(2)], NOW);
       expect(await store.corpusChecksum()).not.toBe(withPaper);
-    } finally {
-      other.close();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 describe('pruning a superseded fit in the SQLite store', () => {
