@@ -137,6 +137,17 @@ try {
   // Raw lines: `mono` finds a stall in a CPU profile (--cpu-prof).
   const stalls = child.stderr().slice(gapsBefore).split('\n').filter((l) => l.startsWith('GAP '));
   console.log(`event-loop stalls over 100 ms: ${stalls.length}\n  ${stalls.join('\n  ')}`);
+  // What serve did with its corpus meanwhile (built a generation itself, or took up the CLI's), and
+  // anything it warned about: a write that gave up on the store's lock would show here.
+  const said = `${child.stdout()}\n${child.stderr()}`.split('\n').flatMap((l) => {
+    try {
+      return [JSON.parse(l) as { level: number; msg: string }];
+    } catch {
+      return [];
+    }
+  });
+  const told = said.filter((l) => l.level >= 40 || /generation|refit/.test(l.msg)).map((l) => `${l.level >= 50 ? 'error' : l.level >= 40 ? 'warn' : 'info'}: ${l.msg}`);
+  console.log(`serve's corpus lifecycle and warnings: ${told.length}\n  ${told.slice(0, 40).join('\n  ')}`);
 } catch (err) {
   console.error(`${(err as Error).message.slice(0, 3_000)}`);
   process.exitCode = 1;

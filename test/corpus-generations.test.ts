@@ -497,3 +497,116 @@ describe('a reindex by another process beside a running one (a CLI reindex besid
     }
   });
 });
+
+describe('one builder per data dir (a CLI ingest or reindex beside serve)', () => {
+  const paper = (i: number): PaperInput => ({
+    rawId: `2504.${String(i).padStart(5, '0')}`,
+    title: `Study ${i} of sparse routing in model ${i % 41}`,
+    abstract: `We examine variant ${i} of mixture routing with ${i % 17} experts and report results on benchmark ${i % 23}.`,
+    source: 'jsonl',
+    published: '2025-04-01',
+  });
+  /** Enough new papers that the sample's fit (425 papers) is outgrown (builtinNeedsRefit: 2x + 50). */
+  const outgrowing = Array.from({ length: 480 }, (_, i) => paper(i + 1));
+  const logged = () => {
+    const lines: string[] = [];
+    return { lines, log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) };
+  };
+  const building = (lines: string[]) => lines.filter((l) => l.includes('building a new corpus generation'));
+
+  it('serve following an ingest that outgrows the fit leaves the refit to the ingest, then takes its generation up', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir } = sample;
+    await sample.close();
+    const served = logged();
+    const serving = await openApp(config, { log: served.log });
+    try {
+      const before = serving.corpus.current();
+      const writing = logged();
+      const writer = await openApp(config, { log: writing.log, indexAccess: 'write-only' });
+      const stored = await writer.store.upsertPapers(outgrowing);
+      expect(stored.added).toHaveLength(480);
+
+      // Serve follows the half-written corpus: it is outgrown, but the ingest holds the build.
+      const followed = await serving.corpus.follow();
+      await followed.rebuild;
+      expect(serving.corpus.status().rebuilding).toMatchObject({ reason: 'refit', elsewhere: true });
+      expect(serving.corpus.current()).toBe(before);
+      expect(building(served.lines)).toEqual([]);
+      expect((await serving.search.similar(before.index.ids()[0]!, { k: 3, mode: 'dense' })).results).toHaveLength(3);
+
+      // The ingest ends: it refits and swaps in one generation of the whole corpus.
+      const synced = await writer.syncIndex({ changes: { upserted: stored.added, removed: [] } });
+      await writer.close();
+      expect(synced.embedded).toBe(905);
+      expect(building(writing.lines)).toHaveLength(1);
+
+      await serving.corpus.follow();
+      const live = serving.corpus.current();
+      expect(live.embedder.key).not.toBe(before.embedder.key);
+      expect(live.index.info()).toMatchObject({ count: 905, corpusChecksum: await serving.store.corpusChecksum() });
+      expect(serving.corpus.status().rebuilding).toBeUndefined();
+      expect(building(served.lines)).toEqual([]);
+      expect(served.lines.filter((l) => l.includes('took up the corpus generation'))).toHaveLength(1);
+    } finally {
+      await serving.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('an ingest that stops without building: the next follow of serve refits itself', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir, log } = sample;
+    await sample.close();
+    const served = logged();
+    const serving = await openApp(config, { log: served.log });
+    try {
+      const writer = await openApp(config, { log, indexAccess: 'write-only' });
+      await writer.store.upsertPapers(outgrowing);
+      await (await serving.corpus.follow()).rebuild;
+      expect(serving.corpus.status().rebuilding).toMatchObject({ elsewhere: true });
+      await writer.close();
+
+      // No new change since: the follow tries the refit again now that nobody holds the build.
+      const followed = await serving.corpus.follow();
+      expect(followed.rebuild).toBeDefined();
+      expect(await followed.rebuild).toEqual({ embedded: 905 });
+      expect(building(served.lines)).toHaveLength(1);
+      expect(serving.corpus.current().index.info()).toMatchObject({ count: 905, corpusChecksum: await serving.store.corpusChecksum() });
+      expect(serving.corpus.status().rebuilding).toBeUndefined();
+    } finally {
+      await serving.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('two reindexes at once build one after the other, and a restart loads the last as it is', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir } = sample;
+    const day = await sample.store.upsertPapers(outgrowing.slice(0, 20));
+    await sample.close();
+    const first = logged();
+    const second = logged();
+    const a = await openApp(config, { log: first.log, forReindex: true });
+    const b = await openApp(config, { log: second.log, forReindex: true });
+    try {
+      const [ra, rb] = await Promise.all([a.reindex(), b.reindex()]);
+      expect(ra).toMatchObject({ papers: 425 + day.added.length });
+      expect(rb).toMatchObject({ papers: 425 + day.added.length });
+      // One of them waited for the other's build.
+      expect([...first.lines, ...second.lines].filter((l) => l.includes('waiting for it'))).toHaveLength(1);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+    const reopened = logged();
+    const app = await openApp(config, { log: reopened.log });
+    try {
+      expect(app.corpus.current().index.info()).toMatchObject({ count: 445, corpusChecksum: await app.store.corpusChecksum() });
+      expect(reopened.lines.filter((l) => /rebuild|building/.test(l))).toEqual([]);
+    } finally {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -2,10 +2,11 @@
  * `paperfeed serve` as a real process stops gracefully on SIGTERM. (The quick start, `serve
  * --once`, runs as a real process in test/faults-crash.test.ts and in .ci/run.)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openServiceBackends } from '../src/service/backends.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { startChild } from './helpers/child.ts';
 
@@ -42,5 +43,24 @@ describe('paperfeed serve', () => {
     const store = await openSqliteStore(join(dataDir, 'papers.sqlite'));
     expect(await store.count()).toBe(26);
     await store.close();
+  });
+
+  it('--once says which job it skipped because another process holds its lock, and stores nothing', async () => {
+    const dataDir = join(root, 'locked');
+    await mkdir(dataDir);
+    const other = await openServiceBackends({ dataDir }, 'other-replica');
+    const lease = await other.locks.tryAcquire('job:ingest', 60_000);
+    expect(lease).toBeDefined();
+    try {
+      const child = startChild('test/helpers/serve-main.ts', ['serve', '--once'], { ...env(dataDir), PAPERFEED_LOCK_TTL_MS: '60000' });
+      expect(await child.exited).toBe(0);
+      expect(child.stderr()).toMatch(/paperfeed: ingest skipped: another process holds its lock \(a crashed one's lock stands for PAPERFEED_LOCK_TTL_MS, 60000 ms\)/);
+      const store = await openSqliteStore(join(dataDir, 'papers.sqlite'));
+      expect(await store.count()).toBe(0);
+      await store.close();
+    } finally {
+      await lease?.release();
+      await other.close();
+    }
   });
 });

@@ -6,6 +6,8 @@
 // replaces the live one in a single assignment. Every change to the live index goes through one
 // queue, so a save never meets a write. A generation another process swapped in (a CLI
 // `reindex` beside serve) is taken up the same way on the next change or follow, never written over.
+// One process at a time builds for a data dir (build-lock.ts); a refit due while another builds is
+// left to it.
 import { rm } from 'node:fs/promises';
 import type { EmbeddingProvider } from '../../embeddings/provider.ts';
 import type { Config } from '../config/config.ts';
@@ -20,6 +22,7 @@ import {
   refitBuiltin,
   reindexEmbedder,
 } from './embedder-choice.ts';
+import { buildLock } from './build-lock.ts';
 import { applyChanges, buildGeneration, type CorpusChanges, type Generation, type IndexSettings, reconcile } from './generation.ts';
 import { indexDir, ProviderMismatchError, stagingDir, swapIndexDirs } from './index-files.ts';
 
@@ -28,8 +31,11 @@ export type { CorpusChanges, Generation } from './generation.ts';
 export interface CorpusStatus {
   /** The generation queries use. */
   generation: { provider: string; vectors: number };
-  /** A generation being built beside it, if any: queries keep using the current one meanwhile. */
-  rebuilding?: { reason: 'start' | 'refit' | 'reindex'; since: string };
+  /**
+   * A generation being built beside it, if any: queries keep using the current one meanwhile.
+   * `elsewhere`: another process builds it (a CLI ingest), and this one takes it up once it is live.
+   */
+  rebuilding?: { reason: 'start' | 'refit' | 'reindex'; since: string; elsewhere?: true };
   /** Another process replaced the index on disk with a generation this one cannot load: why. */
   replaced?: string;
 }
@@ -93,8 +99,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   const live = indexDir(config.dataDir);
   const staging = stagingDir(config.dataDir);
   const fits = builtinOutgrownCheck(store);
-  // A staging directory left by a run that stopped mid-build is never used.
-  await rm(staging, { recursive: true, force: true });
+  const builds = buildLock(config.dataDir, config.PAPERFEED_LOCK_TTL_MS, log);
 
   // `reindex` makes a fresh built-in fit itself (reindexEmbedder): an outgrown one is not refitted at open too.
   // The first outgrown check then need not read megabytes of stored fit on the event loop.
@@ -123,49 +128,74 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     done: Promise<{ embedded: number }>;
   }
   let rebuilding: Rebuild | undefined;
+  /** Since when a refit was due while another process held the build lock. */
+  let builtElsewhere: string | undefined;
   // close() abandons a generation being built (the next start removes its directory).
   const closing = new AbortController();
 
-  /** Builds a generation for the candidate's embedder beside the live one, then swaps it in. */
+  /**
+   * Builds a generation for the candidate's embedder beside the live one, then swaps it in. A
+   * refit is given up when another process holds the build lock, or has swapped in a generation
+   * this one has not taken up yet (its next change or follow does); a start or reindex waits.
+   */
   const rebuild = (reason: Rebuild['reason'], candidate: () => Promise<EmbedderCandidate>): Promise<{ embedded: number }> => {
     if (rebuilding) return rebuilding.done;
     const job: Rebuild = { reason, since: new Date().toISOString(), pending: { upserted: new Set(), removed: new Set() }, done: Promise.resolve({ embedded: 0 }) };
     job.done = (async () => {
-      log.info({ reason }, 'building a new corpus generation beside the live one');
-      const chosen = await candidate();
-      const { embedder, commit } = chosen;
-      const built = await buildGeneration(store, embedder, staging, settings, log, { signal: closing.signal });
-      await serially(async () => {
-        closing.signal.throwIfAborted();
-        const next = built.generation;
-        const replay = { upserted: [...job.pending.upserted], removed: [...job.pending.removed] };
-        await applyChanges(store, next, replay, { batchSize: settings.batchSize });
-        // In step when the live generation was: everything applied to it was replayed here.
-        const checksum = await store.corpusChecksum();
-        if (gen && gen.index.info().corpusChecksum === checksum) next.index.setCorpusChecksum(checksum);
-        await next.index.save();
-        await commit();
-        fits.remember(chosen);
-        await swapIndexDirs(staging, live);
-        next.index.relocate(live);
-        if (gen && gen.embedder !== next.embedder) retired.push(gen.embedder);
-        gen = next;
-        log.info({ reason, provider: embedder.key, vectors: next.index.info().count, replayed: replay.upserted.length + replay.removed.length }, 'new corpus generation is live');
-      });
-      // Vectors of superseded fits and providers, and of texts no paper has any more, are dead
-      // weight. The new generation is live whether or not they go: a prune that fails (a lock
-      // another session holds) leaves them to the next rebuild's, and fails nothing.
-      const pruned = await store.pruneVectors([embedder.key]).catch((err: unknown) => {
-        log.warn({ err: (err as Error).message }, 'could not drop cached vectors the live generation no longer uses; the next rebuild tries again');
-        return 0;
-      });
-      if (pruned > 0) log.info({ pruned }, 'dropped cached vectors the live generation no longer uses');
-      return { embedded: built.embedded };
+      if (reason !== 'refit') await builds.hold(closing.signal);
+      else if (!(await builds.tryHold())) {
+        if (!builtElsewhere) log.info('the corpus outgrew its built-in fit, and another process is building a new generation: this one takes that up when it is live');
+        builtElsewhere ??= job.since;
+        return { embedded: 0 };
+      }
+      try {
+        if (reason === 'refit' && (await swappedInElsewhere())) return { embedded: 0 };
+        builtElsewhere = undefined;
+        return await build(job, candidate);
+      } finally {
+        await builds.release();
+      }
     })().finally(() => {
       if (rebuilding === job) rebuilding = undefined;
     });
     rebuilding = job;
     return job.done;
+  };
+
+  const build = async (job: Rebuild, candidate: () => Promise<EmbedderCandidate>): Promise<{ embedded: number }> => {
+    const { reason } = job;
+    log.info({ reason }, 'building a new corpus generation beside the live one');
+    // Left by a run that stopped mid-build; nobody else builds while this process holds the lock.
+    await rm(staging, { recursive: true, force: true });
+    const chosen = await candidate();
+    const { embedder, commit } = chosen;
+    const built = await buildGeneration(store, embedder, staging, settings, log, { signal: closing.signal });
+    await serially(async () => {
+      closing.signal.throwIfAborted();
+      const next = built.generation;
+      const replay = { upserted: [...job.pending.upserted], removed: [...job.pending.removed] };
+      await applyChanges(store, next, replay, { batchSize: settings.batchSize });
+      // In step when the live generation was: everything applied to it was replayed here.
+      const checksum = await store.corpusChecksum();
+      if (gen && gen.index.info().corpusChecksum === checksum) next.index.setCorpusChecksum(checksum);
+      await next.index.save();
+      await commit();
+      fits.remember(chosen);
+      await swapIndexDirs(staging, live);
+      next.index.relocate(live);
+      if (gen && gen.embedder !== next.embedder) retired.push(gen.embedder);
+      gen = next;
+      log.info({ reason, provider: embedder.key, vectors: next.index.info().count, replayed: replay.upserted.length + replay.removed.length }, 'new corpus generation is live');
+    });
+    // Vectors of superseded fits and providers, and of texts no paper has any more, are dead
+    // weight. The new generation is live whether or not they go: a prune that fails (a lock
+    // another session holds) leaves them to the next rebuild's, and fails nothing.
+    const pruned = await store.pruneVectors([embedder.key]).catch((err: unknown) => {
+      log.warn({ err: (err as Error).message }, 'could not drop cached vectors the live generation no longer uses; the next rebuild tries again');
+      return 0;
+    });
+    if (pruned > 0) log.info({ pruned }, 'dropped cached vectors the live generation no longer uses');
+    return { embedded: built.embedded };
   };
 
   /** Starts a refit in the background when the built-in embedder has outgrown its fit. */
@@ -192,6 +222,11 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
 
   /** Set when the index on disk is a generation this process cannot load (it then writes no index). */
   let replaced: { generation: string | undefined; why: string } | undefined;
+  /** The index directory holds a generation from another process that this one has not taken up. */
+  const swappedInElsewhere = async (): Promise<boolean> => {
+    const onDisk = await savedGeneration(live);
+    return onDisk !== undefined && onDisk.generation !== current().index.generation && onDisk.generation !== replaced?.generation;
+  };
   /**
    * Takes up a generation another process swapped into the index directory (a CLI `reindex`): it
    * is loaded beside the live one and replaces it, then compared with the store, since it was
@@ -218,6 +253,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     if (embedder !== was.embedder) retired.push(was.embedder);
     gen = { embedder, index: loaded.index };
     replaced = undefined;
+    builtElsewhere = undefined;
     log.info({ provider: embedder.key, vectors: loaded.index.info().count }, 'took up the corpus generation another process swapped in');
     return reconcileNow(opts);
   };
@@ -278,9 +314,11 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   const followNow = async (opts: { onProgress?: Progress }): Promise<SyncResult> => {
     const head = (await store.changesSince(undefined)).cursor;
     const adopted = await adoptReplaced(opts);
-    if (adopted) {
+    // A refit left to another process that has since stopped without one is tried here again.
+    const deferred = adopted ?? (builtElsewhere ? await leftToRefit() : undefined);
+    if (deferred) {
       feedCursor = head;
-      return adopted;
+      return deferred;
     }
     if (feedCursor === undefined || current().index.info().corpusChecksum === (await store.corpusChecksum())) {
       const result = await reconcileNow(opts);
@@ -311,10 +349,13 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       { providerKey: embedder.key, dimension: embedder.dimension },
       { efSearch: settings.params.efSearch, deferGraph: deps.indexAccess === 'write-only', fromFile: oneQuery, oneAtATime: beside },
     );
-  let gen: Generation | undefined = await (async () => {
+  /** The saved index when it can serve; undefined when a generation must be built first. */
+  const loadOpening = async (): Promise<Generation | undefined> => {
     const loaded = await loadLive(opened);
     if (loaded.ok) {
       if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
+      // Another process is writing (a CLI ingest): it brings the index in step, and this one follows.
+      if (await builds.heldElsewhere()) return { embedder: opened, index: loaded.index };
       loaded.index.close();
       log.warn({ dir: live }, 'vector index is behind the store (an interrupted run?); rebuilding it from stored vectors');
     } else if (loaded.reason === 'provider-mismatch') {
@@ -328,10 +369,24 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       log.warn({ reason: loaded.reason }, `${loaded.message}; rebuilding it from the store`);
     }
     return undefined;
-  })();
+  };
+  let gen = await loadOpening();
   // `reindex` builds the one generation it needs: until then an empty index stands in.
   if (!gen && deps.forReindex) gen = { embedder: opened, index: createShardedIndex({ dir: live, providerKey: opened.key, dimension: opened.dimension, shards: 1, ...settings.params }) };
-  if (!gen) await rebuild('start', async () => ({ embedder: opened, commit: async () => {} }));
+  if (!gen) {
+    // Another process building the first generation: it is loaded rather than built twice.
+    const waited = !(await builds.tryHold());
+    if (waited) await builds.hold(closing.signal);
+    try {
+      if (waited) gen = await loadOpening();
+      if (!gen) await rebuild('start', async () => ({ embedder: opened, commit: async () => {} }));
+    } finally {
+      await builds.release();
+    }
+  }
+
+  // A CLI ingest claims the next build for its run (see build-lock.ts); when serve is building, it leaves it to serve.
+  const claimedForRun = deps.indexAccess === 'write-only' && (await builds.tryHold());
 
   return {
     current,
@@ -356,6 +411,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       return {
         generation: { provider: info.providerKey, vectors: info.count },
         ...(rebuilding ? { rebuilding: { reason: rebuilding.reason, since: rebuilding.since } } : {}),
+        ...(!rebuilding && builtElsewhere ? { rebuilding: { reason: 'refit' as const, since: builtElsewhere, elsewhere: true as const } } : {}),
         ...(replaced ? { replaced: replaced.why } : {}),
       };
     },
@@ -365,6 +421,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       await queue;
       current().index.close();
       for (const e of new Set([...retired, current().embedder])) await e.close?.();
+      if (claimedForRun) await builds.release();
     },
   };
 }

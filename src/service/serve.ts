@@ -197,7 +197,7 @@ export async function startService(app: App, opts: ServeOptions = {}): Promise<R
     const indexed = vectors > 0 || !papers;
     checks.index = indexed ? `ok (${provider}, ${vectors} vectors)` : `not built yet (0 of ${papers} papers indexed)`;
     if (!warm) checks.warmUp = 'in progress';
-    if (corpus.rebuilding) checks.rebuild = `in progress (${corpus.rebuilding.reason}, since ${corpus.rebuilding.since}); queries use the live index meanwhile`;
+    if (corpus.rebuilding) checks.rebuild = `in progress (${corpus.rebuilding.reason}${corpus.rebuilding.elsewhere ? ' by another process' : ''}, since ${corpus.rebuilding.since}); queries use the live index meanwhile`;
     if (corpus.replaced) checks.indexOnDisk = `replaced by another process (${corpus.replaced}); queries use this process's index, unsaved; restart to load the new one`;
     return { ready: !stopping && checks.store.startsWith('ok') && indexed && warm, checks };
   };

@@ -40,6 +40,12 @@ export const register: RegisterCommand = (program, ctx) => {
         if (service.url) process.stderr.write(`paperfeed: serving on ${service.url} (GET /healthz, /readyz, /metrics, /api/similar, /api/search, /api/picks)\n`);
         if (o.once) {
           const outcomes = await service.startup.finally(() => service.stop('--once finished'));
+          // Not an error (another replica runs the job), but a run right after a crash meets the dead process's lock.
+          for (const [job, outcome] of Object.entries(outcomes)) {
+            if (outcome.status === 'locked') {
+              process.stderr.write(`paperfeed: ${job} skipped: another process holds its lock (a crashed one's lock stands for PAPERFEED_LOCK_TTL_MS, ${app.config.PAPERFEED_LOCK_TTL_MS} ms)\n`);
+            }
+          }
           const failed = Object.entries(outcomes).filter((e): e is [string, Extract<JobOutcome, { status: 'failed' }>] => e[1].status === 'failed');
           if (failed.length) throw new Error(failed.map(([job, f]) => `${job} failed: ${f.error}`).join('; '));
           return;
