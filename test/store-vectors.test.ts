@@ -262,6 +262,26 @@ describe('writes that must land while another process holds the SQLite store\'s 
       await store.upsertPapers([item(2)], NOW);
       expect(await store.corpusChecksum()).not.toBe(withPaper);
     }));
+
+  it('a prune (several writes) waits for it with the event loop turning, then drops what it should', () =>
+    withOtherWriter(async (store, other) => {
+      await store.upsertPapers([item(1)], NOW);
+      const used = { contentHash: contentHash((await store.getPaper('2502.00001'))!), vector: vectorFor(1) };
+      // A superseded fit (small: dropped inline), and under the kept key a text no paper has any more.
+      await store.putCachedVectors('old:fit:2', [used, { contentHash: 'gone', vector: vectorFor(2) }]);
+      await store.putCachedVectors(KEY, [used, { contentHash: 'orphan', vector: vectorFor(3) }]);
+      other.exec('BEGIN IMMEDIATE');
+      const pruning = store.pruneVectors([KEY]);
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 5);
+      await new Promise((r) => setTimeout(r, 150));
+      clearInterval(ticking);
+      expect(turns).toBeGreaterThan(5);
+      other.exec('COMMIT');
+      expect(await pruning).toBe(3);
+      expect((await store.getCachedVectors(KEY, [used.contentHash, 'orphan'])).size).toBe(1);
+      expect((await store.getCachedVectors('old:fit:2', [used.contentHash])).size).toBe(0);
+    }));
 });
 
 describe('pruning a superseded fit in the SQLite store', () => {

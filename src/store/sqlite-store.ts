@@ -134,7 +134,7 @@ export class SqlitePaperStore implements PaperStore {
     };
     const q = this.q;
     this.checksums = new ChecksumReader(db);
-    this.vectors = new SqliteVectors(db);
+    this.vectors = new SqliteVectors(db, (write) => this.whenLockFree(write));
     const lexical = (this.lexical = new SqliteLexical(db, lexicalMaxPostings));
     this.repo = {
       byId: (id) => {

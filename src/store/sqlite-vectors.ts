@@ -32,12 +32,18 @@ const PRUNE_PAGE = 500;
 const ORPHAN_PAGE = 5_000;
 
 type VectorRow = { content_hash: string; dim: number; vector: Buffer };
+/** Runs one write (one transaction or statement) once the write lock is free, off the busy handler (SqliteStore). */
+export type WhenLockFree = <R>(write: () => R) => Promise<R>;
 
 export class SqliteVectors {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private readonly tableOf;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    // Each write of a prune waits for the lock this way: a prune is several, and serve runs one after a rebuild.
+    private readonly whenLockFree: WhenLockFree,
+  ) {
     this.tableOf = db.prepare<[string], string>(`SELECT name FROM vector_tables WHERE provider_key = ?`).pluck();
   }
 
@@ -132,7 +138,7 @@ export class SqliteVectors {
     // The rowid span bounds the row count without reading the table: each of min and max alone is
     // one seek, where both in one SELECT scan the whole table (14 s at 1M, under load).
     const span = this.sql(`SELECT coalesce((SELECT max(rowid) FROM ${name}) - (SELECT min(rowid) FROM ${name}) + 1, 0)`).pluck().get() as number;
-    if (span <= DROP_INLINE_MAX_ROWS || this.db.memory) return dropVectorTable(this.db, name, keep);
+    if (span <= DROP_INLINE_MAX_ROWS || this.db.memory) return this.whenLockFree(() => dropVectorTable(this.db, name, keep));
     const worker = await startTsWorker(new URL('./sqlite-drop-worker.ts', import.meta.url).pathname, { file: this.db.name, name, keep });
     try {
       const reply = await new Promise<{ ok: true; dropped: number } | { ok: false; message: string }>((resolve, reject) => {
@@ -148,11 +154,11 @@ export class SqliteVectors {
 
   /** A key leaving the shared table of an older store, a page at a time with the event loop free between pages. */
   private async deleteKey(table: string, key: string): Promise<number> {
-    this.sql(`DELETE FROM vector_tables WHERE provider_key = ?`).run(key);
+    await this.whenLockFree(() => this.sql(`DELETE FROM vector_tables WHERE provider_key = ?`).run(key));
     const page = this.sql(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE provider_key = ? LIMIT ?)`);
     let deleted = 0;
     for (let n = -1; n !== 0; await yieldToLoop()) {
-      n = page.run(key, PRUNE_PAGE).changes;
+      n = (await this.whenLockFree(() => page.run(key, PRUNE_PAGE))).changes;
       deleted += n;
     }
     return deleted;
@@ -178,7 +184,7 @@ export class SqliteVectors {
       if (rows.length === 0) return deleted;
       after = rows.at(-1)!.h;
       const orphans = rows.filter((r) => !r.used).map((r) => r.h);
-      if (orphans.length > 0) deleted += deleteOrphans.run(key, JSON.stringify(orphans)).changes;
+      if (orphans.length > 0) deleted += (await this.whenLockFree(() => deleteOrphans.run(key, JSON.stringify(orphans)))).changes;
     }
   }
 
