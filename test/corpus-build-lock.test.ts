@@ -1,0 +1,55 @@
+/**
+ * The data dir's index-build lock held by another process: refused while that process lives,
+ * free at once when it exits, and free one lease after it is killed -9 (it stops refreshing).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLock } from '../src/corpus/build-lock.ts';
+import { startChild } from './helpers/child.ts';
+import { silentLog } from './helpers/silent-log.ts';
+
+/** proper-lockfile's shortest staleness. */
+const LEASE_MS = 2_000;
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'paperfeed-build-lock-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe.concurrent('the index-build lock of a data dir', () => {
+  it('is refused while another process holds it, and free one lease after that process is killed -9', async () => {
+    const dataDir = await mkdtemp(join(root, 'killed-'));
+    const holder = startChild('test/helpers/build-lock-holder.ts', [dataDir, String(LEASE_MS)], {});
+    await holder.waitFor(/HELD/);
+    const lock = buildLock(dataDir, LEASE_MS, silentLog);
+    expect(await lock.tryHold()).toBe(false);
+    expect(await lock.heldElsewhere()).toBe(true);
+    // Alive, it keeps the lock fresh past a lease.
+    await new Promise((r) => setTimeout(r, LEASE_MS + 500));
+    expect(await lock.tryHold()).toBe(false);
+
+    expect(await holder.kill9()).toBe('SIGKILL');
+    await new Promise((r) => setTimeout(r, LEASE_MS + 200));
+    expect(await lock.heldElsewhere()).toBe(false);
+    expect(await lock.tryHold()).toBe(true);
+    // Held here now: another process is refused.
+    const other = startChild('test/helpers/build-lock-holder.ts', [dataDir, String(LEASE_MS), 'exit'], {});
+    expect(await other.exited).toBe(0);
+    expect(other.stdout()).toBe('REFUSED\n');
+    await lock.release();
+  });
+
+  it('is free at once when its holder exits without releasing it', async () => {
+    const dataDir = await mkdtemp(join(root, 'exited-'));
+    const holder = startChild('test/helpers/build-lock-holder.ts', [dataDir, '60000', 'exit'], {});
+    expect(await holder.exited).toBe(0);
+    expect(holder.stdout()).toBe('HELD\n');
+    const lock = buildLock(dataDir, 60_000, silentLog);
+    expect(await lock.tryHold()).toBe(true);
+    await lock.release();
+  });
+});
