@@ -55,7 +55,8 @@ export function buildLock(dataDir: string, leaseMs: number, log: Logger): BuildL
     async hold(signal) {
       let told = false;
       while (!(await self.tryHold())) {
-        if (!told) log.info('another process is building this data dir\'s index; waiting for it');
+        // A warning so that a CLI run (which logs warnings only) does not look hung.
+        if (!told) log.warn('another process is building this data dir\'s index; waiting for it');
         told = true;
         await sleep(WAIT_STEP_MS, undefined, signal ? { signal } : {});
       }
