@@ -31,6 +31,12 @@ interface Observed {
   duringRebuild: number;
 }
 
+/** A real logger at info level whose lines the test reads back. */
+function logged() {
+  const lines: string[] = [];
+  return { lines, log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) };
+}
+
 /** Asks /api/similar and /readyz in a loop until stopped; records every answer. */
 function queryLoop(app: SampleApp, base: string, ids: string[]) {
   const seen: Observed = { similar: [], readyz: [], duringRebuild: 0 };
@@ -297,8 +303,7 @@ describe('reindex over an outgrown built-in fit', () => {
       await app.store.upsertPapers(papers);
       await app.close();
       const config = loadConfig({}, { PAPERFEED_DATA_DIR: dataDir, PAPERFEED_EMBEDDINGS: 'builtin', PAPERFEED_OFFLINE: 'true' });
-      const lines: string[] = [];
-      const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+      const { lines, log } = logged();
       const refits = () => lines.filter((l) => l.includes('refitted now'));
 
       const reindexing = await openApp(config, { log, forReindex: true });
@@ -387,8 +392,8 @@ describe('a prune that fails after the swap', () => {
     const sample = await openSampleApp();
     const { config, dataDir } = sample;
     await sample.close();
-    const lines: string[] = [];
-    const app = await openApp(config, { log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) });
+    const { lines, log } = logged();
+    const app = await openApp(config, { log });
     try {
       const papers = await app.store.count();
       // As PostgreSQL answers a drop that cannot get its lock (another session idle in a transaction).
@@ -451,8 +456,8 @@ describe('a reindex by another process beside a running one (a CLI reindex besid
       await serving.close();
     }
     // The next start uses the saved index as it is: no rebuild.
-    const lines: string[] = [];
-    const reopened = await openApp(config, { log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) });
+    const { lines, log: reopenLog } = logged();
+    const reopened = await openApp(config, { log: reopenLog });
     try {
       expect(reopened.corpus.current().index.info()).toMatchObject({ count: 428, corpusChecksum: await reopened.store.corpusChecksum() });
       expect(lines.filter((l) => /rebuild|building/.test(l))).toEqual([]);
@@ -467,8 +472,8 @@ describe('a reindex by another process beside a running one (a CLI reindex besid
     const { config, dataDir, log } = sample;
     await sample.close();
     const manifestPath = join(dataDir, 'index', 'shards.json');
-    const lines: string[] = [];
-    const serving = await openApp(config, { log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) });
+    const { lines, log: servingLog } = logged();
+    const serving = await openApp(config, { log: servingLog });
     const warnings = () => lines.filter((l) => l.includes('another process replaced the vector index'));
     try {
       // What a reindex with another embedder leaves: a set of another provider and generation.
@@ -508,10 +513,6 @@ describe('one builder per data dir (a CLI ingest or reindex beside serve)', () =
   });
   /** Enough new papers that the sample's fit (425 papers) is outgrown (builtinNeedsRefit: 2x + 50). */
   const outgrowing = Array.from({ length: 480 }, (_, i) => paper(i + 1));
-  const logged = () => {
-    const lines: string[] = [];
-    return { lines, log: pino({ level: 'info' }, { write: (l: string) => void lines.push(l) }) };
-  };
   const building = (lines: string[]) => lines.filter((l) => l.includes('building a new corpus generation'));
 
   it('serve following an ingest that outgrows the fit leaves the refit to the ingest, then takes its generation up', async () => {
