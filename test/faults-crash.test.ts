@@ -26,7 +26,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const LOCK_TTL_MS = 1_500;
+// Also the lease of the index-build lock, whose floor is 2 s (proper-lockfile): the restart below
+// waits out both, so a refit the killed process held is not left to it.
+const LOCK_TTL_MS = 2_000;
 
 const baseEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
   PAPERFEED_DATA_DIR: dataDir,
@@ -75,9 +77,9 @@ describe.concurrent('kill -9', () => {
     expect(reported).toBeGreaterThan(0);
     const afterKill = await storeState(dataDir);
     expect(afterKill.count).toBeGreaterThanOrEqual(reported);
-    // The dead process's job lock stands until its lease runs out (no lock can tell a dead holder
-    // from a slow one): a restart within it skips the ingest as locked. On an idle machine the
-    // restart came sooner than that, and the test failed with only the first batch stored.
+    // The dead process's job and build locks stand until their lease runs out (no lock can tell a
+    // dead holder from a slow one): a restart within it skips the ingest as locked. On an idle
+    // machine the restart came sooner than that, and the test failed with only the first batch stored.
     await new Promise((r) => setTimeout(r, LOCK_TTL_MS + 200));
 
     const second = startChild('test/helpers/serve-main.ts', ['serve', '--once'], { ...env, PAPERFEED_LOG_LEVEL: 'warn' });

@@ -130,7 +130,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   let rebuilding: Rebuild | undefined;
   /** Since when a refit was due while another process held the build lock. */
   let builtElsewhere: string | undefined;
-  // close() abandons a generation being built (the next start removes its directory).
+  // close() abandons a generation being built (the next build removes its directory).
   const closing = new AbortController();
 
   /**
