@@ -581,6 +581,66 @@ describe('one builder per data dir (a CLI ingest or reindex beside serve)', () =
     }
   });
 
+  it('serve started while an ingest is under way opens at once on the saved index and its fit, and leaves the refit to the ingest', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir } = sample;
+    await sample.close();
+    const writer = await openApp(config, { log: logged().log, indexAccess: 'write-only' });
+    const fitBefore = writer.corpus.current().embedder.key;
+    const stored = await writer.store.upsertPapers(outgrowing);
+    // Before: serve refitted the half-written corpus at open, stored that fit under the ingest, and
+    // then waited, not listening, for the whole ingest to build (its index no longer matched).
+    const served = logged();
+    const serving = await openApp(config, { log: served.log });
+    try {
+      expect(served.lines.filter((l) => /waiting for it|refitted|building/.test(l))).toEqual([]);
+      expect(serving.corpus.current().embedder.key).toBe(fitBefore);
+      expect(serving.corpus.current().index.info().count).toBe(425);
+      // A paper stored but not indexed yet is still found (its text, the lexical half).
+      expect((await serving.search.similar(outgrowing[7]!.rawId, { k: 3 })).results).toHaveLength(3);
+      await (await serving.corpus.follow()).rebuild;
+      expect(serving.corpus.status().rebuilding).toMatchObject({ reason: 'refit', elsewhere: true });
+
+      const synced = await writer.syncIndex({ changes: { upserted: stored.added, removed: [] } });
+      await writer.close();
+      expect(synced.embedded).toBe(905);
+      await serving.corpus.follow();
+      expect(serving.corpus.current().index.info()).toMatchObject({ count: 905, corpusChecksum: await serving.store.corpusChecksum() });
+      expect(serving.corpus.current().embedder.key).not.toBe(fitBefore);
+      expect(building(served.lines)).toEqual([]);
+    } finally {
+      await serving.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a start with no usable index waits for the builder, then loads its generation with the fit stored beside it', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir } = sample;
+    await sample.close();
+    const writer = await openApp(config, { log: logged().log, indexAccess: 'write-only' });
+    const stored = await writer.store.upsertPapers(outgrowing);
+    await rm(join(dataDir, 'index'), { recursive: true, force: true });
+    const served = logged();
+    const starting = openApp(config, { log: served.log });
+    try {
+      await vi.waitFor(() => expect(served.lines.some((l) => l.includes('waiting for it'))).toBe(true), { timeout: 20_000 });
+      await writer.syncIndex({ changes: { upserted: stored.added, removed: [] } });
+      const built = writer.corpus.current().embedder.key;
+      await writer.close();
+      const serving = await starting;
+      try {
+        expect(serving.corpus.current().embedder.key).toBe(built);
+        expect(serving.corpus.current().index.info()).toMatchObject({ count: 905, corpusChecksum: await serving.store.corpusChecksum() });
+        expect(building(served.lines)).toEqual([]);
+      } finally {
+        await serving.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('two reindexes at once build one after the other, and a restart loads the last as it is', async () => {
     const sample = await openSampleApp();
     const { config, dataDir } = sample;

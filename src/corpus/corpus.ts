@@ -101,15 +101,24 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   const fits = builtinOutgrownCheck(store);
   const builds = buildLock(config.dataDir, config.PAPERFEED_LOCK_TTL_MS, log);
 
-  // `reindex` makes a fresh built-in fit itself (reindexEmbedder): an outgrown one is not refitted at open too.
+  // An outgrown built-in fit is refitted at open, except:
+  // - by `reindex`, which makes a fresh fit itself (reindexEmbedder);
+  // - by an open for one query, which changes nothing: no download, no refit (its index was built
+  //   with the stored fit), and so no count of the papers either (150 ms at 1M);
+  // - while another process builds here (a CLI ingest under way): a fit made now would be of a
+  //   half-written corpus, would not match the index on disk, and would replace the stored fit
+  //   under the builder. The start serves that index with its fit and leaves the refit to the builder.
   // The first outgrown check then need not read megabytes of stored fit on the event loop.
-  // An open for one query changes nothing: no download, no refit (its index was built with the
-  // stored fit), and so no count of the papers either (150 ms at 1M).
-  let fitSize: number | undefined;
   const oneQuery = deps.indexAccess === 'one-query';
   const mayDownload = !oneQuery && (deps.forReindex === true || (await store.count()) === 0);
-  const opened = await openingEmbedder(config, store, log, mayDownload, !deps.forReindex && !oneQuery, (n) => (fitSize = n));
-  fits.remember({ embedder: opened, fitSize });
+  const openEmbedder = async (): Promise<EmbeddingProvider> => {
+    let fitSize: number | undefined;
+    const refit = !deps.forReindex && !oneQuery && !(await builds.heldElsewhere());
+    const embedder = await openingEmbedder(config, store, log, mayDownload, refit, (n) => (fitSize = n));
+    fits.remember({ embedder, fitSize });
+    return embedder;
+  };
+  let opened = await openEmbedder();
   const retired: EmbeddingProvider[] = [];
 
   let queue: Promise<unknown> = Promise.resolve();
@@ -378,7 +387,12 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     const waited = !(await builds.tryHold());
     if (waited) await builds.hold(closing.signal);
     try {
-      if (waited) gen = await loadOpening();
+      if (waited) {
+        // Its generation may come with a new fit, stored with it: open the embedder again to load that.
+        await opened.close?.();
+        opened = await openEmbedder();
+        gen = await loadOpening();
+      }
       if (!gen) await rebuild('start', async () => ({ embedder: opened, commit: async () => {} }));
     } finally {
       await builds.release();
