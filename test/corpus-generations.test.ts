@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/log.ts';
 import { openApp, STORE_FILE } from '../src/service/open-app.ts';
-import { shardOf } from '../src/index/sharded-index.ts';
+import { savedGeneration, shardOf } from '../src/index/sharded-index.ts';
 import type { PaperInput } from '../src/papers/paper.ts';
 import { ingest } from '../src/pipeline/ingest.ts';
 import { startService, type RunningService } from '../src/service/serve.ts';
@@ -387,6 +387,57 @@ describe('a daily ingest by a process that only writes the index (the CLI ingest
   });
 });
 
+describe('an index behind the store (another process wrote since, or a run stopped between storing and indexing)', () => {
+  const day = Array.from({ length: 20 }, (_, i): PaperInput => ({
+    rawId: `2611.${String(i + 1).padStart(5, '0')}`,
+    title: `Late paper ${i} on routing sparse experts`,
+    abstract: `We route tokens to ${i + 2} experts and report the load balance on benchmark ${i}.`,
+    source: 'jsonl',
+    published: '2026-11-01',
+  }));
+  const building = (lines: string[]) => lines.filter((l) => /building|rebuilding/.test(l));
+
+  it('is served as saved, not rebuilt: a one-shot query answers from it, and serve brings it in step with only what it lacks', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir } = sample;
+    await sample.close();
+    const other = await openSqliteStore(join(dataDir, STORE_FILE));
+    await other.upsertPapers(day);
+    await other.close();
+    const saved = await savedGeneration(join(dataDir, 'index'));
+    try {
+      // Before: both opens rebuilt the whole index from stored vectors first (84 s at 100k).
+      const once = logged();
+      const oneQuery = await openApp(config, { log: once.log, indexAccess: 'one-query' });
+      try {
+        expect(building(once.lines)).toEqual([]);
+        expect(oneQuery.corpus.current().index.info().count).toBe(425);
+        // The stored paper is found through its text, the lexical half.
+        expect((await oneQuery.search.similar('2611.00003', { k: 3 })).results).toHaveLength(3);
+      } finally {
+        await oneQuery.close();
+      }
+      expect(await savedGeneration(join(dataDir, 'index'))).toEqual(saved);
+
+      const served = logged();
+      const serving = await openApp(config, { log: served.log });
+      try {
+        expect(building(served.lines)).toEqual([]);
+        // Embedded: the day's papers but those the query above cached a vector for.
+        const followed = await serving.corpus.follow();
+        expect(followed).toMatchObject({ indexed: 20, removed: 0 });
+        expect(followed.embedded).toBeGreaterThan(0);
+        expect(serving.corpus.current().index.info()).toMatchObject({ count: 445, corpusChecksum: await serving.store.corpusChecksum() });
+        expect(await savedGeneration(join(dataDir, 'index'))).toEqual(saved);
+      } finally {
+        await serving.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a prune that fails after the swap', () => {
   it('the new generation is live, the rebuild succeeds, the failure is logged, and the next rebuild prunes', async () => {
     const sample = await openSampleApp();
@@ -597,7 +648,7 @@ describe('one builder per data dir (a CLI ingest or reindex beside serve)', () =
       expect(serving.corpus.current().embedder.key).toBe(fitBefore);
       expect(serving.corpus.current().index.info().count).toBe(425);
       // A paper stored but not indexed yet is still found (its text, the lexical half).
-      expect((await serving.search.similar(outgrowing[7]!.rawId, { k: 3 })).results).toHaveLength(3);
+      expect((await serving.search.similar('2504.00008', { k: 3 })).results).toHaveLength(3);
       await (await serving.corpus.follow()).rebuild;
       expect(serving.corpus.status().rebuilding).toMatchObject({ reason: 'refit', elsewhere: true });
 

@@ -361,13 +361,13 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   /** The saved index when it can serve; undefined when a generation must be built first. */
   const loadOpening = async (): Promise<Generation | undefined> => {
     const loaded = await loadLive(opened);
-    if (loaded.ok) {
-      if (loaded.index.info().corpusChecksum === (await store.corpusChecksum())) return { embedder: opened, index: loaded.index };
-      // Another process is writing (a CLI ingest): it brings the index in step, and this one follows.
-      if (await builds.heldElsewhere()) return { embedder: opened, index: loaded.index };
-      loaded.index.close();
-      log.warn({ dir: live }, 'vector index is behind the store (an interrupted run?); rebuilding it from stored vectors');
-    } else if (loaded.reason === 'provider-mismatch') {
+    // An index behind the store is still a whole snapshot, saved with the checksum it is in step
+    // with: it serves, and the first sync or follow brings it in step, touching only what it lacks.
+    // Another process wrote since (a CLI ingest, serve's own ingest of a day, another replica), or
+    // a run stopped between storing and indexing. Rebuilding for that redid the whole corpus
+    // before the first answer (84 s at 100k), even for a one-shot `similar`.
+    if (loaded.ok) return { embedder: opened, index: loaded.index };
+    if (loaded.reason === 'provider-mismatch') {
       // Vectors of an older fit of our own built-in provider are ours to replace; vectors of another
       // provider are the user's choice to replace, with `paperfeed reindex`.
       if (opened.id !== 'builtin' && !deps.forReindex) throw new ProviderMismatchError(loaded.message);
