@@ -11,6 +11,11 @@ import type { Paper, PaperInput } from '../src/papers/paper.ts';
 import { contentHash } from '../src/papers/normalize.ts';
 import type { PaperStore } from '../src/store/paper-store.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
+import { papersPageSql as sqlitePageSql } from '../src/store/sqlite-vectors.ts';
+import { papersPageSql as pgPageSql } from '../src/store/postgres-vectors.ts';
+import { openPgPool } from '../src/store/postgres-client.ts';
+import { openPostgresStore } from '../src/store/postgres-store.ts';
+import { freshPgDatabase, PG_URL } from './helpers/servers.ts';
 import { storeBackends, type OpenedStore } from './helpers/store-backends.ts';
 
 const NOW = new Date('2025-02-01T09:00:00.000Z');
@@ -326,3 +331,71 @@ describe('pruning a superseded fit in the SQLite store', () => {
     }
   });
 });
+
+describe('a pass over the stored paper vectors: papers are read in id order from where the last page ended', () => {
+  // Before: the planners scanned the key's whole vector table and sorted it for every page, so a
+  // pass over the corpus was quadratic (SQLite always; PostgreSQL while the table is not analyzed).
+  const stored = async (store: PaperStore) => {
+    await store.upsertPapers(Array.from({ length: 2_345 }, (_, i) => item(i)), NOW);
+    await embedAll(store, await store.listPapers());
+  };
+
+  it('SQLite', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'paperfeed-vector-pass-'));
+    const store = await openSqliteStore(join(dir, 'papers.sqlite'));
+    try {
+      await stored(store);
+      const db = new Database(join(dir, 'papers.sqlite'), { readonly: true });
+      try {
+        const table = db.prepare('SELECT name FROM vector_tables WHERE provider_key = ?').pluck().get(KEY) as string;
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${sqlitePageSql(table)}`).all(KEY, '2502.01000', 1_000) as { detail: string }[];
+        expect(plan.map((s) => s.detail)).toEqual([
+          expect.stringMatching(/^SEARCH p USING (COVERING )?INDEX \w+ \(id>\?\)$/),
+          expect.stringMatching(/^SEARCH v USING INDEX \w+ \(provider_key=\? AND content_hash=\?\)$/),
+        ]);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!PG_URL)('PostgreSQL, on a key table not analyzed yet: each vector is read once in the whole pass', async () => {
+    const db = await freshPgDatabase('vector-pass');
+    const store = await openPostgresStore(db.url, { maxConnections: 2 });
+    const pool = await openPgPool(db.url, { max: 1 });
+    try {
+      await stored(store);
+      const table = (await pool.query<{ name: string }>('SELECT name FROM vector_tables WHERE provider_key = $1', [KEY])).rows[0]!.name;
+      // The pass's own pages, each run again under EXPLAIN ANALYZE to count the vector rows it read.
+      const nodes = (n: PgPlan): PgPlan[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+      let vectorRowsRead = 0;
+      let after = '';
+      for (;;) {
+        const page = (await pool.query<{ id: string }>(pgPageSql(table), [KEY, after, 1_000])).rows;
+        const explained = await pool.query<{ 'QUERY PLAN': [{ Plan: PgPlan }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${pgPageSql(table)}`, [KEY, after, 1_000]);
+        for (const n of nodes(explained.rows[0]!['QUERY PLAN'][0].Plan)) {
+          if (n['Relation Name'] === table) vectorRowsRead += n['Actual Rows']! * n['Actual Loops']!;
+        }
+        if (page.length < 1_000) break;
+        after = page.at(-1)!.id;
+      }
+      expect(vectorRowsRead).toBe(2_345);
+      expect((await collect(store.paperVectors(KEY))).length).toBe(2_345);
+    } finally {
+      await pool.end();
+      await store.close();
+      await db.drop();
+    }
+  });
+});
+
+interface PgPlan {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: PgPlan[];
+}

@@ -503,8 +503,9 @@ export class PostgresPaperStore implements PaperStore {
   async *paperVectors(providerKey: string): AsyncIterable<StoredVector> {
     let after = '';
     for (;;) {
+      // A page of papers, each with its vector or without one (skipped here, but the page goes past it).
       const rows = await this.vectors.papersPage(providerKey, after, STREAM_BATCH);
-      for (const r of rows) yield { paperId: r.id, vector: blobToVector(r.vector, r.dim, `${providerKey}/${r.id}`) };
+      for (const r of rows) if (r.vector && r.dim !== null) yield { paperId: r.id, vector: blobToVector(r.vector, r.dim, `${providerKey}/${r.id}`) };
       if (rows.length < STREAM_BATCH) return;
       after = rows[rows.length - 1]!.id;
     }

@@ -54,6 +54,20 @@ const GONE_ATTEMPTS = 3;
 
 type VectorRow = { content_hash: string; dim: number; vector: Buffer };
 
+/**
+ * One page of a pass over the papers ($2 after, $3 limit) with each one's vector in table t under
+ * key $1, or null where it has none. The page is a keyset read of papers alone; each of its papers
+ * then looks up its vector (the LATERAL subquery with a LIMIT cannot be flattened into a join).
+ * As a plain join, a key's table not analyzed yet (the one a bulk load just filled, which a
+ * rebuild then reads) was scanned whole and sorted for every page: a pass over 100k papers took
+ * 17.7 s against 1.7 s.
+ */
+export const papersPageSql = (t: string): string =>
+  `WITH page AS MATERIALIZED (SELECT id, content_hash FROM papers WHERE id > $2 ORDER BY id LIMIT $3)
+   SELECT page.id, v.dim, v.vector FROM page
+   LEFT JOIN LATERAL (SELECT dim, vector FROM ${t} v WHERE v.provider_key = $1 AND v.content_hash = page.content_hash LIMIT 1) v ON true
+   ORDER BY page.id`;
+
 export class PgVectors {
   constructor(private readonly pool: PgPool) {}
 
@@ -93,15 +107,11 @@ export class PgVectors {
     );
   }
 
-  /** Papers after `after` (by id) with a vector under the key, and that vector. */
-  papersPage(key: string, after: string, limit: number): Promise<{ id: string; dim: number; vector: Buffer }[]> {
+  /** The next `limit` papers after `after` (by id), each with its vector under the key or null (papersPageSql). */
+  papersPage(key: string, after: string, limit: number): Promise<{ id: string; dim: number | null; vector: Buffer | null }[]> {
     return this.reading(key, async (t) => {
       if (!t) return [];
-      const { rows } = await this.pool.query<{ id: string; dim: number; vector: Buffer }>(
-        `SELECT p.id, v.dim, v.vector FROM papers p JOIN ${t} v ON v.provider_key = $1 AND v.content_hash = p.content_hash
-         WHERE p.id > $2 ORDER BY p.id LIMIT $3`,
-        [key, after, limit],
-      );
+      const { rows } = await this.pool.query<{ id: string; dim: number | null; vector: Buffer | null }>(papersPageSql(t), [key, after, limit]);
       return rows;
     });
   }

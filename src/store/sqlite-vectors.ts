@@ -31,6 +31,16 @@ const PRUNE_PAGE = 500;
 /** Cached vectors checked per step for a paper that still uses them (an index seek each: ~10 ms a step). */
 const ORPHAN_PAGE = 5_000;
 
+/**
+ * One page of a pass over the papers with a vector in table t (parameters: key, after, limit).
+ * CROSS JOIN keeps papers the outer loop, read in id order from `after` on: left to itself,
+ * SQLite's planner put the key's whole vector table outside and sorted it for every page, so a
+ * pass over the corpus was quadratic (70 s at 100k against 0.7 s).
+ */
+export const papersPageSql = (t: string): string =>
+  `SELECT p.id, v.dim, v.vector FROM papers p CROSS JOIN ${t} v ON v.provider_key = ? AND v.content_hash = p.content_hash
+   WHERE p.id > ? ORDER BY p.id LIMIT ?`;
+
 type VectorRow = { content_hash: string; dim: number; vector: Buffer };
 /** Runs one write (one transaction or statement) once the write lock is free, off the busy handler (SqliteStore). */
 export type WhenLockFree = <R>(write: () => R) => Promise<R>;
@@ -63,14 +73,7 @@ export class SqliteVectors {
 
   /** Papers after `after` (by id) with a vector under the key, and that vector. */
   papersPage(key: string, after: string, limit: number): { id: string; dim: number; vector: Buffer }[] {
-    return this.reading(key, (t) =>
-      t
-        ? this.sql<{ id: string; dim: number; vector: Buffer }>(
-            `SELECT p.id, v.dim, v.vector FROM papers p JOIN ${t} v ON v.provider_key = ? AND v.content_hash = p.content_hash
-             WHERE p.id > ? ORDER BY p.id LIMIT ?`,
-          ).all(key, after, limit)
-        : [],
-    );
+    return this.reading(key, (t) => (t ? this.sql<{ id: string; dim: number; vector: Buffer }>(papersPageSql(t)).all(key, after, limit) : []));
   }
 
   /** Papers with ids in (after, end] whose current text has no vector under the key, with when each was first seen. */
