@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSource, readPaperFiles } from '../src/sources/files.ts';
 import { GROUP_BYTES, readLines, type FileLine } from '../src/sources/lines.ts';
 import { collectSource } from '../src/sources/source.ts';
+import { configuredSources } from '../src/service/jobs.ts';
+import { openSampleApp } from './helpers/sample-app.ts';
 
 const tree = fileURLToPath(new URL('./fixtures/tree', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'paperfeed-sources-'));
@@ -156,5 +158,35 @@ describe('file sources', () => {
     expect(batch.issues).toEqual([
       { where: pretty, problem: 'skipped: a JSON array is read whole and this file is over the 1000-byte limit; write JSON Lines instead' },
     ]);
+  });
+});
+
+describe("paperfeed's own data dir under a file source", () => {
+  it('is passed over in a folder and refused as the source itself (its index keeps paper ids in .txt files)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'paperfeed-under-source-'));
+    const dataDir = join(parent, 'data');
+    const app = await openSampleApp({ env: { PAPERFEED_DATA_DIR: dataDir } });
+    try {
+      writeFileSync(join(parent, 'day.jsonl'), `${JSON.stringify({ id: '2501.00001', title: 'A paper beside the data dir', abstract: 'Its abstract.' })}\n`);
+      // Before: serve's sample source (./data) read a data dir named ./data, and the index's label
+      // files became thousands of papers titled with arXiv ids.
+      const unguarded = await collectSource(readFileSource(parent));
+      expect(unguarded.papers.filter((p) => p.source === 'hf-page').length).toBeGreaterThan(0);
+
+      const read = await collectSource(readFileSource(parent, { dataDir }));
+      expect(read.papers.map((p) => p.title)).toEqual(['A paper beside the data dir']);
+      expect(read.issues).toEqual([]);
+      for (const inside of [dataDir, join(dataDir, 'index')]) {
+        await expect(collectSource(readFileSource(inside, { dataDir }))).rejects.toThrow(
+          `cannot read ${inside}: it is in paperfeed's data dir ${dataDir} (PAPERFEED_DATA_DIR)`,
+        );
+      }
+      // The scheduled ingest's sample folder set to the data dir: its source refuses, naming both.
+      const [sample] = configuredSources({ ...app.config, PAPERFEED_SAMPLE_DIR: dataDir, PAPERFEED_INGEST_SOURCES: 'sample' });
+      await expect(sample!.check!()).rejects.toThrow(/is in paperfeed's data dir/);
+    } finally {
+      await app.close();
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });

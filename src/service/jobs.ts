@@ -41,7 +41,7 @@ export function configuredSources(config: Config): PaperSource[] {
       case 'arxiv':
         return createNetworkSource('arxiv', config);
       default:
-        return readFileSource(resolve(config.PAPERFEED_SAMPLE_DIR));
+        return readFileSource(resolve(config.PAPERFEED_SAMPLE_DIR), { dataDir: config.dataDir });
     }
   });
 }

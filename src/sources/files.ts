@@ -7,7 +7,7 @@
  * interrupted backfill resumes where it stopped, whatever the file size.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { describeFilter } from './arxiv-filter.ts';
 import { lineReaderFor, SUPPORTED_EXTENSIONS, type FormatOptions } from './file-formats.ts';
@@ -17,7 +17,13 @@ import { emptyBatch, issue } from './validate.ts';
 
 export { SUPPORTED_EXTENSIONS } from './file-formats.ts';
 
-export type FileSourceOptions = FormatOptions;
+export interface FileSourceOptions extends FormatOptions {
+  /**
+   * paperfeed's data dir: never read as papers. A folder source holding it passes over it (its
+   * index keeps paper ids in .txt files, which read as page copies); a source inside it is refused.
+   */
+  dataDir?: string;
+}
 
 const positionSchema = z.object({
   file: z.string(),
@@ -37,7 +43,10 @@ export function readFileSource(path: string, options: FileSourceOptions = {}): P
   return {
     name: `file:${path}`,
     resumeKey: `file:${resolve(path)}|format=${options.format ?? 'auto'}${filters ? `|${filters}` : ''}`,
-    check: () => checkPath(path).then(() => undefined),
+    check: async () => {
+      await checkPath(path);
+      refuseDataDir(path, options.dataDir);
+    },
     // A position that does not parse (written by another version) means reading from the start.
     read: (from) => readFiles(path, options, positionSchema.safeParse(from).data),
   };
@@ -56,9 +65,18 @@ async function checkPath(path: string) {
   }
 }
 
+function refuseDataDir(path: string, dataDir: string | undefined): void {
+  if (dataDir && within(resolve(path), resolve(dataDir))) {
+    throw new Error(`cannot read ${path}: it is in paperfeed's data dir ${dataDir} (PAPERFEED_DATA_DIR), which holds the store and the index, not papers`);
+  }
+}
+
+const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
+
 async function* readFiles(path: string, options: FileSourceOptions, from?: FilePosition): AsyncGenerator<SourceChunk> {
   const info = await checkPath(path);
-  const listing = info.isDirectory() ? await listFiles(path) : { files: [{ path, size: info.size }], issues: [] };
+  refuseDataDir(path, options.dataDir);
+  const listing = info.isDirectory() ? await listFiles(path, options.dataDir) : { files: [{ path, size: info.size }], issues: [] };
   const total = listing.files.reduce((n, f) => n + f.size, 0);
   let first = 0;
   let start: LineStart | undefined;
@@ -82,8 +100,9 @@ async function* readFiles(path: string, options: FileSourceOptions, from?: FileP
   }
 }
 
-/** Every file under `dir`, sorted; a subfolder that cannot be read is an issue, not the end of the listing. */
-async function listFiles(dir: string): Promise<{ files: ListedFile[]; issues: SourceIssue[] }> {
+/** Every file under `dir`, sorted, but those in `skip`; a subfolder that cannot be read is an issue, not the end of the listing. */
+async function listFiles(dir: string, skip: string | undefined): Promise<{ files: ListedFile[]; issues: SourceIssue[] }> {
+  const skipped = skip === undefined ? undefined : resolve(skip);
   const files: ListedFile[] = [];
   const issues: SourceIssue[] = [];
   const walk = async (at: string): Promise<void> => {
@@ -98,7 +117,9 @@ async function listFiles(dir: string): Promise<{ files: ListedFile[]; issues: So
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(at, entry.name);
       // Symlinked directories are not followed: they can loop.
-      if (entry.isDirectory()) await walk(path);
+      if (entry.isDirectory()) {
+        if (resolve(path) !== skipped) await walk(path);
+      }
       else if (entry.isFile() || entry.isSymbolicLink()) files.push({ path, size: await sizeOf(path) });
     }
   };

@@ -108,7 +108,7 @@ function sources(app: App, paths: string[], o: IngestFlags): PaperSource[] {
   } catch (error) {
     throw new UserError((error as Error).message);
   }
-  return (paths.length ? paths : [app.config.PAPERFEED_SAMPLE_DIR]).map((p) => readFileSource(p, { format: o.format, filter }));
+  return (paths.length ? paths : [app.config.PAPERFEED_SAMPLE_DIR]).map((p) => readFileSource(p, { format: o.format, filter, dataDir: app.config.dataDir }));
 }
 
 function progressBar(): cliProgress.SingleBar {
