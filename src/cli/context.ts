@@ -7,8 +7,9 @@ export interface CliContext {
   /**
    * Opens the app (store, embedder, index) from the global options, runs fn, closes it.
    * `service`: a long-running command (serve, the bots), which logs as a service does.
-   * `indexAccess`: how the command uses the vector index (see IndexAccess): an ingest only writes
-   * it, `similar` and `search` run one read-only query.
+   * `indexAccess`: how the command uses the vector index (see IndexAccess): by default a service
+   * (and a reindex) loads it and every other command reads it in its files, read-only
+   * ('one-query'); an ingest only writes it.
    */
   withApp<T>(
     fn: (app: App) => Promise<T>,

@@ -77,7 +77,7 @@ function addForm(parent: Command, form: CliForm<unknown>, forms: AnyForms, schem
       if (forms.write && (await forms.write(result, extra, { write: writeOut, printJson: ctx.printJson } satisfies CliOutput))) return;
       if (o.json) ctx.printJson(forms.json ? forms.json(result, extra) : result);
       else ctx.print(forms.print(result, extra));
-    }, forms.indexAccess ? { indexAccess: forms.indexAccess } : undefined);
+    });
   });
 }
 

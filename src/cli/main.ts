@@ -33,7 +33,10 @@ export async function main(argv: string[]): Promise<number> {
       });
       const log = loggerFor(config, withOpts.service ? 'service' : 'command');
       if (withOpts.batch) runAsBatch(config.PAPERFEED_BATCH_NICE, log);
-      const app = await openApp(config, { log, forReindex: withOpts.forReindex, indexAccess: withOpts.indexAccess });
+      // A one-shot command searches the index in its files: loading every graph (2.5 GB, 9 s at 1M)
+      // cost a `show` that never reads it as much as a `similar` that reads a few records of it.
+      const indexAccess = withOpts.indexAccess ?? (withOpts.service || withOpts.forReindex ? 'load' : 'one-query');
+      const app = await openApp(config, { log, forReindex: withOpts.forReindex, indexAccess });
       try {
         return await fn(app);
       } finally {

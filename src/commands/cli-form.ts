@@ -5,7 +5,6 @@
  * with CLI forms splits its handler into the operation (`run`, shared with chat) and renderings.
  */
 import { z } from 'zod';
-import type { IndexAccess } from '../corpus/corpus.ts';
 import { isIsoDate } from '../papers/dates.ts';
 import type { CommandContext } from './context.ts';
 import type { CommandDeps } from './deps.ts';
@@ -139,6 +138,4 @@ export interface CliForms<I, O, R, X = unknown> {
   json?(result: R, extra: X): unknown;
   /** Writes the result itself (an export to a file or stdout); true when it did, false to print as usual. */
   write?(result: R, extra: X, out: CliOutput): Promise<boolean> | boolean;
-  /** How the run uses the vector index: 'one-query' searches it in its files, unloaded (a cold one-shot query). */
-  indexAccess?: IndexAccess;
 }

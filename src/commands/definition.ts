@@ -14,7 +14,6 @@ import { scopeSchema, textArg, type Scope } from './command.ts';
 import { wordsOf, type CliArgument, type CliForms, type CliInput, type CliOption } from './cli-form.ts';
 import { changedRecipient, clockOf, type CommandContext } from './context.ts';
 import type { Recipient } from '../recommend/index.ts';
-import type { IndexAccess } from '../corpus/corpus.ts';
 import { need, textOption, type SlashForms } from './slash-form.ts';
 import type { Reply } from './reply.ts';
 
@@ -184,7 +183,6 @@ export interface TextCli<R, X = undefined> {
   run(app: CommandDeps, ctx: CommandContext, value: string, scope: Scope | undefined, extra: X): Promise<R>;
   print(result: R, extra: X): string;
   json?(result: R, extra: X): unknown;
-  indexAccess?: IndexAccess;
 }
 
 /**
@@ -222,6 +220,5 @@ function textCliForms<N extends string, F extends string, R, X>(
     run: (app, ctx, cmd, extra) => d.run(app, ctx, cmd[field], cmd.scope, extra),
     print: d.print,
     ...(d.json ? { json: d.json } : {}),
-    ...(d.indexAccess ? { indexAccess: d.indexAccess } : {}),
   };
 }
