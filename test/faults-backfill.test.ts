@@ -1,7 +1,7 @@
 /**
  * A backfill killed with SIGKILL (no chance to clean up) resumes where it stopped: the rerun
  * starts from the recorded position, not from the beginning, and the final store holds every
- * paper of the file exactly once.
+ * paper of the file exactly once; killed while indexing, the rerun builds the index.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotId, snapshotTitle, writeSnapshotFile } from '../bench/snapshot-file.ts';
 import { positionKey } from '../src/pipeline/ingest.ts';
 import { readFileSource } from '../src/sources/files.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { openApp } from '../src/service/open-app.ts';
 import { openSqliteStore } from '../src/store/sqlite-store.ts';
 import { runChild, startChild } from './helpers/child.ts';
+import { silentLog } from './helpers/silent-log.ts';
 
 const PAPERS = 12_000;
 let root: string;
@@ -76,6 +79,39 @@ describe('kill -9 during a backfill', () => {
       expect(await after.getMeta(positionKey(readFileSource(file))!)).toBe('');
     } finally {
       await after.close();
+    }
+  }, 300_000);
+
+  it('while the index is built, after every paper was stored: the rerun reads nothing again, takes over the build at once and builds the index', async () => {
+    const file = join(root, 'indexing-snapshot.json');
+    await writeSnapshotFile(file, PAPERS);
+    const dataDir = join(root, 'indexing');
+    const env = {
+      PAPERFEED_DATA_DIR: dataDir,
+      PAPERFEED_EMBEDDINGS: 'builtin',
+      PAPERFEED_MODEL_DIR: join(dataDir, 'models'),
+      PAPERFEED_MODEL_CACHE_DIR: join(dataDir, 'model-cache'),
+    };
+    const first = startChild('bin/paperfeed.js', ['ingest', file, '--json'], { ...env, PAPERFEED_LOG_LEVEL: 'info' });
+    // The first generation is the empty one of a new data dir; the second is the whole corpus's.
+    await first.waitFor(/("msg":"building a new corpus generation[\s\S]*){2}/, 120_000);
+    expect(await first.kill9()).toBe('SIGKILL');
+
+    // Before: the position was cleared once the file was read, so the rerun read all 12,000 again,
+    // then left the build to the killed process (its lock looked held for a lease) and built nothing.
+    const second = await runChild('bin/paperfeed.js', ['ingest', file, '--json'], { ...env, PAPERFEED_LOG_LEVEL: 'warn' }, 180_000);
+    expect(second.code, second.stderr).toBe(0);
+    const report = JSON.parse(second.stdout);
+    expect(report).toMatchObject({ read: 0, added: 0 });
+    expect(report.resumed).toHaveLength(1);
+
+    const app = await openApp(loadConfig({}, { ...env, PAPERFEED_OFFLINE: 'true' }), { log: silentLog, indexAccess: 'one-query' });
+    try {
+      expect(app.corpus.current().index.info()).toMatchObject({ count: PAPERS, corpusChecksum: await app.store.corpusChecksum() });
+      // Done: the next run starts afresh.
+      expect(await app.store.getMeta(positionKey(readFileSource(file))!)).toBe('');
+    } finally {
+      await app.close();
     }
   }, 300_000);
 });

@@ -111,7 +111,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^(redis|rediss|postgres|postgresql):\/\/\S+$/, 'expected redis://… or postgres://…')
     .optional(),
-  /** How long a scheduled-job lock, or the data dir's index-build lock, outlives a process that stopped renewing it (crash, hang). */
+  /** How long a scheduled-job lock, or the data dir's index-build lock, outlives a process that stopped renewing it (crash, hang; a build lock's holder on this host that is gone frees it at once). */
   PAPERFEED_LOCK_TTL_MS: int(1_000, 3_600_000).default(30_000),
   /** Time zone of the service's cron schedules and of the console digest's date (IANA name). */
   PAPERFEED_SCHEDULE_TIMEZONE: z

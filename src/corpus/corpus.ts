@@ -142,6 +142,12 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   // close() abandons a generation being built (the next build removes its directory).
   const closing = new AbortController();
 
+  /** A warning for a CLI ingest, which logs warnings only and ends without the index it would have built. */
+  const tellLeftToOther = (): void => {
+    if (deps.indexAccess === 'write-only') log.warn('the corpus outgrew its built-in fit, and another process is building a new generation of the index: it, or the next ingest or serve, brings these papers into the index');
+    else log.info('the corpus outgrew its built-in fit, and another process is building a new generation: this one takes that up when it is live');
+  };
+
   /**
    * Builds a generation for the candidate's embedder beside the live one, then swaps it in. A
    * refit is given up when another process holds the build lock, or has swapped in a generation
@@ -153,7 +159,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     job.done = (async () => {
       if (reason !== 'refit') await builds.hold(closing.signal);
       else if (!(await builds.tryHold())) {
-        if (!builtElsewhere) log.info('the corpus outgrew its built-in fit, and another process is building a new generation: this one takes that up when it is live');
+        if (!builtElsewhere) tellLeftToOther();
         builtElsewhere ??= job.since;
         return { embedded: 0 };
       }

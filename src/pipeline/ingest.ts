@@ -64,7 +64,8 @@ export function positionKey(source: PaperSource): string | undefined {
  * sources -> normalize and dedupe (the store) -> embed -> index, streamed: papers are stored in
  * batches as the sources yield them, so memory does not grow with the input. Each store batch is
  * one transaction, and after it the source's position is recorded, so a run killed at any point
- * resumes after the last stored batch (at worst re-reading that one batch, which dedupes).
+ * resumes after the last stored batch (at worst re-reading that one batch, which dedupes), and one
+ * killed while indexing reads nothing again.
  */
 export async function ingest(app: IngestDeps, sources: PaperSource[], opts: IngestOptions = {}): Promise<IngestReport> {
   const report: IngestReport = {
@@ -96,6 +97,8 @@ export async function ingest(app: IngestDeps, sources: PaperSource[], opts: Inge
     }
   };
 
+  /** Sources read to the end: their position is cleared once the index has their papers too. */
+  const readToEnd: string[] = [];
   for (const source of sources) {
     const key = positionKey(source);
     const from = key && !opts.restart ? await recordedPosition(app, key) : undefined;
@@ -105,7 +108,9 @@ export async function ingest(app: IngestDeps, sources: PaperSource[], opts: Inge
     }
     opts.onStage?.('read', source.name);
     let pending: PaperInput[] = [];
+    let last: unknown;
     for await (const chunk of source.read(from)) {
+      if (chunk.position !== undefined) last = chunk.position;
       report.read += chunk.papers.length;
       report.filtered += chunk.filtered ?? 0;
       report.skippedCount += chunk.issues.length;
@@ -122,12 +127,16 @@ export async function ingest(app: IngestDeps, sources: PaperSource[], opts: Inge
       await shareLoop();
     }
     await store(pending);
-    // Read to the end: the next run starts afresh.
-    if (key) await app.store.setMeta(key, '');
+    // Read to the end, and kept so until the index has these papers too: a run killed while it
+    // indexes them goes on from here, reading nothing again (at 1M, minutes of unchanged papers).
+    if (key && last !== undefined) await app.store.setMeta(key, JSON.stringify(last));
+    if (key) readToEnd.push(key);
   }
   opts.onStage?.('embed');
   const synced = await app.syncIndex({ changes, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   report.embedded = synced.embedded;
+  // Done: the next run starts afresh.
+  for (const key of readToEnd) await app.store.setMeta(key, '');
   app.log.info(
     { read: report.read, added: report.added, merged: report.merged, filtered: report.filtered, skipped: report.skippedCount },
     'ingest finished',
