@@ -68,7 +68,7 @@ const store = await openSqliteStore(join(dataDir, 'papers.sqlite'));
 try {
   const config = loadConfig({ ...process.env, PAPERFEED_EMBEDDINGS: 'builtin', PAPERFEED_DATA_DIR: dataDir });
   for (let round = 1; round <= rounds * 2; round++) {
-    note('built-in fit', await beside(async () => void (await openingEmbedder(config, store, pino({ level: 'warn' }), false, false))));
+    note('built-in fit', await beside(async () => void (await openingEmbedder(config, store, pino({ level: 'warn' }), false))));
   }
 } finally {
   await store.close();

@@ -261,7 +261,7 @@ describe('applyChanges', () => {
 });
 
 describe('close during a refit', () => {
-  it('abandons the new generation; the next start refits and serves every paper', async () => {
+  it('abandons the new generation; the next start serves the last one at once, refits beside it, then serves every paper', async () => {
     const app = await openSampleApp({ ingestSample: false });
     const dataDir = app.dataDir;
     try {
@@ -279,6 +279,9 @@ describe('close during a refit', () => {
         log: createLogger('silent'),
       });
       try {
+        // Before: the start refitted, then built the whole index, before its first answer.
+        expect(reopened.corpus.status()).toMatchObject({ generation: { provider: before, vectors: 0 }, rebuilding: { reason: 'refit' } });
+        await (await reopened.corpus.follow()).rebuild;
         expect(reopened.embedder.key).not.toBe(before);
         expect(reopened.corpus.status().generation).toEqual({ provider: reopened.embedder.key, vectors: 425 });
         const [paper] = await reopened.store.listPapers({ limit: 1, offset: 5 });
@@ -644,7 +647,7 @@ describe('one builder per data dir (a CLI ingest or reindex beside serve)', () =
     const served = logged();
     const serving = await openApp(config, { log: served.log });
     try {
-      expect(served.lines.filter((l) => /waiting for it|refitted|building/.test(l))).toEqual([]);
+      expect(served.lines.filter((l) => /waiting for it|refitted now|building a new corpus generation/.test(l))).toEqual([]);
       expect(serving.corpus.current().embedder.key).toBe(fitBefore);
       expect(serving.corpus.current().index.info().count).toBe(425);
       // A paper stored but not indexed yet is still found (its text, the lexical half).

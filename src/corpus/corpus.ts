@@ -101,20 +101,17 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   const fits = builtinOutgrownCheck(store);
   const builds = buildLock(config.dataDir, config.PAPERFEED_LOCK_TTL_MS, log);
 
-  // An outgrown built-in fit is refitted at open, except:
-  // - by `reindex`, which makes a fresh fit itself (reindexEmbedder);
-  // - by an open for one query, which changes nothing: no download, no refit (its index was built
-  //   with the stored fit), and so no count of the papers either (150 ms at 1M);
-  // - while another process builds here (a CLI ingest under way): a fit made now would be of a
-  //   half-written corpus, would not match the index on disk, and would replace the stored fit
-  //   under the builder. The start serves that index with its fit and leaves the refit to the builder.
+  // The stored fit, however much the corpus has outgrown it: the saved index was built with it, so
+  // a start serves that index at once and a refit builds the next generation beside it. Refitting
+  // here made a start build the whole index before its first answer (minutes at 1M), and, beside
+  // a CLI ingest, replaced the stored fit under the builder with one of a half-written corpus.
+  // An open for one query changes nothing: no download, and so no count of the papers (150 ms at 1M).
   // The first outgrown check then need not read megabytes of stored fit on the event loop.
   const oneQuery = deps.indexAccess === 'one-query';
   const mayDownload = !oneQuery && (deps.forReindex === true || (await store.count()) === 0);
   const openEmbedder = async (): Promise<EmbeddingProvider> => {
     let fitSize: number | undefined;
-    const refit = !deps.forReindex && !oneQuery && !(await builds.heldElsewhere());
-    const embedder = await openingEmbedder(config, store, log, mayDownload, refit, (n) => (fitSize = n));
+    const embedder = await openingEmbedder(config, store, log, mayDownload, (n) => (fitSize = n));
     fits.remember({ embedder, fitSize });
     return embedder;
   };
@@ -255,7 +252,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
     if (!onDisk || onDisk.generation === was.index.generation || (replaced && replaced.generation === onDisk.generation)) return undefined;
     let fitSize: number | undefined;
     // A reindex with the built-in provider stored a fresh fit: the embedder of the new index.
-    const embedder = onDisk.providerKey === was.embedder.key ? was.embedder : await openingEmbedder(config, store, log, false, false, (n) => (fitSize = n));
+    const embedder = onDisk.providerKey === was.embedder.key ? was.embedder : await openingEmbedder(config, store, log, false, (n) => (fitSize = n));
     const loaded = embedder.key === onDisk.providerKey ? await loadLive(embedder, true) : undefined;
     if (!loaded?.ok) {
       if (embedder !== was.embedder) await embedder.close?.();
@@ -399,7 +396,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
         opened = await openEmbedder();
         gen = await loadOpening();
       }
-      if (!gen) await rebuild('start', async () => ({ embedder: opened, commit: async () => {} }));
+      // Built now anyway: with a fresh fit if the stored one is outgrown, rather than twice.
+      if (!gen) await rebuild('start', async () => ((await fits.outgrown(opened)) ? refitBuiltin(store, closing.signal) : { embedder: opened, commit: async () => {} }));
     } finally {
       await builds.release();
     }
@@ -407,6 +405,8 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
 
   // A CLI ingest claims the next build for its run (see build-lock.ts); when serve is building, it leaves it to serve.
   const claimedForRun = deps.indexAccess === 'write-only' && (await builds.tryHold());
+  // A serving process refits an outgrown fit beside the generation it serves; an ingest does at its sync.
+  if ((deps.indexAccess ?? 'load') === 'load' && !deps.forReindex) void refitIfOutgrown();
 
   return {
     current,

@@ -49,26 +49,23 @@ export function embedderSelectDeps(config: Config, store: PaperStore, log: Logge
     },
     recordBuiltinFingerprint: (blob, fingerprint) => store.setMeta(BUILTIN_FINGERPRINT_KEY, `${blobChecksum(blob)}:${fingerprint}`),
     corpus: () => corpusTexts(store),
-    corpusSize: () => store.count(),
     mayDownload,
   };
 }
 
 /**
- * The embedder a start uses: the configured one, with a built-in fit loaded (or made now). With
- * `refitOutgrown` false a stored fit is used however much the corpus has grown since: for a start
- * that refits anyway (`reindex`), fitting the whole corpus here too would be done twice.
+ * The embedder a start uses: the configured one, with the stored built-in fit however much the
+ * corpus has grown since (the corpus owner refits beside it), or one made now if none is stored.
  */
 export async function openingEmbedder(
   config: Config,
   store: PaperStore,
   log: Logger,
   mayDownload: boolean,
-  refitOutgrown = true,
   /** Told the size of the built-in fit the returned embedder uses (loaded, or fitted and saved now). */
   onFitSize?: (papers: number) => void,
 ): Promise<EmbeddingProvider> {
-  const { corpusSize, ...deps } = embedderSelectDeps(config, store, log, mayDownload);
+  const deps = embedderSelectDeps(config, store, log, mayDownload);
   let fitSize: number | undefined;
   // An unreadable state is selection's to report (it refits and saves a new one, seen here too).
   const seen = (blob: Uint8Array) => {
@@ -89,7 +86,6 @@ export async function openingEmbedder(
       await deps.saveBuiltinState(blob);
       seen(blob);
     },
-    ...(refitOutgrown ? { corpusSize } : {}),
   });
   if (embedder.id === 'builtin' && fitSize !== undefined) onFitSize?.(fitSize);
   return embedder;
@@ -118,8 +114,8 @@ export async function reindexEmbedder(
   signal?: AbortSignal,
 ): Promise<EmbedderCandidate> {
   if (config.PAPERFEED_EMBEDDINGS === 'builtin') return refitBuiltin(store, signal);
-  // Without corpusSize, selection never refits the built-in state it loads: the fit comes next.
-  const { corpusSize: _unused, ...deps } = embedderSelectDeps(config, store, log, true);
+  // Selection (no corpusSize) never refits the built-in state it loads: the fit comes next.
+  const deps = embedderSelectDeps(config, store, log, true);
   const embedder = reopen ? await selectProvider(config, deps) : opened;
   if (embedder.id === 'builtin') return refitBuiltin(store, signal);
   return { embedder, commit: async () => {} };
