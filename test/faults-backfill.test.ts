@@ -25,17 +25,23 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** A snapshot file of PAPERS papers and the environment of a CLI ingest of it into a data dir of its own. */
+async function backfill(name: string) {
+  const file = join(root, `${name}-snapshot.json`);
+  await writeSnapshotFile(file, PAPERS);
+  const dataDir = join(root, name);
+  const env = {
+    PAPERFEED_DATA_DIR: dataDir,
+    PAPERFEED_EMBEDDINGS: 'builtin',
+    PAPERFEED_MODEL_DIR: join(dataDir, 'models'),
+    PAPERFEED_MODEL_CACHE_DIR: join(dataDir, 'model-cache'),
+  };
+  return { file, dataDir, env };
+}
+
 describe('kill -9 during a backfill', () => {
   it('resumes after the last stored batch: nothing lost, nothing twice, not read from the start', async () => {
-    const file = join(root, 'arxiv-metadata-oai-snapshot.json');
-    await writeSnapshotFile(file, PAPERS);
-    const dataDir = join(root, 'store');
-    const env = {
-      PAPERFEED_DATA_DIR: dataDir,
-      PAPERFEED_EMBEDDINGS: 'builtin',
-      PAPERFEED_MODEL_DIR: join(dataDir, 'models'),
-      PAPERFEED_MODEL_CACHE_DIR: join(dataDir, 'model-cache'),
-    };
+    const { file, dataDir, env } = await backfill('store');
 
     // Store writes are logged at debug: each "papers upserted" line is a committed batch.
     const first = startChild('bin/paperfeed.js', ['ingest', file, '--json'], { ...env, PAPERFEED_LOG_LEVEL: 'debug' });
@@ -83,15 +89,7 @@ describe('kill -9 during a backfill', () => {
   }, 300_000);
 
   it('while the index is built, after every paper was stored: the rerun reads nothing again, takes over the build at once and builds the index', async () => {
-    const file = join(root, 'indexing-snapshot.json');
-    await writeSnapshotFile(file, PAPERS);
-    const dataDir = join(root, 'indexing');
-    const env = {
-      PAPERFEED_DATA_DIR: dataDir,
-      PAPERFEED_EMBEDDINGS: 'builtin',
-      PAPERFEED_MODEL_DIR: join(dataDir, 'models'),
-      PAPERFEED_MODEL_CACHE_DIR: join(dataDir, 'model-cache'),
-    };
+    const { file, env } = await backfill('indexing');
     const first = startChild('bin/paperfeed.js', ['ingest', file, '--json'], { ...env, PAPERFEED_LOG_LEVEL: 'info' });
     // The first generation is the empty one of a new data dir; the second is the whole corpus's.
     await first.waitFor(/("msg":"building a new corpus generation[\s\S]*){2}/, 120_000);
