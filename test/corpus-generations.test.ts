@@ -335,6 +335,38 @@ describe('reindex over an outgrown built-in fit', () => {
   });
 });
 
+describe('a start with no usable index over an outgrown built-in fit', () => {
+  it('builds one generation, with a fresh fit, and a restart loads both as they are', async () => {
+    const sample = await openSampleApp();
+    const { config, dataDir } = sample;
+    const before = sample.embedder.key;
+    // 480 papers stored beside the sample's 425: its fit is outgrown (builtinNeedsRefit: 2x + 50).
+    await sample.store.upsertPapers(Array.from({ length: 480 }, (_, i): PaperInput => ({ rawId: `2505.${String(i + 1).padStart(5, '0')}`, title: `Routing study ${i}`, abstract: `Variant ${i} of expert routing, on benchmark ${i % 23}.`, source: 'jsonl' })));
+    await sample.close();
+    await rm(join(dataDir, 'index'), { recursive: true, force: true });
+    const { lines, log } = logged();
+    const app = await openApp(config, { log });
+    try {
+      // Not the stored fit, then a refit beside it: that would build the whole index twice.
+      expect(app.embedder.key).not.toBe(before);
+      expect(app.corpus.current().index.info()).toMatchObject({ count: 905, corpusChecksum: await app.store.corpusChecksum() });
+      expect(app.corpus.status().rebuilding).toBeUndefined();
+      expect(lines.filter((l) => l.includes('building a new corpus generation'))).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+    const reopened = logged();
+    const again = await openApp(config, { log: reopened.log });
+    try {
+      expect(again.embedder.key).toBe(app.embedder.key);
+      expect(reopened.lines.filter((l) => /building|refit/.test(l))).toEqual([]);
+    } finally {
+      await again.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a daily ingest by a process that only writes the index (the CLI ingest)', () => {
   it('reads and rewrites no hashed shard, a restart sees the day, and a reindex folds the open shard back', async () => {
     const sample = await openSampleApp({ env: { PAPERFEED_HNSW_SHARDS: '4' } });

@@ -398,6 +398,7 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
       }
       // Built now anyway: with a fresh fit if the stored one is outgrown, rather than twice.
       if (!gen) await rebuild('start', async () => ((await fits.outgrown(opened)) ? refitBuiltin(store, closing.signal) : { embedder: opened, commit: async () => {} }));
+      if (gen && gen.embedder !== opened) retired.push(opened);
     } finally {
       await builds.release();
     }
@@ -406,7 +407,9 @@ export async function openCorpus(deps: CorpusDeps): Promise<Corpus> {
   // A CLI ingest claims the next build for its run (see build-lock.ts); when serve is building, it leaves it to serve.
   const claimedForRun = deps.indexAccess === 'write-only' && (await builds.tryHold());
   // A serving process refits an outgrown fit beside the generation it serves; an ingest does at its sync.
-  if ((deps.indexAccess ?? 'load') === 'load' && !deps.forReindex) void refitIfOutgrown();
+  if ((deps.indexAccess ?? 'load') === 'load' && !deps.forReindex) {
+    refitIfOutgrown().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not tell whether the corpus outgrew its built-in fit; the next change tries again'));
+  }
 
   return {
     current,
