@@ -119,8 +119,7 @@ async function listFiles(dir: string, skip: string | undefined): Promise<{ files
       // Symlinked directories are not followed: they can loop.
       if (entry.isDirectory()) {
         if (resolve(path) !== skipped) await walk(path);
-      }
-      else if (entry.isFile() || entry.isSymbolicLink()) files.push({ path, size: await sizeOf(path) });
+      } else if (entry.isFile() || entry.isSymbolicLink()) files.push({ path, size: await sizeOf(path) });
     }
   };
   await walk(dir);
