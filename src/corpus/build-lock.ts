@@ -54,8 +54,6 @@ export interface BuildLock {
   hold(signal?: AbortSignal): Promise<void>;
   /** Gives back one hold; the lock is freed with the last. */
   release(): Promise<void>;
-  /** Another live process holds it. */
-  heldElsewhere(): Promise<boolean>;
 }
 
 /** `leaseMs`: a holder whose lock went unrefreshed this long is taken for dead. */
@@ -121,9 +119,6 @@ export function buildLock(dataDir: string, leaseMs: number, log: Logger): BuildL
       const held = unlock;
       unlock = undefined;
       await held?.().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not free the index build lock'));
-    },
-    async heldElsewhere() {
-      return holds === 0 && (await lockfile.check(dataDir, options)) && (await holderGone()) === undefined;
     },
   };
   return self;
